@@ -1,0 +1,61 @@
+"""The ``clauses`` command line: the main jobs of the application, for scripting and tests.
+
+Each command group lives in its own module with a ``register(subparsers)`` function. User
+mistakes end in one French sentence on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from clauses_app import __version__
+from clauses_app.cli import core, demo, exchange, reports
+from clauses_app.cli.common import CliError, UserFacingError
+
+COMMAND_MODULES = (core, demo, exchange, reports)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clauses",
+        description="Clauses sociales d'insertion : base de données, imports, exports, bilans.",
+    )
+    parser.add_argument("--version", action="version", version=f"clauses {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL|CHEMIN",
+        help="base de données (URL SQLAlchemy ou fichier SQLite) ; "
+        "sinon $CLAUSES_DB, sinon la base locale de l'utilisateur",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="journal détaillé")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        result = args.handler(args)
+    except UserFacingError as exc:
+        print(f"clauses: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("clauses: interrompu.", file=sys.stderr)
+        return 130
+    return int(result or 0)
+
+
+__all__ = ["CliError", "build_parser", "main"]
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Helpers shared by the command modules: opening the database, parsing values, printing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from clauses_app.storage import Database, DatabaseError
+
+
+class UserFacingError(Exception):
+    """An error explained to the user in one sentence; ``exit_code`` is the process status."""
+
+    exit_code = 2
+
+
+class CliError(UserFacingError):
+    """A mistake in what the user typed or asked for."""
+
+
+class CliDatabaseError(UserFacingError):
+    exit_code = 3
+
+
+@contextmanager
+def opened_database(args: argparse.Namespace) -> Iterator[Database]:
+    """Open (create or upgrade) the database named by ``--db`` for one command."""
+    from clauses_app.services.bootstrap import open_app_database
+
+    try:
+        database = open_app_database(args.db)
+    except DatabaseError as exc:
+        raise CliDatabaseError(str(exc)) from exc
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+def parse_decimal(text: str, name: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
+    except (InvalidOperation, AttributeError):
+        raise CliError(f"{name} n'est pas un nombre : « {text} ».") from None
+    if not value.is_finite():
+        raise CliError(f"{name} n'est pas un nombre fini : « {text} ».")
+    return value
+
+
+def parse_uuid(text: str, name: str = "L'identifiant") -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise CliError(f"{name} n'est pas un UUID valide : « {text} ».") from None
+
+
+def parse_date(text: str, name: str = "La date") -> date:
+    for parse in (date.fromisoformat, _french_date):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise CliError(f"{name} n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA) : « {text} ».")
+
+
+def _french_date(text: str) -> date:
+    day, month, year = text.split("/")
+    return date(int(year), int(month), int(day))
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=None, sort_keys=False)
+    sys.stdout.write("\n")

@@ -1,0 +1,148 @@
+"""Core commands: init, estimate, stats, authorities."""
+
+from __future__ import annotations
+
+import argparse
+
+from sqlalchemy import select
+
+from clauses_app.cli.common import (
+    CliError,
+    opened_database,
+    parse_date,
+    parse_decimal,
+    parse_uuid,
+    print_json,
+)
+from clauses_app.formatting import format_hours, format_percent
+from clauses_app.models import ContractingAuthority
+from clauses_app.services.periods import Period
+from clauses_app.services.settings import AppSettings
+from clauses_app.services.sizing import SizingError, size_clause
+from clauses_app.services.stats import database_stats
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    init = subparsers.add_parser("init", help="créer ou mettre à jour la base de données")
+    init.set_defaults(handler=cmd_init)
+
+    estimate = subparsers.add_parser(
+        "estimate", help="dimensionner une clause (heures d'insertion à prescrire)"
+    )
+    estimate.add_argument("--amount", required=True, help="montant HT en euros")
+    estimate.add_argument("--labour-share", required=True, help="part de main-d'œuvre, en %%")
+    estimate.add_argument("--rate", required=True, help="taux d'insertion, en %%")
+    estimate.add_argument("--hourly-cost", help="coût horaire chargé en euros (défaut : réglage)")
+    estimate.add_argument("--json", action="store_true", help="sortie JSON")
+    estimate.set_defaults(handler=cmd_estimate)
+
+    stats = subparsers.add_parser("stats", help="chiffres clés de la base")
+    stats.add_argument("--authority", help="UUID du donneur d'ordre")
+    stats.add_argument("--year", type=int, help="année (AAAA)")
+    stats.add_argument("--from", dest="date_from", help="début de période (AAAA-MM-JJ)")
+    stats.add_argument("--to", dest="date_to", help="fin de période (AAAA-MM-JJ)")
+    stats.add_argument("--json", action="store_true", help="sortie JSON")
+    stats.set_defaults(handler=cmd_stats)
+
+    authorities = subparsers.add_parser("authorities", help="lister les donneurs d'ordre")
+    authorities.add_argument("--json", action="store_true", help="sortie JSON")
+    authorities.set_defaults(handler=cmd_authorities)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    with opened_database(args) as database:
+        message = f"Base prête : {database.display_name}"
+        if database.backup_path:
+            message += f" (sauvegarde avant mise à jour : {database.backup_path})"
+        print(message)
+    return 0
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    amount = parse_decimal(args.amount, "Le montant")
+    share = parse_decimal(args.labour_share, "La part de main-d'œuvre")
+    rate = parse_decimal(args.rate, "Le taux d'insertion")
+    cost = parse_decimal(args.hourly_cost, "Le coût horaire") if args.hourly_cost else None
+    if args.db:
+        from clauses_app.services.settings import load_settings
+
+        with opened_database(args) as database, database.session() as session:
+            settings = load_settings(session)
+    else:
+        settings = AppSettings()
+    try:
+        sizing = size_clause(amount, share, rate, cost, settings)
+    except SizingError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        hours = sizing.required_hours
+        print_json(
+            {
+                "required_hours": int(hours) if hours == hours.to_integral() else float(hours),
+                "etp": float(sizing.etp),
+            }
+        )
+    else:
+        print(f"Heures d'insertion à prescrire : {format_hours(sizing.required_hours)}")
+        print(f"Équivalent temps plein : {sizing.etp} ETP")
+    return 0
+
+
+def _period(args: argparse.Namespace) -> Period:
+    if args.year is not None and (args.date_from or args.date_to):
+        raise CliError("Choisissez --year ou --from/--to, pas les deux.")
+    if args.year is not None:
+        if not 1900 <= args.year <= 2200:
+            raise CliError(f"Année invalide : {args.year}.")
+        return Period.year(args.year)
+    start = parse_date(args.date_from, "--from") if args.date_from else None
+    end = parse_date(args.date_to, "--to") if args.date_to else None
+    try:
+        return Period(start, end)
+    except ValueError as exc:
+        raise CliError(f"Période invalide : {exc}.") from None
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    authority = parse_uuid(args.authority, "--authority") if args.authority else None
+    period = _period(args)
+    with opened_database(args) as database, database.session() as session:
+        if authority is not None and session.get(ContractingAuthority, authority) is None:
+            raise CliError(f"Donneur d'ordre inconnu : {authority}.")
+        stats = database_stats(session, authority, period)
+    if args.json:
+        print_json(stats)
+        return 0
+    labels = {
+        "authorities": "Donneurs d'ordre",
+        "operations": "Opérations",
+        "contracts": "Marchés",
+        "lots": "Lots",
+        "companies": "Entreprises attributaires",
+        "awards": "Attributions",
+        "participants": "Participants",
+        "employments": "Contrats de travail",
+    }
+    for key, label in labels.items():
+        print(f"{label:<28} {stats[key]}")
+    print(f"{'Heures prescrites':<28} {format_hours(stats['hours_required'])}")
+    print(f"{'Heures réalisées':<28} {format_hours(stats['hours_done'])}")
+    print(f"{'ETP réalisés':<28} {stats['etp_done']}")
+    rate = stats["completion_rate"]
+    print(f"{'Taux de réalisation':<28} {format_percent(rate) if rate is not None else '—'}")
+    return 0
+
+
+def cmd_authorities(args: argparse.Namespace) -> int:
+    with opened_database(args) as database, database.session() as session:
+        rows = session.execute(
+            select(ContractingAuthority.uuid, ContractingAuthority.name).order_by(
+                ContractingAuthority.name, ContractingAuthority.uuid
+            )
+        ).all()
+    if args.json:
+        print_json([{"uuid": str(u), "name": n} for u, n in rows])
+    else:
+        for u, n in rows:
+            print(f"{u}  {n}")
+    return 0

@@ -1,0 +1,67 @@
+"""The domain model (SQLAlchemy 2 typed declarative). Qt-free."""
+
+from clauses_app.models.base import Base, Record
+from clauses_app.models.contracts import (
+    Award,
+    AwardRole,
+    ClauseMode,
+    Lot,
+    Operation,
+    PoolingScope,
+    PublicContract,
+)
+from clauses_app.models.employment import Employment, HoursKind, HoursRecord, Modality
+from clauses_app.models.parties import Company, Contact, ContractingAuthority
+from clauses_app.models.people import CriterionStatus, Participant, ParticipantCriterion, Sex
+from clauses_app.models.reference import (
+    Narrative,
+    ReferenceItem,
+    ReferenceKind,
+    Setting,
+    reference_uuid,
+)
+
+# Exchangeable entities, parents before children (the order of inserts and of export members).
+ENTITIES: tuple[type[Record], ...] = (
+    ReferenceItem,
+    ContractingAuthority,
+    Contact,
+    Company,
+    Operation,
+    PublicContract,
+    Lot,
+    Award,
+    Participant,
+    ParticipantCriterion,
+    Employment,
+    HoursRecord,
+)
+
+__all__ = [
+    "ENTITIES",
+    "Award",
+    "AwardRole",
+    "Base",
+    "ClauseMode",
+    "Company",
+    "Contact",
+    "ContractingAuthority",
+    "CriterionStatus",
+    "Employment",
+    "HoursKind",
+    "HoursRecord",
+    "Lot",
+    "Modality",
+    "Narrative",
+    "Operation",
+    "Participant",
+    "ParticipantCriterion",
+    "PoolingScope",
+    "PublicContract",
+    "Record",
+    "ReferenceItem",
+    "ReferenceKind",
+    "Setting",
+    "Sex",
+    "reference_uuid",
+]

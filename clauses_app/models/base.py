@@ -1,0 +1,85 @@
+"""Declarative base, naming conventions and the columns every exchangeable record has."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import DateTime, MetaData, Numeric, String, TypeDecorator, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names: Alembic batch mode on SQLite needs them to alter tables.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Namespace of the fixed UUIDs of reference rows: uuid5(REFERENCE_NAMESPACE, "kind:code").
+REFERENCE_NAMESPACE = uuid.UUID("6f1c2a8e-0d7b-5c1e-9a43-3b2f6d8e1c57")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on every backend (SQLite stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def Money() -> Numeric[Decimal]:
+    """Euros, exact to the cent."""
+    return Numeric(14, 2, asdecimal=True)
+
+
+def Hours() -> Numeric[Decimal]:
+    """Hours with two decimals (151.67 is a full month)."""
+    return Numeric(12, 2, asdecimal=True)
+
+
+def Ratio() -> Numeric[Decimal]:
+    """A percentage stored as a number of percent (50 means 50 %), four decimals."""
+    return Numeric(9, 4, asdecimal=True)
+
+
+def Code() -> String:
+    return String(40)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Record(Base):
+    """A record that can be exchanged: a stable public UUID and audit timestamps.
+
+    ``updated_at`` only moves when an UPDATE is emitted, and SQLAlchemy emits one only when a
+    column's value really changed, so saving an unchanged form leaves it alone. Imports set it
+    explicitly to the file's value.
+    """
+
+    __abstract__ = True
+
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

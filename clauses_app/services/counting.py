@@ -1,0 +1,175 @@
+"""Counting rules: which hours of one employment count, month by month (guide §3, §6).
+
+Pure functions over plain rows, so each rule can be tested on a hand-computed case without a
+database. ``figures`` loads the rows and adds the results up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from clauses_app.models import HoursKind, Modality
+from clauses_app.services.periods import Month, month_count, month_index, month_of, months_between
+from clauses_app.services.settings import CountingRules, SubcontractingMode
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    kind: str
+    period_start: date
+    period_end: date
+    worked: Decimal
+    training: Decimal
+
+
+@dataclass(frozen=True)
+class EmploymentRow:
+    """What the counting rules need to know about one employment."""
+
+    modality: str
+    contract_type: str
+    start: date
+    end: date | None
+    transferred_staff: bool = False
+    ineligible: bool = False
+    invoiced_amount: Decimal | None = None
+    # Performance period of the lot (its contract's when the lot has none); None = unknown.
+    performance_start: date | None = None
+    performance_end: date | None = None
+    labour_share: Decimal | None = None  # percent, for the sub-contracting conversion
+    hourly_cost: Decimal | None = None
+
+
+def spread_total(row: HoursRow) -> dict[Month, tuple[Decimal, Decimal]]:
+    """An undivided total spread evenly over the calendar months of its period."""
+    months = list(months_between(month_of(row.period_start), month_of(row.period_end)))
+    n = Decimal(len(months)) or Decimal(1)
+    return {m: (row.worked / n, row.training / n) for m in months}
+
+
+def monthly_hours(rows: list[HoursRow]) -> dict[Month, tuple[Decimal, Decimal]]:
+    """(worked, training) per month. Month records replace undivided totals: never both."""
+    result: dict[Month, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    month_rows = [r for r in rows if r.kind == HoursKind.MONTH]
+    if month_rows:
+        for r in month_rows:
+            cell = result[month_of(r.period_start)]
+            cell[0] += r.worked
+            cell[1] += r.training
+    else:
+        for r in rows:
+            for month, (worked, training) in spread_total(r).items():
+                cell = result[month]
+                cell[0] += worked
+                cell[1] += training
+    return {m: (w, t) for m, (w, t) in result.items()}
+
+
+def _in_performance(month: Month, employment: EmploymentRow) -> bool:
+    if employment.performance_start and month < month_of(employment.performance_start):
+        return False
+    return not (employment.performance_end and month > month_of(employment.performance_end))
+
+
+def _counted_training(worked: Decimal, training: Decimal, rules: CountingRules) -> Decimal:
+    if not rules.training_counted:
+        return ZERO
+    if rules.training_cap_percent is None:
+        return training
+    return min(training, worked * rules.training_cap_percent / HUNDRED)
+
+
+def _converted_subcontracting(
+    employment: EmploymentRow, rules: CountingRules, default_hourly_cost: Decimal
+) -> dict[Month, Decimal]:
+    """Invoiced amount × labour share ÷ hourly cost, spread over the employment's months."""
+    amount = employment.invoiced_amount or ZERO
+    share = employment.labour_share
+    if share is None:
+        share = rules.subcontracting_labour_share
+    cost = employment.hourly_cost or default_hourly_cost
+    hours = amount * share / HUNDRED / cost if cost > 0 else ZERO
+    last = employment.end or employment.start
+    months = list(months_between(month_of(employment.start), month_of(last)))
+    n = Decimal(len(months))
+    return {m: hours / n for m in months}
+
+
+def counted_hours(
+    employment: EmploymentRow,
+    rows: list[HoursRow],
+    rules: CountingRules,
+    default_hourly_cost: Decimal = Decimal(30),
+) -> dict[Month, Decimal]:
+    """Hours that count toward the clause, per month, unrounded (round after summing)."""
+    if employment.ineligible:
+        return {}
+    if employment.transferred_staff and not rules.transferred_staff_counted:
+        return {}
+    if (
+        employment.modality == Modality.SUBCONTRACTING
+        and rules.subcontracting_mode == SubcontractingMode.AMOUNT
+    ):
+        per_month = _converted_subcontracting(employment, rules, default_hourly_cost)
+    else:
+        per_month = {
+            m: worked + _counted_training(worked, training, rules)
+            for m, (worked, training) in monthly_hours(rows).items()
+        }
+    cap_end: int | None = None
+    if employment.contract_type == "CDI" and rules.cdi_cap_months is not None:
+        cap_end = month_index(month_of(employment.start)) + rules.cdi_cap_months
+    counted: dict[Month, Decimal] = {}
+    for month, hours in per_month.items():
+        if rules.only_performance_period and not _in_performance(month, employment):
+            continue
+        if cap_end is not None and month_index(month) >= cap_end:
+            continue
+        if hours:
+            counted[month] = hours
+    return counted
+
+
+def round_hours(value: Decimal) -> Decimal:
+    """Hours shown and summed in figures: two decimals, half-up."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def required_share(
+    required: Decimal,
+    performance_start: date | None,
+    performance_end: date | None,
+    fallback_year: int | None,
+    period_start: date | None,
+    period_end: date | None,
+) -> Decimal:
+    """The part of an award's required hours that falls in a period (guide §6).
+
+    Pro-rata of the calendar months of the performance period falling in the period; a lot
+    with no dates counts whole in its notification year (or whole in any period when even
+    that is unknown). Without a period, all required hours.
+    """
+    if period_start is None and period_end is None:
+        return required
+    if performance_start is None or performance_end is None:
+        if fallback_year is None:
+            return required
+        year_start, year_end = date(fallback_year, 1, 1), date(fallback_year, 12, 31)
+        if (period_end and year_start > period_end) or (period_start and year_end < period_start):
+            return ZERO
+        return required
+    first, last = month_of(performance_start), month_of(performance_end)
+    total = month_count(first, last)
+    if total == 0:
+        return ZERO
+    lo = max(first, month_of(period_start)) if period_start else first
+    hi = min(last, month_of(period_end)) if period_end else last
+    inside = month_count(lo, hi)
+    return required * Decimal(inside) / Decimal(total)

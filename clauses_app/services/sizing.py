@@ -1,0 +1,67 @@
+"""Sizing a clause: the insertion hours a contract or lot should require (guide §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from clauses_app.services.settings import AppSettings
+
+HUNDRED = Decimal(100)
+
+
+class SizingError(ValueError):
+    """Invalid sizing input; the message is for a person (French)."""
+
+
+@dataclass(frozen=True)
+class Sizing:
+    required_hours: Decimal
+    etp: Decimal  # four decimals
+
+
+def _check_percent(name: str, value: Decimal) -> None:
+    if value < 0 or value > HUNDRED:
+        raise SizingError(f"{name} doit être compris entre 0 et 100 %.")
+
+
+def size_clause(
+    amount_ht: Decimal,
+    labour_share_percent: Decimal,
+    insertion_rate_percent: Decimal,
+    hourly_cost: Decimal | None = None,
+    settings: AppSettings | None = None,
+) -> Sizing:
+    """``amount × labour share × insertion rate ÷ loaded hourly cost``, rounded per settings.
+
+    Percentages are numbers of percent (50 means 50 %). Example from the guide:
+    1,000,000 € × 50 % × 5 % ÷ 30 €/h = 833 h, 0.5184 ETP.
+    """
+    settings = settings or AppSettings()
+    cost = settings.hourly_cost if hourly_cost is None else hourly_cost
+    if amount_ht < 0:
+        raise SizingError("Le montant HT ne peut pas être négatif.")
+    _check_percent("La part de main-d'œuvre", labour_share_percent)
+    _check_percent("Le taux d'insertion", insertion_rate_percent)
+    if cost <= 0:
+        raise SizingError("Le coût horaire doit être supérieur à 0 €.")
+    raw = amount_ht * (labour_share_percent / HUNDRED) * (insertion_rate_percent / HUNDRED) / cost
+    hours = settings.round_hours(raw)
+    return Sizing(required_hours=hours, etp=etp(hours, settings))
+
+
+def hours_from_percent(
+    worked_hours: Decimal, percent: Decimal, settings: AppSettings | None = None
+) -> Decimal:
+    """Required hours of a clause written as a percentage of the hours worked."""
+    settings = settings or AppSettings()
+    _check_percent("Le pourcentage d'heures d'insertion", percent)
+    if worked_hours < 0:
+        raise SizingError("Le nombre d'heures travaillées ne peut pas être négatif.")
+    return settings.round_hours(worked_hours * percent / HUNDRED)
+
+
+def etp(hours: Decimal, settings: AppSettings | None = None) -> Decimal:
+    """Full-time equivalents: hours ÷ the ETP basis (1,607 h), four decimals, half-up."""
+    basis = (settings or AppSettings()).etp_basis
+    return (Decimal(hours) / Decimal(basis)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)

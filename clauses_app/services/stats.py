@@ -1,0 +1,143 @@
+"""Counts and headline figures of a database, an authority or a period (``clauses stats``).
+
+Without a period every record counts. With a period, the records involved in it count: the
+awards with hours required, hours done or an employment in the period, and their lots,
+contracts, operations, companies and authorities; the employments overlapping the period and
+their participants.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from clauses_app.models import (
+    Award,
+    Company,
+    ContractingAuthority,
+    Employment,
+    Lot,
+    Operation,
+    Participant,
+    PublicContract,
+)
+from clauses_app.services.figures import Figures, compute_figures
+from clauses_app.services.periods import Period
+from clauses_app.services.settings import AppSettings, load_settings
+
+STATS_KEYS = (
+    "authorities",
+    "operations",
+    "contracts",
+    "lots",
+    "companies",
+    "awards",
+    "participants",
+    "employments",
+    "hours_required",
+    "hours_done",
+    "etp_done",
+    "completion_rate",
+)
+
+
+def _employments_in(period: Period, authority_uuid: uuid.UUID | None) -> Any:
+    statement = (
+        select(Employment.uuid, Employment.participant_uuid)
+        .join(Award, Employment.award_uuid == Award.uuid)
+        .join(Lot, Award.lot_uuid == Lot.uuid)
+        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
+    )
+    if authority_uuid is not None:
+        statement = statement.where(PublicContract.authority_uuid == authority_uuid)
+    if period.end is not None:
+        statement = statement.where(Employment.start_date <= period.end)
+    if period.start is not None:
+        statement = statement.where(
+            (Employment.end_date.is_(None)) | (Employment.end_date >= period.start)
+        )
+    return statement
+
+
+def _count(session: Session, statement: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+
+
+def _record_counts(session: Session, authority_uuid: uuid.UUID | None) -> dict[str, int]:
+    if authority_uuid is None:
+        models = {
+            "authorities": ContractingAuthority,
+            "operations": Operation,
+            "contracts": PublicContract,
+            "lots": Lot,
+            "companies": Company,
+            "awards": Award,
+            "participants": Participant,
+            "employments": Employment,
+        }
+        return {
+            key: int(session.scalar(select(func.count()).select_from(model)) or 0)
+            for key, model in models.items()
+        }
+    contracts = select(PublicContract.uuid).where(PublicContract.authority_uuid == authority_uuid)
+    lots = select(Lot.uuid).where(Lot.contract_uuid.in_(contracts))
+    awards = select(Award.uuid, Award.company_uuid).where(Award.lot_uuid.in_(lots)).subquery()
+    employments = _employments_in(Period(), authority_uuid).subquery()
+    return {
+        "authorities": 1,
+        "operations": _count(
+            session, select(Operation.uuid).where(Operation.authority_uuid == authority_uuid)
+        ),
+        "contracts": _count(session, contracts),
+        "lots": _count(session, lots),
+        "companies": _count(session, select(distinct(awards.c.company_uuid))),
+        "awards": _count(session, select(awards.c.uuid)),
+        "participants": _count(session, select(distinct(employments.c.participant_uuid))),
+        "employments": _count(session, select(employments.c.uuid)),
+    }
+
+
+def _period_counts(
+    session: Session, figures: Figures, period: Period, authority_uuid: uuid.UUID | None
+) -> dict[str, int]:
+    awards = figures.awards
+    employments = session.execute(_employments_in(period, authority_uuid)).all()
+    return {
+        "authorities": len({a.authority_uuid for a in awards}),
+        "operations": len({a.operation_uuid for a in awards if a.operation_uuid}),
+        "contracts": len({a.contract_uuid for a in awards}),
+        "lots": len({a.lot_uuid for a in awards}),
+        "companies": len({a.company_uuid for a in awards}),
+        "awards": len(awards),
+        "participants": len({row.participant_uuid for row in employments}),
+        "employments": len(employments),
+    }
+
+
+def database_stats(
+    session: Session,
+    authority_uuid: uuid.UUID | None = None,
+    period: Period | None = None,
+    settings: AppSettings | None = None,
+) -> dict[str, Any]:
+    """The flat figures of ``clauses stats --json`` (plain numbers, fixed keys)."""
+    period = period or Period()
+    settings = settings or load_settings(session)
+    figures = compute_figures(session, period, authority_uuid, settings)
+    if period.is_all_time:
+        counts = _record_counts(session, authority_uuid)
+    else:
+        counts = _period_counts(session, figures, period, authority_uuid)
+    totals = figures.total()
+    rate = totals.completion_rate
+    result: dict[str, Any] = dict(counts)
+    result.update(
+        hours_required=float(totals.hours_required),
+        hours_done=float(totals.hours_done),
+        etp_done=float(totals.etp_done),
+        completion_rate=float(rate) if rate is not None else None,
+    )
+    return {key: result[key] for key in STATS_KEYS}

@@ -1,0 +1,186 @@
+"""Opening a database: resolve its URL, check it, back it up, migrate it, hand out sessions."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from clauses_app import paths
+from clauses_app.storage import migrate
+from clauses_app.storage.backup import backup_sqlite
+from clauses_app.storage.engine import create_app_engine
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseError(Exception):
+    """A database cannot be used; the message is one sentence for a person (in French)."""
+
+
+class DatabaseUnreachableError(DatabaseError):
+    pass
+
+
+class DatabaseNewerError(DatabaseError):
+    pass
+
+
+def resolve_url(db: str | None = None) -> str:
+    """``--db`` first (a URL or a file path), then ``CLAUSES_DB``, then the embedded default."""
+    value = db or os.environ.get(paths.DB_ENV)
+    if not value:
+        return f"sqlite:///{paths.default_database_path()}"
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for memory databases and other backends."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse, without writing to it, a file that is not a SQLite database."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if header != b"SQLite format 3\x00":
+        raise DatabaseError(
+            f"Le fichier « {path} » n'est pas une base de données Clauses (SQLite)."
+        )
+
+
+@dataclass
+class Database:
+    """An open, migrated database: its engine and a session factory."""
+
+    url: str
+    engine: Engine
+    session_factory: sessionmaker[Session] = field(init=False)
+    backup_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def file_path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def display_name(self) -> str:
+        path = self.file_path
+        return str(path) if path else make_url(self.url).render_as_string(hide_password=True)
+
+    def session(self) -> Session:
+        return self.session_factory()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed whole on success, rolled back whole on any error."""
+        with self.session_factory() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(db: str | None = None, *, migrate_schema: bool = True) -> Database:
+    """Open (creating or upgrading as needed) the database named by ``db``.
+
+    Raises :class:`DatabaseError` subclasses with a French message when the database cannot be
+    used: unreachable, not a SQLite file, or a schema newer than this application. In each of
+    those cases nothing is written to it.
+    """
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if path is not None:
+        if path.is_dir():
+            raise DatabaseError(f"« {path} » est un dossier, pas une base de données.")
+        _check_sqlite_file(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnreachableError(
+                f"Impossible de créer le dossier de la base « {path.parent} » : {exc.strerror}."
+            ) from exc
+    try:
+        engine = create_app_engine(url)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseUnreachableError(f"Adresse de base de données invalide : {url}.") from exc
+    except ImportError as exc:
+        raise DatabaseUnreachableError(
+            f"Le pilote de cette base n'est pas installé ({exc.name}) : {database_label(url)}."
+        ) from exc
+    try:
+        database = Database(url, engine)
+        if migrate_schema:
+            database.backup_path = _bring_to_head(database)
+        else:
+            _ping(engine)
+        return database
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except (DBAPIError, sqlite3.Error) as exc:
+        engine.dispose()
+        raise DatabaseUnreachableError(
+            f"Base de données inaccessible ({database_label(url)}) : {_first_line(exc)}"
+        ) from exc
+
+
+def database_label(url: str) -> str:
+    path = sqlite_path(url)
+    return str(path) if path else make_url(url).render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    return str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+
+
+def _ping(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def _bring_to_head(database: Database) -> Path | None:
+    """Create or upgrade the schema; back up a file database before changing it."""
+    engine = database.engine
+    current = migrate.current_revision(engine)
+    head = migrate.head_revision()
+    if current == head:
+        return None
+    if current is not None and current not in migrate.known_revisions():
+        raise DatabaseNewerError(
+            "Cette base de données a été créée par une version plus récente de Clauses "
+            f"(schéma {current}) : mettez l'application à jour. La base n'a pas été modifiée."
+        )
+    if current is None and migrate.has_user_tables(engine):
+        raise DatabaseError(
+            f"La base « {database.display_name} » contient des tables qui ne sont pas celles "
+            "de Clauses : elle n'a pas été modifiée."
+        )
+    backup_path = None
+    path = database.file_path
+    if current is not None and path is not None:
+        backup_path = backup_sqlite(path, path.parent / "backups", f"avant-{head}")
+        log.info("Database backed up to %s before migration to %s", backup_path, head)
+    migrate.upgrade(engine)
+    return backup_path

@@ -1,0 +1,44 @@
+"""Engine creation, with the SQLite settings every connection must have.
+
+SQLite through Python's sqlite3 does not run DDL inside transactions by default; following
+SQLAlchemy's recipe we turn the driver's own transaction handling off and emit BEGIN ourselves,
+so that a failed migration or import rolls back whole. Foreign keys are switched on for every
+connection and a busy timeout lets two windows share a file without "database is locked".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_app_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine for ``url`` with the project's connection settings."""
+    if is_sqlite(url):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin (DDL included).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

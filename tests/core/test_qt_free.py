@@ -1,0 +1,39 @@
+"""The core never imports Qt: checked in a fresh interpreter, module by module."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import clauses_app
+
+
+def core_modules() -> list[str]:
+    names = []
+    for info in pkgutil.walk_packages(clauses_app.__path__, "clauses_app."):
+        if info.name.startswith("clauses_app.ui"):
+            continue
+        names.append(info.name)
+    return names
+
+
+def test_core_modules_are_found() -> None:
+    modules = core_modules()
+    assert "clauses_app.services.figures" in modules
+    assert "clauses_app.storage.database" in modules
+    assert len(modules) > 15
+
+
+def test_no_core_module_imports_pyside6() -> None:
+    code = (
+        "import importlib, sys\n"
+        f"for name in {core_modules()!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"Qt imported by the core: {result.stdout}"
