@@ -1,0 +1,1 @@
+"""The desktop application (PySide6). A thin layer over clauses_app.services."""

@@ -1,0 +1,197 @@
+"""The one background-task helper: run a service on a worker thread with progress and cancel.
+
+The service receives the :class:`Database` (it opens its own session on the worker thread;
+no ORM object crosses threads) and a progress callback that raises ``Cancelled`` once the
+user pressed Cancel. The result or the error comes back on the GUI thread, and after a
+successful *change* the application's ``data_changed`` signal tells open screens to refresh.
+
+    run_task(window, "Import du fichier", lambda db, progress: import_file(db, path, progress),
+             on_done=show_result)
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from clauses_app.services.progress import CancelFlag, Cancelled
+from clauses_app.storage import Database
+
+log = logging.getLogger(__name__)
+
+TaskFunction = Callable[[Database, CancelFlag], Any]
+
+
+class _Worker(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object, str)
+    cancelled = Signal()
+
+    def __init__(self, database: Database, function: TaskFunction) -> None:
+        super().__init__()
+        self.database = database
+        self.function = function
+        self.flag = CancelFlag(self._emit_progress)
+
+    def _emit_progress(self, done: int, total: int, message: str = "") -> None:
+        self.progressed.emit(done, total, message)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.function(self.database, self.flag)
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception as exc:  # reported to the GUI thread, which shows it
+            log.exception("Background task failed")
+            self.failed.emit(exc, traceback.format_exc())
+        else:
+            self.succeeded.emit(result)
+
+
+class Task(QObject):
+    """A running background task. Keep a reference until ``finished`` (run_task does)."""
+
+    finished = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        database: Database,
+        function: TaskFunction,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+        show_progress: bool = True,
+        changes_data: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.on_done = on_done
+        self.on_error = on_error
+        self.on_cancel = on_cancel
+        self.changes_data = changes_data
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.was_cancelled = False
+        self.thread = QThread()
+        self.worker = _Worker(database, function)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self._on_progress)
+        self.worker.succeeded.connect(self._on_succeeded)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.dialog: QProgressDialog | None = None
+        if show_progress:
+            self.dialog = QProgressDialog(title, "Annuler", 0, 0, parent)
+            self.dialog.setWindowTitle(title)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(400)
+            self.dialog.canceled.connect(self.cancel)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self.worker.flag.cancel()
+        if self.dialog is not None:
+            self.dialog.setLabelText("Annulation en cours…")
+
+    @property
+    def is_running(self) -> bool:
+        return self.thread.isRunning()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return self.thread.wait(msecs)
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        if self.dialog is not None:
+            self.dialog.setMaximum(max(total, 0))
+            self.dialog.setValue(min(done, total) if total else 0)
+            if message:
+                self.dialog.setLabelText(message)
+
+    def _finish(self) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.hide()
+            self.dialog.deleteLater()
+            self.dialog = None
+        self.finished.emit()
+
+    @Slot(object)
+    def _on_succeeded(self, result: Any) -> None:
+        self.result = result
+        self._finish()
+        if self.changes_data:
+            notify_data_changed()
+        if self.on_done is not None:
+            self.on_done(result)
+
+    @Slot(object, str)
+    def _on_failed(self, error: BaseException, details: str) -> None:
+        self.error = error
+        self._finish()
+        if self.on_error is not None:
+            self.on_error(error)
+        else:
+            from clauses_app.ui.errors import show_error
+
+            show_error(
+                self.parent() if isinstance(self.parent(), QWidget) else None, error, details
+            )
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self.was_cancelled = True
+        self._finish()
+        if self.on_cancel is not None:
+            self.on_cancel()
+
+
+_running: set[Task] = set()
+
+
+def run_task(
+    parent: QWidget | None,
+    title: str,
+    database: Database,
+    function: TaskFunction,
+    **options: Any,
+) -> Task:
+    """Start ``function(database, progress)`` on a worker thread and return the task."""
+    task = Task(parent, title, database, function, **options)
+    _running.add(task)
+    task.finished.connect(lambda: _running.discard(task))
+    task.start()
+    return task
+
+
+class DataBus(QObject):
+    """Application-wide notification that data changed (open screens refresh)."""
+
+    data_changed = Signal()
+
+
+_bus: DataBus | None = None
+
+
+def data_bus() -> DataBus:
+    global _bus
+    if _bus is None:
+        _bus = DataBus()
+    return _bus
+
+
+def notify_data_changed() -> None:
+    data_bus().data_changed.emit()
