@@ -131,8 +131,7 @@ def bmp_icon_bytes(image: QImage) -> bytes:
 def ico_bytes(images: list[QImage]) -> bytes:
     """An ``.ico`` file holding every image (sizes up to 256)."""
     payloads = [
-        png_bytes(img) if img.width() >= PNG_IN_ICO_FROM else bmp_icon_bytes(img)
-        for img in images
+        png_bytes(img) if img.width() >= PNG_IN_ICO_FROM else bmp_icon_bytes(img) for img in images
     ]
     out = struct.pack("<HHH", 0, 1, len(images))
     offset = 6 + 16 * len(images)
