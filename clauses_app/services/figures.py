@@ -237,7 +237,7 @@ def _load_awards(
     )
     contexts: dict[uuid.UUID, _AwardContext] = {}
     rules_cache: dict[tuple[str, str], CountingRules] = {}
-    for row in session.execute(_scope(statement, authority_uuid)).tuples():
+    for row in session.execute(_scope(statement, authority_uuid)):
         (
             award_uuid, lot_uuid, company_uuid, a_hours, a_percent, a_worked, award_date,
             lot_number, clause_mode, lot_hours, lot_percent, lot_start, lot_end, labour_share,
@@ -333,7 +333,7 @@ def _add_hours_done(
         authority_uuid,
     )
     hours = _load_hours(session, period, authority_uuid)
-    for row in session.execute(employments).tuples():
+    for row in session.execute(employments):
         (emp_uuid, award_uuid, modality, contract_type, start, end, transferred, ineligible,
          invoiced) = row  # fmt: skip
         ctx = contexts.get(award_uuid)
@@ -406,7 +406,7 @@ def _load_hours(
         statement = statement.where(and_(*conditions))
     rows: dict[uuid.UUID, list[HoursRow]] = defaultdict(list)
     with_totals: set[uuid.UUID] = set()
-    for emp_uuid, kind, start, end, worked, training in session.execute(statement).tuples():
+    for emp_uuid, kind, start, end, worked, training in session.execute(statement):
         rows[emp_uuid].append(HoursRow(kind, start, end, worked, training))
         if kind == HoursKind.TOTAL:
             with_totals.add(emp_uuid)

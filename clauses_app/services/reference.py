@@ -134,7 +134,7 @@ def _row(
 
 def ensure_reference_rows(session: Session) -> int:
     """Insert the default rows that are missing (edited labels are kept). Returns the count."""
-    existing = set(session.execute(select(ReferenceItem.kind, ReferenceItem.code)).tuples())
+    existing = set(session.execute(select(ReferenceItem.kind, ReferenceItem.code)))
     missing = [row for row in default_rows() if (row.kind, row.code) not in existing]
     session.add_all(missing)
     return len(missing)
@@ -147,7 +147,7 @@ def labels(session: Session, kind: str) -> dict[str, str]:
         .where(ReferenceItem.kind == kind)
         .order_by(ReferenceItem.position, ReferenceItem.code)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def trade_labour_shares(session: Session) -> dict[str, Decimal]:
@@ -156,4 +156,4 @@ def trade_labour_shares(session: Session) -> dict[str, Decimal]:
             ReferenceItem.kind == K.TRADE, ReferenceItem.labour_share.is_not(None)
         )
     )
-    return {code: share for code, share in rows.tuples() if share is not None}
+    return {code: share for code, share in rows if share is not None}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clauses_app.models import (
@@ -93,9 +93,9 @@ def _record_counts(session: Session, authority_uuid: uuid.UUID | None) -> dict[s
         ),
         "contracts": _count(session, contracts),
         "lots": _count(session, lots),
-        "companies": _count(session, select(distinct(awards.c.company_uuid))),
+        "companies": _count(session, select(awards.c.company_uuid).distinct()),
         "awards": _count(session, select(awards.c.uuid)),
-        "participants": _count(session, select(distinct(employments.c.participant_uuid))),
+        "participants": _count(session, select(employments.c.participant_uuid).distinct()),
         "employments": _count(session, select(employments.c.uuid)),
     }
 

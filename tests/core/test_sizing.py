@@ -1,0 +1,60 @@
+"""Clause sizing against the guide's public examples and hand-computed values."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from clauses_app.services.settings import AppSettings
+from clauses_app.services.sizing import SizingError, etp, hours_from_percent, size_clause
+
+
+def test_guide_example_at_30_euros_per_hour() -> None:
+    sizing = size_clause(D("1000000"), D("50"), D("5"), D("30"))
+    assert sizing.required_hours == D("833")
+    assert sizing.etp == D("0.5184")  # 833 / 1607 = 0.51836…
+
+
+def test_guide_example_at_25_euros_per_hour() -> None:
+    assert size_clause(D("1000000"), D("50"), D("5"), D("25")).required_hours == D("1000")
+
+
+def test_default_hourly_cost_is_the_setting() -> None:
+    settings = AppSettings(hourly_cost=D("25"))
+    assert size_clause(D("1000000"), D("50"), D("5"), settings=settings).required_hours == 1000
+
+
+def test_rounding_is_half_up_not_bankers() -> None:
+    # 999,000 × 50 % × 5 % / 30 = 832.5 exactly: half-up gives 833 (half-even would give 832).
+    assert size_clause(D("999000"), D("50"), D("5"), D("30")).required_hours == D("833")
+
+
+def test_rounding_step_setting() -> None:
+    settings = AppSettings(rounding_step=10)
+    # 833.33 → 830 with a step of 10 hours
+    assert size_clause(D("1000000"), D("50"), D("5"), settings=settings).required_hours == 830
+
+
+def test_percentage_clause() -> None:
+    assert hours_from_percent(D("12345"), D("5")) == D("617")  # 617.25 → 617
+
+
+@pytest.mark.parametrize(
+    ("amount", "share", "rate", "cost", "message"),
+    [
+        ("-1", "50", "5", "30", "négatif"),
+        ("1000", "150", "5", "30", "entre 0 et 100"),
+        ("1000", "50", "-5", "30", "entre 0 et 100"),
+        ("1000", "50", "5", "0", "supérieur à 0"),
+    ],
+)
+def test_bad_input_is_refused(amount: str, share: str, rate: str, cost: str, message: str) -> None:
+    with pytest.raises(SizingError, match=message):
+        size_clause(D(amount), D(share), D(rate), D(cost))
+
+
+def test_etp_basis() -> None:
+    assert etp(D("1607")) == D("1.0000")
+    assert etp(D("62000")) == D("38.5812")
+    assert etp(D("1600"), AppSettings(etp_basis=1600)) == D("1.0000")
