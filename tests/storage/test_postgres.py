@@ -1,0 +1,80 @@
+"""The same code on PostgreSQL (teams sharing one database).
+
+Runs when CLAUSES_TEST_PG_URL points at a server whose role may create databases (./test
+sets it up when run as root); skipped otherwise. Each test gets a fresh database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from clauses_app.services.bootstrap import open_app_database
+from clauses_app.services.figures import compute_figures
+from clauses_app.services.periods import Period
+from clauses_app.services.stats import database_stats
+from clauses_app.storage import Database
+from clauses_app.storage.migrate import downgrade, upgrade
+from tests import builders as b
+
+ADMIN_URL = os.environ.get("CLAUSES_TEST_PG_URL")
+pytestmark = pytest.mark.skipif(not ADMIN_URL, reason="CLAUSES_TEST_PG_URL not set")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    pytest.importorskip("psycopg")
+    assert ADMIN_URL
+    name = f"clauses_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_database(pg_url: str) -> Iterator[Database]:
+    database = open_app_database(pg_url)
+    yield database
+    database.dispose()
+
+
+def test_migrations_down_and_up_on_postgres(pg_database: Database) -> None:
+    downgrade(pg_database.engine, "base")
+    upgrade(pg_database.engine)
+    with pg_database.engine.connect() as connection:
+        tables = connection.execute(
+            text("SELECT count(*) FROM information_schema.tables WHERE table_schema='public'")
+        ).scalar()
+    assert tables and tables >= 14
+
+
+def test_figures_on_postgres_equal_hand_computed(pg_database: Database) -> None:
+    with pg_database.transaction() as s:
+        auth = b.authority(s)
+        con = b.contract(
+            s, auth, start_date=date(2025, 7, 1), end_date=date(2026, 6, 30), pooling_scope="NONE"
+        )
+        award = b.award(s, b.lot(s, con), b.company(s), "1200")
+        emp = b.employment(s, award, b.participant(s), date(2025, 7, 1), date(2026, 3, 31))
+        for m in (7, 8, 9):
+            b.month_hours(s, emp, 2025, m, "151.67", "10")
+        auth_uuid = auth.uuid
+    with pg_database.session() as s:
+        total = compute_figures(s, Period.year(2025), auth_uuid).total()
+        stats = database_stats(s, auth_uuid, Period.year(2025))
+    assert (total.hours_required, total.hours_done) == (600, Decimal("485.01"))  # 3 × (151.67 + 10)
+    assert stats["completion_rate"] == 0.8084
