@@ -1,0 +1,101 @@
+"""Headline figures of the dashboard: one year, all authorities or one. Qt-free.
+
+Every figure comes from :func:`clauses_app.services.figures.compute_figures` (hours, rate,
+ETP, months) and from the period counts of :mod:`clauses_app.services.stats` (participants,
+work contracts), so the dashboard always agrees with the reports and ``clauses stats``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from clauses_app.models import ContractingAuthority, Employment, HoursRecord, PublicContract
+from clauses_app.services.counting import ZERO
+from clauses_app.services.figures import compute_figures
+from clauses_app.services.periods import Month, Period
+from clauses_app.services.settings import AppSettings, load_settings
+from clauses_app.services.stats import _period_counts
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """What the dashboard shows for one year (and optionally one authority)."""
+
+    year: int
+    authority_uuid: uuid.UUID | None
+    hours_required: Decimal
+    hours_done: Decimal
+    completion_rate: Decimal | None  # a ratio: 1.221 means 122.1 %
+    etp_done: Decimal
+    participants: int
+    employments: int
+    monthly: tuple[tuple[Month, Decimal], ...]  # the 12 months of the year, zeros included
+
+
+def dashboard_figures(
+    session: Session,
+    year: int,
+    authority_uuid: uuid.UUID | None = None,
+    settings: AppSettings | None = None,
+) -> DashboardFigures:
+    """Headline figures of ``year`` for every authority, or for ``authority_uuid``."""
+    settings = settings or load_settings(session)
+    period = Period.year(year)
+    figures = compute_figures(session, period, authority_uuid, settings)
+    counts = _period_counts(session, figures, period, authority_uuid)
+    totals = figures.total()
+    by_month = figures.monthly()
+    monthly = tuple(((year, m), by_month.get((year, m), ZERO)) for m in range(1, 13))
+    return DashboardFigures(
+        year=year,
+        authority_uuid=authority_uuid,
+        hours_required=totals.hours_required,
+        hours_done=totals.hours_done,
+        completion_rate=totals.completion_rate,
+        etp_done=totals.etp_done,
+        participants=counts["participants"],
+        employments=counts["employments"],
+        monthly=monthly,
+    )
+
+
+def data_years(session: Session) -> list[int]:
+    """Every year from the first to the last one the data touches (contracts, work contracts,
+    hours statements), ascending; empty for an empty database."""
+    bounds = [
+        session.execute(select(func.min(col_a), func.max(col_b))).one()
+        for col_a, col_b in (
+            (PublicContract.start_date, PublicContract.end_date),
+            (Employment.start_date, Employment.end_date),
+            (HoursRecord.period_start, HoursRecord.period_end),
+        )
+    ]
+    days = [d for pair in bounds for d in pair if d is not None]
+    if not days:
+        return []
+    return list(range(min(days).year, max(days).year + 1))
+
+
+def default_year(years: list[int], today: date) -> int:
+    """This year when the data covers it, else the latest year of data before it (or the
+    first one after it); this year for an empty database."""
+    if not years or today.year in years:
+        return today.year
+    before = [y for y in years if y < today.year]
+    return max(before) if before else min(years)
+
+
+def authority_choices(session: Session) -> list[tuple[uuid.UUID, str]]:
+    """(uuid, name) of the authorities that are not archived, by name."""
+    rows = session.execute(
+        select(ContractingAuthority.uuid, ContractingAuthority.name)
+        .where(ContractingAuthority.archived.is_(False))
+        .order_by(ContractingAuthority.name)
+    )
+    return [(u, n) for u, n in rows]
