@@ -1,0 +1,312 @@
+"""Load, save and delete one record, each write in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session
+
+from clauses_app.formatting import format_date
+from clauses_app.models import (
+    Award,
+    Company,
+    Contact,
+    ContractingAuthority,
+    Employment,
+    HoursRecord,
+    Lot,
+    Participant,
+    ParticipantCriterion,
+    PublicContract,
+)
+from clauses_app.services.records.kinds import (
+    CONTACT_FIELDS,
+    CRITERION_FIELDS,
+    FIELDS,
+    MODELS,
+    NOUNS,
+    Kind,
+)
+from clauses_app.services.records.validation import Errors, compact_siret, validate
+from clauses_app.storage import Database
+
+
+class ValidationError(ValueError):
+    """Values refused by :func:`save_record`; ``errors`` maps each field to its message."""
+
+    def __init__(self, errors: Errors) -> None:
+        super().__init__("; ".join(f"{k} : {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def load_record(session: Session, kind: str, record_uuid: uuid.UUID) -> dict[str, Any]:
+    """The editable values of one record (with its contacts or criteria), by field name."""
+    record = session.get(MODELS[kind], record_uuid)
+    if record is None:
+        raise LookupError(f"{NOUNS[kind].capitalize()} n'existe plus ({record_uuid}).")
+    values = {name: getattr(record, name) for name in FIELDS[kind]}
+    if isinstance(record, ContractingAuthority):
+        values["contacts"] = [_children_values(c, CONTACT_FIELDS) for c in record.contacts]
+    if isinstance(record, Participant):
+        values["criteria"] = [_children_values(c, CRITERION_FIELDS) for c in record.criteria]
+    return values
+
+
+def _children_values(child: Any, names: Sequence[str]) -> dict[str, Any]:
+    return {"uuid": child.uuid, **{name: getattr(child, name) for name in names}}
+
+
+def _clean(value: Any) -> Any:
+    """Strip text; empty text is stored as NULL."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def save_record(
+    database: Database,
+    kind: str,
+    values: Mapping[str, Any],
+    record_uuid: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """Create (``record_uuid`` None) or update one record in one transaction; its UUID.
+
+    Raises :class:`ValidationError` (nothing written) when a value is invalid.
+    """
+    with database.transaction() as session:
+        errors = validate(session, kind, values, record_uuid)
+        if errors:
+            raise ValidationError(errors)
+        model = MODELS[kind]
+        record = model() if record_uuid is None else session.get(model, record_uuid)
+        if record is None:
+            raise LookupError(f"{NOUNS[kind].capitalize()} n'existe plus ({record_uuid}).")
+        for name in FIELDS[kind]:
+            if name not in values:
+                continue
+            value = _clean(values[name])
+            if name == "siret":
+                value = compact_siret(value)
+            if value is None and name in ("archived", "qpv", "transferred_staff", "ineligible"):
+                value = False
+            setattr(record, name, value)
+        if record_uuid is None:
+            session.add(record)
+        if "contacts" in values and isinstance(record, ContractingAuthority):
+            _sync_children(session, record.contacts, values["contacts"], Contact, CONTACT_FIELDS)
+        if "criteria" in values and isinstance(record, Participant):
+            _sync_children(
+                session, record.criteria, values["criteria"], ParticipantCriterion,
+                CRITERION_FIELDS,
+            )  # fmt: skip
+        session.flush()
+        return record.uuid
+
+
+def _sync_children(
+    session: Session,
+    current: list[Any],
+    wanted: Sequence[Mapping[str, Any]],
+    model: type[Any],
+    names: Sequence[str],
+) -> None:
+    """Make ``current`` match ``wanted``: update kept rows (by uuid), add new, drop missing."""
+    by_uuid = {child.uuid: child for child in current}
+    kept: list[Any] = []
+    for item in wanted:
+        child = by_uuid.get(item.get("uuid")) if item.get("uuid") else None
+        if child is None:
+            child = model()
+        for name in names:
+            setattr(child, name, _clean(item.get(name)))
+        kept.append(child)
+    current[:] = kept  # delete-orphan removes the rows left out
+
+
+@dataclass
+class DeleteImpact:
+    """What deleting a record means, in French: its name, what goes with it, what blocks it."""
+
+    label: str
+    consequences: list[str] = field(default_factory=list)
+    blocked_by: str | None = None
+
+    def message(self) -> str:
+        """The confirmation text (or the refusal when something blocks the deletion)."""
+        if self.blocked_by:
+            return f"Impossible de supprimer {self.label} : {self.blocked_by}"
+        text = f"Supprimer {self.label} ?"
+        if self.consequences:
+            text += "\n\nSeront aussi supprimés :\n" + "\n".join(
+                f"• {line}" for line in self.consequences
+            )
+        return text + "\n\nCette suppression est définitive."
+
+
+def _count(session: Session, statement: Select[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _cascade_lines(
+    session: Session,
+    lots: Select[Any] | None,
+    awards: Select[Any] | None,
+    employments: Select[Any],
+) -> list[str]:
+    """Counts of the lots, awards, employments and hours statements under a record."""
+    counts = []
+    if lots is not None:
+        counts.append((_count(session, lots), "lot", "lots"))
+    employment_uuids = employments.with_only_columns(Employment.uuid)
+    if awards is not None:
+        counts.append((_count(session, awards), "attribution", "attributions"))
+    counts += [
+        (_count(session, employments), "contrat de travail", "contrats de travail"),
+        (
+            _count(session, select(HoursRecord.uuid).where(
+                HoursRecord.employment_uuid.in_(employment_uuids))),
+            "relevé d'heures", "relevés d'heures",
+        ),
+    ]  # fmt: skip
+    return [_plural(n, one, many) for n, one, many in counts if n]
+
+
+def delete_impact(session: Session, kind: str, record_uuid: uuid.UUID) -> DeleteImpact:
+    """Everything deleting this record would remove, or why it cannot be deleted."""
+    record: Any = session.get(MODELS[kind], record_uuid)
+    if record is None:
+        raise LookupError(f"{NOUNS[kind].capitalize()} n'existe plus ({record_uuid}).")
+    label = f"{NOUNS[kind]} « {record_label(session, kind, record)} »"
+    impact = DeleteImpact(label)
+    lots = select(Lot.uuid)
+    awards = select(Award.uuid).join(Lot, Award.lot_uuid == Lot.uuid)
+    employments = (
+        select(Employment.uuid)
+        .join(Award, Employment.award_uuid == Award.uuid)
+        .join(Lot, Award.lot_uuid == Lot.uuid)
+    )
+    if kind == Kind.AUTHORITY:
+        contracts = select(PublicContract.uuid).where(PublicContract.authority_uuid == record_uuid)
+        in_authority = Lot.contract_uuid.in_(contracts)
+        for n, one, many in (
+            (len(record.contacts), "contact", "contacts"),
+            (len(record.operations), "opération", "opérations"),
+            (len(record.contracts), "marché", "marchés"),
+        ):
+            if n:
+                impact.consequences.append(_plural(n, one, many))
+        impact.consequences += _cascade_lines(
+            session, lots.where(in_authority), awards.where(in_authority),
+            employments.where(in_authority),
+        )  # fmt: skip
+    elif kind == Kind.OPERATION:
+        n = len(record.contracts)
+        if n:
+            impact.consequences.append(
+                f"{_plural(n, 'marché sera détaché', 'marchés seront détachés')} de l'opération "
+                "(ils restent enregistrés)"
+            )
+    elif kind == Kind.CONTRACT:
+        where = Lot.contract_uuid == record_uuid
+        impact.consequences += _cascade_lines(
+            session, lots.where(where), awards.where(where), employments.where(where)
+        )
+    elif kind == Kind.LOT:
+        where = Lot.uuid == record_uuid
+        impact.consequences += _cascade_lines(
+            session, None, awards.where(where), employments.where(where)
+        )
+    elif kind == Kind.AWARD:
+        where = Award.uuid == record_uuid
+        impact.consequences += _cascade_lines(session, None, None, employments.where(where))
+    elif kind == Kind.COMPANY:
+        _company_impact(session, record, impact)
+    elif kind == Kind.PARTICIPANT:
+        n_jobs = len(record.employments)
+        if n_jobs:
+            impact.blocked_by = (
+                f"{_plural(n_jobs, 'contrat de travail le concerne', 'contrats de travail le concernent')}. "  # noqa: E501
+                "Supprimez d'abord ces contrats, ou archivez le participant."
+            )
+        elif record.criteria:
+            impact.consequences.append(
+                _plural(len(record.criteria), "critère d'éligibilité", "critères d'éligibilité")
+            )
+    elif kind == Kind.EMPLOYMENT and record.hours:
+        impact.consequences.append(
+            _plural(len(record.hours), "relevé d'heures", "relevés d'heures")
+        )
+    return impact
+
+
+def _company_impact(session: Session, company: Company, impact: DeleteImpact) -> None:
+    awards = _count(session, select(Award.uuid).where(Award.company_uuid == company.uuid))
+    if awards:
+        impact.blocked_by = (
+            f"elle est attributaire de {_plural(awards, 'lot', 'lots')}. "
+            "Supprimez d'abord ces attributions."
+        )
+        return
+    employed = _count(
+        session, select(Employment.uuid).where(Employment.employer_uuid == company.uuid)
+    )
+    if employed:
+        impact.consequences.append(
+            f"{_plural(employed, 'contrat perdra', 'contrats perdront')} leur employeur "
+            "(les contrats restent enregistrés)"
+        )
+
+
+def delete_record(database: Database, kind: str, record_uuid: uuid.UUID) -> None:
+    """Delete one record and everything that belongs to it, in one transaction.
+
+    Raises ``ValueError`` with the French reason when something blocks the deletion.
+    """
+    with database.transaction() as session:
+        impact = delete_impact(session, kind, record_uuid)
+        if impact.blocked_by:
+            raise ValueError(impact.message())
+        model: Any = MODELS[kind]
+        # Core DELETE: the database's ON DELETE rules remove the children in the same statement.
+        session.execute(delete(model).where(model.uuid == record_uuid))
+
+
+def record_label(session: Session, kind: str, record: Any) -> str:
+    """How a person names one record: ``2025-001 — Travaux``, ``MARTIN Léa``…"""
+    if kind in (Kind.AUTHORITY, Kind.OPERATION, Kind.COMPANY):
+        return str(record.name)
+    if kind == Kind.CONTRACT:
+        return f"{record.reference} — {record.object}"
+    if kind == Kind.LOT:
+        return f"lot {record.number} ({record.title}) du marché {record.contract.reference}"
+    if kind == Kind.AWARD:
+        lot = record.lot
+        return f"{record.company.name}, lot {lot.number} du marché {lot.contract.reference}"
+    if kind == Kind.PARTICIPANT:
+        return str(record.full_name)
+    if kind == Kind.EMPLOYMENT:
+        return (
+            f"{record.participant.full_name} chez {record.award.company.name}, "
+            f"du {format_date(record.start_date)}"
+        )
+    raise KeyError(kind)
+
+
+__all__ = [
+    "DeleteImpact",
+    "ValidationError",
+    "delete_impact",
+    "delete_record",
+    "load_record",
+    "record_label",
+    "save_record",
+]

@@ -1,0 +1,358 @@
+"""The SQL behind each list: its source (joins), columns, search columns and filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, and_, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from clauses_app.models import (
+    Award,
+    Company,
+    Contact,
+    ContractingAuthority,
+    Employment,
+    Lot,
+    Operation,
+    Participant,
+    ParticipantCriterion,
+    PublicContract,
+)
+from clauses_app.services.records.kinds import Kind
+
+Filter = Callable[[Any], ColumnElement[bool]]
+Like = Callable[[Any, str], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class SpecColumn:
+    key: str
+    label: str  # empty: fetched but not shown
+    kind: str
+    expr: Any  # a column or SQL expression
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    kind: str
+    source: FromClause
+    key_column: Any
+    columns: tuple[SpecColumn, ...]
+    search: tuple[Any, ...]
+    filters: dict[str, Filter] = field(default_factory=dict)
+    default_sort: str = ""
+    default_descending: bool = False
+    # Long lists: pages are chosen on ``key_source`` (the main table) joined only to what the
+    # sort column needs (``sort_sources``); search and filters then use only the main table's
+    # columns (IN subqueries).
+    key_source: FromClause | None = None
+    sort_sources: dict[str, FromClause] = field(default_factory=dict)
+    search_predicate: Callable[[str, Like], ColumnElement[bool]] | None = None
+
+    def column(self, key: str) -> SpecColumn:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(f"unknown column {key!r} for {self.kind}")
+
+
+def C(key: str, label: str, expr: Any, kind: str = "text") -> SpecColumn:
+    return SpecColumn(key, label, kind, expr)
+
+
+def _count(model: Any, fk: Any, parent: Any) -> ColumnElement[Any]:
+    return select(func.count()).select_from(model).where(fk == parent).scalar_subquery()
+
+
+def _period_status(start: Any, end: Any) -> Filter:
+    """Filter on where a period stands today: current, future or ended."""
+
+    def apply(value: str) -> ColumnElement[bool]:
+        today = date.today()
+        if value == "future":
+            return start > today
+        if value == "ended":
+            return end < today
+        return and_(or_(start.is_(None), start <= today), or_(end.is_(None), end >= today))
+
+    return apply
+
+
+def _overlaps_year(start: Any, end: Any) -> Filter:
+    def apply(year: int) -> ColumnElement[bool]:
+        first, last = date(int(year), 1, 1), date(int(year), 12, 31)
+        return and_(start.is_not(None), start <= last, or_(end.is_(None), end >= first))
+
+    return apply
+
+
+def _archive(column: Any) -> Filter:
+    return lambda value: column.is_(value == "archived")
+
+
+# --- authorities -------------------------------------------------------------------------
+A = ContractingAuthority
+AUTHORITIES = ListSpec(
+    Kind.AUTHORITY,
+    A.__table__,
+    A.uuid,
+    (
+        C("name", "Nom", A.name),
+        C("kind", "Type", A.kind),
+        C("city", "Commune", A.city),
+        C("siret", "SIRET", A.siret),
+        C("contacts", "Contacts", _count(Contact, Contact.authority_uuid, A.uuid), "int"),
+        C(
+            "contracts",
+            "Marchés",
+            _count(PublicContract, PublicContract.authority_uuid, A.uuid),
+            "int",
+        ),
+        C("archived", "Archivé", A.archived, "bool"),
+    ),
+    (A.name, A.city, A.siret, A.kind),
+    {"archive": _archive(A.archived)},
+    default_sort="name",
+)
+
+# --- operations --------------------------------------------------------------------------
+O = Operation  # noqa: E741
+OPERATIONS = ListSpec(
+    Kind.OPERATION,
+    O.__table__.join(A, O.authority_uuid == A.uuid),
+    O.uuid,
+    (
+        C("name", "Opération", O.name),
+        C("authority", "Donneur d'ordre", A.name),
+        C("start_date", "Début", O.start_date, "date"),
+        C("end_date", "Fin", O.end_date, "date"),
+        C(
+            "contracts",
+            "Marchés",
+            _count(PublicContract, PublicContract.operation_uuid, O.uuid),
+            "int",
+        ),
+    ),
+    (O.name, A.name),
+    {"authority_uuid": lambda v: O.authority_uuid == v},
+    default_sort="name",
+)
+
+# --- contracts ---------------------------------------------------------------------------
+P = PublicContract
+contract_start = func.coalesce(P.start_date, P.notification_date)
+contract_end = func.coalesce(P.end_date, P.start_date, P.notification_date)
+CONTRACTS = ListSpec(
+    Kind.CONTRACT,
+    P.__table__.join(A, P.authority_uuid == A.uuid).outerjoin(O, P.operation_uuid == O.uuid),
+    P.uuid,
+    (
+        C("reference", "Référence", P.reference),
+        C("object", "Objet", P.object),
+        C("authority", "Donneur d'ordre", A.name),
+        C("operation", "Opération", O.name),
+        C("start_date", "Début", P.start_date, "date"),
+        C("end_date", "Fin", P.end_date, "date"),
+        C("amount_ht", "Montant HT", P.amount_ht, "money"),
+        C("lots", "Lots", _count(Lot, Lot.contract_uuid, P.uuid), "int"),
+    ),
+    (P.reference, P.object, A.name, O.name),
+    {
+        "year": _overlaps_year(contract_start, contract_end),
+        "authority_uuid": lambda v: P.authority_uuid == v,
+        "status": _period_status(P.start_date, P.end_date),
+        "operation_uuid": lambda v: P.operation_uuid == v,
+    },
+    default_sort="start_date",
+    default_descending=True,
+)
+
+# --- lots and their awards (the detail of one contract) ----------------------------------
+W = Award
+holder = aliased(Company, name="holder")
+LOTS = ListSpec(
+    Kind.LOT,
+    Lot.__table__.outerjoin(W, W.lot_uuid == Lot.uuid).outerjoin(
+        holder, W.company_uuid == holder.uuid
+    ),
+    Lot.uuid,
+    (
+        C("number", "Lot", Lot.number),
+        C("title", "Intitulé", Lot.title),
+        C("lot_required_hours", "Heures du lot", Lot.required_hours, "hours"),
+        C("company", "Attributaire", holder.name),
+        C("award_required_hours", "Heures dues", W.required_hours, "hours"),
+        C("award_uuid", "", W.uuid),
+        C("contract_uuid", "", Lot.contract_uuid),
+    ),
+    (Lot.title, Lot.number, holder.name),
+    {"contract_uuid": lambda v: Lot.contract_uuid == v},
+    default_sort="number",
+)
+
+# --- companies ---------------------------------------------------------------------------
+COMPANIES = ListSpec(
+    Kind.COMPANY,
+    Company.__table__,
+    Company.uuid,
+    (
+        C("name", "Raison sociale", Company.name),
+        C("siret", "SIRET", Company.siret),
+        C("kind", "Type", Company.kind),
+        C("city", "Commune", Company.city),
+        C("contact_name", "Contact", Company.contact_name),
+        C("phone", "Téléphone", Company.phone),
+        C("awards", "Attributions", _count(W, W.company_uuid, Company.uuid), "int"),
+    ),
+    (Company.name, Company.siret, Company.city, Company.contact_name),
+    {"kind": lambda v: Company.kind == v},
+    default_sort="name",
+)
+
+# --- participants ------------------------------------------------------------------------
+Pa = Participant
+PARTICIPANTS = ListSpec(
+    Kind.PARTICIPANT,
+    Pa.__table__,
+    Pa.uuid,
+    (
+        C("last_name", "Nom", Pa.last_name),
+        C("first_name", "Prénom", Pa.first_name),
+        C("birth_date", "Naissance", Pa.birth_date, "date"),
+        C("city", "Commune", Pa.city),
+        C("qpv", "QPV", Pa.qpv, "bool"),
+        C("qualification_code", "Qualification", Pa.qualification_code),
+        C("criteria", "Critères", literal(""), "text"),
+        C(
+            "employments",
+            "Contrats",
+            _count(Employment, Employment.participant_uuid, Pa.uuid),
+            "int",
+        ),
+        C("archived", "Archivé", Pa.archived, "bool"),
+    ),
+    (Pa.last_name, Pa.first_name, Pa.external_id, Pa.city),
+    {
+        "archive": _archive(Pa.archived),
+        "criterion": lambda v: Pa.uuid.in_(
+            select(ParticipantCriterion.participant_uuid).where(
+                ParticipantCriterion.criterion_code == v
+            )
+        ),
+    },
+    default_sort="last_name",
+)
+
+# --- employments -------------------------------------------------------------------------
+E = Employment
+employer = aliased(Company, name="employer")
+EMPLOYMENTS = ListSpec(
+    Kind.EMPLOYMENT,
+    E.__table__.join(Pa, E.participant_uuid == Pa.uuid)
+    .join(W, E.award_uuid == W.uuid)
+    .join(Lot, W.lot_uuid == Lot.uuid)
+    .join(P, Lot.contract_uuid == P.uuid)
+    .join(A, P.authority_uuid == A.uuid)
+    .join(holder, W.company_uuid == holder.uuid)
+    .outerjoin(employer, E.employer_uuid == employer.uuid),
+    E.uuid,
+    (
+        C("participant", "Participant", Pa.last_name + " " + Pa.first_name),
+        C("participant_last", "", Pa.last_name),
+        C("participant_first", "", Pa.first_name),
+        C("company", "Entreprise", holder.name),
+        C("employer", "Employeur", employer.name),
+        C("contract", "Marché", P.reference),
+        C("lot", "Lot", Lot.number),
+        C("authority", "Donneur d'ordre", A.name),
+        C("modality_code", "Modalité", E.modality_code),
+        C("contract_type_code", "Type de contrat", E.contract_type_code),
+        C("start_date", "Début", E.start_date, "date"),
+        C("end_date", "Fin", E.end_date, "date"),
+        C("award_uuid", "", E.award_uuid),
+    ),
+    (),
+    {
+        "year": _overlaps_year(E.start_date, E.end_date),
+        "authority_uuid": lambda v: E.award_uuid.in_(
+            select(W.uuid)
+            .join(Lot, W.lot_uuid == Lot.uuid)
+            .join(P, Lot.contract_uuid == P.uuid)
+            .where(P.authority_uuid == v)
+        ),
+        "modality": lambda v: E.modality_code == v,
+        "status": _period_status(E.start_date, E.end_date),
+        "award_uuid": lambda v: E.award_uuid == v,
+        "participant_uuid": lambda v: E.participant_uuid == v,
+        "contract_uuid": lambda v: E.award_uuid.in_(
+            select(W.uuid).join(Lot, W.lot_uuid == Lot.uuid).where(Lot.contract_uuid == v)
+        ),
+    },
+    default_sort="start_date",
+    default_descending=True,
+    key_source=E.__table__,
+    sort_sources={
+        "participant": E.__table__.join(Pa, E.participant_uuid == Pa.uuid),
+        "company": E.__table__.join(W, E.award_uuid == W.uuid).join(
+            holder, W.company_uuid == holder.uuid
+        ),
+        "employer": E.__table__.outerjoin(employer, E.employer_uuid == employer.uuid),
+        "lot": E.__table__.join(W, E.award_uuid == W.uuid).join(Lot, W.lot_uuid == Lot.uuid),
+        "contract": E.__table__.join(W, E.award_uuid == W.uuid)
+        .join(Lot, W.lot_uuid == Lot.uuid)
+        .join(P, Lot.contract_uuid == P.uuid),
+    },
+    search_predicate=lambda pattern, like: or_(
+        E.participant_uuid.in_(
+            select(Pa.uuid).where(or_(like(Pa.last_name, pattern), like(Pa.first_name, pattern)))
+        ),
+        E.award_uuid.in_(
+            select(W.uuid)
+            .join(Company, W.company_uuid == Company.uuid)
+            .where(like(Company.name, pattern))
+        ),
+        E.award_uuid.in_(
+            select(W.uuid)
+            .join(Lot, W.lot_uuid == Lot.uuid)
+            .join(P, Lot.contract_uuid == P.uuid)
+            .where(like(P.reference, pattern))
+        ),
+        E.employer_uuid.in_(select(Company.uuid).where(like(Company.name, pattern))),
+        like(E.job_title, pattern),
+    ),
+)
+
+SPECS: dict[str, ListSpec] = {
+    spec.kind: spec
+    for spec in (AUTHORITIES, OPERATIONS, CONTRACTS, LOTS, COMPANIES, PARTICIPANTS, EMPLOYMENTS)
+}
+
+
+def year_bounds(session: Session, kind: str) -> list[int]:
+    """The years a list's year filter offers, most recent first (the data's, or this year)."""
+    if kind == Kind.CONTRACT:
+        first, last = session.execute(
+            select(func.min(contract_start), func.max(contract_end))
+        ).one()
+    elif kind == Kind.EMPLOYMENT:
+        first, last = session.execute(
+            select(func.min(E.start_date), func.max(func.coalesce(E.end_date, E.start_date)))
+        ).one()
+    else:
+        return []
+    this_year = date.today().year
+    low = _year(first) or this_year
+    high = max(_year(last) or this_year, low)
+    return list(range(min(high, low + 30), low - 1, -1))
+
+
+def _year(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.year
+    return int(str(value)[:4])

@@ -1,0 +1,259 @@
+"""Paged, searched, filtered and sorted list queries, all in SQL.
+
+A list page asks for one page of rows at a time (``offset``/``limit``); the search box and the
+filters become WHERE clauses over the whole table, and sorting is an ORDER BY, so that a list of
+60,000 employments shows its first page at once and a search finds rows not loaded yet.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import find_tables
+
+from clauses_app.models import ParticipantCriterion, ReferenceKind
+from clauses_app.services.records.kinds import Kind
+from clauses_app.services.records.list_specs import SPECS, Like, ListSpec, year_bounds
+from clauses_app.services.reference import labels
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list: its key in :attr:`ListRow.values`, its French header and how its
+    values read (``text``, ``date``, ``money``, ``hours``, ``percent`` (0–100), ``int``,
+    ``bool``)."""
+
+    key: str
+    label: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """A filter offered above a list: ``options`` are (value, French label) pairs."""
+
+    key: str
+    label: str
+    options: tuple[tuple[Any, str], ...]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the user asked of a list: search words, filter values, sort column and order."""
+
+    search: str = ""
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    sort_key: str | None = None
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ListRow:
+    uuid: uuid.UUID
+    values: dict[str, Any]
+
+
+def list_columns(kind: str) -> tuple[Column, ...]:
+    """The visible columns of the list of ``kind``, in order."""
+    return tuple(Column(c.key, c.label, c.kind) for c in SPECS[kind].columns if c.label)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like_for(session: Session) -> Like:
+    """Case-insensitive LIKE: SQLite's LIKE already ignores ASCII case (and keeps its speed);
+    other databases need ILIKE."""
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda expr, pattern: expr.like(pattern, escape="\\")
+    return lambda expr, pattern: expr.ilike(pattern, escape="\\")
+
+
+def _where(
+    session: Session, spec: ListSpec, statement: Select[Any], query: ListQuery
+) -> Select[Any]:
+    like = _like_for(session)
+    for word in query.search.split():
+        pattern = f"%{_escape_like(word)}%"
+        if spec.search_predicate is not None:
+            statement = statement.where(spec.search_predicate(pattern, like))
+        else:
+            statement = statement.where(or_(*(like(expr, pattern) for expr in spec.search)))
+    for key, value in query.filters.items():
+        if value is None or value == "":
+            continue
+        apply = spec.filters.get(key)
+        if apply is None:
+            raise KeyError(f"unknown filter {key!r} for {spec.kind}")
+        statement = statement.where(apply(value))
+    return statement
+
+
+def _order(spec: ListSpec, query: ListQuery) -> list[ColumnElement[Any]]:
+    key = query.sort_key or spec.default_sort
+    descending = query.descending if query.sort_key else spec.default_descending
+    column = spec.column(key)
+    expr: ColumnElement[Any] = column.expr
+    if column.kind == "text":
+        expr = func.lower(expr)
+    # Empty values last whatever the direction, then the UUID so that pages never overlap.
+    return [expr.is_(None), expr.desc() if descending else expr.asc(), spec.key_column]
+
+
+def fetch_rows(
+    session: Session, kind: str, query: ListQuery, offset: int = 0, limit: int = 200
+) -> list[ListRow]:
+    """One page of rows of the list of ``kind`` for ``query``."""
+    spec = SPECS[kind]
+    columns = (spec.key_column.label("uuid"), *(c.expr.label(c.key) for c in spec.columns))
+    result: Sequence[Any]
+    if spec.key_source is not None:
+        result = _fetch_by_keys(session, spec, query, offset, limit, columns)
+    else:
+        statement = select(*columns).select_from(spec.source)
+        statement = _where(session, spec, statement, query).order_by(*_order(spec, query))
+        result = session.execute(statement.offset(offset).limit(limit)).mappings().all()
+    rows = [ListRow(r["uuid"], {k: v for k, v in r.items() if k != "uuid"}) for r in result]
+    _POST.get(kind, lambda s, r: None)(session, rows)
+    return rows
+
+
+def _fetch_by_keys(
+    session: Session,
+    spec: ListSpec,
+    query: ListQuery,
+    offset: int,
+    limit: int,
+    columns: tuple[Any, ...],
+) -> list[Any]:
+    """Choose the page's keys on the main table alone, then read their columns with the joins:
+    joining 60,000 rows to five tables just to keep 200 of them is what makes lists slow."""
+    sort_key = query.sort_key or spec.default_sort
+    source: Any = spec.sort_sources.get(sort_key)
+    if source is None:
+        tables = set(
+            find_tables(spec.column(sort_key).expr.__clause_element__(), check_columns=True)
+        )
+        source = spec.key_source if tables <= {spec.key_source} else spec.source
+    keys = select(spec.key_column).select_from(source)
+    keys = _where(session, spec, keys, query).order_by(*_order(spec, query))
+    page = list(session.scalars(keys.offset(offset).limit(limit)))
+    if not page:
+        return []
+    found = session.execute(
+        select(*columns).select_from(spec.source).where(spec.key_column.in_(page))
+    ).mappings()
+    by_key = {row["uuid"]: row for row in found}
+    return [by_key[key] for key in page if key in by_key]
+
+
+def count_rows(session: Session, kind: str, query: ListQuery) -> int:
+    """How many rows match ``query`` (the list's "N lignes")."""
+    spec = SPECS[kind]
+    statement = select(spec.key_column).select_from(
+        spec.source if spec.key_source is None else spec.key_source
+    )
+    statement = _where(session, spec, statement, query)
+    return int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+
+
+def _with_labels(mapping: dict[str, dict[str, str]]) -> Callable[[Session, list[ListRow]], None]:
+    """Post-processing that replaces reference codes by their labels (column → kind)."""
+
+    def post(session: Session, rows: list[ListRow]) -> None:
+        for key, ref_kind in mapping.items():
+            names = labels(session, ref_kind)  # type: ignore[arg-type]
+            for row in rows:
+                code = row.values.get(key)
+                if code is not None:
+                    row.values[key] = names.get(code, code)
+
+    return post  # type: ignore[return-value]
+
+
+def _participants_post(session: Session, rows: list[ListRow]) -> None:
+    _with_labels({"qualification_code": ReferenceKind.QUALIFICATION})(session, rows)  # type: ignore[dict-item]
+    uuids = [row.uuid for row in rows]
+    criteria: dict[uuid.UUID, list[str]] = {u: [] for u in uuids}
+    for owner, code in session.execute(
+        select(ParticipantCriterion.participant_uuid, ParticipantCriterion.criterion_code)
+        .where(ParticipantCriterion.participant_uuid.in_(uuids))
+        .order_by(ParticipantCriterion.criterion_code)
+    ).all():
+        criteria[owner].append(code)
+    for row in rows:
+        row.values["criteria"] = ", ".join(criteria[row.uuid])
+        row.values["last_name"] = (row.values["last_name"] or "").upper()
+
+
+def _employments_post(session: Session, rows: list[ListRow]) -> None:
+    _with_labels(
+        {"modality_code": ReferenceKind.MODALITY, "contract_type_code": ReferenceKind.CONTRACT_TYPE}  # type: ignore[dict-item]
+    )(session, rows)
+    for row in rows:
+        last, first = row.values.pop("participant_last"), row.values.pop("participant_first")
+        row.values["participant"] = f"{(last or '').upper()} {first or ''}".strip()
+
+
+_POST: dict[str, Callable[[Session, list[ListRow]], None]] = {
+    Kind.COMPANY: _with_labels({"kind": ReferenceKind.COMPANY_KIND}),  # type: ignore[dict-item]
+    Kind.PARTICIPANT: _participants_post,
+    Kind.EMPLOYMENT: _employments_post,
+}
+
+
+STATUS_OPTIONS = (("current", "En cours"), ("future", "À venir"), ("ended", "Terminés"))
+ARCHIVE_OPTIONS = (("active", "Actifs"), ("archived", "Archivés"))
+
+
+def filter_specs(session: Session, kind: str) -> tuple[FilterSpec, ...]:
+    """The filters offered above the list of ``kind``, with their current options."""
+    everyone: tuple[tuple[Any, str], ...] = ((None, "Tous"),)
+    authorities = _authority_options(session)
+    years = tuple((y, str(y)) for y in year_bounds(session, kind))
+    if kind == Kind.AUTHORITY:
+        return (FilterSpec("archive", "Statut", everyone + ARCHIVE_OPTIONS),)
+    if kind == Kind.OPERATION:
+        return (FilterSpec("authority_uuid", "Donneur d'ordre", everyone + authorities),)
+    if kind == Kind.CONTRACT:
+        return (
+            FilterSpec("year", "Année", ((None, "Toutes"), *years)),
+            FilterSpec("authority_uuid", "Donneur d'ordre", everyone + authorities),
+            FilterSpec("status", "Exécution", everyone + STATUS_OPTIONS),
+        )
+    if kind == Kind.COMPANY:
+        kinds = tuple(labels(session, ReferenceKind.COMPANY_KIND).items())
+        return (FilterSpec("kind", "Type", everyone + kinds),)
+    if kind == Kind.PARTICIPANT:
+        criteria = tuple(labels(session, ReferenceKind.CRITERION).items())
+        return (
+            FilterSpec("criterion", "Critère", everyone + criteria),
+            FilterSpec("archive", "Statut", everyone + ARCHIVE_OPTIONS),
+        )
+    if kind == Kind.EMPLOYMENT:
+        modalities = tuple(labels(session, ReferenceKind.MODALITY).items())
+        return (
+            FilterSpec("year", "Année", ((None, "Toutes"), *years)),
+            FilterSpec("authority_uuid", "Donneur d'ordre", everyone + authorities),
+            FilterSpec("modality", "Modalité", ((None, "Toutes"), *modalities)),
+            FilterSpec("status", "Statut", everyone + STATUS_OPTIONS),
+        )
+    return ()
+
+
+def _authority_options(session: Session) -> tuple[tuple[Any, str], ...]:
+    from clauses_app.models import ContractingAuthority as A
+
+    rows = session.execute(select(A.uuid, A.name).order_by(func.lower(A.name))).all()
+    return tuple((u, n) for u, n in rows)
+
+
+def today() -> date:
+    return date.today()

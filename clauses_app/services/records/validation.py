@@ -1,0 +1,292 @@
+"""Validation of each kind of record: ``{field: French message}``, empty when valid.
+
+Values are typed (``Decimal``, ``date``, ``uuid.UUID``, ``str``, ``bool`` or None); a form
+reports text it cannot even parse itself. Rules that need the database (unique SIRET,
+an employment inside its contract's performance period) read it through ``session``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from stdnum.fr import siret as stdnum_siret
+
+from clauses_app.models import (
+    Award,
+    AwardRole,
+    ClauseMode,
+    Company,
+    CriterionStatus,
+    Lot,
+    Operation,
+    Participant,
+    PoolingScope,
+    PublicContract,
+    Sex,
+)
+from clauses_app.services.records.kinds import Kind
+
+Errors = dict[str, str]
+Values = Mapping[str, Any]
+
+REQUIRED = "Champ obligatoire."
+HUNDRED = Decimal(100)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+POSTAL_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+def compact_siret(text: str | None) -> str | None:
+    """SIRET without spaces or dots (what is stored), None when empty."""
+    if text is None:
+        return None
+    digits = re.sub(r"[\s.\u202f\u00a0-]", "", text)
+    return digits or None
+
+
+def siret_message(text: str | None) -> str | None:
+    """Why a SIRET is wrong, or None when it is empty or valid (python-stdnum checksum)."""
+    value = compact_siret(text)
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) != 14:
+        return "Un SIRET compte 14 chiffres."
+    if not stdnum_siret.is_valid(value):
+        return "SIRET invalide : la clé de contrôle ne correspond pas."
+    return None
+
+
+class _Checker:
+    """Collects the first message of each field."""
+
+    def __init__(self, values: Values) -> None:
+        self.values = values
+        self.errors: Errors = {}
+
+    def get(self, name: str) -> Any:
+        value = self.values.get(name)
+        return value.strip() if isinstance(value, str) else value
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def required(self, *names: str) -> None:
+        for name in names:
+            if self.get(name) in (None, ""):
+                self.fail(name, REQUIRED)
+
+    def dates_in_order(self, start: str, end: str, message: str | None = None) -> None:
+        first, last = self.get(start), self.get(end)
+        if first and last and last < first:
+            self.fail(end, message or "La date de fin précède la date de début.")
+
+    def at_least(self, name: str, minimum: Decimal, message: str) -> None:
+        value = self.get(name)
+        if value is not None and value < minimum:
+            self.fail(name, message)
+
+    def non_negative(self, *names: str) -> None:
+        for name in names:
+            self.at_least(name, Decimal(0), "La valeur ne peut pas être négative.")
+
+    def percent(self, *names: str) -> None:
+        for name in names:
+            value = self.get(name)
+            if value is not None and not Decimal(0) <= value <= HUNDRED:
+                self.fail(name, "Un pourcentage est compris entre 0 et 100 %.")
+
+    def one_of(self, name: str, allowed: tuple[str, ...]) -> None:
+        value = self.get(name)
+        if value not in (None, "") and value not in allowed:
+            self.fail(name, "Valeur inconnue.")
+
+    def siret(self, name: str = "siret") -> None:
+        message = siret_message(self.get(name))
+        if message:
+            self.fail(name, message)
+
+    def postal_code(self, name: str = "postal_code") -> None:
+        value = self.get(name)
+        if value and not POSTAL_CODE.match(value):
+            self.fail(name, "Un code postal compte 5 chiffres.")
+
+    def email(self, name: str = "email") -> None:
+        value = self.get(name)
+        if value and not EMAIL.match(value):
+            self.fail(name, "Adresse électronique invalide.")
+
+    def not_after_today(self, name: str, message: str) -> None:
+        value = self.get(name)
+        if value and value > date.today():
+            self.fail(name, message)
+
+
+def validate(
+    session: Session, kind: str, values: Values, record_uuid: uuid.UUID | None = None
+) -> Errors:
+    """Messages for every invalid field of a record of ``kind`` (empty when valid)."""
+    check = _Checker(values)
+    VALIDATORS[kind](session, check, record_uuid)
+    return check.errors
+
+
+def _authority(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:
+    check.required("name")
+    check.siret()
+    check.postal_code()
+    for index, contact in enumerate(check.values.get("contacts") or ()):
+        if not (contact.get("name") or "").strip():
+            check.fail(f"contacts.{index}.name", "Le nom du contact est obligatoire.")
+        email = (contact.get("email") or "").strip()
+        if email and not EMAIL.match(email):
+            check.fail(f"contacts.{index}.email", "Adresse électronique invalide.")
+
+
+def _operation(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:
+    check.required("authority_uuid", "name")
+    check.dates_in_order("start_date", "end_date")
+
+
+def _contract(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:
+    check.required("authority_uuid", "reference", "object", "legal_basis")
+    check.dates_in_order(
+        "start_date", "end_date", "La fin d'exécution précède le début d'exécution."
+    )
+    check.non_negative("amount_ht", "penalty_per_hour")
+    check.one_of("pooling_scope", PoolingScope.ALL)
+    operation_uuid = check.get("operation_uuid")
+    if operation_uuid is not None:
+        operation = session.get(Operation, operation_uuid)
+        if operation is None:
+            check.fail("operation_uuid", "Opération introuvable.")
+        elif operation.authority_uuid != check.get("authority_uuid"):
+            check.fail("operation_uuid", "Cette opération appartient à un autre donneur d'ordre.")
+
+
+def _lot(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:
+    check.required("contract_uuid", "number", "title")
+    check.non_negative("amount_ht", "required_hours")
+    check.percent("labour_share", "insertion_rate", "required_percent")
+    check.at_least("hourly_cost", Decimal("0.01"), "Le coût horaire doit être supérieur à 0 €.")
+    check.one_of("clause_mode", ClauseMode.ALL)
+    check.dates_in_order("start_date", "end_date")
+    contract_uuid, number = check.get("contract_uuid"), check.get("number")
+    if contract_uuid and number:
+        clash = select(func.count()).where(Lot.contract_uuid == contract_uuid, Lot.number == number)
+        if record_uuid is not None:
+            clash = clash.where(Lot.uuid != record_uuid)
+        if session.scalar(clash):
+            check.fail("number", "Ce marché a déjà un lot de ce numéro.")
+
+
+def _award(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:
+    check.required("lot_uuid", "company_uuid")
+    check.one_of("role", AwardRole.ALL)
+    check.non_negative("required_hours", "worked_hours_total")
+    check.percent("required_percent")
+    lot_uuid, company_uuid = check.get("lot_uuid"), check.get("company_uuid")
+    if lot_uuid and company_uuid:
+        clash = select(func.count()).where(
+            Award.lot_uuid == lot_uuid, Award.company_uuid == company_uuid
+        )
+        if record_uuid is not None:
+            clash = clash.where(Award.uuid != record_uuid)
+        if session.scalar(clash):
+            check.fail("company_uuid", "Cette entreprise est déjà attributaire de ce lot.")
+
+
+def _company(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:
+    check.required("name", "kind")
+    check.siret()
+    check.postal_code()
+    check.email()
+    siret = compact_siret(check.get("siret"))
+    if siret and "siret" not in check.errors:
+        clash = select(Company.name).where(Company.siret == siret)
+        if record_uuid is not None:
+            clash = clash.where(Company.uuid != record_uuid)
+        other = session.scalar(clash.limit(1))
+        if other is not None:
+            check.fail("siret", f"Ce SIRET est déjà celui de l'entreprise « {other} ».")
+
+
+def _participant(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:
+    check.required("last_name", "first_name")
+    check.one_of("sex", Sex.ALL)
+    check.postal_code()
+    check.not_after_today("birth_date", "La date de naissance est dans le futur.")
+    birth = check.get("birth_date")
+    if birth and birth.year < 1900:
+        check.fail("birth_date", "Date de naissance invalide.")
+    for index, item in enumerate(check.values.get("criteria") or ()):
+        if not item.get("criterion_code"):
+            check.fail(f"criteria.{index}.criterion_code", "Choisissez un critère.")
+        if item.get("status") not in (None, *CriterionStatus.ALL):
+            check.fail(f"criteria.{index}.status", "Statut inconnu.")
+        validated = item.get("validated_on")
+        if validated and validated > date.today():
+            check.fail(f"criteria.{index}.validated_on", "La date de validation est à venir.")
+
+
+def _employment(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:
+    check.required("participant_uuid", "award_uuid", "modality_code", "contract_type_code",
+                   "start_date")  # fmt: skip
+    check.dates_in_order("start_date", "end_date", "La fin du contrat précède son début.")
+    check.non_negative("invoiced_amount")
+    award_uuid = check.get("award_uuid")
+    if award_uuid is not None and check.get("start_date"):
+        _inside_performance_period(session, check, award_uuid)
+    participant_uuid = check.get("participant_uuid")
+    if participant_uuid is not None and session.get(Participant, participant_uuid) is None:
+        check.fail("participant_uuid", "Participant introuvable.")
+
+
+def performance_period(session: Session, award_uuid: uuid.UUID) -> tuple[date | None, date | None]:
+    """The award's performance period: its lot's dates, or else its contract's."""
+    row = session.execute(
+        select(Lot.start_date, Lot.end_date, PublicContract.start_date, PublicContract.end_date)
+        .join(Award, Award.lot_uuid == Lot.uuid)
+        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
+        .where(Award.uuid == award_uuid)
+    ).first()
+    if row is None:
+        return None, None
+    lot_start, lot_end, contract_start, contract_end = row
+    return lot_start or contract_start, lot_end or contract_end
+
+
+def _inside_performance_period(session: Session, check: _Checker, award_uuid: uuid.UUID) -> None:
+    if session.get(Award, award_uuid) is None:
+        check.fail("award_uuid", "Attribution introuvable.")
+        return
+    from clauses_app.formatting import format_date
+
+    first, last = performance_period(session, award_uuid)
+    start, end = check.get("start_date"), check.get("end_date")
+    if first and start < first:
+        check.fail("start_date", f"Le contrat commence avant l'exécution du marché "
+                                 f"({format_date(first)}).")  # fmt: skip
+    if last and start > last:
+        check.fail("start_date", f"Le contrat commence après la fin d'exécution du marché "
+                                 f"({format_date(last)}).")  # fmt: skip
+    if last and end and end > last:
+        check.fail("end_date", f"Le contrat finit après la fin d'exécution du marché "
+                               f"({format_date(last)}).")  # fmt: skip
+
+
+VALIDATORS: dict[str, Callable[[Session, _Checker, uuid.UUID | None], None]] = {
+    Kind.AUTHORITY: _authority,
+    Kind.OPERATION: _operation,
+    Kind.CONTRACT: _contract,
+    Kind.LOT: _lot,
+    Kind.AWARD: _award,
+    Kind.COMPANY: _company,
+    Kind.PARTICIPANT: _participant,
+    Kind.EMPLOYMENT: _employment,
+}
