@@ -1,0 +1,38 @@
+"""Limits that keep hostile files from exhausting memory or time.
+
+The defaults admit the national-volume file (≈ 62,000 employments and 260,000 hour rows make
+a ``.clause`` of ≈ 25 MB holding ≈ 90 MB of CSV) about ten times over. They are plain values:
+a caller (the window's settings, a test) may pass other ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """Ceilings checked before and while reading an archive or a spreadsheet."""
+
+    # Size of the file itself (.clause, .xlsx or .csv).
+    max_file_bytes: int = 512 * MIB
+    # Entries of a ZIP (.clause has 13; an .xlsx a few dozen).
+    max_zip_entries: int = 2000
+    # Sum of the uncompressed sizes of the entries read.
+    max_uncompressed_bytes: int = 1024 * MIB
+    # Uncompressed ÷ compressed size of one entry; applies to entries above ratio_floor_bytes.
+    # CSV of UUIDs compresses 2-4×, spreadsheet XML 10-40×, a ZIP bomb 1000× and more.
+    max_compression_ratio: int = 200
+    ratio_floor_bytes: int = 1 * MIB
+    # The manifest is small; anything bigger is not one.
+    max_manifest_bytes: int = 1 * MIB
+    # Rows and columns of one spreadsheet.
+    max_sheet_rows: int = 1_000_000
+    max_sheet_columns: int = 200
+    # Errors kept in a report (the rest are counted, not listed).
+    max_errors: int = 10_000
+
+
+DEFAULT_LIMITS = ImportLimits()

@@ -1,0 +1,228 @@
+"""Merging checked rows into the database by UUID (guide: "re-import merges").
+
+Per entity, in parents-before-children order: references are checked against the database
+and the file's valid rows; each valid row is then new, unchanged (same content), updated
+(the file's ``updated_at`` is newer) or a conflict (the local copy is as new or newer: kept).
+Unique keys (a company's SIRET, a lot's number in its contract, …) are checked on the state
+the import would leave. Existing rows are read once per entity, never row by row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from clauses_app.exchange.format import SPECS, EntitySpec, encoder
+from clauses_app.exchange.reader import ClauseContent, MemberData
+from clauses_app.exchange.report import Conflict, ErrorSink, ImportReport
+from clauses_app.services.progress import Progress, report
+
+BATCH = 5000
+CHUNK = 500  # uuids per IN (...) when reading existing rows
+SKIPPED_IN_COMPARISON = ("created_at", "updated_at")
+
+
+@dataclass
+class EntityPlan:
+    spec: EntitySpec
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class MergePlan:
+    entities: list[EntityPlan]
+
+    @property
+    def size(self) -> int:
+        return sum(len(e.inserts) + len(e.updates) for e in self.entities)
+
+
+def _existing_stamps(session: Session, table: Table) -> dict[uuid.UUID, Any]:
+    return dict(session.execute(select(table.c.uuid, table.c.updated_at)).tuples().all())
+
+
+def _check_references(
+    member: MemberData, valid: dict[str, set[uuid.UUID]], sink: ErrorSink
+) -> None:
+    for position, column in enumerate(member.columns):
+        if column.reference is None:
+            continue
+        targets = valid[column.reference]
+        for i, row in enumerate(member.rows):
+            value = row[position]
+            if i in member.invalid or value is None or value in targets:
+                continue
+            sink.error(
+                f"référence à {column.reference} {value} introuvable (ni dans le fichier parmi "
+                "les lignes valides, ni dans la base)",
+                file=member.spec.member,
+                row=member.lines[i],
+                column=column.name,
+            )
+            member.invalid.add(i)
+
+
+def _local_rows(
+    session: Session, table: Table, columns: list[str], uuids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[Any, ...]]:
+    rows: dict[uuid.UUID, tuple[Any, ...]] = {}
+    statement = select(table.c.uuid, *[table.c[c] for c in columns])
+    for start in range(0, len(uuids), CHUNK):
+        chunk = uuids[start : start + CHUNK]
+        for row in session.execute(statement.where(table.c.uuid.in_(chunk))):
+            rows[row[0]] = tuple(row[1:])
+    return rows
+
+
+def _classify(
+    session: Session,
+    member: MemberData,
+    stamps: dict[uuid.UUID, Any],
+    result: ImportReport,
+) -> tuple[list[int], list[int]]:
+    """Indexes of the rows to insert and to update; counts and conflicts go in the report."""
+    spec = member.spec
+    counts = result.count(spec.name)
+    key, stamp = member.index("uuid"), member.index("updated_at")
+    assert key is not None and stamp is not None
+    compared = [
+        (i, c.name, encoder(c))
+        for i, c in enumerate(member.columns)
+        if c.name not in SKIPPED_IN_COMPARISON and c.name != "uuid"
+    ]
+    valid = [i for i in range(len(member.rows)) if i not in member.invalid]
+    existing = [member.rows[i][key] for i in valid if member.rows[i][key] in stamps]
+    local = _local_rows(session, spec.table, [name for _i, name, _e in compared], existing)
+    inserts, updates = [], []
+    for i in valid:
+        row = member.rows[i]
+        uid = row[key]
+        if uid not in stamps:
+            inserts.append(i)
+            counts.new += 1
+            continue
+        mine = local[uid]
+        same = all(enc(row[pos]) == enc(mine[n]) for n, (pos, _name, enc) in enumerate(compared))
+        if same:
+            counts.unchanged += 1
+        elif row[stamp] > stamps[uid]:
+            updates.append(i)
+            counts.updated += 1
+        else:
+            counts.conflicts += 1
+            result.conflicts.append(Conflict(spec.name, uid, stamps[uid], row[stamp]))
+    return inserts, updates
+
+
+def _check_uniques(
+    session: Session,
+    member: MemberData,
+    written: list[int],
+    sink: ErrorSink,
+) -> set[int]:
+    """Rows whose unique key would collide with another record: reported, returned."""
+    spec, table = member.spec, member.spec.table
+    key = member.index("uuid")
+    assert key is not None
+    bad: set[int] = set()
+    for columns in spec.uniques:
+        positions = [member.index(c) for c in columns]
+        if any(p is None for p in positions):
+            continue
+        final: dict[tuple[Any, ...], uuid.UUID] = {}
+        mine = {member.rows[i][key]: i for i in written}
+        statement = select(table.c.uuid, *[table.c[c] for c in columns])
+        for uid, *stored in session.execute(statement):
+            if uid not in mine and None not in stored:
+                final[tuple(stored)] = uid
+        for i in written:
+            row = member.rows[i]
+            key_values = tuple(row[p] for p in positions if p is not None)
+            if None in key_values:
+                continue
+            other = final.get(key_values)
+            if other is not None and other != row[key]:
+                sink.error(
+                    f"valeur déjà utilisée par un autre enregistrement ({other}) : "
+                    f"{', '.join(columns)} doit être unique",
+                    file=spec.member,
+                    row=member.lines[i],
+                    column=columns[-1],
+                )
+                bad.add(i)
+            else:
+                final[key_values] = row[key]
+    return bad
+
+
+def _full_row(member: MemberData, row: list[Any]) -> dict[str, Any]:
+    values = {c.name: v for c, v in zip(member.columns, row, strict=True)}
+    for column in member.spec.columns:
+        if column.name not in values:
+            values[column.name] = column.default
+    return values
+
+
+def plan_merge(
+    session: Session, content: ClauseContent, result: ImportReport, sink: ErrorSink
+) -> MergePlan:
+    """Check references and unique keys, classify every valid row; nothing is written."""
+    valid: dict[str, set[uuid.UUID]] = {}
+    plans = []
+    for spec in SPECS:
+        member = content.members[spec.name]
+        stamps = _existing_stamps(session, spec.table)
+        _check_references(member, valid, sink)
+        inserts, updates = _classify(session, member, stamps, result)
+        bad = _check_uniques(session, member, inserts + updates, sink)
+        if bad:
+            member.invalid |= bad
+            counts = result.count(spec.name)
+            counts.new -= len(bad.intersection(inserts))
+            counts.updated -= len(bad.intersection(updates))
+        key = member.index("uuid") or 0
+        valid[spec.name] = set(stamps) | {
+            member.rows[i][key] for i in range(len(member.rows)) if i not in member.invalid
+        }
+        plan = EntityPlan(spec)
+        plan.inserts = [_full_row(member, member.rows[i]) for i in inserts if i not in bad]
+        present = [c.name for c in member.columns if c.name not in ("uuid", "created_at")]
+        for i in updates:
+            if i in bad:
+                continue
+            row = dict(zip((c.name for c in member.columns), member.rows[i], strict=True))
+            change = {f"v_{name}": row[name] for name in present}
+            change["_uuid"] = row["uuid"]
+            plan.updates.append(change)
+        plans.append(plan)
+    return MergePlan(plans)
+
+
+def apply_plan(session: Session, plan: MergePlan, progress: Progress | None = None) -> None:
+    """Write the plan: batched Core inserts and updates, parents first (one transaction)."""
+    total, done = plan.size, 0
+    for entity in plan.entities:
+        table = entity.spec.table
+        for start in range(0, len(entity.inserts), BATCH):
+            batch = entity.inserts[start : start + BATCH]
+            session.execute(insert(table), batch)
+            done += len(batch)
+            report(progress, done, total, f"Import : {entity.spec.name}")
+        if entity.updates:
+            # Bind names differ from column names: SQLAlchemy reserves those for SET.
+            columns = [k[2:] for k in entity.updates[0] if k != "_uuid"]
+            statement = (
+                update(table)
+                .where(table.c.uuid == bindparam("_uuid"))
+                .values({c: bindparam(f"v_{c}") for c in columns})
+            )
+            for start in range(0, len(entity.updates), BATCH):
+                batch = entity.updates[start : start + BATCH]
+                session.execute(statement, batch)
+                done += len(batch)
+                report(progress, done, total, f"Mise à jour : {entity.spec.name}")

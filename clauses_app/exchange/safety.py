@@ -1,0 +1,127 @@
+"""Opening ZIP containers (``.clause`` files and ``.xlsx`` workbooks) defensively.
+
+Checked before anything is decompressed: the file is a ZIP, its size, the number of entries,
+each entry's name (no ``..``, no absolute or drive path, no backslash), the declared total
+size and each entry's compression ratio. While reading, an entry may not yield more bytes
+than it declared (a forged header cannot smuggle a bomb past the checks).
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+
+from clauses_app.exchange.limits import MIB, ImportLimits
+
+
+class UnsafeFileError(Exception):
+    """A file refused as a whole; the message is one French sentence."""
+
+
+def _mib(value: int) -> str:
+    return f"{value / MIB:.0f} Mio"
+
+
+def check_file_size(path: Path, limits: ImportLimits) -> int:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnsafeFileError(f"Impossible de lire le fichier : {exc.strerror}.") from None
+    if path.is_dir():
+        raise UnsafeFileError("C'est un dossier, pas un fichier.")
+    if size > limits.max_file_bytes:
+        raise UnsafeFileError(
+            f"Fichier trop volumineux ({_mib(size)}, au plus {_mib(limits.max_file_bytes)})."
+        )
+    return size
+
+
+def unsafe_name_reason(name: str) -> str | None:
+    """Why an entry name is refused, or None when it is a plain relative path."""
+    if not name or "\x00" in name:
+        return "nom vide ou invalide"
+    if "\\" in name:
+        return "barre oblique inverse dans le chemin"
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return "chemin absolu"
+    if ".." in PurePosixPath(name).parts:
+        return "chemin contenant « .. »"
+    return None
+
+
+def open_zip(path: Path, limits: ImportLimits, kind: str = "archive") -> zipfile.ZipFile:
+    """Open ``path`` as a ZIP after every structural check; raise :class:`UnsafeFileError`."""
+    check_file_size(path, limits)
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise UnsafeFileError(
+            f"Le fichier n'est pas une {kind} ZIP valide (fichier tronqué ou d'un autre type)."
+        ) from None
+    except OSError as exc:
+        raise UnsafeFileError(f"Impossible de lire le fichier : {exc}.") from None
+    try:
+        _check_entries(archive, limits)
+    except UnsafeFileError:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_entries(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
+    infos = archive.infolist()
+    if len(infos) > limits.max_zip_entries:
+        raise UnsafeFileError(
+            f"L'archive contient trop d'éléments ({len(infos)}, au plus "
+            f"{limits.max_zip_entries}) : refusée par précaution."
+        )
+    names: set[str] = set()
+    total = 0
+    for info in infos:
+        reason = unsafe_name_reason(info.filename)
+        if reason:
+            raise UnsafeFileError(f"Élément « {info.filename} » refusé : {reason}.")
+        if info.filename in names:
+            raise UnsafeFileError(f"Élément « {info.filename} » présent deux fois.")
+        names.add(info.filename)
+        if info.flag_bits & 0x1:
+            raise UnsafeFileError(f"Élément « {info.filename} » chiffré : non pris en charge.")
+        total += info.file_size
+        if (
+            info.file_size > limits.ratio_floor_bytes
+            and info.file_size > limits.max_compression_ratio * max(info.compress_size, 1)
+        ):
+            raise UnsafeFileError(
+                f"Élément « {info.filename} » anormalement compressé (rapport "
+                f"{info.file_size // max(info.compress_size, 1)}:1) : bombe ZIP probable."
+            )
+    if total > limits.max_uncompressed_bytes:
+        raise UnsafeFileError(
+            f"Contenu décompressé trop volumineux ({_mib(total)}, au plus "
+            f"{_mib(limits.max_uncompressed_bytes)}) : refusé par précaution."
+        )
+
+
+def read_entry(archive: zipfile.ZipFile, name: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of one entry, never more than it declared (nor ``max_bytes``)."""
+    info = archive.getinfo(name)
+    ceiling = info.file_size if max_bytes is None else min(info.file_size, max_bytes)
+    if info.file_size > ceiling:
+        raise UnsafeFileError(f"Élément « {name} » trop volumineux.")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as handle:
+            while chunk := handle.read(1 * MIB):
+                size += len(chunk)
+                if size > ceiling:
+                    raise UnsafeFileError(
+                        f"Élément « {name} » plus grand que sa taille déclarée : refusé."
+                    )
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise UnsafeFileError(
+            f"Élément « {name} » illisible (archive tronquée ou corrompue : {exc})."
+        ) from None
+    return b"".join(chunks)
