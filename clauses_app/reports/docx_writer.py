@@ -1,0 +1,230 @@
+"""Render a :class:`Document` to DOCX with python-docx (editable in Word and LibreOffice)."""
+
+from __future__ import annotations
+
+import contextlib
+from io import BytesIO
+from pathlib import Path
+
+from docx import Document as new_docx
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
+
+from clauses_app.reports import document as d
+from clauses_app.reports.charts import chart_png
+
+FONT = "Calibri"
+ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+GREY = RGBColor(0x66, 0x66, 0x66)
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+}
+TEXT_WIDTH_CM = 17.0
+
+
+def new_document(title: str, author: str, footer: str) -> DocxDocument:
+    """An A4 document with our fonts, margins, metadata and a numbered footer."""
+    doc = new_docx()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2))
+    section.top_margin, section.bottom_margin = Cm(1.8), Cm(2)
+    section.different_first_page_header_footer = True  # the cover has no footer
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        style = doc.styles[name]
+        style.font.name = FONT
+        style.font.color.rgb = ACCENT
+    _footer(section.footer.paragraphs[0], footer)
+    doc.core_properties.title = title
+    doc.core_properties.author = author
+    doc.core_properties.language = "fr-FR"
+    return doc
+
+
+def _footer(paragraph: object, text: str) -> None:
+    from docx.text.paragraph import Paragraph
+
+    assert isinstance(paragraph, Paragraph)
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), alignment=2)  # right
+    run = paragraph.add_run(f"{text}\tPage ")
+    run.font.size, run.font.color.rgb = Pt(8), GREY
+    _field(paragraph, "PAGE")
+    tail = paragraph.add_run(" sur ")
+    tail.font.size, tail.font.color.rgb = Pt(8), GREY
+    _field(paragraph, "NUMPAGES")
+
+
+def _field(paragraph: object, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that the reader computes."""
+    run = paragraph.add_run()  # type: ignore[attr-defined]
+    run.font.size, run.font.color.rgb = Pt(8), GREY
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
+                       ("text", "1"), ("end", None)):  # fmt: skip
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        elif kind == "text":
+            element = OxmlElement("w:t")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+def write_docx(document: d.Document, path: Path) -> None:
+    """Render ``document`` to a DOCX file at ``path``."""
+    doc = new_document(document.title, document.author, document.footer)
+    for block in document.blocks:
+        _add(doc, block)
+    doc.save(str(path))
+
+
+def _add(doc: DocxDocument, block: d.Block) -> None:
+    if isinstance(block, d.Cover):
+        _cover(doc, block)
+    elif isinstance(block, d.Heading):
+        doc.add_heading(block.text, level=min(max(block.level, 1), 3))
+    elif isinstance(block, d.Paragraph):
+        add_paragraph(doc, block.text, block.style)
+    elif isinstance(block, d.KeyFigures):
+        _key_figures(doc, block)
+    elif isinstance(block, d.Table):
+        _table(doc, block)
+    elif isinstance(block, d.Chart):
+        doc.add_heading(block.title, level=2)
+        doc.add_picture(BytesIO(chart_png(block.drawing)), width=Cm(TEXT_WIDTH_CM - 1))
+    elif isinstance(block, d.PageBreak):
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    else:
+        raise TypeError(f"unknown block {block!r}")
+
+
+def add_paragraph(doc: DocxDocument, text: str, style: str = "body") -> None:
+    """A paragraph; ``warning`` is framed and shaded, ``small`` is grey and smaller."""
+    paragraph = doc.add_paragraph()
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if style == "small":
+            run.font.size, run.font.color.rgb = Pt(8), GREY
+        if style == "warning":
+            run.bold = True
+        if i < len(lines) - 1:
+            run.add_break()
+    if style == "warning":
+        _shade_paragraph(paragraph, "FFF4E5", "E67E22")
+
+
+def _shade_paragraph(paragraph: object, fill: str, border: str) -> None:
+    p_pr = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("val", "single"), ("sz", "8"), ("space", "4"), ("color", border)):
+            edge.set(qn(f"w:{key}"), value)
+        borders.append(edge)
+    p_pr.append(borders)
+    shading = OxmlElement("w:shd")
+    for key, value in (("val", "clear"), ("color", "auto"), ("fill", fill)):
+        shading.set(qn(f"w:{key}"), value)
+    p_pr.append(shading)
+
+
+def _cover(doc: DocxDocument, cover: d.Cover) -> None:
+    logo = Path(cover.logo_path) if cover.logo_path else None
+    if logo is not None and logo.is_file():
+        # An unreadable logo must not stop the report (python-docx raises various errors).
+        with contextlib.suppress(Exception):
+            doc.add_picture(str(logo), height=Cm(2.5))
+    for _ in range(4):
+        doc.add_paragraph()
+    title = doc.add_paragraph(style="Title")
+    title.add_run(cover.title)
+    subtitle = doc.add_paragraph()
+    run = subtitle.add_run(cover.subtitle)
+    run.font.size, run.font.color.rgb = Pt(16), ACCENT
+    for line in cover.lines:
+        doc.add_paragraph().add_run(line).font.size = Pt(12)
+    if cover.notice:
+        doc.add_paragraph()
+        add_paragraph(doc, cover.notice, "warning")
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    for key, value in (("val", "clear"), ("color", "auto"), ("fill", fill)):
+        shading.set(qn(f"w:{key}"), value)
+    properties.append(shading)
+
+
+def _key_figures(doc: DocxDocument, block: d.KeyFigures) -> None:
+    per_row = 4
+    rows = (len(block.items) + per_row - 1) // per_row
+    table = doc.add_table(rows=rows, cols=per_row)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for index, (label, value) in enumerate(block.items):
+        cell = table.cell(index // per_row, index % per_row)
+        _shade(cell, "EAF1F8")
+        top = cell.paragraphs[0]
+        top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = top.add_run(value)
+        run.bold, run.font.size, run.font.color.rgb = True, Pt(14), ACCENT
+        bottom = cell.add_paragraph()
+        bottom.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        small = bottom.add_run(label)
+        small.font.size, small.font.color.rgb = Pt(8), GREY
+    doc.add_paragraph()
+
+
+def _table(doc: DocxDocument, block: d.Table) -> None:
+    size = Pt(7) if block.small else Pt(8.5)
+    rows = [tuple(c.title for c in block.columns), *block.rows]
+    if block.total is not None:
+        rows.append(block.total)
+    table = doc.add_table(rows=len(rows), cols=len(block.columns))
+    table.style = doc.styles["Table Grid"]
+    total_width = sum(c.width for c in block.columns)
+    for r, values in enumerate(rows):
+        is_header, is_total = r == 0, block.total is not None and r == len(rows) - 1
+        for c, (value, column) in enumerate(zip(values, block.columns, strict=True)):
+            cell = table.cell(r, c)
+            cell.width = Cm(TEXT_WIDTH_CM * column.width / total_width)
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = ALIGN[column.align]
+            run = paragraph.add_run(value)
+            run.font.size = size
+            if is_header:
+                run.bold, run.font.color.rgb = True, RGBColor(0xFF, 0xFF, 0xFF)
+                _shade(cell, "1F4E79")
+            elif is_total:
+                run.bold = True
+                _shade(cell, "EAF1F8")
+    _repeat_header(table.rows[0])
+    if block.note:
+        add_paragraph(doc, block.note, "small")
+    else:
+        doc.add_paragraph()
+
+
+def _repeat_header(row: object) -> None:
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)

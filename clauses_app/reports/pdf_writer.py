@@ -1,0 +1,317 @@
+"""Render a :class:`Document` to PDF with ReportLab (A4, DejaVu Sans embedded, page numbers)."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+
+from clauses_app.reports import document as d
+from clauses_app.reports.resources import FONT, FONT_BOLD, register_fonts
+
+ACCENT = colors.HexColor("#1F4E79")
+LIGHT = colors.HexColor("#EAF1F8")
+ZEBRA = colors.HexColor("#F6F8FA")
+GREY = colors.HexColor("#666666")
+WARNING_BG = colors.HexColor("#FFF4E5")
+WARNING_LINE = colors.HexColor("#E67E22")
+MARGIN = 2 * cm
+KEEP_TOGETHER_ROWS = 20  # a short table moves whole to the next page rather than split
+ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, spaceAfter=5)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=GREY),
+        "warning": ParagraphStyle(
+            "warning",
+            parent=base,
+            backColor=WARNING_BG,
+            borderColor=WARNING_LINE,
+            borderWidth=0.8,
+            borderPadding=6,
+            spaceBefore=6,
+            spaceAfter=12,
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=14,
+            leading=18,
+            textColor=ACCENT,
+            spaceBefore=10,
+            spaceAfter=8,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=11,
+            leading=14,
+            textColor=ACCENT,
+            spaceBefore=8,
+            spaceAfter=5,
+        ),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=24,
+            leading=30,
+            textColor=ACCENT,
+            spaceAfter=10,
+        ),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=14, leading=19, spaceAfter=24),
+        "cover": ParagraphStyle("cover", parent=base, fontSize=11, leading=16, spaceAfter=4),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
+        "cell_small": ParagraphStyle(
+            "cell_small", parent=base, fontSize=7, leading=8.5, spaceAfter=0
+        ),
+        "figure_value": ParagraphStyle(
+            "figure_value",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=15,
+            leading=18,
+            alignment=TA_CENTER,
+            textColor=ACCENT,
+            spaceAfter=0,
+        ),
+        "figure_label": ParagraphStyle(
+            "figure_label",
+            parent=base,
+            fontSize=8,
+            leading=10,
+            alignment=TA_CENTER,
+            textColor=GREY,
+            spaceAfter=0,
+        ),
+    }
+
+
+def _keep_narrow_no_break_space() -> None:
+    """Make ReportLab's Paragraph treat U+202F as part of a word, as it does U+00A0.
+
+    Babel separates thousands with U+202F; ReportLab's word splitting counts it as a breaking
+    space and re-joins words with plain spaces, which would print "1 787,18 h" with an
+    ordinary space and could break it across two lines. Patched once, for texts that hold
+    U+202F only; tests read the character back from our PDFs.
+    """
+    import reportlab.platypus.paragraph as rl_paragraph
+
+    if getattr(rl_paragraph, "_clauses_keeps_u202f", False):
+        return
+    separators = rl_paragraph._wsc.replace("\u202f", "")
+    split_words = re.compile(f"[{re.escape(separators)}]+").split
+    original = rl_paragraph.split
+
+    def split(text: str | bytes, delim: str | bytes | None = None) -> list[str]:
+        if delim is None and isinstance(text, str) and "\u202f" in text:
+            return [word for word in split_words(text) if word]
+        return original(text, delim)  # type: ignore[no-any-return]
+
+    rl_paragraph.split = split
+    rl_paragraph._clauses_keeps_u202f = True  # type: ignore[attr-defined]
+
+
+def _text(text: str) -> str:
+    """Escape for ReportLab's mini-markup and keep line breaks."""
+    return escape(text).replace("\n", "<br/>")
+
+
+class _NumberedCanvas(Canvas):
+    """Draws "page N sur M" and the footer once the page count is known."""
+
+    footer = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT  # no Helvetica
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            if self._pageNumber > 1:  # the cover has no footer
+                self._draw_footer(total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, total: int) -> None:
+        width, _ = self._pagesize
+        self.saveState()
+        self.setFont(FONT, 7.5)
+        self.setFillColor(GREY)
+        self.setStrokeColor(colors.HexColor("#CCCCCC"))
+        self.line(MARGIN, 1.45 * cm, width - MARGIN, 1.45 * cm)
+        self.drawString(MARGIN, 1.0 * cm, self.footer)
+        self.drawRightString(width - MARGIN, 1.0 * cm, f"Page {self._pageNumber} sur {total}")
+        self.restoreState()
+
+
+def write_pdf(document: d.Document, path: Path) -> None:
+    """Render ``document`` to a PDF file at ``path``."""
+    register_fonts()
+    _keep_narrow_no_break_space()
+    styles = _styles()
+    template = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=1.8 * cm,
+        bottomMargin=2 * cm,
+        title=document.title,
+        author=document.author,
+        creator="Clauses",
+        lang="fr-FR",
+        initialFontName=FONT,
+    )
+    story: list[Flowable] = []
+    for block in document.blocks:
+        story.extend(_flowables(block, styles, template.width))
+    canvas_class = type("FooterCanvas", (_NumberedCanvas,), {"footer": document.footer})
+    template.build(story, canvasmaker=partial(canvas_class))
+
+
+def _flowables(block: d.Block, styles: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    if isinstance(block, d.Cover):
+        return _cover(block, styles)
+    if isinstance(block, d.Heading):
+        style = styles["h1"] if block.level <= 1 else styles["h2"]
+        return [CondPageBreak(3 * cm), RLParagraph(_text(block.text), style)]
+    if isinstance(block, d.Paragraph):
+        return [RLParagraph(_text(block.text), styles[block.style])]
+    if isinstance(block, d.KeyFigures):
+        return [_key_figures(block, styles, width), Spacer(1, 8)]
+    if isinstance(block, d.Table):
+        return [*_table(block, styles, width), Spacer(1, 10)]
+    if isinstance(block, d.Chart):
+        title = RLParagraph(_text(block.title), styles["h2"])
+        return [KeepTogether([title, block.drawing]), Spacer(1, 8)]
+    if isinstance(block, d.PageBreak):
+        return [RLPageBreak()]
+    raise TypeError(f"unknown block {block!r}")
+
+
+def _cover(cover: d.Cover, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    items: list[Flowable] = []
+    logo = Path(cover.logo_path) if cover.logo_path else None
+    if logo is not None and logo.is_file():
+        try:
+            image = Image(str(logo))
+            ratio = min(5 * cm / image.drawWidth, 2.5 * cm / image.drawHeight, 1.0)
+            image.drawWidth *= ratio
+            image.drawHeight *= ratio
+            image.hAlign = "LEFT"
+            items.extend([image, Spacer(1, 1 * cm)])
+        except OSError:
+            pass  # an unreadable logo must not stop the report
+    items.append(Spacer(1, 3 * cm if not items else 1.5 * cm))
+    items.append(RLParagraph(_text(cover.title), styles["title"]))
+    items.append(RLParagraph(_text(cover.subtitle), styles["subtitle"]))
+    items.extend(RLParagraph(_text(line), styles["cover"]) for line in cover.lines)
+    if cover.notice:
+        items.extend([Spacer(1, 1 * cm), RLParagraph(_text(cover.notice), styles["warning"])])
+    return items
+
+
+def _key_figures(block: d.KeyFigures, styles: dict[str, ParagraphStyle], width: float) -> RLTable:
+    per_row = 4
+    cells = [
+        [RLParagraph(_text(value), styles["figure_value"]),
+         RLParagraph(_text(label), styles["figure_label"])]
+        for label, value in block.items
+    ]  # fmt: skip
+    while len(cells) % per_row:
+        cells.append([RLParagraph("", styles["figure_label"])])
+    rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+    table = RLTable(rows, colWidths=[width / per_row] * per_row)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT),  # the table's own default is Helvetica
+                ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.white),
+                ("INNERGRID", (0, 0), (-1, -1), 3, colors.white),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return table
+
+
+def _table(block: d.Table, styles: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    base = styles["cell_small"] if block.small else styles["cell"]
+    bold = ParagraphStyle("cell_bold", parent=base, fontName=FONT_BOLD)
+    header = ParagraphStyle("cell_head", parent=bold, textColor=colors.white)
+
+    def aligned(style: ParagraphStyle) -> list[ParagraphStyle]:
+        return [
+            ParagraphStyle(f"{style.name}-{i}", parent=style, alignment=ALIGN[c.align])
+            for i, c in enumerate(block.columns)
+        ]
+
+    def line(values: tuple[str, ...], column_styles: list[ParagraphStyle]) -> list[Flowable]:
+        return [RLParagraph(_text(v), st) for v, st in zip(values, column_styles, strict=True)]
+
+    body, strong = aligned(base), aligned(bold)
+    data = [line(tuple(c.title for c in block.columns), aligned(header))]
+    data += [line(row, body) for row in block.rows]
+    if block.total is not None:
+        data.append(line(block.total, strong))
+    total_width = sum(c.width for c in block.columns)
+    table = RLTable(
+        data, colWidths=[width * c.width / total_width for c in block.columns], repeatRows=1
+    )
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), FONT),  # the table's own default is Helvetica
+        ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#D0D7DE")),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    for i in range(2, len(block.rows) + 1, 2):
+        commands.append(("BACKGROUND", (0, i), (-1, i), ZEBRA))
+    if block.total is not None:
+        commands.append(("BACKGROUND", (0, -1), (-1, -1), LIGHT))
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT))
+    table.setStyle(TableStyle(commands))
+    parts: list[Flowable] = [table]
+    if block.note:
+        parts += [Spacer(1, 3), RLParagraph(_text(block.note), styles["small"])]
+    return [KeepTogether(parts)] if len(block.rows) <= KEEP_TOGETHER_ROWS else parts
