@@ -13,6 +13,16 @@ from clauses_app.exchange.limits import DEFAULT_LIMITS, ImportLimits
 from clauses_app.exchange.manifest import Scope
 from clauses_app.exchange.report import EntityCounts, ImportReport, Issue
 from clauses_app.exchange.safety import UnsafeFileError
+from clauses_app.exchange.sheets import (
+    SheetReport,
+    guess_mapping,
+    import_sheet,
+    list_profiles,
+    load_profile,
+    neutralise_cell,
+    preview_sheet,
+    save_profile,
+)
 from clauses_app.exchange.writer import ExportResult, export_clause_file
 
 __all__ = [
@@ -23,8 +33,16 @@ __all__ = [
     "ImportReport",
     "Issue",
     "Scope",
+    "SheetReport",
     "UnsafeFileError",
     "export_clause_file",
+    "guess_mapping",
     "import_clause_file",
+    "import_sheet",
+    "list_profiles",
+    "load_profile",
+    "neutralise_cell",
     "preview_clause_file",
+    "preview_sheet",
+    "save_profile",
 ]

@@ -1,0 +1,257 @@
+"""Column mapping of spreadsheets: the fields each kind of import reads, guessing them from
+header names (accents, case and punctuation ignored, French variants), finding the header row
+under title rows, and named mapping profiles kept in the ``setting`` table.
+
+A mapping is ``{field: header text}``, as shown to and corrected by the user.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clauses_app.exchange.sheets.grid import Sheet
+from clauses_app.exchange.sheets.values import normalise
+from clauses_app.models import Setting
+
+TRACKER, HOURS = "tracker", "hours"
+KINDS = (TRACKER, HOURS)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str  # French, for the mapping step
+    aliases: tuple[str, ...]  # normalised header texts
+
+
+def _f(name: str, label: str, *aliases: str) -> Field:
+    return Field(name, label, tuple(normalise(a) for a in aliases))
+
+
+_COMMON = {
+    "contract_reference": _f(
+        "contract_reference", "N° de marché", "N° marché", "Numéro de marché", "N° du marché",
+        "Référence du marché", "Réf. marché", "Marché", "Référence marché", "Numéro marché",
+    ),
+    "lot": _f("lot", "Lot", "Lot", "N° lot", "Numéro de lot", "Intitulé du lot", "Lot n°"),
+    "company": _f(
+        "company", "Entreprise", "Entreprise attributaire", "Titulaire", "Attributaire",
+        "Entreprise", "Raison sociale", "Entreprise titulaire", "Employeur",
+    ),
+    "siret": _f("siret", "SIRET", "SIRET", "N° SIRET", "Numéro SIRET", "Siret entreprise"),
+    "external_id": _f(
+        "external_id", "Identifiant du participant", "Identifiant", "ID participant",
+        "N° participant", "Identifiant participant", "Matricule", "N° dossier",
+    ),
+    "last_name": _f("last_name", "Nom", "Nom", "Nom du participant", "Nom de famille",
+                    "Nom participant", "Nom du salarié", "Nom salarié"),
+    "first_name": _f("first_name", "Prénom", "Prénom", "Prénom du participant",
+                     "Prénom participant", "Prénom du salarié"),
+    "birth_date": _f("birth_date", "Date de naissance", "Date de naissance", "Né(e) le",
+                     "Né le", "Née le", "Naissance", "Date naissance", "DDN"),
+}  # fmt: skip
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    TRACKER: (
+        _f("authority", "Donneur d'ordre", "Donneur d'ordre", "Donneur d'ordres",
+           "Maître d'ouvrage", "Maître d'ouvrage public", "Acheteur", "Acheteur public",
+           "Collectivité", "Pouvoir adjudicateur", "Maîtrise d'ouvrage"),
+        _COMMON["contract_reference"],
+        _f("contract_object", "Objet du marché", "Objet du marché", "Objet",
+           "Intitulé du marché", "Libellé du marché", "Objet marché"),
+        _COMMON["lot"],
+        _f("lot_amount", "Montant HT du lot", "Montant HT", "Montant du lot", "Montant HT du lot",
+           "Montant lot HT", "Montant", "Montant HT (€)"),
+        _f("required_hours", "Heures prescrites (lot)", "Heures d'insertion prescrites",
+           "Heures prescrites", "Heures requises", "Nombre d'heures prescrites",
+           "Objectif d'heures", "Objectif heures", "Heures d'insertion", "Volume d'heures",
+           "Heures à réaliser", "Engagement d'heures", "Heures clause"),
+        _COMMON["company"],
+        _COMMON["siret"],
+        _COMMON["external_id"],
+        _COMMON["last_name"],
+        _COMMON["first_name"],
+        _COMMON["birth_date"],
+        _f("sex", "Sexe", "Sexe", "H/F", "F/H", "Genre", "Civilité", "M/F"),
+        _f("criterion", "Critère d'éligibilité", "Critère d'éligibilité", "Critère",
+           "Critères", "Critères d'éligibilité", "Public", "Éligibilité", "Public cible",
+           "Statut"),
+        _f("contract_type", "Type de contrat", "Type de contrat", "Contrat", "Nature du contrat",
+           "Type contrat"),
+        _f("modality", "Modalité", "Modalité", "Modalité de réalisation", "Mode de réalisation"),
+        _f("start_date", "Date de début", "Date de début", "Début", "Date d'entrée",
+           "Date d'embauche", "Début du contrat", "Date début", "Début contrat"),
+        _f("end_date", "Date de fin", "Date de fin", "Fin", "Date de sortie", "Fin du contrat",
+           "Date fin", "Fin contrat"),
+        _f("hours_done", "Heures réalisées", "Heures réalisées", "Heures effectuées",
+           "Total heures", "Heures travaillées", "Nombre d'heures réalisées", "Heures",
+           "Total des heures"),
+        _f("qpv", "Résident QPV", "QPV", "Résident QPV", "Résidant QPV", "Quartier prioritaire"),
+        _f("qualification", "Niveau de qualification", "Niveau de qualification", "Niveau",
+           "Qualification", "Niveau de formation", "Diplôme"),
+    ),
+    HOURS: (
+        _COMMON["contract_reference"],
+        _COMMON["lot"],
+        _COMMON["company"],
+        _COMMON["siret"],
+        _COMMON["external_id"],
+        _COMMON["last_name"],
+        _COMMON["first_name"],
+        _COMMON["birth_date"],
+        _f("month", "Mois", "Mois", "Période", "Mois de référence", "Mois concerné",
+           "Mois travaillé"),
+        _f("worked_hours", "Heures travaillées", "Heures travaillées", "Heures réalisées",
+           "Heures effectuées", "Heures", "Nombre d'heures", "Nb heures", "Heures du mois"),
+        _f("training_hours", "Heures de formation", "Heures de formation", "Formation",
+           "Heures formation"),
+    ),
+}  # fmt: skip
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    TRACKER: ("authority", "contract_reference", "company", "last_name", "first_name",
+              "start_date"),
+    HOURS: ("contract_reference", "last_name", "first_name", "month", "worked_hours"),
+}  # fmt: skip
+
+
+def field_labels(kind: str) -> dict[str, str]:
+    return {f.name: f.label for f in FIELDS[kind]}
+
+
+def _score(header: str, field: Field) -> int:
+    """100 for a known wording, less for a wording that contains (or is inside) one."""
+    if not header:
+        return 0
+    if header in field.aliases:
+        return 100
+    words = set(header.split())
+    best = 0
+    for alias in field.aliases:
+        alias_words = set(alias.split())
+        if alias_words <= words:
+            best = max(best, 50 + 5 * len(alias_words) - len(words - alias_words))
+        elif words <= alias_words and len(words) > 1:
+            best = max(best, 30 + 5 * len(words))
+    return best
+
+
+def guess_mapping(headers: list[Any], kind: str) -> dict[str, str]:
+    """Best field for each header (each used once); ``{field: header as written}``."""
+    if kind not in FIELDS:
+        raise ValueError(f"unknown import kind {kind!r}")
+    candidates = []
+    for position, header in enumerate(headers):
+        text = normalise(header)
+        for field in FIELDS[kind]:
+            score = _score(text, field)
+            if score:
+                candidates.append((score, -position, field.name, position))
+    mapping: dict[str, str] = {}
+    used: set[int] = set()
+    for _score_value, _order, name, position in sorted(candidates, reverse=True):
+        if name in mapping or position in used:
+            continue
+        mapping[name] = str(headers[position]).strip()
+        used.add(position)
+    return {f.name: mapping[f.name] for f in FIELDS[kind] if f.name in mapping}
+
+
+@dataclass
+class Table:
+    """The data of one sheet under its header row; ``rows`` are (row number, cells)."""
+
+    sheet: str | None
+    header_row: int
+    headers: list[str]
+    title_text: str
+    rows: list[tuple[int, list[Any]]]
+
+
+_TOTAL = re.compile(r"^(sous )?tota(l|ux)\b")
+
+
+def is_total_row(cells: list[Any]) -> bool:
+    """A TOTAL (or sub-total) line, or a line of formulas, below the data."""
+    texts = [normalise(c) for c in cells if c not in (None, "")]
+    if texts and _TOTAL.match(texts[0]):
+        return True
+    return any(isinstance(c, str) and c.startswith("=") for c in cells)
+
+
+def find_table(sheets: list[Sheet], kind: str, scan: int = 30) -> Table | None:
+    """The sheet and header row with the most recognised headers (at least 2)."""
+    best: tuple[int, int, Sheet] | None = None
+    for sheet in sheets:
+        for index, row in enumerate(sheet.rows[:scan]):
+            score = len(guess_mapping([("" if c is None else c) for c in row], kind))
+            if score >= 2 and (best is None or score > best[0]):
+                best = (score, index, sheet)
+    if best is None:
+        return None
+    _score_value, index, sheet = best
+    headers = ["" if c is None else str(c).strip() for c in sheet.rows[index]]
+    title = " ".join(str(c) for row in sheet.rows[:index] for c in row if c is not None)
+    rows = []
+    for number, cells in enumerate(sheet.rows[index + 1 :], start=index + 2):
+        if all(c is None or str(c).strip() == "" for c in cells) or is_total_row(cells):
+            continue
+        rows.append((number, list(cells) + [None] * (len(headers) - len(cells))))
+    return Table(sheet.name, index + 1, headers, title, rows)
+
+
+# ---------------------------------------------------------------- profiles
+
+PROFILE_PREFIX = "import_profile"
+MAX_KEY = 80
+
+
+def profile_key(kind: str, name: str) -> str:
+    key = f"{PROFILE_PREFIX}:{kind}:{name}"
+    if kind not in KINDS or not name.strip() or len(key) > MAX_KEY:
+        raise ValueError(
+            f"Nom de profil invalide : « {name} » (non vide, au plus "
+            f"{MAX_KEY - len(PROFILE_PREFIX) - len(kind) - 2} caractères)."
+        )
+    return key
+
+
+def save_profile(session: Session, kind: str, name: str, mapping: dict[str, str]) -> None:
+    """Store (or replace) a named mapping; the caller's transaction commits it."""
+    known = {f.name for f in FIELDS[kind]}
+    unknown = set(mapping) - known
+    if unknown:
+        raise ValueError(f"Champs inconnus dans la correspondance : {', '.join(sorted(unknown))}.")
+    key = profile_key(kind, name)
+    value = {"kind": kind, "name": name, "mapping": dict(mapping)}
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def load_profile(session: Session, kind: str, name: str) -> dict[str, str] | None:
+    row = session.get(Setting, profile_key(kind, name))
+    if row is None or not isinstance(row.value, dict):
+        return None
+    return {str(k): str(v) for k, v in row.value.get("mapping", {}).items()}
+
+
+def list_profiles(session: Session, kind: str) -> list[str]:
+    prefix = f"{PROFILE_PREFIX}:{kind}:"
+    keys = session.scalars(select(Setting.key).where(Setting.key.startswith(prefix)))
+    return sorted(k[len(prefix) :] for k in keys)
+
+
+def delete_profile(session: Session, kind: str, name: str) -> bool:
+    row = session.get(Setting, profile_key(kind, name))
+    if row is None:
+        return False
+    session.delete(row)
+    return True

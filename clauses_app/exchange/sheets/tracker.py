@@ -1,0 +1,500 @@
+"""Import of a facilitator's tracker: one row per work contract (docs/clause-format.md §
+"Spreadsheet imports").
+
+Creates (or finds) authorities by name, contracts by reference within their authority, lots by
+number (required hours counted once per lot), companies by SIRET else name, awards,
+participants (identifier, else name + birth date), their criteria, employments, and one TOTAL
+hours record per employment over its dates. The tracker gives no contract dates: a new
+contract's notification date is set to 1 January of the tracker's year, so that its lots'
+required hours count whole in that year (services.counting.required_share).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from stdnum.fr import siret as siret_number
+
+from clauses_app.exchange.sheets.base import RowContext, SheetImport
+from clauses_app.exchange.sheets.codes import (
+    CONTRACT_TYPES,
+    MODALITIES,
+    code_from_text,
+    criteria_codes,
+    modality_for,
+    split_lot,
+    trade_for,
+)
+from clauses_app.exchange.sheets.mapping import TRACKER
+from clauses_app.exchange.sheets.matching import PeopleIndex, Person
+from clauses_app.exchange.sheets.values import (
+    normalise,
+    parse_date,
+    parse_decimal,
+    parse_flag,
+    parse_sex,
+)
+from clauses_app.models import (
+    Award,
+    Company,
+    ContractingAuthority,
+    Employment,
+    HoursKind,
+    HoursRecord,
+    Lot,
+    Participant,
+    ParticipantCriterion,
+    PublicContract,
+    ReferenceKind,
+)
+from clauses_app.services.reference import labels as reference_labels
+
+CENT = Decimal("0.01")
+ESTIMATED_NOTE = "Date de notification estimée à l'import du tableau de suivi (année {year})."
+
+
+@dataclass
+class TrackerRow:
+    number: int
+    authority: str
+    reference: str
+    contract_object: str
+    lot_number: str
+    lot_title: str
+    lot_amount: Decimal | None
+    required_hours: Decimal | None
+    company: str
+    siret: str | None
+    external_id: str | None
+    last_name: str
+    first_name: str
+    birth_date: date | None
+    sex: str | None
+    criteria: list[str]
+    unknown_criteria: list[str]
+    qpv: bool
+    qualification: str | None
+    contract_type: str
+    modality: str
+    start: date
+    end: date | None
+    hours_done: Decimal | None
+
+
+def is_valid_siret(text: str) -> bool:
+    """14 digits with a valid Luhn checksum (guide §2). python-stdnum also checks the SIREN
+    part, which some invented and a few real identifiers fail: accepted with a 14-digit
+    checksum alone."""
+    if siret_number.is_valid(text):
+        return True
+    if not (len(text) == 14 and text.isdigit()):
+        return False
+    total = 0
+    for index, char in enumerate(reversed(text)):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
+
+
+def _hours(value: Any) -> Decimal:
+    return parse_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class TrackerImport(SheetImport):
+    kind = TRACKER
+
+    def run(self, session: Session) -> None:
+        self.session = session
+        self.criteria_known = set(reference_labels(session, ReferenceKind.CRITERION))
+        self.contract_types = reference_labels(session, ReferenceKind.CONTRACT_TYPE)
+        self.qualifications = reference_labels(session, ReferenceKind.QUALIFICATION)
+        self.trades = reference_labels(session, ReferenceKind.TRADE)
+        rows = [r for r in (self._read(RowContext(n, c)) for n, c in self.table.rows) if r]
+        self.year = self._tracker_year(rows)
+        self._load()
+        for row in rows:
+            self._apply(row)
+        session.flush()
+
+    # ------------------------------------------------------------ reading
+
+    def _read(self, ctx: RowContext) -> TrackerRow | None:
+        authority = self.text(ctx, "authority", required=True)
+        reference = self.text(ctx, "contract_reference", required=True)
+        company = self.text(ctx, "company", required=True)
+        last = self.text(ctx, "last_name", required=True)
+        first = self.text(ctx, "first_name", required=True)
+        start = self.parsed(ctx, "start_date", parse_date, required=True)
+        end = self.parsed(ctx, "end_date", parse_date)
+        if start and end and end < start:
+            self.error(ctx, "end_date", "la date de fin précède la date de début")
+        hours_done = self.parsed(ctx, "hours_done", _hours)
+        required = self.parsed(ctx, "required_hours", _hours)
+        amount = self.parsed(ctx, "lot_amount", _hours)
+        for name, value in (("hours_done", hours_done), ("required_hours", required),
+                            ("lot_amount", amount)):  # fmt: skip
+            if value is not None and value < 0:
+                self.error(ctx, name, f"{self.labels[name]} : valeur négative ({value})")
+        contract_type = self._contract_type(ctx)
+        codes, unknown = criteria_codes(self.text(ctx, "criterion"), self.criteria_known)
+        number, title = split_lot(self.text(ctx, "lot"))
+        if ctx.failed or start is None:
+            return None
+        return TrackerRow(
+            number=ctx.number,
+            authority=authority,
+            reference=reference,
+            contract_object=self.text(ctx, "contract_object") or reference,
+            lot_number=number or "1",
+            lot_title=title or self.text(ctx, "contract_object") or reference,
+            lot_amount=amount,
+            required_hours=required,
+            company=company,
+            siret=self._siret(ctx),
+            external_id=self.text(ctx, "external_id") or None,
+            last_name=last,
+            first_name=first,
+            birth_date=self.parsed(ctx, "birth_date", parse_date),
+            sex=self.parsed(ctx, "sex", parse_sex),
+            criteria=codes,
+            unknown_criteria=unknown,
+            qpv=bool(self.parsed(ctx, "qpv", parse_flag)) or "QPV" in codes,
+            qualification=self._qualification(ctx),
+            contract_type=contract_type or "CDD",
+            modality=self._modality(ctx, contract_type or "CDD"),
+            start=start,
+            end=end,
+            hours_done=hours_done,
+        )
+
+    def _contract_type(self, ctx: RowContext) -> str | None:
+        text = self.text(ctx, "contract_type")
+        if not text:
+            return "CDD"
+        code = code_from_text(text, CONTRACT_TYPES, self.contract_types)
+        if code is None:
+            self.error(
+                ctx,
+                "contract_type",
+                f"type de contrat inconnu : « {text} » (attendu : CDI, CDD, CDD chantier, "
+                "CDDI, intérim, mission ETTI, mission AI, GEIQ, apprentissage, "
+                "professionnalisation, prestation SIAE)",
+            )
+        return code
+
+    def _modality(self, ctx: RowContext, contract_type: str) -> str:
+        text = self.text(ctx, "modality")
+        code = code_from_text(text, MODALITIES, {}) if text else None
+        if text and code is None:
+            self.warning(ctx.number, "modality", f"modalité non reconnue : « {text} » (déduite)")
+        return code or modality_for(contract_type)
+
+    def _qualification(self, ctx: RowContext) -> str | None:
+        text = self.text(ctx, "qualification")
+        if not text:
+            return None
+        code = code_from_text(text, {"infra 3": "INFRA3", "sans diplome": "INFRA3"},
+                              self.qualifications)  # fmt: skip
+        if code is None:
+            self.warning(ctx.number, "qualification", f"niveau non reconnu : « {text} »")
+        return code
+
+    def _siret(self, ctx: RowContext) -> str | None:
+        text = re.sub(r"\s", "", self.text(ctx, "siret"))
+        if not text:
+            return None
+        if not is_valid_siret(text):
+            self.warning(ctx.number, "siret", f"SIRET invalide « {text} » : ignoré")
+            return None
+        return text
+
+    def _tracker_year(self, rows: list[TrackerRow]) -> int | None:
+        found = re.search(r"\b(19[5-9]\d|20\d\d)\b", self.table.title_text)
+        if found:
+            return int(found.group(1))
+        return min((r.start.year for r in rows), default=None)
+
+    # ------------------------------------------------------------ matching and writing
+
+    def _load(self) -> None:
+        s = self.session
+        self.authorities = {normalise(a.name): a for a in s.scalars(select(ContractingAuthority))}
+        self.contracts = {
+            (c.authority_uuid, normalise(c.reference)): c for c in s.scalars(select(PublicContract))
+        }
+        self.lots = {(lt.contract_uuid, lt.number.upper()): lt for lt in s.scalars(select(Lot))}
+        self.companies_by_siret: dict[str, Company] = {}
+        self.companies_by_name: dict[str, Company] = {}
+        for company in s.scalars(select(Company)):
+            if company.siret:
+                self.companies_by_siret[company.siret] = company
+            self.companies_by_name.setdefault(normalise(company.name), company)
+        self.awards = {(a.lot_uuid, a.company_uuid): a for a in s.scalars(select(Award))}
+        self.participants = {p.uuid: p for p in s.scalars(select(Participant))}
+        self.people = PeopleIndex(s)
+        self.criteria = {
+            (c.participant_uuid, c.criterion_code) for c in s.scalars(select(ParticipantCriterion))
+        }
+        self.employments = {
+            (e.participant_uuid, e.award_uuid, e.start_date): e
+            for e in s.scalars(select(Employment))
+        }
+        self.hours: dict[uuid.UUID, list[HoursRecord]] = {}
+        for record in s.scalars(select(HoursRecord)):
+            self.hours.setdefault(record.employment_uuid, []).append(record)
+        self.seen: set[tuple[str, Any]] = set()
+
+    def _count(self, entity: str, key: Any, outcome: str) -> None:
+        """Count each record once, however many rows mention it."""
+        if (entity, key) in self.seen:
+            return
+        self.seen.add((entity, key))
+        counts = self.report.count(entity)
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+
+    def _new(self, entity: str, obj: Any) -> Any:
+        obj.uuid = uuid.uuid4()
+        self.session.add(obj)
+        self._count(entity, obj.uuid, "new")
+        return obj
+
+    def _apply(self, row: TrackerRow) -> None:
+        authority = self._authority(row)
+        contract = self._contract(row, authority)
+        lot = self._lot(row, contract)
+        company = self._company(row)
+        award = self.awards.get((lot.uuid, company.uuid))
+        if award is None:
+            award = self._new("award", Award(lot_uuid=lot.uuid, company_uuid=company.uuid))
+            self.awards[(lot.uuid, company.uuid)] = award
+        else:
+            self._count("award", award.uuid, "unchanged")
+        person = self._participant(row)
+        self._criteria(row, person)
+        employment = self._employment(row, person, award)
+        self._total_hours(row, employment)
+
+    def _authority(self, row: TrackerRow) -> ContractingAuthority:
+        key = normalise(row.authority)
+        authority = self.authorities.get(key)
+        if authority is None:
+            authority = self._new("contracting_authority", ContractingAuthority(name=row.authority))
+            self.authorities[key] = authority
+        else:
+            self._count("contracting_authority", authority.uuid, "unchanged")
+        return authority
+
+    def _contract(self, row: TrackerRow, authority: ContractingAuthority) -> PublicContract:
+        key = (authority.uuid, normalise(row.reference))
+        contract = self.contracts.get(key)
+        if contract is None:
+            year = self.year or row.start.year
+            contract = self._new(
+                "public_contract",
+                PublicContract(
+                    authority_uuid=authority.uuid,
+                    reference=row.reference,
+                    object=row.contract_object,
+                    notification_date=date(year, 1, 1),
+                    notes=ESTIMATED_NOTE.format(year=year),
+                ),
+            )
+            self.contracts[key] = contract
+        else:
+            self._count("public_contract", contract.uuid, "unchanged")
+        return contract
+
+    def _lot(self, row: TrackerRow, contract: PublicContract) -> Lot:
+        key = (contract.uuid, row.lot_number.upper())
+        lot = self.lots.get(key)
+        if lot is None:
+            lot = self._new(
+                "lot",
+                Lot(
+                    contract_uuid=contract.uuid,
+                    number=row.lot_number,
+                    title=row.lot_title,
+                    trade_code=trade_for(row.lot_title, self.trades),
+                    amount_ht=row.lot_amount,
+                    required_hours=row.required_hours,
+                ),
+            )
+            self.lots[key] = lot
+            return lot
+        if ("lot", lot.uuid) in self.seen:
+            if row.required_hours is not None and row.required_hours != lot.required_hours:
+                self.warning(
+                    row.number,
+                    "required_hours",
+                    f"heures prescrites différentes sur le même lot ({row.required_hours} h ≠ "
+                    f"{lot.required_hours} h) : la première valeur est gardée",
+                )
+            return lot
+        changed = False
+        for attribute, value in (("required_hours", row.required_hours),
+                                 ("amount_ht", row.lot_amount)):  # fmt: skip
+            if value is not None and getattr(lot, attribute) != value:
+                setattr(lot, attribute, value)
+                changed = True
+        self._count("lot", lot.uuid, "updated" if changed else "unchanged")
+        return lot
+
+    def _company(self, row: TrackerRow) -> Company:
+        company = self.companies_by_siret.get(row.siret or "") or self.companies_by_name.get(
+            normalise(row.company)
+        )
+        if company is None:
+            company = self._new("company", Company(name=row.company, siret=row.siret))
+            if row.siret:
+                self.companies_by_siret[row.siret] = company
+            self.companies_by_name[normalise(row.company)] = company
+            return company
+        if row.siret and company.siret is None and row.siret not in self.companies_by_siret:
+            company.siret = row.siret
+            self.companies_by_siret[row.siret] = company
+            self._count("company", company.uuid, "updated")
+        self._count("company", company.uuid, "unchanged")
+        return company
+
+    def _participant(self, row: TrackerRow) -> Participant:
+        match = self.people.match(row.external_id, row.last_name, row.first_name, row.birth_date)
+        if match is not None:
+            if match.uncertain:
+                self.uncertain(row, match.person, match.uncertain)
+            participant = self.participants[match.person.uuid]
+            changed = False
+            for attribute in ("birth_date", "sex", "external_id", "qualification_code"):
+                value = getattr(row, "qualification" if attribute.startswith("qual") else attribute)
+                if value is not None and getattr(participant, attribute) is None:
+                    setattr(participant, attribute, value)
+                    changed = True
+            if row.qpv and not participant.qpv:
+                participant.qpv = changed = True
+            self._count("participant", participant.uuid, "updated" if changed else "unchanged")
+            return participant
+        participant = self._new(
+            "participant",
+            Participant(
+                external_id=row.external_id,
+                last_name=row.last_name,
+                first_name=row.first_name,
+                birth_date=row.birth_date,
+                sex=row.sex,
+                qpv=row.qpv,
+                qualification_code=row.qualification,
+            ),
+        )
+        self.participants[participant.uuid] = participant
+        self.people.add(
+            Person(participant.uuid, row.external_id, row.last_name, row.first_name, row.birth_date)
+        )
+        return participant
+
+    def uncertain(self, row: TrackerRow, person: Person, reason: str) -> None:
+        from clauses_app.exchange.report import UncertainMatch
+
+        born = f", né(e) le {row.birth_date:%d/%m/%Y}" if row.birth_date else ""
+        self.report.uncertain_matches.append(
+            UncertainMatch(
+                row.number,
+                self.table.sheet,
+                f"{row.last_name.upper()} {row.first_name}{born}",
+                person.uuid,
+                person.label,
+                reason,
+            )
+        )
+
+    def _criteria(self, row: TrackerRow, participant: Participant) -> None:
+        for code in row.criteria:
+            key = (participant.uuid, code)
+            if key in self.criteria:
+                self._count("participant_criterion", key, "unchanged")
+                continue
+            self.criteria.add(key)
+            self.seen.add(("participant_criterion", key))
+            self._new(
+                "participant_criterion",
+                ParticipantCriterion(participant_uuid=participant.uuid, criterion_code=code),
+            )
+        if row.unknown_criteria:
+            text = ", ".join(row.unknown_criteria)
+            self.warning(
+                row.number,
+                "criterion",
+                f"critère non reconnu « {text} » : participant gardé sans ce critère, à vérifier",
+            )
+            note = f"Critère à vérifier (import du tableau de suivi) : « {text} »."
+            if note not in (participant.notes or ""):
+                participant.notes = f"{participant.notes}\n{note}" if participant.notes else note
+
+    def _employment(self, row: TrackerRow, participant: Participant, award: Award) -> Employment:
+        key = (participant.uuid, award.uuid, row.start)
+        employment = self.employments.get(key)
+        if employment is None:
+            employment = self._new(
+                "employment",
+                Employment(
+                    participant_uuid=participant.uuid,
+                    award_uuid=award.uuid,
+                    modality_code=row.modality,
+                    contract_type_code=row.contract_type,
+                    start_date=row.start,
+                    end_date=row.end,
+                    transferred_staff=False,
+                    ineligible=False,
+                ),
+            )
+            self.employments[key] = employment
+            return employment
+        changed = False
+        for attribute, value in (("end_date", row.end), ("contract_type_code", row.contract_type)):
+            if value is not None and getattr(employment, attribute) != value:
+                setattr(employment, attribute, value)
+                changed = True
+        self._count("employment", employment.uuid, "updated" if changed else "unchanged")
+        return employment
+
+    def _total_hours(self, row: TrackerRow, employment: Employment) -> None:
+        if row.hours_done is None:
+            return
+        records = self.hours.setdefault(employment.uuid, [])
+        if any(r.kind == HoursKind.MONTH for r in records):
+            self.warning(
+                row.number,
+                "hours_done",
+                "relevés mensuels déjà présents pour ce contrat : le total du tableau est ignoré",
+            )
+            return
+        end = row.end or row.start
+        if row.end is None:
+            self.warning(
+                row.number, "end_date", "date de fin absente : total compté sur le mois de début"
+            )
+        for record in records:
+            if record.kind == HoursKind.TOTAL and record.period_start == row.start:
+                changed = record.worked_hours != row.hours_done or record.period_end != end
+                if changed:
+                    record.worked_hours, record.period_end = row.hours_done, end
+                self._count("hours_record", record.uuid, "updated" if changed else "unchanged")
+                return
+        record = self._new(
+            "hours_record",
+            HoursRecord(
+                employment_uuid=employment.uuid,
+                kind=HoursKind.TOTAL,
+                period_start=row.start,
+                period_end=end,
+                worked_hours=row.hours_done,
+                training_hours=Decimal(0),
+                source=self.file_name[:60],
+            ),
+        )
+        records.append(record)

@@ -1,0 +1,157 @@
+"""Reading the values of French spreadsheets: numbers with a decimal comma, dates as
+``31/12/2025`` or real Excel dates, months as ``03/2025``, sexes as H/F, yes/no flags.
+
+Each parser raises :class:`BadCell` with a French explanation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from clauses_app.formatting import MONTH_NAMES
+
+EXCEL_EPOCH = date(1899, 12, 30)
+_SPACES = re.compile(r"[\s\u00a0\u202f']+")
+_UNITS = re.compile(r"(€|eur|euros?|heures?|h)$", re.IGNORECASE)
+
+
+class BadCell(ValueError):
+    """A cell that cannot be read as what its column holds."""
+
+
+def normalise(text: Any) -> str:
+    """Lowercase, accents removed, punctuation as single spaces: ``Né(e) le`` → ``ne e le``."""
+    raw = unicodedata.normalize("NFKD", str(text or ""))
+    plain = "".join(ch for ch in raw if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text; integral floats lose their ``.0`` (a SIRET typed as a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    return str(value).strip()
+
+
+def parse_decimal(value: Any) -> Decimal:
+    """``1 234,5``, ``151.67``, ``1.234,50 €``, ``35 h`` or a number cell."""
+    if isinstance(value, bool):
+        raise BadCell(f"« {value} » n'est pas un nombre")
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    text = _UNITS.sub("", _SPACES.sub("", str(value)).strip())
+    if "," in text and "." in text:  # the last separator is the decimal one
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    else:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise BadCell(f"« {value} » n'est pas un nombre") from None
+    if not number.is_finite():
+        raise BadCell(f"« {value} » n'est pas un nombre")
+    return number
+
+
+def _serial_date(number: float) -> date:
+    if not 1 <= number < 2958466:
+        raise BadCell(f"« {number} » n'est pas une date")
+    return EXCEL_EPOCH + timedelta(days=int(number))
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+
+
+def parse_date(value: Any) -> date:
+    """``31/12/2025``, ``31-12-25``, ``2025-12-31``, an Excel date cell or serial number."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _serial_date(float(value))
+    text = str(value).strip()
+    try:
+        if match := _DMY.match(text):
+            day, month, year = (int(g) for g in match.groups())
+            if year < 100:
+                year += 2000 if year < 70 else 1900
+            return date(year, month, day)
+        if match := _YMD.match(text):
+            year, month, day = (int(g) for g in match.groups())
+            return date(year, month, day)
+    except ValueError:
+        raise BadCell(f"« {text} » n'est pas une date valide") from None
+    raise BadCell(f"« {text} » n'est pas une date (JJ/MM/AAAA attendu)")
+
+
+_MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+_YM = re.compile(r"^(\d{4})[/.\-](\d{1,2})$")
+_NAMED = {n: i + 1 for i, n in enumerate(normalise(m) for m in MONTH_NAMES)}
+_NAMED.update({"janv": 1, "fevr": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10})
+_NAMED.update({"nov": 11, "dec": 12})
+
+
+def parse_month(value: Any) -> tuple[int, int]:
+    """``03/2025``, ``2025-03``, ``mars 2025``, or any date (its month)."""
+    if isinstance(value, datetime | date) or (
+        isinstance(value, int | float) and not isinstance(value, bool)
+    ):
+        day = parse_date(value)
+        return day.year, day.month
+    text = str(value).strip()
+    month = year = None
+    if match := _MY.match(text):
+        month, year = int(match.group(1)), int(match.group(2))
+    elif match := _YM.match(text):
+        year, month = int(match.group(1)), int(match.group(2))
+    else:
+        words = normalise(text).split()
+        if len(words) == 2 and words[0] in _NAMED and words[1].isdigit():
+            month, year = _NAMED[words[0]], int(words[1])
+        else:
+            try:
+                day = parse_date(text)
+                return day.year, day.month
+            except BadCell:
+                pass
+    if month is None or year is None or not 1 <= month <= 12 or not 1900 <= year <= 2200:
+        raise BadCell(f"« {text} » n'est pas un mois (MM/AAAA attendu)")
+    return year, month
+
+
+_MALE = {"h", "m", "homme", "masculin", "masc", "mr", "monsieur", "garcon"}
+_FEMALE = {"f", "femme", "feminin", "fem", "mme", "madame", "mlle", "fille"}
+
+
+def parse_sex(value: Any) -> str | None:
+    """``H``/``M``/``Homme``/``Monsieur`` → M; ``F``/``Femme``/``Mme`` → F; empty → None."""
+    text = normalise(value)
+    if not text:
+        return None
+    if text in _MALE:
+        return "M"
+    if text in _FEMALE:
+        return "F"
+    raise BadCell(f"« {value} » n'est pas un sexe (H, F ou M attendu)")
+
+
+def parse_flag(value: Any) -> bool:
+    text = normalise(value)
+    if text in {"", "non", "n", "0", "false", "faux", "no"}:
+        return False
+    if text in {"oui", "o", "x", "1", "true", "vrai", "yes"}:
+        return True
+    raise BadCell(f"« {value} » n'est pas oui ou non")
