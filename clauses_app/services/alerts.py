@@ -411,8 +411,11 @@ def _outcomes_missing(
     """Participants whose last work contract (all authorities) ended N months ago or more,
     with no outcome recorded at N months on it. With a period, only marks falling in it."""
     months = thresholds.outcome_followup_months
-    latest_end = add_months(today, -months)
-    earliest_end = add_months(period.start, -months) if period.start else None
+    # SQL narrows with a few days of slack (month ends clamp: 31/12 + 6 months = 30/06);
+    # the exact test on the six-month mark is done below.
+    slack = timedelta(days=3)
+    latest_end = add_months(today, -months) + slack
+    earliest_end = add_months(period.start, -months) - slack if period.start else None
     last_contracts = (
         select(
             Employment.participant_uuid.label("person"),
@@ -439,10 +442,12 @@ def _outcomes_missing(
     if earliest_end is not None:
         statement = statement.where(Employment.end_date >= earliest_end)
     if period.end is not None:
-        statement = statement.where(Employment.end_date <= add_months(period.end, -months))
+        statement = statement.where(Employment.end_date <= add_months(period.end, -months) + slack)
     alerts: dict[uuid.UUID, Alert] = {}
     for emp_uuid, _award, person, last_name, first_name, _start, end in session.execute(statement):
         mark = add_months(end, months)
+        if mark > today or not period.overlaps(mark, mark):
+            continue
         alerts.setdefault(
             person,
             Alert(

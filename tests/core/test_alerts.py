@@ -153,6 +153,11 @@ def test_outcome_missing_six_months_after_the_last_contract(session, award_600) 
         "(depuis le 30/06/2025)."
     )
     assert not _of(compute_alerts(session, date(2025, 6, 29), YEAR_2025), AlertKind.OUTCOME_MISSING)
+    # 31/12 + 6 months is 30/06 (month ends clamp): due on that very day
+    assert _of(compute_alerts(session, date(2025, 6, 30), YEAR_2025), AlertKind.OUTCOME_MISSING)
+    # a mark falling in 2025 is not on the 2026 dashboard
+    later = compute_alerts(session, date(2026, 2, 1), Period.year(2026))
+    assert not _of(later, AlertKind.OUTCOME_MISSING)
     emp.outcome_6m_code = "CDI"
     session.commit()
     assert not _of(compute_alerts(session, date(2025, 7, 1), YEAR_2025), AlertKind.OUTCOME_MISSING)
