@@ -30,8 +30,9 @@ ALIGN = {
 TEXT_WIDTH_CM = 17.0
 
 
-def new_document(title: str, author: str, footer: str) -> DocxDocument:
-    """An A4 document with our fonts, margins, metadata and a numbered footer."""
+def new_document(title: str, author: str, footer: str, *, cover: bool = True) -> DocxDocument:
+    """An A4 document with our fonts, margins, metadata and a numbered footer (not on the
+    first page when it is a ``cover``)."""
     doc = new_docx()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -39,7 +40,7 @@ def new_document(title: str, author: str, footer: str) -> DocxDocument:
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(2))
     section.top_margin, section.bottom_margin = Cm(1.8), Cm(2)
-    section.different_first_page_header_footer = True  # the cover has no footer
+    section.different_first_page_header_footer = cover
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(10)
