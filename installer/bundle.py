@@ -164,7 +164,6 @@ def library_datas() -> list[tuple[str, str]]:
     datas += collect_data_files("jsonschema")
     datas += collect_data_files("jsonschema_specifications")  # meta-schemas (JSON files)
     datas += collect_data_files("faker.providers", include_py_files=True)  # trimmed below
-    datas += collect_data_files("text_unidecode")  # Faker's transliteration table
     datas += collect_data_files("stdnum")
     datas += copy_metadata("clauses")  # clauses_app.__version__ reads it
     return datas
