@@ -43,7 +43,7 @@ class MergePlan:
 
 
 def _existing_stamps(session: Session, table: Table) -> dict[uuid.UUID, Any]:
-    return dict(session.execute(select(table.c.uuid, table.c.updated_at)).tuples().all())
+    return {u: stamp for u, stamp in session.execute(select(table.c.uuid, table.c.updated_at))}
 
 
 def _check_references(
