@@ -7,12 +7,14 @@ List queries are paged, searched, filtered and sorted in SQL, so that long lists
 and a search covers the whole table, not only the rows already shown.
 """
 
+from clauses_app.services.records.choices import choices
 from clauses_app.services.records.crud import (
     DeleteImpact,
     ValidationError,
     delete_impact,
     delete_record,
     load_record,
+    record_label,
     save_record,
 )
 from clauses_app.services.records.kinds import Kind
@@ -26,7 +28,7 @@ from clauses_app.services.records.lists import (
     filter_specs,
     list_columns,
 )
-from clauses_app.services.records.validation import validate
+from clauses_app.services.records.validation import performance_period, siret_message, validate
 
 __all__ = [
     "Column",
@@ -36,6 +38,7 @@ __all__ = [
     "ListQuery",
     "ListRow",
     "ValidationError",
+    "choices",
     "count_rows",
     "delete_impact",
     "delete_record",
@@ -43,6 +46,9 @@ __all__ = [
     "filter_specs",
     "list_columns",
     "load_record",
+    "performance_period",
+    "record_label",
     "save_record",
+    "siret_message",
     "validate",
 ]

@@ -1,0 +1,190 @@
+"""Entry point of the ``clauses-app`` window.
+
+    clauses-app [--db FILE_OR_URL] [--demo]
+    clauses-app --screenshot PATH [--page NAME] [--size 1366x768] [--db ...] [--demo]
+
+``--screenshot`` renders the main window offscreen on one page, waits for its data, writes a
+PNG and exits (for the documentation and for checks). ``--demo`` opens a throw-away database
+filled with demonstration data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+SCREENSHOT_TIMEOUT_S = 60.0
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``1366x768`` → (1366, 768)."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"taille invalide « {text} » (ex. 1366x768)") from None
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise argparse.ArgumentTypeError(f"taille hors limites : {text}")
+    return width, height
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    from clauses_app.ui.main_window import PAGE_NAMES
+
+    parser = argparse.ArgumentParser(
+        prog="clauses-app", description="Clauses — suivi des clauses sociales d'insertion"
+    )
+    parser.add_argument("--db", help="fichier de base de données ou adresse (URL)")
+    parser.add_argument(
+        "--demo", action="store_true", help="base jetable remplie de données de démonstration"
+    )
+    parser.add_argument("--screenshot", type=Path, metavar="PATH", help="image PNG à écrire")
+    parser.add_argument("--page", choices=PAGE_NAMES, help="page à afficher")
+    parser.add_argument("--size", type=parse_size, default=(1366, 768), help="LxH de la fenêtre")
+    return parser.parse_args(argv)
+
+
+def fill_demo(database: object, progress: object = None) -> bool:
+    """Fill a database with demo data when the demo generator is installed."""
+    try:
+        from clauses_app.services.demo import generate_demo  # type: ignore[attr-defined]
+    except ImportError:
+        log.warning("Demo data generator not available")
+        return False
+    generate_demo(database, size="small", seed=1, progress=progress)
+    return True
+
+
+def open_database_interactively(db: str | None, interactive: bool):  # type: ignore[no-untyped-def]
+    """Open the database; on failure explain why and offer another file or quit."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from clauses_app.services.bootstrap import open_app_database
+    from clauses_app.storage import DatabaseError
+    from clauses_app.ui.errors import WayOut, ask_database_way_out, explain_database_error
+
+    while True:
+        try:
+            return open_app_database(db)
+        except Exception as exc:
+            from sqlalchemy.exc import OperationalError
+
+            if not isinstance(exc, DatabaseError | OperationalError):
+                raise
+            log.warning("Cannot open database %s: %s", db, exc)
+            if not interactive:
+                title, text = explain_database_error(exc)
+                sys.stderr.write(f"{title} : {text}\n")
+                return None
+            choice = ask_database_way_out(exc)
+            if choice == WayOut.QUIT:
+                return None
+            if choice == WayOut.OTHER_FILE:
+                path, _ = QFileDialog.getOpenFileName(
+                    None, "Ouvrir une base Clauses", "",
+                    "Base Clauses (*.sqlite3 *.sqlite *.db);;Tous les fichiers (*)",
+                )  # fmt: skip
+                if not path:
+                    return None
+                db = path
+
+
+def install_french(app: object) -> None:
+    """Qt's own texts (Yes/No, Cancel, context menus) in French."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    translator = QTranslator(app)  # type: ignore[arg-type]
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_fr", folder):
+        app.installTranslator(translator)  # type: ignore[attr-defined]
+
+
+def wait_until_settled(app: object, timeout: float = SCREENSHOT_TIMEOUT_S) -> None:
+    """Let pages load (they start after the first paint) and background tasks finish."""
+    from clauses_app.ui import tasks
+
+    deadline = time.monotonic() + timeout
+    quiet_rounds = 0
+    while time.monotonic() < deadline and quiet_rounds < 5:
+        app.processEvents()  # type: ignore[attr-defined]
+        # tasks keeps the running tasks in a private set; empty means nothing is loading.
+        quiet_rounds = quiet_rounds + 1 if not tasks._running else 0
+        time.sleep(0.02)
+
+
+def take_screenshot(window: object, path: Path, app: object) -> int:
+    wait_until_settled(app)
+    pixmap = window.grab()  # type: ignore[attr-defined]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not pixmap.save(str(path), "PNG"):
+        sys.stderr.write(f"Impossible d'écrire {path}\n")
+        return 1
+    print(f"Capture écrite : {path} ({pixmap.width()}×{pixmap.height()})")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from clauses_app.ui.context import AppContext
+    from clauses_app.ui.errors import install_exception_hook
+    from clauses_app.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "clauses-app"])
+    app.setApplicationName("Clauses")
+    app.setApplicationDisplayName("Clauses")
+    install_french(app)
+    install_exception_hook()
+    interactive = args.screenshot is None
+    db = args.db
+    if args.demo and db is None:
+        db = str(Path(tempfile.mkdtemp(prefix="clauses-demo-")) / "demo.sqlite3")
+    database = open_database_interactively(db, interactive)
+    if database is None:
+        return 3
+    if args.demo and not interactive:
+        fill_demo(database)
+    context = AppContext(database)
+    window = MainWindow(context, remember=interactive)
+    if args.screenshot is not None:
+        window.resize(*args.size)
+    window.show()
+    if args.page:
+        window.switch_page(args.page)
+    if args.screenshot is not None:
+        try:
+            return take_screenshot(window, args.screenshot, app)
+        finally:
+            window.close()
+            database.dispose()
+    if args.demo:
+        _fill_demo_in_background(window, context)
+    status = app.exec()
+    database.dispose()
+    return status
+
+
+def _fill_demo_in_background(window: object, context: object) -> None:
+    """Generate demo data after the window painted, with a progress dialog."""
+    from clauses_app.ui.tasks import run_task
+
+    run_task(
+        window,  # type: ignore[arg-type]
+        "Création des données de démonstration",
+        context.database,  # type: ignore[attr-defined]
+        lambda db, progress: fill_demo(db, progress),
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

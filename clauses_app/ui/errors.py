@@ -1,0 +1,158 @@
+"""Errors in the window: a global exception hook that logs and explains, and French
+explanations of database problems with a way out (choose another file, retry, quit).
+
+Every dialog goes through :func:`present_dialog`, the one place tests replace.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from clauses_app import paths
+from clauses_app.storage import DatabaseError, DatabaseNewerError, DatabaseUnreachableError
+
+log = logging.getLogger("clauses_app")
+LOG_FILENAME = "clauses.log"
+
+
+def log_file() -> Path:
+    """The application's log file (in the user log folder, or CLAUSES_HOME/logs)."""
+    return paths.log_dir() / LOG_FILENAME
+
+
+def setup_logging() -> Path:
+    """Send the application's log to :func:`log_file` (rotating, 1 MB × 3)."""
+    path = log_file()
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
+            return path
+    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    return path
+
+
+def present_dialog(box: QMessageBox) -> int:
+    """Show a message box and wait for the answer (tests replace this function)."""
+    return box.exec()
+
+
+def is_locked(error: BaseException) -> bool:
+    """A SQLite "database is locked" anywhere in the error's chain."""
+    current: BaseException | None = error
+    while current is not None:
+        if "database is locked" in str(current).lower():
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def explain_database_error(error: BaseException) -> tuple[str, str]:
+    """A French title and explanation for a database problem."""
+    if is_locked(error):
+        return (
+            "Base de données occupée",
+            "La base de données est verrouillée par un autre programme (une autre fenêtre de "
+            "Clauses, une sauvegarde ou une synchronisation en cours). Attendez quelques "
+            "instants puis réessayez, ou ouvrez un autre fichier.",
+        )
+    if isinstance(error, DatabaseNewerError):
+        return ("Base de données plus récente que l'application", str(error))
+    if isinstance(error, DatabaseUnreachableError):
+        return (
+            "Base de données inaccessible",
+            f"{error}\n\nVérifiez que le fichier ou le serveur est disponible (clé USB, "
+            "dossier réseau, connexion), ou ouvrez un autre fichier.",
+        )
+    return ("Base de données inutilisable", str(error))
+
+
+class WayOut:
+    OTHER_FILE = "other"
+    RETRY = "retry"
+    QUIT = "quit"
+
+
+def ask_database_way_out(error: BaseException, parent: QWidget | None = None) -> str:
+    """Explain a database problem and ask what to do: another file, retry (when locked), quit."""
+    title, text = explain_database_error(error)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)  # fmt: skip
+    other = box.addButton("Choisir un autre fichier…", QMessageBox.ButtonRole.AcceptRole)
+    retry = (
+        box.addButton("Réessayer", QMessageBox.ButtonRole.ActionRole) if is_locked(error) else None
+    )
+    quit_button = box.addButton("Quitter", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(other)
+    box.setEscapeButton(quit_button)
+    present_dialog(box)
+    clicked = box.clickedButton()
+    if clicked is other:
+        return WayOut.OTHER_FILE
+    if retry is not None and clicked is retry:
+        return WayOut.RETRY
+    return WayOut.QUIT
+
+
+def show_error(parent: QWidget | None, error: BaseException, details: str = "") -> None:
+    """Tell the user something failed, where the log is, and keep the window alive."""
+    if isinstance(error, DatabaseError) or is_locked(error):
+        title, text = explain_database_error(error)
+    else:
+        title = "Une erreur est survenue"
+        text = f"L'opération n'a pas pu aboutir : {error or type(error).__name__}"
+    text += f"\n\nLe détail est enregistré dans le journal :\n{log_file()}"
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok,
+                      parent)  # fmt: skip
+    if details:
+        box.setDetailedText(details)
+    present_dialog(box)
+
+
+_showing = threading.local()
+
+
+def exception_hook(
+    kind: type[BaseException], error: BaseException, tb: TracebackType | None
+) -> None:
+    """Log an uncaught exception with its traceback, then show it (never crash silently)."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, tb)
+        return
+    details = "".join(traceback.format_exception(kind, error, tb))
+    log.critical("Uncaught exception\n%s", details)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    if QApplication.instance() is None or getattr(_showing, "active", False):
+        sys.stderr.write(details)
+        return
+    _showing.active = True  # an error inside the dialog must not loop
+    try:
+        show_error(QApplication.activeWindow(), error, details)
+    finally:
+        _showing.active = False
+
+
+def install_exception_hook() -> None:
+    """Route uncaught exceptions (main thread and other threads) to :func:`exception_hook`."""
+    setup_logging()
+    sys.excepthook = exception_hook
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        details = "".join(
+            traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
+        )
+        log.critical("Uncaught exception in thread %s\n%s", args.thread, details)
+
+    threading.excepthook = thread_hook

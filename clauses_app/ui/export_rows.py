@@ -1,0 +1,126 @@
+"""Export of a list's rows (the current search, filters and order) to XLSX or CSV.
+
+Qt-free, so that it runs in a background task. A cell whose text starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return would be read as a formula by a spreadsheet
+(CSV/formula injection): such text is written with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from clauses_app.services.progress import Progress, report
+from clauses_app.services.records import Column, ListQuery, ListRow, count_rows, fetch_rows
+from clauses_app.storage import Database
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PAGE = 1000
+NUMBER_FORMATS = {"money": "#,##0.00 €", "hours": "#,##0.00", "percent": "0.0", "int": "0"}
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will show as text, never run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _cell(column: Column, value: Any) -> Any:
+    """A typed cell for XLSX: numbers and dates stay numbers and dates; text is neutralised."""
+    if value is None:
+        return None
+    if column.kind == "bool":
+        return "oui" if value else "non"
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, int | float | date):
+        return value
+    return neutralise(str(value))
+
+
+def _csv_text(column: Column, value: Any) -> str:
+    from clauses_app.ui.table_models import display_text
+
+    text = display_text(column.kind, value)
+    # Only typed-in text can carry a formula; numbers and dates come from typed columns.
+    return neutralise(text) if column.kind == "text" else text
+
+
+def query_rows(
+    database: Database, kind: str, query: ListQuery, progress: Progress | None = None
+) -> Iterator[ListRow]:
+    """Every row matching ``query``, page after page, reporting progress between pages."""
+    with database.session() as session:
+        total = count_rows(session, kind, query)
+        offset = 0
+        while offset < total:
+            report(progress, offset, total, f"Export : {offset} lignes sur {total}")
+            page = fetch_rows(session, kind, query, offset, PAGE)
+            if not page:
+                break
+            yield from page
+            offset += len(page)
+        report(progress, total, total, "Export terminé")
+
+
+def write_rows(path: Path, title: str, columns: Sequence[Column], rows: Iterator[ListRow]) -> int:
+    """Write ``rows`` to ``path`` (``.xlsx`` or ``.csv``); the number of rows written."""
+    if path.suffix.lower() == ".csv":
+        return _write_csv(path, columns, rows)
+    return _write_xlsx(path, title, columns, rows)
+
+
+def _write_csv(path: Path, columns: Sequence[Column], rows: Iterator[ListRow]) -> int:
+    # Semicolons and a BOM: what a French spreadsheet opens correctly by double-click.
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow([neutralise(c.label) for c in columns])
+        for row in rows:
+            writer.writerow([_csv_text(c, row.values.get(c.key)) for c in columns])
+            count += 1
+    return count
+
+
+def _write_xlsx(path: Path, title: str, columns: Sequence[Column], rows: Iterator[ListRow]) -> int:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append([c.label for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    count = 0
+    for row in rows:
+        sheet.append([_cell(c, row.values.get(c.key)) for c in columns])
+        count += 1
+    for index, column in enumerate(columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        if column.kind in NUMBER_FORMATS:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = NUMBER_FORMATS[column.kind]
+        elif column.kind == "date":
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "DD/MM/YYYY"
+        sheet.column_dimensions[letter].width = max(12, min(40, len(column.label) + 4))
+    sheet.freeze_panes = "A2"
+    workbook.save(path)
+    return count
+
+
+def export_list(
+    database: Database,
+    kind: str,
+    query: ListQuery,
+    columns: Sequence[Column],
+    path: Path,
+    title: str,
+    progress: Progress | None = None,
+) -> int:
+    """Export every row of a list matching ``query`` to ``path``; the number of rows."""
+    return write_rows(path, title, columns, query_rows(database, kind, query, progress))

@@ -1,0 +1,219 @@
+"""Forms of operations, public contracts, lots and awards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from sqlalchemy.orm import Session
+
+from clauses_app.formatting import format_etp, format_hours
+from clauses_app.models import AwardRole, ClauseMode, PoolingScope, ReferenceKind
+from clauses_app.services import records
+from clauses_app.services.records import Kind
+from clauses_app.services.reference import labels, trade_labour_shares
+from clauses_app.services.sizing import SizingError, size_clause
+from clauses_app.ui.forms.base import FormField, RecordForm
+from clauses_app.ui.widgets.dialogs import inform
+from clauses_app.ui.widgets.fields import (
+    ChoiceField,
+    DateField,
+    DecimalField,
+    FieldError,
+    MultilineField,
+    TextField,
+)
+
+POOLING = (
+    (PoolingScope.NONE, "Aucune (chaque lot séparément)"),
+    (PoolingScope.CONTRACT, "Entre les lots du marché"),
+    (PoolingScope.OPERATION, "Entre les marchés de l'opération"),
+)
+CLAUSE_MODES = (
+    (ClauseMode.HOURS, "Nombre d'heures"),
+    (ClauseMode.PERCENT, "Pourcentage des heures travaillées"),
+)
+ROLES = ((AwardRole.HOLDER, "Titulaire"), (AwardRole.CO_CONTRACTOR, "Co-traitant"))
+
+
+class OperationForm(RecordForm):
+    kind = Kind.OPERATION
+    title_new = "Nouvelle opération"
+    title_edit = "Opération"
+
+    def build_fields(self, session: Session) -> list[FormField]:
+        return [
+            FormField("authority_uuid", "Donneur d'ordre",
+                      ChoiceField(records.choices(session, Kind.AUTHORITY)), required=True),
+            FormField("name", "Nom", TextField(200), required=True),
+            FormField("description", "Description", MultilineField()),
+            FormField("start_date", "Début", DateField()),
+            FormField("end_date", "Fin", DateField()),
+        ]  # fmt: skip
+
+
+class ContractForm(RecordForm):
+    kind = Kind.CONTRACT
+    title_new = "Nouveau marché"
+    title_edit = "Marché"
+
+    def build_fields(self, session: Session) -> list[FormField]:
+        legal = ChoiceField(list(labels(session, ReferenceKind.LEGAL_BASIS).items()), None)
+        return [
+            FormField("authority_uuid", "Donneur d'ordre",
+                      ChoiceField(records.choices(session, Kind.AUTHORITY)), required=True),
+            FormField("operation_uuid", "Opération", ChoiceField([], "— aucune —")),
+            FormField("reference", "Référence", TextField(80), required=True),
+            FormField("object", "Objet", TextField(300), required=True),
+            FormField("procedure", "Procédure", TextField(80)),
+            FormField("legal_basis", "Base juridique de la clause", legal, required=True),
+            FormField("notification_date", "Notification", DateField()),
+            FormField("start_date", "Début d'exécution", DateField()),
+            FormField("end_date", "Fin d'exécution", DateField()),
+            FormField("amount_ht", "Montant HT", DecimalField("€")),
+            FormField("pooling_scope", "Globalisation des heures", ChoiceField(POOLING, None)),
+            FormField("penalty_per_hour", "Pénalité par heure non réalisée", DecimalField("€")),
+            FormField("notes", "Notes", MultilineField()),
+        ]  # fmt: skip
+
+    def load_values(self, values: dict[str, Any]) -> None:
+        values = {"legal_basis": "L2112-2", "pooling_scope": PoolingScope.NONE, **values}
+        self._reload_operations(values.get("authority_uuid"))
+        super().load_values(values)
+
+    def field_changed(self, name: str) -> None:
+        if name == "authority_uuid":
+            try:
+                authority = self.fields["authority_uuid"].field.value()
+            except FieldError:
+                authority = None
+            self._reload_operations(authority)
+
+    def _reload_operations(self, authority_uuid: Any) -> None:
+        field = self.fields["operation_uuid"].field
+        assert isinstance(field, ChoiceField)
+        with self.context.database.session() as session:
+            options = (
+                records.choices(session, Kind.OPERATION, authority_uuid=authority_uuid)
+                if authority_uuid
+                else []
+            )
+        field.set_choices(options)
+
+
+class LotForm(RecordForm):
+    kind = Kind.LOT
+    title_new = "Nouveau lot"
+    title_edit = "Lot"
+
+    def build_fields(self, session: Session) -> list[FormField]:
+        self._shares = trade_labour_shares(session)
+        trades = ChoiceField(list(labels(session, ReferenceKind.TRADE).items()))
+        return [
+            FormField("contract_uuid", "Marché",
+                      ChoiceField(records.choices(session, Kind.CONTRACT)), required=True),
+            FormField("number", "Numéro", TextField(20), required=True),
+            FormField("title", "Intitulé", TextField(300), required=True),
+            FormField("trade_code", "Corps d'état", trades),
+            FormField("amount_ht", "Montant HT", DecimalField("€")),
+            FormField("labour_share", "Part de main-d'œuvre", DecimalField("%")),
+            FormField("insertion_rate", "Taux d'insertion", DecimalField("%")),
+            FormField("hourly_cost", "Coût horaire chargé", DecimalField("€/h")),
+            FormField("clause_mode", "La clause porte sur", ChoiceField(CLAUSE_MODES, None)),
+            FormField("required_hours", "Heures d'insertion du lot", DecimalField("h")),
+            FormField("required_percent", "Pourcentage des heures", DecimalField("%")),
+            FormField("start_date", "Début d'exécution du lot", DateField()),
+            FormField("end_date", "Fin d'exécution du lot", DateField()),
+        ]  # fmt: skip
+
+    def load_values(self, values: dict[str, Any]) -> None:
+        super().load_values({"clause_mode": ClauseMode.HOURS, "number": "1", **values})
+
+    def build_extra(self, layout: QVBoxLayout) -> None:
+        row = QHBoxLayout()
+        self.compute_button = QPushButton("Calculer les heures")
+        self.compute_button.setToolTip(
+            "Montant × part de main-d'œuvre × taux d'insertion ÷ coût horaire"
+        )
+        self.compute_button.clicked.connect(self.compute_hours)
+        self.sizing_button = QPushButton("Dimensionner…")
+        self.sizing_button.clicked.connect(self.open_sizing)
+        self.sizing_result = QLabel()
+        row.addWidget(self.compute_button)
+        row.addWidget(self.sizing_button)
+        row.addWidget(self.sizing_result, 1)
+        layout.addLayout(row)
+
+    def field_changed(self, name: str) -> None:
+        if name == "trade_code":
+            share_field = self.fields["labour_share"].field
+            code = self.fields["trade_code"].field.value() if not self._loading else None
+            if code in self._shares:
+                share_field.set_value(self._shares[code])
+
+    def compute_hours(self) -> None:
+        """Fill the lot's hours from its amount, labour share, rate and cost (sizing service)."""
+        try:
+            amount = self.fields["amount_ht"].field.value()
+            share = self.fields["labour_share"].field.value()
+            rate = self.fields["insertion_rate"].field.value()
+            cost = self.fields["hourly_cost"].field.value()
+        except FieldError:
+            self.refresh_errors()
+            return
+        if amount is None or share is None or rate is None:
+            self.sizing_result.setText("Renseignez le montant, la part et le taux.")
+            return
+        try:
+            sizing = size_clause(amount, share, rate, cost, self.context.settings())
+        except SizingError as exc:
+            self.sizing_result.setText(str(exc))
+            return
+        self.fields["required_hours"].field.set_value(sizing.required_hours)
+        self.sizing_result.setText(
+            f"{format_hours(sizing.required_hours)} soit {format_etp(sizing.etp)}"
+        )
+
+    def open_sizing(self) -> None:
+        """The clause-sizing assistant (part of the dashboard work); reload after it saved."""
+        if self.record_uuid is None:
+            inform(self, "Dimensionner", "Enregistrez d'abord le lot.")
+            return
+        try:
+            from clauses_app.ui.pages.sizing import SizingDialog
+        except ImportError:
+            inform(self, "Dimensionner", "L'assistant de dimensionnement arrive bientôt.")
+            return
+        dialog = SizingDialog(self.context, lot_uuid=self.record_uuid, parent=self)
+        if dialog.exec():
+            with self.context.database.session() as session:
+                saved = records.load_record(session, Kind.LOT, self.record_uuid)
+            self._loading = True
+            for name in ("required_hours", "amount_ht", "labour_share", "insertion_rate",
+                         "hourly_cost", "trade_code"):  # fmt: skip
+                self.fields[name].field.set_value(saved[name])
+            self._loading = False
+            self._snapshot = self.snapshot()
+            self.refresh_errors()
+
+
+class AwardForm(RecordForm):
+    kind = Kind.AWARD
+    title_new = "Nouvelle attribution"
+    title_edit = "Attribution"
+
+    def build_fields(self, session: Session) -> list[FormField]:
+        return [
+            FormField("lot_uuid", "Lot", ChoiceField(records.choices(session, Kind.LOT)),
+                      required=True),
+            FormField("company_uuid", "Entreprise",
+                      ChoiceField(records.choices(session, Kind.COMPANY)), required=True),
+            FormField("role", "Rôle", ChoiceField(ROLES, None)),
+            FormField("award_date", "Date d'attribution", DateField()),
+            FormField("required_hours", "Heures d'insertion dues", DecimalField("h")),
+            FormField("required_percent", "Pourcentage dû (clause en %)", DecimalField("%")),
+            FormField("worked_hours_total", "Heures travaillées sur le lot", DecimalField("h")),
+        ]  # fmt: skip
+
+    def load_values(self, values: dict[str, Any]) -> None:
+        super().load_values({"role": AwardRole.HOLDER, **values})

@@ -1,0 +1,1 @@
+"""List pages: one per kind of record, each a searchable, filterable, sortable table."""

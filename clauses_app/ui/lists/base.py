@@ -1,0 +1,331 @@
+"""A list of records: search box, filters, sortable columns loaded page by page, and the
+actions every list has (new, open, delete with confirmation, export)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clauses_app.formatting import format_number
+from clauses_app.services import records
+from clauses_app.services.records import ListQuery, ListRow
+from clauses_app.ui.context import AppContext
+from clauses_app.ui.export_rows import export_list
+from clauses_app.ui.forms import open_form
+from clauses_app.ui.forms.base import RecordForm
+from clauses_app.ui.table_models import RecordTableModel
+from clauses_app.ui.tasks import data_bus, notify_data_changed, run_task
+from clauses_app.ui.widgets.dialogs import confirm, inform, warn
+
+SEARCH_DELAY_MS = 250
+MAX_COLUMN_WIDTH = 230
+
+
+class ListPanel(QWidget):
+    """The list of one kind of record, with its toolbar."""
+
+    selection_changed = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        kind: str,
+        title: str,
+        new_label: str = "Nouveau…",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.kind = kind
+        self.title = title
+        self.loaded = False
+        self.stale = False
+        self.sort_key: str | None = None
+        self.descending = False
+        self.filters: dict[str, QComboBox] = {}
+        self.model = RecordTableModel(records.list_columns(kind), parent=self)
+        self.model.sort_requested.connect(self._on_sort_requested)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self._build(new_label)
+        data_bus().data_changed.connect(self._on_data_changed)
+
+    # --- layout --------------------------------------------------------------------------
+    def _build(self, new_label: str) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        # First row: the actions; second row: search and filters (both fit at 1366 px).
+        self.action_bar = QHBoxLayout()
+        self.new_button = QPushButton(new_label)
+        self.open_button = QPushButton("Ouvrir")
+        self.delete_button = QPushButton("Supprimer")
+        self.export_button = QPushButton("Exporter…")
+        self.export_button.setToolTip("Exporter les lignes affichées (XLSX ou CSV)")
+        for button in (self.new_button, self.open_button, self.delete_button):
+            self.action_bar.addWidget(button)
+        self.action_bar.addStretch(1)
+        self.action_bar.addWidget(self.export_button)
+        self.new_button.clicked.connect(self.new_record)
+        self.open_button.clicked.connect(self.open_current)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.export_button.clicked.connect(self.ask_export)
+        layout.addLayout(self.action_bar)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Rechercher…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.search.setMaximumWidth(360)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self.refresh)
+        bar.addWidget(self.search, 1)
+        self.filter_bar = QHBoxLayout()
+        self.filter_bar.setSpacing(6)
+        bar.addLayout(self.filter_bar)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.view = QTableView()
+        self.view.setObjectName(f"list_{self.kind}")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
+        self.view.doubleClicked.connect(lambda _index: self.open_current())
+        self.view.selectionModel().selectionChanged.connect(
+            lambda *_: self.selection_changed.emit()
+        )
+        for keys, slot in (
+            (Qt.Key.Key_Return, self.open_current),
+            (Qt.Key.Key_Enter, self.open_current),
+            (QKeySequence.StandardKey.Delete, self.delete_current),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self.view, activated=slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        layout.addWidget(self.view, 1)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: #555;")
+        layout.addWidget(self.count_label)
+
+    def add_filters(self) -> None:
+        """Fill the filter combos from the service (authorities, years… change with data)."""
+        with self.context.database.session() as session:
+            specs = records.filter_specs(session, self.kind)
+        for spec in specs:
+            combo = self.filters.get(spec.key)
+            if combo is None:
+                combo = QComboBox()
+                combo.setObjectName(f"filter_{spec.key}")
+                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+                combo.setMaximumWidth(240)
+                label = QLabel(spec.label)
+                label.setBuddy(combo)
+                label.setContentsMargins(10, 0, 0, 0)
+                self.filter_bar.addWidget(label)
+                self.filter_bar.addWidget(combo)
+                self.filters[spec.key] = combo
+                combo.currentIndexChanged.connect(lambda _i: self.refresh())
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for value, text in spec.options:
+                combo.addItem(text, value)
+            found = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
+
+    # --- data ----------------------------------------------------------------------------
+    def query(self) -> ListQuery:
+        """What the user asked for: search words, filter values, sort."""
+        filters = {key: combo.currentData() for key, combo in self.filters.items()}
+        filters.update(self.fixed_filters())
+        return ListQuery(self.search.text(), filters, self.sort_key, self.descending)
+
+    def fixed_filters(self) -> dict[str, Any]:
+        """Filters the page sets itself (e.g. the selected contract)."""
+        return {}
+
+    def refresh(self) -> None:
+        """Query the database again for the first page of the current search and filters."""
+        if not self.loaded:
+            self.add_filters()
+        self.loaded = True
+        self.stale = False
+        selected = self.current_uuid()
+        query = self.query()
+        database = self.context.database
+
+        def load_page(offset: int, limit: int) -> list[ListRow]:
+            with database.session() as session:
+                return records.fetch_rows(session, self.kind, query, offset, limit)
+
+        with database.session() as session:
+            total = records.count_rows(session, self.kind, query)
+        self.model.set_loader(load_page, total)
+        self._fit_columns()
+        self._show_count()
+        if selected is None or not self.select_uuid(selected):
+            if self.model.rowCount():
+                self.view.setCurrentIndex(self.model.index(0, 0))
+        self.selection_changed.emit()
+
+    def _fit_columns(self) -> None:
+        """Size the columns to the first page once; the user's widths are kept after that."""
+        if getattr(self, "_fitted", False) or not self.model.rowCount():
+            return
+        self._fitted = True
+        self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        for section in range(self.model.columnCount()):
+            width = min(max(header.sectionSize(section) + 12, 70), MAX_COLUMN_WIDTH)
+            header.resizeSection(section, width)
+
+    def _show_count(self) -> None:
+        total = self.model.total
+        self.count_label.setText(
+            "Aucune ligne" if not total else
+            f"{format_number(total, 0)} ligne{'s' if total > 1 else ''}"
+        )  # fmt: skip
+
+    def _on_sort_requested(self, key: str, descending: bool) -> None:
+        self.sort_key, self.descending = key, descending
+        if self.loaded:
+            self.refresh()
+
+    def _on_data_changed(self) -> None:
+        if self.isVisible():
+            self.add_filters()
+            self.refresh()
+        else:
+            self.stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.loaded or self.stale:
+            # After the window painted: a page never delays the first paint.
+            QTimer.singleShot(0, self._refresh_if_needed)
+
+    def _refresh_if_needed(self) -> None:
+        if not self.loaded or self.stale:
+            if self.loaded:
+                self.add_filters()
+            self.refresh()
+
+    # --- selection -----------------------------------------------------------------------
+    def current_row(self) -> ListRow | None:
+        index = self.view.currentIndex()
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        if rows:
+            index = rows[0]
+        if not index.isValid():
+            return None
+        return self.model.row(index.row())
+
+    def current_uuid(self) -> uuid.UUID | None:
+        row = self.current_row()
+        return row.uuid if row is not None else None
+
+    def select_uuid(self, record_uuid: uuid.UUID) -> bool:
+        """Select the row of a record when it is among the loaded rows."""
+        for number, row in enumerate(self.model.loaded_rows()):
+            if row.uuid == record_uuid:
+                index = self.model.index(number, 0)
+                self.view.setCurrentIndex(index)
+                self.view.scrollTo(index)
+                return True
+        return False
+
+    # --- actions -------------------------------------------------------------------------
+    def form_defaults(self) -> dict[str, Any]:
+        return {}
+
+    def new_record(self) -> RecordForm:
+        return self.open_form(None, self.form_defaults())
+
+    def open_current(self) -> RecordForm | None:
+        record_uuid = self.current_uuid()
+        return self.open_form(record_uuid) if record_uuid is not None else None
+
+    def open_form(
+        self, record_uuid: uuid.UUID | None, defaults: dict[str, Any] | None = None
+    ) -> RecordForm:
+        form = open_form(self.context, self.kind, record_uuid, self, defaults)
+        form.saved.connect(self._after_save)
+        return form
+
+    def _after_save(self, record_uuid: uuid.UUID) -> None:
+        self.refresh()
+        self.select_uuid(record_uuid)
+
+    def delete_current(self) -> bool:
+        """Delete the selected record after a confirmation naming what goes with it."""
+        record_uuid = self.current_uuid()
+        if record_uuid is None:
+            return False
+        return delete_with_confirmation(self, self.context, self.kind, record_uuid)
+
+    def ask_export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Exporter les lignes affichées", str(Path.home() / f"{self.title}.xlsx"),
+            "Classeur Excel (*.xlsx);;CSV (*.csv)",
+        )  # fmt: skip
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> Any:
+        """Export every row of the current search and filters, in a background task."""
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            path = path.with_suffix(".xlsx")
+        query, columns, kind, title = self.query(), self.model.columns, self.kind, self.title
+        return run_task(
+            self, "Export de la liste", self.context.database,
+            lambda db, progress: export_list(db, kind, query, columns, path, title, progress),
+            on_done=lambda n: inform(self, "Export terminé",
+                                     f"{format_number(n, 0)} lignes exportées dans {path}."),
+            changes_data=False,
+        )  # fmt: skip
+
+
+def delete_with_confirmation(
+    parent: QWidget, context: AppContext, kind: str, record_uuid: uuid.UUID
+) -> bool:
+    """Ask, naming everything that will be removed; delete in one transaction when confirmed."""
+    with context.database.session() as session:
+        impact = records.delete_impact(session, kind, record_uuid)
+    if impact.blocked_by:
+        warn(parent, "Suppression impossible", impact.message())
+        return False
+    if not confirm(parent, "Confirmer la suppression", impact.message()):
+        return False
+    try:
+        records.delete_record(context.database, kind, record_uuid)
+    except ValueError as exc:
+        warn(parent, "Suppression impossible", str(exc))
+        return False
+    notify_data_changed()
+    return True

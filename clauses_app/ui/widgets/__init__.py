@@ -1,0 +1,1 @@
+"""Small shared widgets: typed form fields, confirmations."""
