@@ -107,7 +107,14 @@ def makensis_command(makensis: str, dist: Path, out: Path, compression: str) -> 
     defines = versioninfo.nsis_defines()
     defines |= {"DIST_DIR": str(dist.resolve()), "OUTFILE": str(out.resolve())}
     defines |= {"COMPRESSION": compression, "ICON": str(ROOT / "resources/icons/clauses.ico")}
+    suffix = _exe_suffix(dist)
+    defines |= {"GUI_EXE": versioninfo.GUI_EXE + suffix, "CLI_EXE": versioninfo.CLI_EXE + suffix}
     return [makensis, "-V2", *(f"-D{k}={v}" for k, v in defines.items()), str(NSIS_SCRIPT)]
+
+
+def _exe_suffix(dist: Path) -> str:
+    """Suffix of the programs: ".exe", or none for a folder frozen on Linux (wine check)."""
+    return "" if (dist / versioninfo.GUI_EXE).is_file() else ".exe"
 
 
 def build_installer(makensis: str, compression: str) -> Path:

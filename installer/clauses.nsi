@@ -7,7 +7,7 @@
 ;
 ;   makensis -DAPP_ID=... -DAPP_NAME=Clauses -DPUBLISHER=Clauses -DVERSION=0.1.0
 ;            -DVERSION_NUMERIC=0.1.0.0 -DDIST_DIR=<frozen folder> -DOUTFILE=<setup.exe>
-;            [-DCOMPRESSION=lzma|zlib|off] installer/clauses.nsi
+;            [-DCOMPRESSION=lzma|zlib|off] [-DGUI_EXE=... -DCLI_EXE=...] installer/clauses.nsi
 ;
 ; Silent use: setup.exe /S [/NODESKTOP] [/NOASSOC] [/D=folder]
 ;             uninstall.exe /S [/REMOVEDATA]
@@ -49,8 +49,14 @@
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP_ID}"
 !define PROGID "Clauses.FichierClause"
 !define EXTENSION ".clause"
-!define GUI_EXE "clauses-app.exe"
-!define CLI_EXE "clauses.exe"
+; The two programs of the frozen folder (build.py passes the names without ".exe" when the
+; folder was frozen on Linux, so that the wine check installs and removes exactly those files).
+!ifndef GUI_EXE
+  !define GUI_EXE "clauses-app.exe"
+!endif
+!ifndef CLI_EXE
+  !define CLI_EXE "clauses.exe"
+!endif
 ; The user's data (database, backups\, Logs\): platformdirs' user_data_dir for
 ; appauthor "Clauses", appname "Clauses", not roaming. Kept unless the user asks.
 !define DATA_PARENT "$LOCALAPPDATA\${PUBLISHER}"
