@@ -93,7 +93,7 @@ def authorities_to_report(database: Database) -> list[tuple[uuid.UUID, str]]:
             select(ContractingAuthority.uuid, ContractingAuthority.name)
             .where(ContractingAuthority.archived.is_(False), has_contract)
             .order_by(ContractingAuthority.name, ContractingAuthority.uuid)
-        ).tuples()
+        )
         return list(rows)
 
 

@@ -245,9 +245,7 @@ class _Names:
                 select(Operation.uuid, Operation.name).where(
                     Operation.authority_uuid == authority_uuid
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         contracts = {
             u: (ref, obj)
@@ -255,7 +253,7 @@ class _Names:
                 select(PublicContract.uuid, PublicContract.reference, PublicContract.object).where(
                     PublicContract.authority_uuid == authority_uuid
                 )
-            ).tuples()
+            )
         }
         rows = session.execute(
             select(Award.uuid, Award.company_uuid, Lot.uuid, Lot.contract_uuid, Lot.number)
@@ -263,7 +261,7 @@ class _Names:
             .join(Lot, Award.lot_uuid == Lot.uuid)
             .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
             .where(PublicContract.authority_uuid == authority_uuid)
-        ).tuples()
+        )
         lots: dict[UUID, tuple[UUID, str, str]] = {}
         award_companies: dict[UUID, tuple[UUID, UUID, str]] = {}
         for award_uuid, company_uuid, lot_uuid, contract_uuid, number, title in rows:
@@ -283,9 +281,7 @@ def _company_names(session: Session, uuids: Iterable[UUID]) -> dict[UUID, str]:
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         result.update(
-            session.execute(select(Company.uuid, Company.name).where(Company.uuid.in_(chunk)))
-            .tuples()
-            .all()
+            session.execute(select(Company.uuid, Company.name).where(Company.uuid.in_(chunk))).all()
         )
     return result
 
@@ -400,7 +396,7 @@ def _involved(
         chunk = wanted[start : start + 500]
         for company_uuid, name, kind in session.execute(
             select(Company.uuid, Company.name, Company.kind).where(Company.uuid.in_(chunk))
-        ).tuples():
+        ):
             rows.append(
                 CompanyInvolved(
                     company_uuid,

@@ -144,7 +144,7 @@ def _employments(session: Session, authority_uuid: uuid.UUID, period: Period):  
         statement = statement.where(
             Employment.end_date.is_(None) | (Employment.end_date >= period.start)
         )
-    return session.execute(statement).tuples().all()
+    return session.execute(statement).all()
 
 
 def _criteria(
