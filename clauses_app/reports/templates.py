@@ -153,5 +153,5 @@ def _substitute(text: str, values: dict[str, Value], out: Rendered) -> str:
     if "{{" in result or "}}" in result:
         if MALFORMED not in out.unknown:
             out.unknown.append(MALFORMED)
-        result = result.replace("{{", "").replace("}}", "")
+        result = re.sub(r"[{}]+", "", result)
     return result
