@@ -71,7 +71,7 @@ def read_clause(
     """Parse and check every member; None when the file is refused as a whole."""
     name = path.name
     try:
-        archive = open_zip(path, limits, "archive .clause")
+        archive = open_zip(path, limits, "une archive .clause (ZIP)")
     except UnsafeFileError as exc:
         sink.error(str(exc), file=name)
         return None

@@ -50,14 +50,14 @@ def unsafe_name_reason(name: str) -> str | None:
     return None
 
 
-def open_zip(path: Path, limits: ImportLimits, kind: str = "archive") -> zipfile.ZipFile:
+def open_zip(path: Path, limits: ImportLimits, kind: str = "une archive ZIP") -> zipfile.ZipFile:
     """Open ``path`` as a ZIP after every structural check; raise :class:`UnsafeFileError`."""
     check_file_size(path, limits)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise UnsafeFileError(
-            f"Le fichier n'est pas une {kind} ZIP valide (fichier tronqué ou d'un autre type)."
+            f"Le fichier n'est pas {kind} valide (fichier tronqué ou d'un autre type)."
         ) from None
     except OSError as exc:
         raise UnsafeFileError(f"Impossible de lire le fichier : {exc}.") from None

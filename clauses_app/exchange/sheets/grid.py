@@ -51,7 +51,7 @@ def _defused() -> None:
 
 def _read_xlsx(path: Path, limits: ImportLimits) -> list[Sheet]:
     _defused()
-    open_zip(path, limits, "classeur XLSX").close()
+    open_zip(path, limits, "un classeur XLSX").close()
     import openpyxl
 
     try:

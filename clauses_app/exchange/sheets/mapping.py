@@ -184,12 +184,22 @@ def is_total_row(cells: list[Any]) -> bool:
     return any(isinstance(c, str) and c.startswith("=") for c in cells)
 
 
-def find_table(sheets: list[Sheet], kind: str, scan: int = 30) -> Table | None:
-    """The sheet and header row with the most recognised headers (at least 2)."""
+def _header_score(row: list[Any], kind: str, mapping: dict[str, str] | None) -> int:
+    cells = ["" if c is None else str(c).strip() for c in row]
+    if mapping:
+        return len(set(mapping.values()) & set(cells))
+    return len(guess_mapping(cells, kind))
+
+
+def find_table(
+    sheets: list[Sheet], kind: str, mapping: dict[str, str] | None = None, scan: int = 30
+) -> Table | None:
+    """The sheet and header row with the most recognised headers (at least 2): the headers
+    of ``mapping`` when given, else those the guesser knows."""
     best: tuple[int, int, Sheet] | None = None
     for sheet in sheets:
         for index, row in enumerate(sheet.rows[:scan]):
-            score = len(guess_mapping([("" if c is None else c) for c in row], kind))
+            score = _header_score(row, kind, mapping)
             if score >= 2 and (best is None or score > best[0]):
                 best = (score, index, sheet)
     if best is None:

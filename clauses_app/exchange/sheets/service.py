@@ -105,17 +105,17 @@ def _run(
     except UnsafeFileError as exc:
         sink.error(str(exc), file=path.name)
         return result
-    table = find_table(sheets, kind)
-    if table is None:
-        sink.error("aucune ligne d'en-tête reconnue dans les 30 premières lignes", file=path.name)
-        return result
-    result.sheet, result.header_row, result.headers = table.sheet, table.header_row, table.headers
     if mapping is None and profile:
         with database.session() as session:
             mapping = load_profile(session, kind, profile)
         if mapping is None:
             sink.error(f"profil de correspondance « {profile} » introuvable", file=path.name)
             return result
+    table = find_table(sheets, kind, mapping)
+    if table is None:
+        sink.error("aucune ligne d'en-tête reconnue dans les 30 premières lignes", file=path.name)
+        return result
+    result.sheet, result.header_row, result.headers = table.sheet, table.header_row, table.headers
     result.mapping = dict(mapping) if mapping is not None else guess_mapping(table.headers, kind)
     if not _mapping_usable(result, table, sink, path.name):
         return result
