@@ -115,8 +115,8 @@ def write_clause_wording(
     title = f"Clause sociale d'insertion — {basis_label}"
 
     def write(path: Path) -> None:
-        doc = new_document(title, settings.organisation.name, f"{title} · {scope.description}",
-                           cover=False)  # fmt: skip
+        footer = f"Clause sociale d'insertion ({basis}) · {scope.authority.name}"
+        doc = new_document(title, settings.organisation.name, footer, cover=False)
         _heading_block(doc, title, scope, settings, logo)
         _render(doc, rendered)
         doc.save(str(path))

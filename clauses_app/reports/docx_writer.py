@@ -195,17 +195,21 @@ def _key_figures(doc: DocxDocument, block: d.KeyFigures) -> None:
 
 
 def _table(doc: DocxDocument, block: d.Table) -> None:
-    size = Pt(7) if block.small else Pt(8.5)
+    size = Pt(7) if block.small else Pt(8)
     rows = [tuple(c.title for c in block.columns), *block.rows]
     if block.total is not None:
         rows.append(block.total)
     table = doc.add_table(rows=len(rows), cols=len(block.columns))
     table.style = doc.styles["Table Grid"]
+    table.autofit = False
     total_width = sum(c.width for c in block.columns)
-    for r, values in enumerate(rows):
+    for column, spec in zip(table.columns, block.columns, strict=True):
+        column.width = Cm(TEXT_WIDTH_CM * spec.width / total_width)  # LibreOffice reads these
+    for r, (values, row) in enumerate(zip(rows, table.rows, strict=True)):
         is_header, is_total = r == 0, block.total is not None and r == len(rows) - 1
-        for c, (value, column) in enumerate(zip(values, block.columns, strict=True)):
-            cell = table.cell(r, c)
+        # _Cell over the row's own <w:tc>: table.cell() rescans the whole grid (quadratic).
+        cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
+        for cell, value, column in zip(cells, values, block.columns, strict=True):
             cell.width = Cm(TEXT_WIDTH_CM * column.width / total_width)
             paragraph = cell.paragraphs[0]
             paragraph.alignment = ALIGN[column.align]
