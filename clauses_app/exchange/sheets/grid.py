@@ -57,9 +57,7 @@ def _read_xlsx(path: Path, limits: ImportLimits) -> list[Sheet]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged or hostile files
-        raise UnsafeFileError(
-            f"Classeur illisible ou refusé : {type(exc).__name__} {exc}"
-        ) from None
+        raise _refusal(exc) from None
     sheets = []
     try:
         for worksheet in workbook.worksheets:
@@ -75,12 +73,25 @@ def _read_xlsx(path: Path, limits: ImportLimits) -> list[Sheet]:
     except UnsafeFileError:
         raise
     except Exception as exc:
-        raise UnsafeFileError(
-            f"Classeur illisible ou refusé : {type(exc).__name__} {exc}"
-        ) from None
+        raise _refusal(exc) from None
     finally:
         workbook.close()
     return sheets
+
+
+def _refusal(exc: BaseException) -> UnsafeFileError:
+    """A French reason for a workbook openpyxl could not read, naming XML bombs."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return UnsafeFileError(
+                "Classeur refusé : il déclare des entités XML (protection contre les bombes XML "
+                "et l'accès à des fichiers externes)."
+            )
+        cause = cause.__cause__ or cause.__context__
+    return UnsafeFileError(f"Classeur illisible ou refusé : {type(exc).__name__} {exc}".strip())
 
 
 def decode_text(data: bytes) -> str:
