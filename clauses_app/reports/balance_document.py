@@ -189,16 +189,15 @@ def _figure_sections(data: BalanceData) -> list[d.Block]:
 
 def _lot_table(data: BalanceData) -> d.Table:
     columns = [
-        d.Column("Marché", 1.0),
-        d.Column("Lot", 1.5),
-        d.Column("Attributaire", 1.45),
-        d.Column("Heures prescrites", 1.2, R),
-        d.Column("Heures réalisées", 1.2, R),
-        d.Column("Taux", 0.95, R),
+        d.Column("Marché", 1.2),
+        d.Column("Lot", 1.4),
+        d.Column("Attributaire", 1.3),
+        d.Column("Heures prescrites", 1.3, R),
+        d.Column("Heures réalisées", 1.3, R),
+        d.Column("Taux", 0.9, R),
     ]
     if data.pooling:
-        columns += [d.Column("Heures mutualisées", 1.35, R),
-                    d.Column("Taux mutualisé", 1.35, R)]  # fmt: skip
+        columns += [d.Column("Heures mutualisées", 1.3, R), d.Column("Taux mutualisé", 1.1, R)]
     rows = []
     for lot in data.by_lot:
         row = [lot.contract_reference, f"{lot.number} – {lot.title}", lot.companies,

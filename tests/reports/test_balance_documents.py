@@ -216,3 +216,21 @@ def test_libreoffice_converts_the_docx(written: dict[str, Path], tmp_path: Path)
     converted = tmp_path / "docx-anonymous.pdf"
     text = "\n".join(pdf_pages(converted))
     assert "1\u202f787,18" in text or "1 787,18" in text
+
+
+def test_demo_report_shows_the_services_figures(database: Database, tmp_path: Path) -> None:
+    from clauses_app.formatting import format_hours, format_percent
+    from clauses_app.reports.balance import authorities_to_report
+    from clauses_app.services.demo import generate_demo
+    from clauses_app.services.figures import compute_figures
+
+    generate_demo(database, size="small", seed=1)
+    authority = authorities_to_report(database)[0][0]
+    with database.session() as s:
+        totals = compute_figures(s, YEAR, authority).total()
+    path = write_balance_report(database, authority, YEAR, "pdf", tmp_path / "demo.pdf")
+    text = "\n".join(pdf_pages(path))
+    assert totals.hours_done > 0
+    for value in (format_hours(totals.hours_done), format_hours(totals.hours_required),
+                  format_percent(totals.completion_rate)):  # fmt: skip
+        assert value.replace("\u00a0", " ") in text.replace("\u00a0", " "), value
