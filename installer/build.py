@@ -79,6 +79,13 @@ def record_size() -> int:
     return size
 
 
+def smoke_test() -> None:
+    with tempfile.TemporaryDirectory(prefix="clauses-smoke-") as scratch:
+        failures = smoke.run_all(FROZEN, Path(scratch), log)
+    if failures:
+        raise BuildError("smoke test of the frozen program failed:\n  - " + "\n  - ".join(failures))
+
+
 def find_makensis(install: bool) -> str | None:
     """The makensis program; on Debian as root, install the ``nsis`` package when missing."""
     found = shutil.which("makensis")
@@ -136,7 +143,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ci", action="store_true", help="fast: installer without compression")
     parser.add_argument("--no-freeze", action="store_true", help="reuse the last frozen folder")
+    parser.add_argument("--no-smoke", action="store_true", help="skip the smoke test")
     parser.add_argument("--no-installer", action="store_true", help="skip makensis")
+    parser.add_argument(
+        "--require-installer", action="store_true", help="fail when makensis is missing"
+    )
     parser.add_argument(
         "--compression", choices=("lzma", "zlib", "off"), help="NSIS compression (default lzma)"
     )
@@ -152,15 +163,13 @@ def main(argv: list[str]) -> int:
         if not FROZEN.is_dir():
             raise BuildError(f"no frozen folder at {FROZEN}: run without --no-freeze.")
         record_size()
-        with tempfile.TemporaryDirectory(prefix="clauses-smoke-") as scratch:
-            failures = smoke.run_all(FROZEN, Path(scratch), log)
-        if failures:
-            raise BuildError(
-                "smoke test of the frozen program failed:\n  - " + "\n  - ".join(failures)
-            )
+        if not args.no_smoke:
+            smoke_test()
         if args.no_installer:
             return 0
         makensis = find_makensis(install=True)
+        if makensis is None and args.require_installer:
+            raise BuildError("makensis not found (install NSIS).")
         if makensis is None:
             log("SKIPPED: makensis not found (install NSIS, or run as root on Debian).")
             return 0
