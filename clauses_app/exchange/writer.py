@@ -7,9 +7,7 @@ fixed ZIP timestamps and member order. Two exports of equal data differ only in 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 import tempfile
 import zipfile
@@ -34,8 +32,8 @@ from clauses_app.exchange.format import (
     SPEC_BY_NAME,
     SPECS,
     ZIP_EPOCH,
-    ClauseDialect,
     EntitySpec,
+    csv_record,
     encoder,
     format_timestamp,
 )
@@ -65,11 +63,7 @@ def load_tables(session: Session, progress: Progress | None = None) -> Tables:
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, dialect=ClauseDialect)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    return "".join([csv_record(header), *(csv_record(r) for r in rows)]).encode("utf-8")
 
 
 def entity_rows(
