@@ -67,6 +67,7 @@ class Features:
     )
     transferred_staff: bool = True  # one cleaning employment with staff taken over
     documents_missing: bool = True  # one criterion still "to document"
+    six_month_outcome: bool = True  # one employment over by June, followed up six months on
 
 
 class DemoContext:

@@ -66,12 +66,12 @@ class Shape:
 
 # The first authority shows every feature at least once.
 FIRST_SHAPES = (
-    Shape(lots=3, co_contractor=True, pooled=True, operation=True),
+    Shape(lots=3, co_contractor=True, pooled=True),
     Shape(trade="NETTOYAGE"),
     Shape(trade="VRD", profile="behind", operation=True),
     Shape(trade="ESPACES_VERTS", profile="ending"),
     Shape(trade="NETTOYAGE", legal_basis="L2113-13"),
-    Shape(trade="PEINTURE", percent=True),
+    Shape(trade="PEINTURE", percent=True, operation=True),
 )
 
 

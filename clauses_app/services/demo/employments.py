@@ -124,6 +124,8 @@ def _terms(ctx: DemoContext, lot: LotDraft, award: AwardDraft) -> Terms:
 def _dates(ctx: DemoContext, window: tuple[date, date], contract_type: str) -> tuple[date, date]:
     rng = ctx.rng
     length = (window[1] - window[0]).days + 1
+    if ctx.features.six_month_outcome and window[0] <= date(ctx.plan.year, 3, 1):
+        return window[0], window[0] + timedelta(days=min(length, 90) - 1)  # over by June
     r = rng.random()
     if contract_type in ("CDI", "APPRENTISSAGE", "PROFESSIONNALISATION") or r >= 0.7:
         days = rng.randint(151, 300)
@@ -273,6 +275,14 @@ def _outcomes(ctx: DemoContext, terms: Terms, end: date) -> dict[str, Any]:
     """The person's situation at the end of the employment and six months later, when known."""
     rng = ctx.rng
     at_end = at_six_months = None
+    followed = (
+        ctx.features.six_month_outcome
+        and not terms.transferred
+        and add_months(end, 6) <= ctx.year_end
+    )
+    if followed:
+        ctx.features.six_month_outcome = False
+        return {"outcome_end_code": "CDD_MOINS_6", "outcome_6m_code": "CDI"}
     if not terms.transferred and end < ctx.year_end - timedelta(days=10) and rng.random() < 0.75:
         at_end = "CDI" if terms.contract_type == "CDI" else OUTCOMES.pick(rng)
         if add_months(end, 6) <= ctx.year_end and rng.random() < 0.8:

@@ -27,7 +27,12 @@ from clauses_app.models import (
     PublicContract,
 )
 from clauses_app.services.demo.context import DemoContext, Row
-from clauses_app.services.demo.contracts import contract_rows, draft_contracts, operation_rows
+from clauses_app.services.demo.contracts import (
+    FIRST_SHAPES,
+    contract_rows,
+    draft_contracts,
+    operation_rows,
+)
 from clauses_app.services.demo.employments import HoursBudget, allocate, make_employments
 from clauses_app.services.demo.identity import phone, slug, street_address
 from clauses_app.services.demo.parties import (
@@ -38,7 +43,12 @@ from clauses_app.services.demo.parties import (
     company_rows,
 )
 from clauses_app.services.demo.people import People
-from clauses_app.services.demo.plan import AuthorityQuota, SizePlan, authority_quotas
+from clauses_app.services.demo.plan import (
+    AuthorityQuota,
+    SizePlan,
+    authority_quotas,
+    lead_first,
+)
 from clauses_app.services.demo.vocabulary import ORGANISATIONS, de
 from clauses_app.services.settings import AppSettings, Organisation
 
@@ -81,9 +91,8 @@ class DemoGenerator:
         self.ctx = ctx = DemoContext(plan, seed)
         self.company_rows, self.companies = company_rows(ctx)
         self.specs = authority_specs(ctx)
-        quotas = authority_quotas(plan, ctx.rng)
         # The biggest buyer first: it is the one that shows every feature (FIRST_SHAPES).
-        self.quotas = sorted(quotas, key=lambda q: (-q.contracts, -q.employments))
+        self.quotas = lead_first(authority_quotas(plan, ctx.rng), len(FIRST_SHAPES), 14)
         self.settings = self._settings()
         self.counts: Counter[str] = Counter()
         self.hours_recorded_cents = 0

@@ -78,6 +78,26 @@ def authority_quotas(plan: SizePlan, rng: random.Random) -> list[AuthorityQuota]
     return [AuthorityQuota(c, e) for c, e in zip(contracts, employments, strict=True)]
 
 
+def lead_first(
+    quotas: list[AuthorityQuota], contracts: int, employments: int
+) -> list[AuthorityQuota]:
+    """The same quotas, biggest first, the first one raised to at least ``contracts`` and
+    ``employments`` by taking from the biggest others (sums unchanged)."""
+    counts = [[q.contracts, q.employments] for q in sorted(quotas, key=_size, reverse=True)]
+    for column, wanted in ((0, contracts), (1, employments)):
+        while counts[0][column] < wanted:
+            donor = max(range(1, len(counts)), key=lambda i: counts[i][column], default=0)
+            if donor == 0 or counts[donor][column] <= 1:
+                break
+            counts[donor][column] -= 1
+            counts[0][column] += 1
+    return [AuthorityQuota(c, e) for c, e in counts]
+
+
+def _size(quota: AuthorityQuota) -> tuple[int, int]:
+    return (quota.contracts, quota.employments)
+
+
 def company_kinds(plan: SizePlan, shares: dict[str, float]) -> list[str]:
     """The kind of every company: one of each insertion kind at least, the rest classic."""
     kinds: list[str] = []
