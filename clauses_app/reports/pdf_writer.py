@@ -197,27 +197,49 @@ def write_pdf(document: d.Document, path: Path) -> None:
         initialFontName=FONT,
     )
     story: list[Flowable] = []
-    for block in document.blocks:
-        story.extend(_flowables(block, styles, template.width))
+    blocks = document.blocks
+    index = 0
+    while index < len(blocks):
+        parts = _flowables(blocks[index], styles, template.width)
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if isinstance(blocks[index], d.Heading) and following and _keeps_with_heading(following):
+            # A title never ends a page: it goes with its (short) table or chart.
+            heading = [f for f in parts if not isinstance(f, CondPageBreak)]
+            content = _flowables(following, styles, template.width, keep=False)
+            parts = [KeepTogether(heading + content)]
+            index += 1
+        story.extend(parts)
+        index += 1
     canvas_class = type("FooterCanvas", (_NumberedCanvas,), {"footer": document.footer})
     template.build(story, canvasmaker=partial(canvas_class))
 
 
-def _flowables(block: d.Block, styles: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+def _keeps_with_heading(block: d.Block) -> bool:
+    if isinstance(block, d.Table):
+        return len(block.rows) <= KEEP_TOGETHER_ROWS
+    return isinstance(block, d.Chart | d.KeyFigures | d.Paragraph)
+
+
+def _flowables(
+    block: d.Block, styles: dict[str, ParagraphStyle], width: float, keep: bool = True
+) -> list[Flowable]:
+    """The flowables of one block; ``keep`` holds a short table or a chart together."""
     if isinstance(block, d.Cover):
         return _cover(block, styles)
     if isinstance(block, d.Heading):
         style = styles["h1"] if block.level <= 1 else styles["h2"]
-        return [CondPageBreak(3 * cm), RLParagraph(_text(block.text), style)]
+        return [CondPageBreak(4 * cm), RLParagraph(_text(block.text), style)]
     if isinstance(block, d.Paragraph):
         return [RLParagraph(_text(block.text), styles[block.style])]
     if isinstance(block, d.KeyFigures):
         return [_key_figures(block, styles, width), Spacer(1, 8)]
     if isinstance(block, d.Table):
-        return [*_table(block, styles, width), Spacer(1, 10)]
+        return [*_table(block, styles, width, keep), Spacer(1, 10)]
     if isinstance(block, d.Chart):
         title = RLParagraph(_text(block.title), styles["h2"])
-        return [KeepTogether([title, block.drawing]), Spacer(1, 8)]
+        drawing = [title, block.drawing]
+        return [KeepTogether(drawing) if keep else drawing[0], *([] if keep else drawing[1:]),
+                Spacer(1, 8)]  # fmt: skip
     if isinstance(block, d.PageBreak):
         return [RLPageBreak()]
     raise TypeError(f"unknown block {block!r}")
@@ -272,7 +294,9 @@ def _key_figures(block: d.KeyFigures, styles: dict[str, ParagraphStyle], width: 
     return table
 
 
-def _table(block: d.Table, styles: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+def _table(
+    block: d.Table, styles: dict[str, ParagraphStyle], width: float, keep: bool = True
+) -> list[Flowable]:
     base = styles["cell_small"] if block.small else styles["cell"]
     bold = ParagraphStyle("cell_bold", parent=base, fontName=FONT_BOLD)
     header = ParagraphStyle("cell_head", parent=bold, textColor=colors.white)
@@ -283,11 +307,19 @@ def _table(block: d.Table, styles: dict[str, ParagraphStyle], width: float) -> l
             for i, c in enumerate(block.columns)
         ]
 
-    def line(values: tuple[str, ...], column_styles: list[ParagraphStyle]) -> list[Flowable]:
-        return [RLParagraph(_text(v), st) for v, st in zip(values, column_styles, strict=True)]
+    # Figures (right-aligned columns) are plain strings: they never wrap, and laying out a
+    # paragraph per number would be most of a large report's time.
+    wrapped = [c.align != "right" for c in block.columns]
+
+    def line(values: tuple[str, ...], column_styles: list[ParagraphStyle]) -> list[Any]:
+        return [
+            RLParagraph(_text(v), st) if wrap else v
+            for v, st, wrap in zip(values, column_styles, wrapped, strict=True)
+        ]
 
     body, strong = aligned(base), aligned(bold)
-    data = [line(tuple(c.title for c in block.columns), aligned(header))]
+    data = [[RLParagraph(_text(c.title), st)
+             for c, st in zip(block.columns, aligned(header), strict=True)]]  # fmt: skip
     data += [line(row, body) for row in block.rows]
     if block.total is not None:
         data.append(line(block.total, strong))
@@ -305,13 +337,18 @@ def _table(block: d.Table, styles: dict[str, ParagraphStyle], width: float) -> l
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
+    commands.append(("FONT", (0, 1), (-1, -1), FONT, base.fontSize, base.leading))
+    for i, column in enumerate(block.columns):
+        if column.align == "right":
+            commands.append(("ALIGN", (i, 1), (i, -1), "RIGHT"))
     for i in range(2, len(block.rows) + 1, 2):
         commands.append(("BACKGROUND", (0, i), (-1, i), ZEBRA))
     if block.total is not None:
+        commands.append(("FONT", (0, -1), (-1, -1), FONT_BOLD, base.fontSize, base.leading))
         commands.append(("BACKGROUND", (0, -1), (-1, -1), LIGHT))
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT))
     table.setStyle(TableStyle(commands))
     parts: list[Flowable] = [table]
     if block.note:
         parts += [Spacer(1, 3), RLParagraph(_text(block.note), styles["small"])]
-    return [KeepTogether(parts)] if len(block.rows) <= KEEP_TOGETHER_ROWS else parts
+    return [KeepTogether(parts)] if keep and len(block.rows) <= KEEP_TOGETHER_ROWS else parts
