@@ -21,7 +21,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -80,8 +79,11 @@ def record_size() -> int:
 
 
 def smoke_test() -> None:
-    with tempfile.TemporaryDirectory(prefix="clauses-smoke-") as scratch:
-        failures = smoke.run_all(FROZEN, Path(scratch), log)
+    """Run the smoke checks; their database, PDF and screenshot stay in build-output/smoke."""
+    scratch = OUTPUT / "smoke"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    failures = smoke.run_all(FROZEN, scratch, log)
     if failures:
         raise BuildError("smoke test of the frozen program failed:\n  - " + "\n  - ".join(failures))
 

@@ -10,12 +10,14 @@ explicit and let the build's smoke test prove it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "clauses_app" / "storage" / "migrations"
 RESOURCES = ROOT / "resources"
 ICON_ICO = RESOURCES / "icons" / "clauses.ico"
+RESOURCES_PACKAGE_INIT = Path(__file__).resolve().parent / "resources_package" / "__init__.py"
 
 # Where resources/ lands: it is installed as the package ``clauses_app.resources``.
 RESOURCES_DEST = "clauses_app/resources"
@@ -126,6 +128,12 @@ HIDDEN_IMPORTS = (
 )
 
 
+# Packages whose code opens files through its own modules' folders: python-docx reads
+# ``docx/parts/../templates/default-footer.xml``, which needs a real ``docx/parts`` folder, so
+# its modules are also laid out as files (they are imported from the archive all the same).
+MODULE_COLLECTION_MODE = {"docx": "pyz+py"}
+
+
 def _files(folder: Path, patterns: Iterable[str]) -> list[Path]:
     found: set[Path] = set()
     for pattern in patterns:
@@ -145,8 +153,11 @@ def migration_datas() -> list[tuple[str, str]]:
 
 
 def resource_datas() -> list[tuple[str, str]]:
-    """Every file of resources/ (fonts, templates, icons, images) as ``clauses_app.resources``."""
-    datas = []
+    """Every file of resources/ (fonts, templates, icons, images) as ``clauses_app.resources``.
+
+    Plus an ``__init__.py`` making it a regular package (see installer/resources_package).
+    """
+    datas = [(str(RESOURCES_PACKAGE_INIT), RESOURCES_DEST)]
     for path in _files(RESOURCES, ("**/*",)):
         dest = PurePosixPath(RESOURCES_DEST) / path.parent.relative_to(RESOURCES).as_posix()
         datas.append((str(path), str(dest)))
@@ -197,10 +208,15 @@ def keep_module(module_name: str) -> bool:
 
 
 def _is_locale(name: str) -> bool:
-    """``fr_FR``, ``la``, ``zh_Hans_CN``: Faker's locale sub-package names."""
-    name = name.removesuffix(".py")
-    head = name.split("_")[0]
-    return head.isalpha() and head.islower() and 2 <= len(head) <= 3 and name != "__init__"
+    """``fr_FR``, ``la``…: one of Faker's locale sub-packages (not ``sbn``, ``isbn``, ``rules``)."""
+    return name.removesuffix(".py") in _faker_locales()
+
+
+@cache
+def _faker_locales() -> frozenset[str]:
+    from faker.config import AVAILABLE_LOCALES  # Faker lists them by scanning its providers
+
+    return frozenset(AVAILABLE_LOCALES)
 
 
 def keep_binary(dest_name: str) -> bool:

@@ -6,6 +6,8 @@ copy. Every program runs offscreen with a fresh, private data folder (``CLAUSES_
 - ``clauses init``: the database exists and is migrated to the head revision;
 - ``clauses demo --size small`` then ``clauses stats --json``: demo data is there;
 - ``clauses report balance ... --format pdf``: a PDF with text and only embedded fonts;
+- the same report as DOCX, and ``clauses report clause`` (the wording templates): DOCX files
+  with text;
 - ``clauses-app --screenshot``: a PNG of the window that is not blank.
 
     python installer/smoke.py FOLDER [SCRATCH]
@@ -15,12 +17,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import struct
 import subprocess
 import sys
 import tempfile
+import uuid
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -124,6 +129,32 @@ def check_pdf(pdf: Path) -> str:
     return f"PDF report: {pdf.stat().st_size} bytes, {len(text.split())} words"
 
 
+def docx_text(docx: Path) -> str:
+    """The text of a DOCX body, read straight from its XML (no python-docx needed)."""
+    with zipfile.ZipFile(docx) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    return " ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
+def check_docx(docx: Path, must_contain: str) -> str:
+    if not docx.is_file() or not zipfile.is_zipfile(docx):
+        raise SmokeFailure(f"no DOCX at {docx}")
+    text = docx_text(docx)
+    if sum(not c.isspace() for c in text) < MIN_PDF_TEXT or must_contain not in text:
+        raise SmokeFailure(f"{docx.name} lacks text or « {must_contain} »: {text[:120]!r}")
+    return f"{docx.name}: {docx.stat().st_size} bytes, {len(text.split())} words"
+
+
+def first_contract(database: Path) -> str:
+    if not database.is_file():
+        raise SmokeFailure(f"no database at {database}")
+    with sqlite3.connect(database) as connection:
+        row = connection.execute("SELECT uuid FROM public_contract ORDER BY uuid").fetchone()
+    if row is None:
+        raise SmokeFailure("no contract in the demo database")
+    return str(uuid.UUID(hex=str(row[0]).replace("-", "")))
+
+
 def check_png(png: Path) -> str:
     if not png.is_file():
         raise SmokeFailure(f"no screenshot at {png}")
@@ -158,6 +189,7 @@ class Smoke:
         self.env = smoke_env(self.home)
         self.pdf = scratch / "bilan-2025.pdf"
         self.png = scratch / "fenetre.png"
+        self.scratch = scratch
 
     def clauses(self, *args: str) -> str:
         return run_program(self.folder, "clauses", list(args), self.env)
@@ -175,6 +207,19 @@ class Smoke:
                      "--out", str(self.pdf))  # fmt: skip
         return check_pdf(self.pdf)
 
+    def report_docx(self) -> str:
+        docx = self.scratch / "bilan-2025.docx"
+        self.clauses("report", "balance", "--first", "--year", "2025", "--format", "docx",
+                     "--out", str(docx))  # fmt: skip
+        return check_docx(docx, "2025")
+
+    def clause_wording(self) -> str:
+        docx = self.scratch / "clause-L2112-2.docx"
+        contract = first_contract(self.home / "data" / "clauses.sqlite3")
+        self.clauses("report", "clause", "--contract", contract, "--basis", "L2112-2",
+                     "--out", str(docx))  # fmt: skip
+        return check_docx(docx, "L2112-2")
+
     def screenshot(self) -> str:
         run_program(self.folder, "clauses-app", ["--screenshot", str(self.png)], self.env)
         return check_png(self.png)
@@ -183,12 +228,13 @@ class Smoke:
 def run_all(folder: Path, scratch: Path, log: Log) -> list[str]:
     """Every check, in order; the list of failures (empty when the folder works)."""
     smoke = Smoke(folder, scratch)
-    steps = (smoke.init, smoke.demo, smoke.report, smoke.screenshot)
+    steps = (smoke.init, smoke.demo, smoke.report, smoke.report_docx, smoke.clause_wording,
+             smoke.screenshot)  # fmt: skip
     failures = []
     for step in steps:
         try:
             log(f"smoke {step.__name__}: OK, {step()}")
-        except SmokeFailure as exc:
+        except (SmokeFailure, OSError, sqlite3.Error, ValueError, zipfile.BadZipFile) as exc:
             log(f"smoke {step.__name__}: FAILED, {exc}")
             failures.append(f"{step.__name__}: {exc}")
     return failures

@@ -43,7 +43,8 @@ def test_every_resource_file_lands_in_the_clauses_app_resources_package() -> Non
         if "__pycache__" not in p.parts
     }
     assert "clauses_app/resources/icons/clauses.ico" in expected
-    assert bundled == expected
+    # A regular package in the bundle, so importlib.resources gives a real folder.
+    assert bundled == expected | {"clauses_app/resources/__init__.py"}
 
 
 def test_library_data_lists_locales_fonts_templates_and_schemas() -> None:
@@ -78,6 +79,7 @@ def test_library_data_lists_locales_fonts_templates_and_schemas() -> None:
         ("faker/providers/lorem/la/__init__.py", True),
         ("faker/providers/address/zh_TW/__init__.py", False),
         ("faker/providers/address/__init__.py", True),
+        ("faker/providers/sbn/sbn.py", True),
         ("PySide6/Qt/translations/qtbase_fr.qm", True),
         ("PySide6/Qt/translations/qtbase_de.qm", False),
         ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
@@ -98,6 +100,9 @@ def test_keep_data_trims_unused_locales_and_qt_parts(dest: str, kept: bool) -> N
         ("faker.providers.person.pt_BR", False),
         ("faker.providers.person", True),
         ("faker.providers.sbn.rules", True),
+        ("faker.providers.sbn.sbn", True),
+        ("faker.providers.isbn.isbn", True),
+        ("faker.providers.address.de", False),
         ("clauses_app.services.figures", True),
     ],
 )
@@ -131,6 +136,7 @@ def test_the_spec_uses_the_bundle_lists_and_builds_two_programs_in_one_folder() 
         "bundle.EXCLUDED_MODULES",
         "bundle.keep_data",
         "bundle.keep_module",
+        "bundle.MODULE_COLLECTION_MODE",
         '"entry_app.py"',
         '"entry_cli.py"',
         "versioninfo.GUI_EXE, False",
@@ -158,3 +164,8 @@ def test_the_icon_holds_every_windows_size() -> None:
     png = (ROOT / "resources" / "icons" / "clauses.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", png[16:24]) == (256, 256)
+
+
+def test_python_docx_modules_are_also_files_for_its_relative_template_paths() -> None:
+    # docx/parts/hdrftr.py opens "docx/parts/../templates/default-footer.xml" on disk.
+    assert bundle.MODULE_COLLECTION_MODE["docx"] == "pyz+py"
