@@ -137,3 +137,47 @@ def test_script_refuses_to_compile_without_the_identity(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "Missing -D defines" in done.stdout + done.stderr
     assert not (tmp_path / "x.exe").exists()
+
+
+def test_windows_version_resource_is_one_pyinstaller_can_read(monkeypatch, tmp_path) -> None:
+    import importlib
+    import sys
+    import types
+
+    import PyInstaller.compat
+
+    # The reader's module imports Windows-only helpers at load time; it needs none of them.
+    if importlib.util.find_spec("pefile") is None:
+        monkeypatch.setitem(sys.modules, "pefile", types.ModuleType("pefile"))
+    monkeypatch.setattr(PyInstaller.compat, "win32api", None, raising=False)
+    monkeypatch.delitem(sys.modules, "PyInstaller.utils.win32.versioninfo", raising=False)
+    reader = importlib.import_module("PyInstaller.utils.win32.versioninfo")
+    monkeypatch.delitem(sys.modules, "PyInstaller.utils.win32.versioninfo")
+
+    text_file = tmp_path / "clauses-app.version.txt"
+    text_file.write_text(
+        versioninfo.windows_version_resource("clauses-app", versioninfo.DESCRIPTION),
+        encoding="utf-8",
+    )
+    info = reader.load_version_info_from_text_file(str(text_file))
+    major, minor, patch, build_number = versioninfo.numeric_version(versioninfo.read_version())
+    assert info.ffi.fileVersionMS == (major << 16) | minor
+    assert info.ffi.fileVersionLS == (patch << 16) | build_number
+    assert "'OriginalFilename', 'clauses-app.exe'" in str(info)
+    assert len(info.toRaw()) > 500  # serialises into the binary resource Windows reads
+
+
+def test_windows_workflow_runs_the_same_steps_as_linux() -> None:
+    workflow = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
+    for step in (
+        "runs-on: windows-latest",
+        'python-version: "3.11"',
+        'pip install -e ".[test,build]"',
+        "QT_QPA_PLATFORM: offscreen",
+        "python -m pytest",
+        "python installer/build.py --require-installer",
+        "python installer/install_check.py --smoke",
+        "actions/upload-artifact@v4",
+        "*-setup.exe",
+    ):
+        assert step in workflow, step
