@@ -208,3 +208,31 @@ def test_fixed_timestamps(demo: Database) -> None:
         stamps = {(r.created_at, r.updated_at) for r in _all(session, Employment)}
         stamps |= {(r.created_at, r.updated_at) for r in _all(session, ContractingAuthority)}
     assert stamps == {(datetime(2026, 1, 5, 8, 1, tzinfo=UTC),) * 2}
+
+
+def test_schedules_and_pooling_a_facilitator_follows(demo: Database) -> None:
+    """Contracts behind schedule, contracts ending within 60 days of 31/12/2025 with hours
+    still due, and pooling that moves hours between two lots of the same company."""
+    from clauses_app.services.figures import compute_figures
+    from clauses_app.services.periods import Period
+
+    with demo.session() as session:
+        contracts = {c.uuid: c for c in _all(session, PublicContract)}
+        year = compute_figures(session, Period.year(2025))
+        all_time = compute_figures(session)
+    behind = [t for t in year.by_contract().values() if (t.completion_rate or 2) < Decimal("0.7")]
+    assert behind
+    ahead = [t for t in year.by_contract().values() if (t.completion_rate or 0) > 1]
+    assert ahead
+    ending = [
+        uid
+        for uid, totals in all_time.by_contract().items()
+        if YEAR_END <= contracts[uid].end_date <= YEAR_END + timedelta(days=60)  # type: ignore[index]
+        and totals.hours_required > totals.hours_done
+    ]
+    assert ending
+    pooled = year.by_lot(pooled=True)
+    moved = [
+        lot for lot, totals in year.by_lot().items() if pooled[lot].hours_done != totals.hours_done
+    ]
+    assert len(moved) >= 2  # one lot gives, another receives

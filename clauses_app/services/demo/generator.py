@@ -34,7 +34,7 @@ from clauses_app.services.demo.contracts import (
     operation_rows,
 )
 from clauses_app.services.demo.employments import HoursBudget, allocate, make_employments
-from clauses_app.services.demo.identity import phone, slug, street_address
+from clauses_app.services.demo.identity import domain, phone, slug, street_address
 from clauses_app.services.demo.parties import (
     AuthoritySpec,
     CompanyPool,
@@ -169,7 +169,7 @@ class DemoGenerator:
                 name=name,
                 address=f"{street_address(rng, ctx.pools)}, {town.postal_code} {town.name}",
                 facilitator_name=f"{first} {last}",
-                facilitator_email=f"{slug(first)}.{slug(last)}@{slug(name)[:30]}.fr",
+                facilitator_email=f"{slug(first)}.{slug(last)}@{domain(name, 30)}",
                 facilitator_phone=phone(rng, town.area),
             )
         )

@@ -72,6 +72,16 @@ def slug(text: str) -> str:
     return "-".join(words)
 
 
+def domain(name: str, limit: int = 40) -> str:
+    """An internet domain made of the name's first whole words: « ville-de-lyon.fr »."""
+    kept: list[str] = []
+    for word in slug(name).split("-"):
+        if kept and len("-".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    return "-".join(kept)[:limit] + ".fr"
+
+
 def phone(rng: random.Random, area: str) -> str:
     """A French landline number of the region's area (« 04 72 15 30 41 »)."""
     pairs = " ".join(f"{rng.randrange(100):02d}" for _ in range(4))

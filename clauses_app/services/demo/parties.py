@@ -6,14 +6,13 @@ import uuid
 from dataclasses import dataclass, field
 
 from clauses_app.services.demo.context import DemoContext, Row, Town, Weighted
-from clauses_app.services.demo.identity import phone, slug, street_address
+from clauses_app.services.demo.identity import domain, phone, slug, street_address
 from clauses_app.services.demo.plan import company_kinds
 from clauses_app.services.demo.vocabulary import (
     CLASSIC_COMPANIES,
     COMPANY_KIND_SHARES,
     CONTACT_ROLES,
     DEPARTMENT_AUTHORITIES,
-    NEIGHBOURHOODS,
     OTHER_COMPANIES,
     REGION_AUTHORITY,
     TOWN_AUTHORITIES,
@@ -31,6 +30,9 @@ TRADE_WEIGHTS = {
     "CHARPENTE_METALLIQUE": 6,
 }
 TRADE_CHOICE = Weighted(TRADE_WEIGHTS)
+BIG_TOWNS = 10  # the first towns of a region's list are its biggest
+# Which kinds of authority get the most contracts (higher first).
+PRIORITY = {"Commune": 3, "EPCI": 2, "Bailleur social": 2, "Département": 1, "Région": 1}
 # First digits of public bodies' SIREN, by kind of authority (communes 21…, departments 22…).
 AUTHORITY_SIREN_PREFIX = {
     "Commune": "21",
@@ -99,7 +101,7 @@ def company_rows(ctx: DemoContext) -> tuple[list[Row], CompanyPool]:
             postal_code=town.postal_code,
             city=town.name,
             contact_name=_person_name(ctx),
-            email=f"contact@{slug(name)[:40]}.fr",
+            email=f"contact@{domain(name)}",
             phone=phone(rng, town.area),
         )
         rows.append(row)
@@ -112,7 +114,10 @@ def _company_name(
 ) -> str:
     rng = ctx.rng
     templates = CLASSIC_COMPANIES[trade] if trade else OTHER_COMPANIES[kind]
-    department = next(d for d in ctx.departments if d.region == town.region)
+    department = next(
+        (d for d in ctx.departments if town.postal_code.startswith(d.code)),
+        next(d for d in ctx.departments if d.region == town.region),
+    )
     name = ""
     for _ in range(30):
         name = rng.choice(templates).format(
@@ -120,7 +125,6 @@ def _company_name(
             town=town.name,
             de=de(town.name),
             dept=department.name.split(" ", 1)[-1].removeprefix("l'"),
-            neighbourhood=rng.choice(NEIGHBOURHOODS).removeprefix("quartier ").capitalize(),
         )
         if name not in taken:
             break
@@ -156,7 +160,10 @@ def authority_specs(ctx: DemoContext) -> list[AuthoritySpec]:
         candidates.append((key, AuthoritySpec(kind, name, town)))
 
     for town in ctx.towns:
+        big = ctx.towns_by_region[town.region].index(town) < BIG_TOWNS
         for kind, template, weight in TOWN_AUTHORITIES:
+            if template.startswith("Communauté d") and ("agglomération" in template) != big:
+                continue
             offer(kind, template.format(town=town.name, de=de(town.name)), town, weight)
     for dept in ctx.departments:
         in_department = [t for t in ctx.towns if t.postal_code.startswith(dept.code)]
@@ -167,7 +174,10 @@ def authority_specs(ctx: DemoContext) -> list[AuthoritySpec]:
         kind, template, weight = REGION_AUTHORITY
         offer(kind, template.format(region=region), ctx.towns_by_region[region][0], weight)
     candidates.sort(key=lambda c: -c[0])
-    chosen = [spec for _, spec in candidates[: ctx.plan.authorities]]
+    picked = candidates[: ctx.plan.authorities]
+    # Cities and their groupings first: the biggest quotas go to the first authorities.
+    picked.sort(key=lambda c: (-PRIORITY.get(c[1].kind, 0), -c[0]))
+    chosen = [spec for _, spec in picked]
     while len(chosen) < ctx.plan.authorities:  # more authorities than names: number them
         spec = chosen[len(chosen) % len(candidates)]
         chosen.append(AuthoritySpec(spec.kind, f"{spec.name} ({len(chosen)})", spec.town))
@@ -191,7 +201,7 @@ def authority_rows(ctx: DemoContext, spec: AuthoritySpec) -> tuple[Row, list[Row
         notes=None,
         archived=False,
     )
-    domain = f"{slug(spec.name)[:40]}.fr"
+    site = domain(spec.name)
     contacts = []
     for _ in range(rng.choice((1, 1, 2))):
         first = rng.choice(ctx.pools.female_names if rng.random() < 0.55 else ctx.pools.male_names)
@@ -201,7 +211,7 @@ def authority_rows(ctx: DemoContext, spec: AuthoritySpec) -> tuple[Row, list[Row
                 authority_uuid=authority["uuid"],
                 name=f"{first} {last}",
                 role=rng.choice(CONTACT_ROLES),
-                email=f"{slug(first)}.{slug(last)}@{domain}",
+                email=f"{slug(first)}.{slug(last)}@{site}",
                 phone=phone(rng, spec.town.area),
             )
         )

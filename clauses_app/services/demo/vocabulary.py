@@ -133,8 +133,8 @@ REGIONS: dict[str, tuple[str, str, str]] = {
 # Authorities named after a town: (kind, name template). "{de}" is "de Lyon", "du Havre"...
 TOWN_AUTHORITIES: list[tuple[str, str, int]] = [
     ("Commune", "Ville {de}", 6),
-    ("EPCI", "Communauté d'agglomération {de}", 3),
-    ("EPCI", "Communauté de communes {de}", 2),
+    ("EPCI", "Communauté d'agglomération {de}", 3),  # the region's bigger towns only
+    ("EPCI", "Communauté de communes {de}", 2),  # the smaller ones only
     ("Bailleur social", "{town} Habitat", 3),
     ("Bailleur social", "Office public de l'habitat {de}", 2),
     ("Établissement public de santé", "Centre hospitalier {de}", 1),
@@ -294,7 +294,8 @@ OTHER_COMPANIES: dict[str, list[str]] = {
             "ACI Patrimoine {de}"],
     "EA": ["EA Les Ateliers {de}", "Entreprise adaptée {town} Services"],
     "ESAT": ["ESAT Les Iris {de}", "ESAT {town} Espaces verts"],
-    "REGIE": ["Régie de quartier {de}", "Régie de quartier {neighbourhood} {town}"],
+    "REGIE": ["Régie de quartier {de}", "Régie de quartier {town} Nord",
+              "Régie de quartier {town} Centre"],
 }  # fmt: skip
 # Share of each company kind (the rest are classic companies).
 COMPANY_KIND_SHARES = {
