@@ -26,13 +26,9 @@ from clauses_app.models import (
     ParticipantCriterion,
     PublicContract,
 )
+from clauses_app.services.demo.clauses import contract_rows, operation_rows
 from clauses_app.services.demo.context import DemoContext, Row
-from clauses_app.services.demo.contracts import (
-    FIRST_SHAPES,
-    contract_rows,
-    draft_contracts,
-    operation_rows,
-)
+from clauses_app.services.demo.contracts import FIRST_SHAPES, draft_contracts
 from clauses_app.services.demo.employments import HoursBudget, allocate, make_employments
 from clauses_app.services.demo.identity import domain, phone, slug, street_address
 from clauses_app.services.demo.parties import (
