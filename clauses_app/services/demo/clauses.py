@@ -31,11 +31,12 @@ def year_fraction(ctx: DemoContext, draft: ContractDraft) -> float:
     return inside / total
 
 
-def _required_target(ctx: DemoContext, award: AwardDraft, fraction: float) -> float:
+def _required_target(ctx: DemoContext, award: AwardDraft, fraction: float, months: int) -> float:
     """Whole-contract hours that make this award's year reach its completion target."""
     if award.done_cents:
-        return award.done_cents / 100 / award.completion / fraction
-    return min(4_000.0, ctx.rng.uniform(30, 220) / fraction)  # no hire yet this year
+        # A contract that began late in the year but hires already is ahead of its pro-rata.
+        return award.done_cents / 100 / award.completion / max(fraction, 1 / 6)
+    return ctx.rng.uniform(60, 500) * min(2.0, max(0.5, months / 12))  # no hire this year
 
 
 def contract_rows(
@@ -44,11 +45,12 @@ def contract_rows(
     """The contract, its lots and awards, with amounts sized from the hours done."""
     rng = ctx.rng
     fraction = year_fraction(ctx, draft)
+    months = month_count(month_of(draft.start), month_of(draft.end))
     lot_rows: list[Row] = []
     award_rows: list[Row] = []
     total = Decimal(0)
     for lot in draft.lots:
-        targets = [_required_target(ctx, a, fraction) for a in lot.awards]
+        targets = [_required_target(ctx, a, fraction, months) for a in lot.awards]
         share = LABOUR_SHARES[lot.trade]
         cost = lot.hourly_cost or settings.hourly_cost
         lot_row, required = _clause(lot, sum(targets), share, cost, settings)

@@ -42,7 +42,7 @@ RESERVED_HOLDERS = {
     "L2113-12": ("EA", "ESAT"),
 }
 CO_CONTRACTORS = ("EI", "ACI", "REGIE")
-COMPLETION = {"normal": (0.95, 1.35), "behind": (0.3, 0.65), "ending": (0.45, 0.8)}
+COMPLETION = {"normal": (1.0, 1.4), "behind": (0.3, 0.65), "ending": (0.45, 0.8)}
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,9 @@ def draft_contracts(
     return operations, drafts
 
 
-def _dates(ctx: DemoContext, profile: str) -> tuple[date, date, date]:
-    """Notification, start and end of a performance period that overlaps the year."""
+def _dates(ctx: DemoContext, profile: str, long: bool) -> tuple[date, date, date]:
+    """Notification, start and end of a performance period that overlaps the year (by half a
+    year at least when ``long``)."""
     rng, year = ctx.rng, ctx.plan.year
     if profile == "ending":
         end = date(year + 1, 1, 1) + timedelta(days=rng.randint(0, 58))
@@ -190,7 +191,8 @@ def _dates(ctx: DemoContext, profile: str) -> tuple[date, date, date]:
         start = notification + timedelta(days=rng.randint(15, 75))
         months = rng.choice((6, 8, 10, 12, 12, 18, 24, 24, 30, 36, 48))
         end = add_months(start, months) - timedelta(days=1)
-        if end >= date(year, 3, 1) and start <= date(year, 11, 30):
+        inside = (min(end, ctx.year_end) - max(start, ctx.year_start)).days
+        if end >= date(year, 3, 1) and start <= date(year, 11, 30) and (inside > 180 or not long):
             return notification, start, end
 
 
@@ -203,7 +205,7 @@ def _draft(
     sequence: dict[tuple[int, str], int],
 ) -> ContractDraft:
     rng = ctx.rng
-    notification, start, end = _dates(ctx, shape.profile)
+    notification, start, end = _dates(ctx, shape.profile, shape in FIRST_SHAPES)
     works = shape.trade not in ("NETTOYAGE", "ESPACES_VERTS")
     letter = "T" if works else "S"
     number = sequence[(notification.year, letter)] = (

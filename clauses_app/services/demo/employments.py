@@ -40,6 +40,9 @@ OUTCOMES = Weighted({"CDI": 12, "CDD_PLUS_6": 10, "CDD_MOINS_6": 15, "INTERIM": 
                      "AUTRE": 4})  # fmt: skip
 
 
+FIRST_HIRE_MIN_DAYS = 90
+
+
 class HoursBudget:
     """Keeps the hours recorded on course for the plan's total, employment after employment."""
 
@@ -72,15 +75,19 @@ class Terms:
 def allocate(
     ctx: DemoContext, drafts: list[ContractDraft], count: int, first: bool
 ) -> list[tuple[ContractDraft, LotDraft, AwardDraft, int]]:
-    """Share ``count`` employments among the awards: one each first, then by size."""
+    """Share ``count`` employments among the awards: one each first (where the year leaves
+    three months to work), then in proportion to the time left in the year and the size."""
     awards = [(d, lot, a) for d in drafts for lot in d.lots for a in lot.awards]
     rng = ctx.rng
     if not first:
         rng.shuffle(awards)
     awards.sort(key=lambda t: t[2].role != AwardRole.CO_CONTRACTOR)  # stable
     counts = [0] * len(awards)
-    for i in range(min(count, len(awards))):
-        counts[i] = 1
+    left = count
+    for i, (draft, _, _) in enumerate(awards):  # one each, where the year leaves time to work
+        if left and (draft.window[1] - draft.window[0]).days >= FIRST_HIRE_MIN_DAYS:
+            counts[i] = 1
+            left -= 1
     rest = count - sum(counts)
     if rest:
         weights = [
