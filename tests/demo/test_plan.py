@@ -9,7 +9,14 @@ from decimal import Decimal
 import pytest
 
 from clauses_app.services.demo import count_demo
-from clauses_app.services.demo.plan import PLANS, apportion, authority_quotas, company_kinds
+from clauses_app.services.demo.plan import (
+    PLANS,
+    AuthorityQuota,
+    apportion,
+    authority_quotas,
+    company_kinds,
+    lead_first,
+)
 from clauses_app.services.demo.vocabulary import COMPANY_KIND_SHARES, de
 
 # National consolidation 2019 (guide §4).
@@ -31,6 +38,21 @@ def test_apportion_hand_computed() -> None:
     assert apportion(0, []) == []
     with pytest.raises(ValueError):
         apportion(2, [1, 1, 1], minimum=1)
+
+
+def test_lead_first_takes_from_the_biggest_others() -> None:
+    quotas = [AuthorityQuota(2, 1), AuthorityQuota(5, 9), AuthorityQuota(3, 2)]
+    # Biggest first, then 1 contract from the 3-contract one, 1 employment from the 2-one.
+    assert lead_first(quotas, contracts=6, employments=10) == [
+        AuthorityQuota(6, 10),
+        AuthorityQuota(2, 1),
+        AuthorityQuota(2, 1),
+    ]
+    # Never below one each.
+    assert lead_first([AuthorityQuota(1, 1), AuthorityQuota(1, 1)], 5, 5) == [
+        AuthorityQuota(1, 1),
+        AuthorityQuota(1, 1),
+    ]
 
 
 @pytest.mark.parametrize("seed", [1, 7])
