@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -217,11 +216,16 @@ class BadValue(ValueError):
     """A value that cannot be read; the message is French and names the expected form."""
 
 
-def _parse_uuid(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        raise BadValue(f"« {text} » n'est pas un identifiant UUID") from None
+_UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _parse_uuid(text: str) -> str:
+    """The canonical text of a uuid. Kept as text while importing: hashing and comparing
+    strings is much cheaper than uuid.UUID objects on the national file."""
+    lowered = text.lower()
+    if _UUID_TEXT.fullmatch(lowered) is None:
+        raise BadValue(f"« {text} » n'est pas un identifiant UUID (8-4-4-4-12 hexadécimal)")
+    return lowered
 
 
 def _parse_date(text: str) -> date:

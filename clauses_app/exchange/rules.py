@@ -6,6 +6,7 @@ Each check takes the row as a mapping (only the columns the file holds) and retu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -17,7 +18,11 @@ from clauses_app.models import (
     ReferenceKind,
     Sex,
 )
-from clauses_app.services.periods import last_day, month_of
+from clauses_app.services.periods import last_day as _last_day
+from clauses_app.services.periods import month_of
+
+# Called for every month row of the national file: calendar arithmetic once per month.
+last_day = functools.lru_cache(maxsize=4096)(_last_day)
 
 Problems = list[tuple[str, str]]
 Check = Callable[[Mapping[str, Any]], Problems]
@@ -78,3 +83,7 @@ def row_problems(entity: str, row: Mapping[str, Any]) -> Problems:
     for check in CHECKS.get(entity, ()):
         problems.extend(check(row))
     return problems
+
+
+def has_checks(entity: str) -> bool:
+    return bool(CHECKS.get(entity))

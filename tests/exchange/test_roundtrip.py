@@ -259,3 +259,17 @@ def test_only_valid_skips_bad_rows_and_their_children(
     with empty.session() as s:
         assert len(s.scalars(select(HoursRecord)).all()) == 3
     assert Decimal(str(after["hours_done"])) == Decimal("151.67") + 10 + Decimal("120.5") + 600
+
+
+def test_core_insert_path_matches_the_sqlite_fast_path(
+    source: Database, empty: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other backends use Core inserts: same stored values as the SQLite driver path."""
+    from clauses_app.exchange import merge
+
+    monkeypatch.setattr(merge, "_driver_insert", merge._core_insert)
+    first = export_clause_file(source, tmp_path / "a.clause").path
+    assert import_clause_file(empty, first).ok
+    second = export_clause_file(empty, tmp_path / "b.clause").path
+    a, b = members(first), members(second)
+    assert all(a[n] == b[n] for n in a if n != "manifest.json")
