@@ -137,9 +137,12 @@ def build(path: Path) -> None:
                 }
             )
     with db.transaction() as s:
-        for model, rows in ((ContractingAuthority, authorities), (Company, companies), (PublicContract, contracts),
-                            (Lot, lots), (Award, awards), (Participant, people), (Employment, employments),
-                            (HoursRecord, hours)):  # fmt: skip
+        tables = (
+            (ContractingAuthority, authorities), (Company, companies),
+            (PublicContract, contracts), (Lot, lots), (Award, awards), (Participant, people),
+            (Employment, employments), (HoursRecord, hours),
+        )  # fmt: skip
+        for model, rows in tables:
             for start in range(0, len(rows), 10000):
                 s.execute(insert(model.__table__), rows[start : start + 10000])
     db.dispose()
