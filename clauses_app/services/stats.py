@@ -138,6 +138,6 @@ def database_stats(
         hours_required=float(totals.hours_required),
         hours_done=float(totals.hours_done),
         etp_done=float(totals.etp_done),
-        completion_rate=float(rate) if rate is not None else None,
+        completion_rate=float(round(rate, 6)) if rate is not None else None,
     )
     return {key: result[key] for key in STATS_KEYS}

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy.orm import Session
 
+from clauses_app.formatting import format_percent
 from clauses_app.services.figures import completion_rate, compute_figures
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, CountingRules
@@ -17,8 +18,9 @@ Y2025 = Period.year(2025)
 
 
 def test_completion_rate_public_examples() -> None:
-    assert completion_rate(D("6718"), D("5500")) == D("1.2215")  # 122.1 %
-    assert completion_rate(D("11000"), D("9500")) == D("1.1579")  # 115.8 %
+    assert format_percent(completion_rate(D("6718"), D("5500"))) == "122,1\u00a0%"
+    assert format_percent(completion_rate(D("11000"), D("9500"))) == "115,8\u00a0%"
+    assert round(completion_rate(D("6718"), D("5500")) or 0, 6) == D("1.221455")
     assert completion_rate(D("10"), D("0")) is None
 
 
@@ -45,7 +47,7 @@ def test_required_hours_pro_rata_and_done_for_a_year(session: Session) -> None:
     total = figures.total()
     assert total.hours_required == D("600.00")  # 1,200 h × 6/12 months
     assert total.hours_done == D("455.01")  # 3 × 151.67
-    assert total.completion_rate == D("0.7584")  # 455.01 / 600 = 0.75835
+    assert round(total.completion_rate or 0, 5) == D("0.75835")  # 455.01 / 600
     assert total.etp_done == D("0.2831")  # 455.01 / 1607
     assert figures.monthly() == {(2025, 7): D("151.67"), (2025, 8): D("151.67"),
                                  (2025, 9): D("151.67")}  # fmt: skip
@@ -188,3 +190,25 @@ def test_authority_scope_excludes_other_authorities(session: Session) -> None:
 def test_inverted_period_is_refused(start: date, end: date) -> None:
     with pytest.raises(ValueError):
         Period(start, end)
+
+
+def test_fast_path_agrees_with_the_reference_rules(session: Session) -> None:
+    """Employments under plain rules skip counting.counted_hours: both must agree."""
+    auth = b.authority(session)
+    con = b.contract(session, auth, start_date=date(2025, 2, 1), end_date=date(2025, 11, 30))
+    comp = b.company(session)
+    award = b.award(session, b.lot(session, con), comp, "900")
+    for i, (kind, months) in enumerate((("CDD", (1, 2, 3)), ("CDI", (5, 6, 12)))):
+        person = b.participant(session, f"P{i}", "X")
+        emp = b.employment(session, award, person, date(2025, 1, 1), None,
+                           contract_type_code=kind)  # fmt: skip
+        for m in months:
+            b.month_hours(session, emp, 2025, m, "151.67", "3.5")
+    for period in (Y2025, Period(date(2025, 3, 1), date(2025, 6, 15)), None):
+        fast = compute_figures(session, period, auth.uuid)
+        slow = compute_figures(session, period, auth.uuid, fast_path=False)
+        assert fast.total() == slow.total()
+        assert fast.monthly() == slow.monthly()
+        assert fast.by_contract_type() == slow.by_contract_type()
+    # Feb, Mar (CDD) and May, Jun (CDI) are inside the performance period: 4 × 155.17.
+    assert compute_figures(session, Y2025, auth.uuid).total().hours_done == D("620.68")

@@ -77,4 +77,4 @@ def test_figures_on_postgres_equal_hand_computed(pg_database: Database) -> None:
         total = compute_figures(s, Period.year(2025), auth_uuid).total()
         stats = database_stats(s, auth_uuid, Period.year(2025))
     assert (total.hours_required, total.hours_done) == (600, Decimal("485.01"))  # 3 × (151.67 + 10)
-    assert stats["completion_rate"] == 0.8084
+    assert stats["completion_rate"] == 0.80835  # 485.01 / 600
