@@ -265,6 +265,15 @@ class RecordForm(QDialog):
             return self.save()
         return answer == Button.Discard
 
+    def close_if_confirmed(self) -> bool:
+        """Close the form unless the user wants to keep editing it (unsaved changes)."""
+        if not self.confirm_close():
+            return False
+        if self.isVisible():
+            self._snapshot = self.snapshot()
+            super().reject()
+        return True
+
     def reject(self) -> None:
         if self.confirm_close():
             self._snapshot = self.snapshot()

@@ -155,8 +155,9 @@ class ListPanel(QWidget):
             combo.clear()
             for value, text in spec.options:
                 combo.addItem(text, value)
-            found = combo.findData(current) if current is not None else 0
-            combo.setCurrentIndex(max(found, 0))
+            # Python equality: Qt's findData compares wrapped UUIDs by identity.
+            found = next((i for i in range(combo.count()) if combo.itemData(i) == current), 0)
+            combo.setCurrentIndex(found)
             combo.blockSignals(False)
 
     # --- data ----------------------------------------------------------------------------
@@ -189,9 +190,9 @@ class ListPanel(QWidget):
         self.model.set_loader(load_page, total)
         self._fit_columns()
         self._show_count()
-        if selected is None or not self.select_uuid(selected):
-            if self.model.rowCount():
-                self.view.setCurrentIndex(self.model.index(0, 0))
+        kept = selected is not None and self.select_uuid(selected)
+        if not kept and self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0, 0))
         self.selection_changed.emit()
 
     def _fit_columns(self) -> None:

@@ -68,7 +68,7 @@ class Page(QWidget):
     def confirm_leave(self) -> bool:
         """False when an open form has unsaved changes the user wants to keep editing."""
         for form in self.findChildren(RecordForm):
-            if form.isVisible() and not form.confirm_close():
+            if form.isVisible() and not form.close_if_confirmed():
                 return False
         return True
 

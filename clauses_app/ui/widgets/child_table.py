@@ -71,8 +71,8 @@ class ChildTable(QWidget):
                 combo = QComboBox()
                 for data, label in column.choices:
                     combo.addItem(label, data)
-                found = combo.findData(value)
-                combo.setCurrentIndex(max(found, 0))
+                found = next((i for i, (d, _l) in enumerate(column.choices) if d == value), 0)
+                combo.setCurrentIndex(found)
                 combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
                 self.table.setCellWidget(row, index, combo)
             else:
@@ -109,7 +109,7 @@ class ChildTable(QWidget):
         column = next(i for i, c in enumerate(self.columns) if c.key == key)
         combo = self.table.cellWidget(row, column)
         assert isinstance(combo, QComboBox)
-        combo.setCurrentIndex(combo.findData(value))
+        combo.setCurrentIndex(next(i for i in range(combo.count()) if combo.itemData(i) == value))
 
     def rows(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
         """The rows' values, and messages for cells that cannot be read (``key.row.field``)."""

@@ -9,7 +9,6 @@ Numbers are typed the French way (``1 234,50``); dates as ``14/02/2025`` (``1402
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -225,11 +224,19 @@ class ChoiceField(Field):
             raise FieldError("Choisissez une valeur de la liste.")
         return self.combo.itemData(index)
 
+    def find(self, value: Any) -> int:
+        """Index of the choice holding ``value`` (Python equality: Qt's findData compares
+        wrapped Python objects by identity, and two equal UUIDs are different objects)."""
+        if value is None:
+            return -1
+        for index in range(self.combo.count()):
+            if self.combo.itemData(index) == value:
+                return index
+        return -1
+
     def set_value(self, value: Any) -> None:
-        index = self.combo.findData(value) if value is not None else -1
+        index = self.find(value)
         if index < 0:
-            index = 0 if self.empty is not None else -1
-        if isinstance(value, uuid.UUID) and self.combo.findData(value) < 0:
             index = 0 if self.empty is not None else -1
         self.combo.setCurrentIndex(index)
         if index >= 0:

@@ -1,0 +1,78 @@
+"""Fixtures of the window tests: an AppContext on a fresh database, and answers to the
+QMessageBox static calls (what the user clicks), recorded with their text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from clauses_app.storage import Database
+from clauses_app.ui.context import AppContext
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dialog nobody answers would hang the suite: unexpected questions get the safe answer
+    (No, Discard at teardown) and error boxes return at once. ``message_boxes`` overrides."""
+
+    def safe_answer(parent: Any, title: str, text: str, buttons: Any = None, *a: Any) -> Any:
+        if buttons is not None and buttons & QMessageBox.StandardButton.Discard:
+            return QMessageBox.StandardButton.Discard
+        return QMessageBox.StandardButton.No
+
+    def ok(*args: Any, **kwargs: Any) -> Any:
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(safe_answer))
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(ok))
+    monkeypatch.setattr("clauses_app.ui.errors.present_dialog", lambda box: 0)
+
+
+@pytest.fixture
+def app_context(qapp: Any, database: Database) -> Iterator[AppContext]:
+    context = AppContext(database)
+    yield context
+    context.deleteLater()
+
+
+@dataclass
+class MessageBoxes:
+    """Answers the next QMessageBox questions and records every box shown."""
+
+    answers: list[QMessageBox.StandardButton] = field(default_factory=list)
+    shown: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, title, text)
+
+    def _ask(self, kind: str, title: str, text: str) -> QMessageBox.StandardButton:
+        self.shown.append((kind, title, text))
+        if not self.answers:
+            raise AssertionError(f"unexpected question: {title} — {text}")
+        return self.answers.pop(0)
+
+    def texts(self) -> list[str]:
+        return [text for _kind, _title, text in self.shown]
+
+
+@pytest.fixture
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
+    boxes = MessageBoxes()
+
+    def question(parent: Any, title: str, text: str, *args: Any) -> Any:
+        return boxes._ask("question", title, text)
+
+    def note(kind: str) -> Any:
+        def show(parent: Any, title: str, text: str, *args: Any) -> Any:
+            boxes.shown.append((kind, title, text))
+            return QMessageBox.StandardButton.Ok
+
+        return show
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(note("information")))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(note("warning")))
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(note("critical")))
+    return boxes
