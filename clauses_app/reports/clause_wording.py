@@ -224,8 +224,8 @@ def wording_values(
         "facilitateur_telephone": org.facilitator_phone,
         "facilitateur_adresse": org.address,
         "penalite_heure": format_money(penalty),
-        "penalite_releve": "",
-        "ponderation_critere": "",
+        "penalite_releve": format_money(settings.default_statement_penalty_per_day),
+        "ponderation_critere": f"{settings.default_award_criterion_weight}\u00a0%",
         "validite_eligibilite": f"{settings.eligibility_validity_months} mois",
         "date_du_jour": format_date(date.today(), long=True),
     }

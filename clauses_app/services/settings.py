@@ -50,6 +50,7 @@ _DECIMAL_KEYS = {
     "subcontracting_labour_share",
     "hourly_cost",
     "default_penalty_per_hour",
+    "default_statement_penalty_per_day",
 }
 _INT_KEYS = {"cdi_cap_months", "etp_basis", "eligibility_validity_months", "rounding_step"}
 
@@ -87,6 +88,10 @@ class AppSettings:
     contract_ending_alert_days: int = 60
     retention_years: int = 2
     default_penalty_per_hour: Decimal = Decimal("50")
+    # Penalty per day of delay of a monthly statement, and weight of an insertion award
+    # criterion (percent), proposed in clause wording; each contract may differ.
+    default_statement_penalty_per_day: Decimal = Decimal("50")
+    default_award_criterion_weight: int = 10
     counting: CountingRules = field(default_factory=CountingRules)
     organisation: Organisation = field(default_factory=Organisation)
 

@@ -67,9 +67,10 @@ def test_lot_wording_with_penalty_field(
     assert "lot 1 « Espaces verts » du marché 2025-002" in text
     assert "1\u202f200\u00a0h" in text and "lot par lot" in text  # no pooling on 2025-002
     assert "75,00\u00a0€ par heure non réalisée" in text
-    # The missing-statement penalty has no value: a dotted line, and reported.
-    assert result.unfilled == ("penalite_releve",) and result.unknown == ()
-    assert BLANK in text and "{{" not in text
+    # The statement penalty and criterion weight come from the settings' defaults.
+    assert "50,00\u00a0€ par jour de retard" in text
+    assert result.unfilled == () and result.unknown == ()
+    assert "{{" not in text
 
 
 def test_operation_wording_lists_its_lots(
@@ -93,7 +94,10 @@ def test_user_template_overrides_and_unknown_fields_are_reported(
         "{{champ_inconnu}} et {{penalite_releve}}.\n\n{{tableau_heures}}\n",
         encoding="utf-8",
     )
-    result = write_clause_wording(database, lot_uuid=dataset.lot_a1, out_path=tmp_path / "u.docx")
+    result = write_clause_wording(
+        database, lot_uuid=dataset.lot_a1, out_path=tmp_path / "u.docx",
+        values={"penalite_releve": ""},  # left empty on purpose: reported, never printed raw
+    )  # fmt: skip
     assert result.unknown == ("champ_inconnu",) and result.unfilled == ("penalite_releve",)
     text = docx_text(result.path)
     assert "Ma clause" in text and "comment" not in text
