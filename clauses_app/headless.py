@@ -17,7 +17,7 @@ def run(out_dir: Path) -> int:
     db = out_dir / "demo.sqlite3"
     if db.exists():
         db.unlink()
-    steps: list[list[str]] = [["--db", str(db), "demo", "--size", "small"]]
+    steps: list[list[str]] = [["--db", str(db), "demo", "--size", "facilitator"]]
     steps.append(["--db", str(db), "stats"])
     steps.extend(_report_steps(db, out_dir))
     for argv in steps:
