@@ -1,0 +1,168 @@
+"""The bench stages; each adds its figures and ratios to the run's Results."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import figures_sql, load_baseline
+from bench.common import Results, run_child, stopwatch
+from clauses_app.services.bootstrap import open_app_database
+from clauses_app.services.periods import Period
+
+
+@dataclass
+class Context:
+    workdir: Path
+    size: str
+    year: int
+    results: Results
+
+    @property
+    def source_db(self) -> Path:
+        return self.workdir / f"{self.size}.sqlite3"
+
+    @property
+    def clause_file(self) -> Path:
+        return self.workdir / f"{self.size}.clause"
+
+    def fresh_db(self, name: str) -> Path:
+        path = self.workdir / name
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        open_app_database(str(path)).dispose()
+        return path
+
+
+def generate(ctx: Context) -> None:
+    """The demo data of the chosen size (kept in the workdir between runs)."""
+    if ctx.source_db.exists():
+        ctx.results.add("generate_s", 0.0, "cached")
+        return
+    from clauses_app.services.demo import generate_demo
+
+    database = open_app_database(str(ctx.source_db))
+    with stopwatch() as elapsed:
+        generate_demo(database, size=ctx.size, seed=1)
+    database.dispose()
+    ctx.results.add("generate_s", elapsed(), "< 60 s", "s")
+
+
+def export(ctx: Context) -> None:
+    from clauses_app.exchange.writer import export_clause_file
+
+    database = open_app_database(str(ctx.source_db))
+    with stopwatch() as elapsed:
+        export_clause_file(database, ctx.clause_file)
+    database.dispose()
+    ctx.results.add("export_s", elapsed(), "< 30 s", "s")
+    ctx.results.add("export_mb", ctx.clause_file.stat().st_size / 1e6, "", "MB")
+
+
+def load(ctx: Context) -> None:
+    """Import into an empty database vs raw executemany; then the merge path; peak memory."""
+    if not ctx.clause_file.exists():
+        export(ctx)
+    baseline_db = ctx.fresh_db("baseline.sqlite3")
+    with stopwatch() as elapsed:
+        rows = load_baseline.insert_rows(ctx.clause_file, baseline_db)
+    baseline = elapsed()
+    target_db = ctx.fresh_db("imported.sqlite3")
+    child = run_child(
+        "import time\n"
+        "from clauses_app.services.bootstrap import open_app_database\n"
+        "from clauses_app.exchange.clause_import import import_clause_file\n"
+        f"db = open_app_database({str(target_db)!r})\n"
+        "t = time.perf_counter()\n"
+        f"report = import_clause_file(db, {str(ctx.clause_file)!r})\n"
+        "__result['seconds'] = time.perf_counter() - t\n"
+        "__result['ok'] = report.ok\n"
+    )
+    if not child["ok"]:
+        raise RuntimeError("the import of the exported file was refused")
+    r = ctx.results
+    r.add("load_rows", rows)
+    r.add("load_baseline_s", baseline, "raw sqlite3.executemany", "s")
+    r.add("load_import_s", child["seconds"], "", "s")
+    r.ratio("load_ratio", child["seconds"], baseline, "≤ 3")
+    r.add("load_peak_rss_mb", child["peak_rss_mb"], "< 500 MB", "MB")
+    merge = run_child(
+        "import time\n"
+        "from clauses_app.storage import open_database\n"
+        "from clauses_app.exchange.clause_import import import_clause_file\n"
+        f"db = open_database({str(target_db)!r})\n"
+        "t = time.perf_counter()\n"
+        f"report = import_clause_file(db, {str(ctx.clause_file)!r})\n"
+        "__result['seconds'] = time.perf_counter() - t\n"
+    )
+    r.add("load_merge_s", merge["seconds"], "(no target)", "s")
+
+
+def figures(ctx: Context) -> None:
+    """Balance figures of every authority for one year vs one hand-written SQL query."""
+    from clauses_app.services.figures import compute_figures
+
+    database = open_app_database(str(ctx.source_db))
+    with stopwatch() as elapsed_sql:
+        expected = figures_sql.figures_by_authority(str(ctx.source_db), ctx.year)
+    with stopwatch() as elapsed, database.session() as session:
+        by_authority = compute_figures(session, Period.year(ctx.year)).by_authority()
+    database.dispose()
+    mismatches = sum(
+        1
+        for key, totals in by_authority.items()
+        if expected.get(key.hex) != (totals.hours_required, totals.hours_done)  # type: ignore[attr-defined]
+    )
+    r = ctx.results
+    r.add("figures_authorities", len(by_authority))
+    r.add("figures_mismatches", mismatches, "0")
+    r.add("figures_sql_s", elapsed_sql(), "hand-written SQL", "s")
+    r.add("figures_service_s", elapsed(), "< 2 s", "s")
+    r.ratio("figures_ratio", elapsed(), elapsed_sql(), "≤ 2")
+
+
+def documents(ctx: Context) -> None:
+    """One authority's balance report (the one with most employments), PDF and DOCX."""
+    from sqlalchemy import func, select
+
+    from clauses_app.models import Award, Employment, Lot, PublicContract
+    from clauses_app.reports.balance import write_balance_report
+
+    database = open_app_database(str(ctx.source_db))
+    with database.session() as session:
+        authority = session.execute(
+            select(PublicContract.authority_uuid, func.count(Employment.uuid).label("n"))
+            .join(Lot, Lot.contract_uuid == PublicContract.uuid)
+            .join(Award, Award.lot_uuid == Lot.uuid)
+            .join(Employment, Employment.award_uuid == Award.uuid)
+            .group_by(PublicContract.authority_uuid)
+            .order_by(func.count(Employment.uuid).desc())
+            .limit(1)
+        ).one()[0]
+    for fmt in ("pdf", "docx"):
+        out = ctx.workdir / f"bilan.{fmt}"
+        with stopwatch() as elapsed:
+            write_balance_report(database, authority, Period.year(ctx.year), fmt, out)
+        ctx.results.add(f"document_{fmt}_s", elapsed(), "< 1 s", "s")
+    database.dispose()
+
+
+def application(ctx: Context) -> None:
+    """Window painted on the database vs a bare PySide6 window, lists, search, memory."""
+    from bench import app_probe
+
+    env = {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    bare = app_probe.measure("bare", ctx.source_db, env)
+    app = app_probe.measure("app", ctx.source_db, env)
+    r = ctx.results
+    r.add("app_bare_window_s", bare["painted_s"], "baseline", "s")
+    r.add("app_window_s", app["painted_s"], "< 2 s", "s")
+    r.ratio("app_window_ratio", app["painted_s"], bare["painted_s"], "≤ 2.5")
+    for key, target in (("dashboard_s", "< 2 s more"), ("employments_list_s", "< 0.5 s"),
+                        ("search_s", "< 0.2 s")):  # fmt: skip
+        if key in app:
+            r.add(f"app_{key}", app[key], target, "s")
+    r.add("app_peak_rss_mb", app["peak_rss_mb"], "< 500 MB", "MB")
+    (ctx.workdir / "app_probe.json").write_text(json.dumps(app))
