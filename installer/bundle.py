@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "clauses_app" / "storage" / "migrations"
 RESOURCES = ROOT / "resources"
 ICON_ICO = RESOURCES / "icons" / "clauses.ico"
-RESOURCES_PACKAGE_INIT = Path(__file__).resolve().parent / "resources_package" / "__init__.py"
 
 # Where resources/ lands: it is installed as the package ``clauses_app.resources``.
 RESOURCES_DEST = "clauses_app/resources"
@@ -153,11 +152,9 @@ def migration_datas() -> list[tuple[str, str]]:
 
 
 def resource_datas() -> list[tuple[str, str]]:
-    """Every file of resources/ (fonts, templates, icons, images) as ``clauses_app.resources``.
-
-    Plus an ``__init__.py`` making it a regular package (see installer/resources_package).
-    """
-    datas = [(str(RESOURCES_PACKAGE_INIT), RESOURCES_DEST)]
+    """Every file of resources/ (fonts, templates, icons, images, and its ``__init__.py``,
+    which makes it a regular package) as ``clauses_app.resources``."""
+    datas = []
     for path in _files(RESOURCES, ("**/*",)):
         dest = PurePosixPath(RESOURCES_DEST) / path.parent.relative_to(RESOURCES).as_posix()
         datas.append((str(path), str(dest)))
