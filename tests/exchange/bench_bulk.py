@@ -210,24 +210,28 @@ def main() -> None:
     print(f"export: {time.perf_counter() - started:.1f} s, {sum(result.rows.values())} rows, "
           f"{(folder / 'national.clause').stat().st_size / 1e6:.1f} MB")  # fmt: skip
     db.dispose()
-    target_path = folder / "target.sqlite3"
-    target_path.unlink(missing_ok=True)
-    target = open_app_database(str(target_path))
-    started = time.perf_counter()
-    report = import_clause_file(target, folder / "national.clause")
-    imported = time.perf_counter() - started
-    assert report.ok and report.applied, report.errors[:3]
-    started = time.perf_counter()
-    again = import_clause_file(target, folder / "national.clause")
-    reimported = time.perf_counter() - started
-    assert again.total("new") == 0
-    target.dispose()
-    raw_path = folder / "raw.sqlite3"
-    raw_path.unlink(missing_ok=True)
-    raw = raw_insert(raw_path, raw_rows(source))
-    print(f"import into empty: {imported:.1f} s; re-import (all unchanged): {reimported:.1f} s")
+    # Best of two runs each: the machine is shared, single runs are noisy.
+    imports, reimports, raws = [], [], []
+    data = raw_rows(source)
+    for attempt in range(2):
+        target_path = folder / f"target{attempt}.sqlite3"
+        target_path.unlink(missing_ok=True)
+        target = open_app_database(str(target_path))
+        started = time.perf_counter()
+        report = import_clause_file(target, folder / "national.clause")
+        imports.append(time.perf_counter() - started)
+        assert report.ok and report.applied, report.errors[:3]
+        started = time.perf_counter()
+        again = import_clause_file(target, folder / "national.clause")
+        reimports.append(time.perf_counter() - started)
+        assert again.total("new") == 0
+        target.dispose()
+        raw_path = folder / f"raw{attempt}.sqlite3"
+        raw_path.unlink(missing_ok=True)
+        raws.append(raw_insert(raw_path, data))
+    imported, raw = min(imports), min(raws)
+    print(f"import into empty: {imported:.1f} s; re-import (all unchanged): {min(reimports):.1f} s")
     print(f"raw sqlite3.executemany of the same rows: {raw:.1f} s; ratio {imported / raw:.2f}")
-
 
 if __name__ == "__main__":
     main()
