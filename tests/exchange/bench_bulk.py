@@ -233,5 +233,6 @@ def main() -> None:
     print(f"import into empty: {imported:.1f} s; re-import (all unchanged): {min(reimports):.1f} s")
     print(f"raw sqlite3.executemany of the same rows: {raw:.1f} s; ratio {imported / raw:.2f}")
 
+
 if __name__ == "__main__":
     main()

@@ -385,3 +385,15 @@ def test_hostile_workbooks_are_refused_fast(
     assert not result.ok and not result.applied
     assert text in result.errors[0].message, result.errors[0].message
     assert fingerprint(database) == before
+
+
+def test_statements_as_excel_csv_give_the_same_figures(database: Database, tmp_path: Path) -> None:
+    """Windows-1252, semicolons, decimal commas, a title and a TOTAL row: same result as XLSX."""
+    assert import_sheet(database, TRACKER, "tracker").ok
+    for n, statement in enumerate(STATEMENTS):
+        headers, rows = sample_table(statement)
+        path = write_csv(tmp_path / f"releve-{n}.csv", headers, rows, encoding="cp1252")
+        assert b"151,67" in path.read_bytes()
+        result = import_sheet(database, path, "hours")
+        assert result.ok and result.count("hours_record").new == len(rows)
+    assert figures_2025(database) == EXPECTED

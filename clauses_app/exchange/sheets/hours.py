@@ -56,6 +56,7 @@ class StatementRow:
     month: tuple[int, int]
     worked: Decimal
     training: Decimal
+    person: str
 
 
 class HoursImport(SheetImport):
@@ -82,7 +83,7 @@ class HoursImport(SheetImport):
         self._check_monthly_load(rows)
         for row in rows:
             self._apply(row)
-        self._replace_totals({row.employment.uuid for row in rows})
+        self._replace_totals({row.employment.uuid: row.person for row in rows})
         session.flush()
 
     def _load(self) -> None:
@@ -143,7 +144,7 @@ class HoursImport(SheetImport):
         employment = self._employment(ctx, match.person.uuid, lot, month)
         if employment is None:
             return None
-        return StatementRow(ctx.number, employment, month, worked, training)
+        return StatementRow(ctx.number, employment, month, worked, training, match.person.label)
 
     def _lot(self, ctx: RowContext, reference: str) -> Lot | None:
         contracts = self.contracts.get(normalise(reference), [])
@@ -250,17 +251,17 @@ class HoursImport(SheetImport):
         records.append(record)
         counts.new += 1
 
-    def _replace_totals(self, employments: set[uuid.UUID]) -> None:
+    def _replace_totals(self, employments: dict[uuid.UUID, str]) -> None:
         """Delete the undivided totals of the employments that now have month records."""
         removed = 0
-        for employment in sorted(employments):
+        for employment, person in sorted(employments.items()):
             for record in list(self.records[employment]):
                 if record.kind != HoursKind.TOTAL:
                     continue
                 self.warning(
                     None,
                     None,
-                    f"total de {format_hours(record.worked_hours)} du "
+                    f"{person} : total de {format_hours(record.worked_hours)} du "
                     f"{record.period_start:%d/%m/%Y} au {record.period_end:%d/%m/%Y} remplacé par "
                     "les relevés mensuels",
                 )
