@@ -130,7 +130,7 @@ class RecordForm(QDialog):
         body_layout = QVBoxLayout(body)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for item in self.fields.values():
             cell = QWidget()
             cell_layout = QVBoxLayout(cell)
@@ -165,7 +165,9 @@ class RecordForm(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
-        self.resize(640, min(760, 140 + 58 * len(self.fields)))
+        screen = self.screen().availableGeometry().height() if self.screen() else 768
+        wanted = body.sizeHint().height() + heading.sizeHint().height() + 110
+        self.resize(700, max(360, min(wanted, int(screen * 0.92))))
 
     # --- values --------------------------------------------------------------------------
     def load_values(self, values: dict[str, Any]) -> None:

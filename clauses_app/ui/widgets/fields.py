@@ -241,6 +241,7 @@ class ChoiceField(Field):
         self.combo.setCurrentIndex(index)
         if index >= 0:
             self.combo.setEditText(self.combo.itemText(index))
+        self.combo.lineEdit().setCursorPosition(0)  # show a long label from its start
 
 
 class CheckField(Field):
