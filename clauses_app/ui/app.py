@@ -19,25 +19,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from clauses_app.ui.compat import guard_singleton_refcounts
+
 log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT_S = 60.0
-
-
-def guard_singleton_refcounts() -> None:
-    """Work around a PySide6 6.12 reference-count bug on Python < 3.12.
-
-    Some PySide6 calls release a reference to ``None``, ``True`` or ``False`` they never took
-    (``endResetModel()``, ``layoutAboutToBeChanged``, ``QComboBox.addItem(text, None)``,
-    ``itemData()`` of a None item…): after enough of them Python aborts with "deallocating
-    None". Python 3.12 made these singletons immortal; on 3.11 we give them a very large
-    reference count, which is what immortality amounts to. Harmless when the bug is fixed.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    import ctypes
-
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
 
 
 def parse_size(text: str) -> tuple[int, int]:
