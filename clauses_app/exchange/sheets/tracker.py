@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from stdnum.fr import siret as siret_number
 
 from clauses_app.exchange.sheets.base import RowContext, SheetImport
 from clauses_app.exchange.sheets.codes import (
@@ -54,6 +53,7 @@ from clauses_app.models import (
     PublicContract,
     ReferenceKind,
 )
+from clauses_app.services.identifiers import is_valid_siret
 from clauses_app.services.reference import labels as reference_labels
 
 CENT = Decimal("0.01")
@@ -86,21 +86,6 @@ class TrackerRow:
     start: date
     end: date | None
     hours_done: Decimal | None
-
-
-def is_valid_siret(text: str) -> bool:
-    """14 digits with a valid Luhn checksum (guide §2). python-stdnum also checks the SIREN
-    part, which some invented and a few real identifiers fail: accepted with a 14-digit
-    checksum alone."""
-    if siret_number.is_valid(text):
-        return True
-    if not (len(text) == 14 and text.isdigit()):
-        return False
-    total = 0
-    for index, char in enumerate(reversed(text)):
-        digit = int(char) * (2 if index % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
 
 
 def _hours(value: Any) -> Decimal:

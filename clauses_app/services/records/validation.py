@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from stdnum.fr import siret as stdnum_siret
 
 from clauses_app.models import (
     Award,
@@ -31,6 +30,7 @@ from clauses_app.models import (
     PublicContract,
     Sex,
 )
+from clauses_app.services.identifiers import is_valid_siret
 from clauses_app.services.records.kinds import Kind
 
 Errors = dict[str, str]
@@ -51,13 +51,13 @@ def compact_siret(text: str | None) -> str | None:
 
 
 def siret_message(text: str | None) -> str | None:
-    """Why a SIRET is wrong, or None when it is empty or valid (python-stdnum checksum)."""
+    """Why a SIRET is wrong, or None when it is empty or valid (Luhn checksum)."""
     value = compact_siret(text)
     if value is None:
         return None
     if not value.isdigit() or len(value) != 14:
         return "Un SIRET compte 14 chiffres."
-    if not stdnum_siret.is_valid(value):
+    if not is_valid_siret(value):
         return "SIRET invalide : la clé de contrôle ne correspond pas."
     return None
 
