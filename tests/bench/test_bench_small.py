@@ -11,14 +11,24 @@ from bench.__main__ import main
 
 
 def test_bench_runs_on_small_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    stages = "export,load,figures,documents"
+    stages = "export,load,figures,documents,application"
     assert main(["--size", "small", "--workdir", str(tmp_path), "--only", stages]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     figures = json.loads(lines[-1])
     assert figures["size"] == "small"
     assert figures["figures_mismatches"] == 0  # the service equals the hand-written SQL
     assert figures["load_rows"] > 300
-    for key in ("export_s", "load_ratio", "figures_ratio", "document_pdf_s", "document_docx_s",
-                "load_peak_rss_mb"):  # fmt: skip
+    measured = (
+        "export_s",
+        "load_ratio",
+        "figures_ratio",
+        "document_pdf_s",
+        "document_docx_s",
+        "load_peak_rss_mb",
+        "app_window_s",
+        "app_bare_window_s",
+        "app_search_s",
+    )
+    for key in measured:
         assert figures[key] > 0
     assert any(line.startswith("figures_ratio") for line in lines[:-1])  # the printed table

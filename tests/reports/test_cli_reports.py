@@ -79,6 +79,8 @@ def test_clause_reports_fields_left_to_fill(
         "80",
         "--set",
         "penalite_releve=120 €",
+        "--set",
+        "ponderation_critere=",  # emptied on purpose: reported as left to fill
     )
     assert status == 0
     captured = capsys.readouterr()
