@@ -99,3 +99,14 @@ def authority_choices(session: Session) -> list[tuple[uuid.UUID, str]]:
         .order_by(ContractingAuthority.name)
     )
     return [(u, n) for u, n in rows]
+
+
+def contract_choices(session: Session, authority_uuid: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+    """(uuid, "reference — object") of one authority's contracts, latest reference first
+    (the documents page's picker)."""
+    rows = session.execute(
+        select(PublicContract.uuid, PublicContract.reference, PublicContract.object)
+        .where(PublicContract.authority_uuid == authority_uuid)
+        .order_by(PublicContract.reference.desc())
+    )
+    return [(u, f"{reference} — {obj}") for u, reference, obj in rows]

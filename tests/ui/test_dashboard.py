@@ -81,6 +81,7 @@ def test_shows_hand_computed_figures_as_french_text(qtbot, page, seeded) -> None
     index = page.authority_combo.findText("Ville A")
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         page.authority_combo.setCurrentIndex(index)
+    assert page.authority_combo.currentText() == "Ville A"  # kept after the reload
     assert _card(page, "hours_required") == f"1{NNBSP}316{NBSP}h"
     assert _card(page, "hours_done") == f"1{NNBSP}607{NBSP}h"
     assert _card(page, "completion_rate") == f"122,1{NBSP}%"  # 1,607 / 1,316 = 1.2211…

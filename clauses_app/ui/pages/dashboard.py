@@ -54,6 +54,7 @@ from clauses_app.services.settings import load_settings
 from clauses_app.storage import Database
 from clauses_app.ui.context import AppContext, RecordKind
 from clauses_app.ui.pages.charts import MONTH_SHORT, Bar, BarChart
+from clauses_app.ui.pages.combos import find_data
 from clauses_app.ui.tasks import Task, data_bus, run_task
 
 ALL_AUTHORITIES = "Tous les donneurs d'ordre"
@@ -344,14 +345,14 @@ class DashboardPage(QWidget):
         self.year_combo.clear()
         for year in reversed(years):
             self.year_combo.addItem(str(year), year)
-        self.year_combo.setCurrentIndex(self.year_combo.findData(snapshot.figures.year))
+        self.year_combo.setCurrentIndex(find_data(self.year_combo, snapshot.figures.year))
         self.year_combo.blockSignals(False)
         self.authority_combo.blockSignals(True)
         self.authority_combo.clear()
         self.authority_combo.addItem(ALL_AUTHORITIES, None)
         for authority_uuid, name in snapshot.authorities:
             self.authority_combo.addItem(name, authority_uuid)
-        index = self.authority_combo.findData(self._authority)
+        index = find_data(self.authority_combo, self._authority)
         if index < 0:  # the authority was archived or deleted
             self._authority, index = None, 0
         self.authority_combo.setCurrentIndex(index)
@@ -367,7 +368,7 @@ class DashboardPage(QWidget):
         self.kind_combo.addItem(f"Toutes les alertes ({len(self._alerts)})", None)
         for kind in AlertKind.ALL:
             self.kind_combo.addItem(f"{ALERT_TITLES[kind]} ({counts[kind]})", kind)
-        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(current)))
+        self.kind_combo.setCurrentIndex(max(0, find_data(self.kind_combo, current)))
         self.kind_combo.blockSignals(False)
         self._apply_kind_filter()
 
