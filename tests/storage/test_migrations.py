@@ -118,3 +118,11 @@ def test_unreachable_postgres_url_gives_one_sentence() -> None:
     pytest.importorskip("psycopg")
     with pytest.raises(DatabaseError, match="inaccessible"):
         open_database("postgresql+psycopg://nobody@127.0.0.1:1/none")
+
+
+def test_packaged_head_read_from_files_equals_alembics() -> None:
+    from clauses_app.storage.migrate import known_revisions, script_directory
+
+    scripts = script_directory()
+    assert head_revision() == scripts.get_current_head()
+    assert known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
