@@ -1,11 +1,12 @@
 """Entry point of the ``clauses-app`` window.
 
-    clauses-app [--db FILE_OR_URL] [--demo]
+    clauses-app [FILE] [--db FILE_OR_URL] [--demo]
     clauses-app --screenshot PATH [--page NAME] [--size 1366x768] [--db ...] [--demo]
 
 ``--screenshot`` renders the main window offscreen on one page, waits for its data, writes a
 PNG and exits (for the documentation and for checks). ``--demo`` opens a throw-away database
-filled with demonstration data.
+filled with demonstration data. ``FILE`` (a ``.clause`` file, as the Windows file association
+passes it, or a spreadsheet) opens its import dialog; with ``--screenshot`` the dialog is shot.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="clauses-app", description="Clauses — suivi des clauses sociales d'insertion"
     )
+    parser.add_argument("file", nargs="?", type=Path, help="fichier .clause ou tableur à importer")
     parser.add_argument("--db", help="fichier de base de données ou adresse (URL)")
     parser.add_argument(
         "--demo", action="store_true", help="base jetable remplie de données de démonstration"
@@ -164,9 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     if args.page:
         window.switch_page(args.page)
+    dialog = None
+    if args.file is not None:
+        from clauses_app.ui.imports import open_file_argument
+
+        dialog = open_file_argument(context, window, args.file, quiet=not interactive)
     if args.screenshot is not None:
         try:
-            return take_screenshot(window, args.screenshot, app)
+            return take_screenshot(window if dialog is None else dialog, args.screenshot, app)
         finally:
             window.close()
             database.dispose()

@@ -23,6 +23,7 @@ from clauses_app import paths
 from clauses_app.services.records import Kind
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.errors import log_file
+from clauses_app.ui.imports import add_exchange_actions
 from clauses_app.ui.lists import pages as list_pages
 from clauses_app.ui.widgets.dialogs import inform
 
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Fichier")
+        add_exchange_actions(self, self.context, file_menu)
         quit_action = QAction("&Quitter", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
