@@ -96,6 +96,7 @@ class TaskDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.task: Task | None = None
+        self._working = False
         self.resize(*DIALOG_SIZE)
         self.progress_row = QWidget()
         row = QHBoxLayout(self.progress_row)
@@ -113,7 +114,8 @@ class TaskDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        return self.task is not None and self.task.is_running
+        """True from the start of a task until its result (or error, or cancel) is shown."""
+        return self._working
 
     def start_task(
         self,
@@ -133,13 +135,19 @@ class TaskDialog(QDialog):
             on_cancel=on_cancel, changes_data=changes_data, show_progress=False,
         )  # fmt: skip
         self.task = task
+        self._working = True
         task.worker.progressed.connect(self._on_progress)
-        task.finished.connect(self.progress_row.hide)
+        task.finished.connect(self._on_finished)
         self.progress_label.setText(title)
         self.progress_bar.setRange(0, 0)
         self.cancel_button.setEnabled(True)
         self.progress_row.show()
         return task
+
+    def _on_finished(self) -> None:
+        # Emitted before the task's on_done/on_error/on_cancel run, so they see it idle.
+        self._working = False
+        self.progress_row.hide()
 
     def _on_progress(self, done: int, total: int, message: str) -> None:
         self.progress_bar.setRange(0, max(total, 0))
