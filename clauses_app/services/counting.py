@@ -12,7 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from clauses_app.models import HoursKind, Modality
-from clauses_app.services.periods import Month, month_count, month_index, month_of, months_between
+from clauses_app.services.periods import Month, month_index, month_of, months_between
 from clauses_app.services.settings import CountingRules, SubcontractingMode
 
 ZERO = Decimal(0)
@@ -156,20 +156,44 @@ def required_share(
     with no dates counts whole in its notification year (or whole in any period when even
     that is unknown). Without a period, all required hours.
     """
-    if period_start is None and period_end is None:
+
+    def index(day: date | None) -> int | None:
+        return month_index(month_of(day)) if day else None
+
+    return required_share_months(
+        required,
+        index(performance_start),
+        index(performance_end),
+        fallback_year,
+        index(period_start),
+        index(period_end),
+    )
+
+
+def required_share_months(
+    required: Decimal,
+    first: int | None,
+    last: int | None,
+    fallback_year: int | None,
+    lo: int | None,
+    hi: int | None,
+) -> Decimal:
+    """:func:`required_share` on month indexes (year × 12 + month − 1): the performance
+    period's first and last months, the period's first and last months (None: open)."""
+    if lo is None and hi is None:
         return required
-    if performance_start is None or performance_end is None:
+    if first is None or last is None:
         if fallback_year is None:
             return required
-        year_start, year_end = date(fallback_year, 1, 1), date(fallback_year, 12, 31)
-        if (period_end and year_start > period_end) or (period_start and year_end < period_start):
+        if (hi is not None and fallback_year * 12 > hi) or (
+            lo is not None and fallback_year * 12 + 11 < lo
+        ):
             return ZERO
         return required
-    first, last = month_of(performance_start), month_of(performance_end)
-    total = month_count(first, last)
-    if total == 0:
+    total = last - first + 1
+    if total <= 0:
         return ZERO
-    lo = max(first, month_of(period_start)) if period_start else first
-    hi = min(last, month_of(period_end)) if period_end else last
-    inside = month_count(lo, hi)
+    inside = min(last, last if hi is None else hi) - max(first, first if lo is None else lo) + 1
+    if inside <= 0:
+        return ZERO
     return required * Decimal(inside) / Decimal(total)

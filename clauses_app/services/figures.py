@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
-from clauses_app.services.counting import ZERO, round_hours
+from clauses_app.services.counting import ZERO
 from clauses_app.services.figures_load import (
     UuidCache,
     add_hours_done,
@@ -80,8 +80,9 @@ class AwardFigures:
     lot_number: str = ""
     # Unrounded counted hours per month index (year × 12 + month − 1); use Figures.monthly().
     monthly: dict[int, float] = field(default_factory=dict)
-    by_modality: dict[str, Decimal] = field(default_factory=dict)
-    by_contract_type: dict[str, Decimal] = field(default_factory=dict)
+    # Unrounded counted hours per modality / contract type; use Figures.by_modality() etc.
+    by_modality: dict[str, float] = field(default_factory=dict)
+    by_contract_type: dict[str, float] = field(default_factory=dict)
     employment_count: int = 0
 
 
@@ -145,12 +146,12 @@ def awards_list(awards: Iterable[AwardFigures]) -> list[AwardFigures]:
     return awards if isinstance(awards, list) else list(awards)
 
 
-def _sum_maps(maps: Iterable[dict[str, Decimal]]) -> dict[str, Decimal]:
-    result: dict[str, Decimal] = defaultdict(lambda: ZERO)
+def _sum_maps(maps: Iterable[dict[str, float]]) -> dict[str, Decimal]:
+    result: dict[str, float] = defaultdict(float)
     for m in maps:
         for k, v in m.items():
             result[k] += v
-    return {k: round_hours(v) for k, v in sorted(result.items())}
+    return {k: to_decimal(v) for k, v in sorted(result.items())}
 
 
 def compute_figures(
@@ -183,8 +184,8 @@ def compute_figures(
                 hours_done=done,
                 hours_done_pooled=done,
                 monthly=dict(load.monthly),
-                by_modality={k: to_decimal(v) for k, v in load.by_modality.items()},
-                by_contract_type={k: to_decimal(v) for k, v in load.by_contract_type.items()},
+                by_modality=dict(load.by_modality),
+                by_contract_type=dict(load.by_contract_type),
                 employment_count=load.employment_count,
             )
         )

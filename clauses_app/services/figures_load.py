@@ -13,9 +13,9 @@ the rules. Tests check that both paths agree.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -40,7 +40,7 @@ from clauses_app.services.counting import (
     EmploymentRow,
     HoursRow,
     counted_hours,
-    required_share,
+    required_share_months,
     round_hours,
 )
 from clauses_app.services.periods import Period, month_from_index
@@ -60,19 +60,40 @@ def raw(column: Any) -> Any:
     return type_coerce(column, String).label(f"raw_{column.table.name}_{column.key}")
 
 
-class UuidCache:
-    """Raw stored identifiers → uuid.UUID, converting each distinct value once."""
+class UuidCache(dict[Any, Any]):
+    """Raw stored identifiers → uuid.UUID, converting each distinct value once.
+
+    ``cache[raw]`` is a plain dict lookup; SQLite gives hex text, PostgreSQL UUID objects.
+    """
 
     def __init__(self) -> None:
-        self._cache: dict[Hashable, uuid.UUID] = {}
+        super().__init__({None: None})
 
-    def __call__(self, value: Any) -> Any:
-        if value is None or isinstance(value, uuid.UUID):
-            return value
-        found = self._cache.get(value)
-        if found is None:
-            found = self._cache[value] = uuid.UUID(hex=value)
+    def __missing__(self, value: Any) -> Any:
+        found = value if isinstance(value, uuid.UUID) else uuid.UUID(hex=value)
+        self[value] = found
         return found
+
+
+def number(column: Any) -> Any:
+    """A numeric column read as the driver gives it (float on SQLite, Decimal on PostgreSQL)."""
+    return type_coerce(column, Float).label(f"num_{column.table.name}_{column.key}")
+
+
+def decimal(value: Any) -> Decimal | None:
+    """A raw numeric value as the Decimal it stands for (stored with at most four decimals)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(repr(value))
+
+
+def json_value(value: Any) -> Any:
+    """A raw JSON column (text on SQLite, already decoded on PostgreSQL)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def year_of(value: Any) -> int:
+    return int(value[:4]) if isinstance(value, str) else int(value.year)
 
 
 def month_index_of(value: Any) -> int:
@@ -138,27 +159,27 @@ def load_awards(
             raw(Award.uuid),
             raw(Award.lot_uuid),
             raw(Award.company_uuid),
-            Award.required_hours,
-            Award.required_percent,
-            Award.worked_hours_total,
-            Award.award_date,
+            number(Award.required_hours),
+            number(Award.required_percent),
+            number(Award.worked_hours_total),
+            raw(Award.award_date),
             Lot.number,
             Lot.clause_mode,
-            Lot.required_hours,
-            Lot.required_percent,
-            Lot.start_date,
-            Lot.end_date,
-            Lot.labour_share,
-            Lot.hourly_cost,
+            number(Lot.required_hours),
+            number(Lot.required_percent),
+            raw(Lot.start_date),
+            raw(Lot.end_date),
+            number(Lot.labour_share),
+            number(Lot.hourly_cost),
             raw(PublicContract.uuid),
             raw(PublicContract.authority_uuid),
             raw(PublicContract.operation_uuid),
-            PublicContract.notification_date,
-            PublicContract.start_date,
-            PublicContract.end_date,
+            raw(PublicContract.notification_date),
+            raw(PublicContract.start_date),
+            raw(PublicContract.end_date),
             PublicContract.pooling_scope,
-            PublicContract.rules_override,
-            Operation.rules_override,
+            raw(PublicContract.rules_override),
+            raw(Operation.rules_override),
             awards_per_lot.c.n,
         )
         .join(Lot, Award.lot_uuid == Lot.uuid)
@@ -166,9 +187,11 @@ def load_awards(
         .outerjoin(Operation, PublicContract.operation_uuid == Operation.uuid)
         .join(awards_per_lot, awards_per_lot.c.lot_uuid == Lot.uuid)
     )
+    lo = month_index_of(period.start) if period.start else None
+    hi = month_index_of(period.end) if period.end else None
     loads: dict[Any, AwardLoad] = {}
     rules_cache: dict[tuple[str, str], CountingRules] = {}
-    for row in session.execute(scope(statement, authority_uuid)):
+    for row in session.connection().execute(scope(statement, authority_uuid)):
         (
             award_key, lot_key, company_key, a_hours, a_percent, a_worked, award_date,
             lot_number, clause_mode, lot_hours, lot_percent, lot_start, lot_end, labour_share,
@@ -176,34 +199,40 @@ def load_awards(
             c_end, pooling, contract_override, operation_override, awards_on_lot,
         ) = row  # fmt: skip
         required = award_required(
-            clause_mode, a_hours, a_percent, a_worked, lot_hours, lot_percent, awards_on_lot,
-            settings,
+            clause_mode, decimal(a_hours), decimal(a_percent), decimal(a_worked),
+            decimal(lot_hours), decimal(lot_percent), awards_on_lot, settings,
         )  # fmt: skip
         start, end = lot_start or c_start, lot_end or c_end
         fallback = notification or award_date
-        share = required_share(
-            required, start, end, fallback.year if fallback else None, period.start, period.end
+        share = required_share_months(
+            required,
+            month_index_of(start) if start else None,
+            month_index_of(end) if end else None,
+            year_of(fallback) if fallback else None,
+            lo,
+            hi,
         )
+        # Raw JSON is text on SQLite but a decoded (unhashable) dict on PostgreSQL.
         cache_key = (repr(operation_override), repr(contract_override))
         rules = rules_cache.get(cache_key)
         if rules is None:
             rules = rules_cache[cache_key] = effective_rules(
-                settings, operation_override, contract_override
+                settings, json_value(operation_override), json_value(contract_override)
             )
         loads[award_key] = AwardLoad(
             key=award_key,
             rules=rules,
-            performance_start=start,
-            performance_end=end,
-            labour_share=labour_share,
-            hourly_cost=hourly_cost,
+            performance_start=as_date(start) if start else None,
+            performance_end=as_date(end) if end else None,
+            labour_share=decimal(labour_share),
+            hourly_cost=decimal(hourly_cost),
             fields={
-                "award_uuid": uuids(award_key),
-                "lot_uuid": uuids(lot_key),
-                "contract_uuid": uuids(contract_key),
-                "operation_uuid": uuids(operation_key),
-                "authority_uuid": uuids(authority_key),
-                "company_uuid": uuids(company_key),
+                "award_uuid": uuids[award_key],
+                "lot_uuid": uuids[lot_key],
+                "contract_uuid": uuids[contract_key],
+                "operation_uuid": uuids[operation_key],
+                "authority_uuid": uuids[authority_key],
+                "company_uuid": uuids[company_key],
                 "pooling_scope": pooling or PoolingScope.NONE,
                 "lot_number": lot_number,
             },
@@ -273,7 +302,7 @@ def load_hours(
         statement = statement.where(HoursRecord.period_start <= period.end)
     rows: dict[Any, list[RawHours]] = defaultdict(list)
     with_totals: set[Any] = set()
-    for emp_key, kind, start, end, worked, training in session.execute(statement):
+    for emp_key, kind, start, end, worked, training in session.connection().execute(statement):
         rows[emp_key].append((kind, start, end, float(worked or 0), float(training or 0)))
         if kind == HoursKind.TOTAL:
             with_totals.add(emp_key)
@@ -340,7 +369,7 @@ def add_hours_done(
     hours = load_hours(session, period, authority_uuid)
     lo = month_index_of(period.start) if period.start else -NO_LIMIT
     hi = month_index_of(period.end) if period.end else NO_LIMIT
-    for row in session.execute(employments):
+    for row in session.connection().execute(employments):
         (emp_key, award_key, modality, contract_type, start, end, transferred, ineligible,
          invoiced) = row  # fmt: skip
         load = loads.get(award_key)

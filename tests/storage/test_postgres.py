@@ -78,3 +78,21 @@ def test_figures_on_postgres_equal_hand_computed(pg_database: Database) -> None:
         stats = database_stats(s, auth_uuid, Period.year(2025))
     assert (total.hours_required, total.hours_done) == (600, Decimal("485.01"))  # 3 × (151.67 + 10)
     assert stats["completion_rate"] == 0.80835  # 485.01 / 600
+
+
+def test_rule_overrides_on_postgres(pg_database: Database) -> None:
+    """JSON overrides come back decoded on PostgreSQL and as text on SQLite: same result."""
+    with pg_database.transaction() as s:
+        auth = b.authority(s)
+        op = b.operation(s, auth, rules_override={"cdi_cap_months": 3})
+        con = b.contract(s, auth, operation_uuid=op.uuid, notification_date=date(2025, 1, 1),
+                         rules_override={"training_counted": False})  # fmt: skip
+        award = b.award(s, b.lot(s, con), b.company(s), "100")
+        emp = b.employment(s, award, b.participant(s), date(2025, 1, 1), None,
+                           contract_type_code="CDI")  # fmt: skip
+        for m in range(1, 7):
+            b.month_hours(s, emp, 2025, m, "10", "5")
+        auth_uuid = auth.uuid
+    with pg_database.session() as s:
+        total = compute_figures(s, Period.year(2025), auth_uuid).total()
+    assert total.hours_done == Decimal("30.00")  # 3 months (CDI cap) × 10 h, no training
