@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from sqlalchemy import func, select
 
-from clauses_app.exchange import import_clause_file
+from clauses_app.exchange import export_clause_file, import_clause_file
 from clauses_app.models import ContractingAuthority, HoursRecord, Participant
 from clauses_app.services.bootstrap import open_app_database
 from clauses_app.storage import Database
@@ -94,7 +94,8 @@ def test_export_then_import_into_an_empty_database(
     target = tmp_path / "échange.clause"
     export = export_through_dialog(qtbot, app_context, target)
     assert export.status.text().startswith("Export terminé : ")
-    assert str(target) in export.status.text()
+    # 62 default reference rows and the 25 hand-made records
+    assert export.status.text() == "Export terminé : 87 lignes écrites dans échange.clause."
     shown = dict(export.rows_model.rows())
     assert (shown["Donneurs d'ordre"], shown["Participants"], shown["Relevés d'heures"]) == (
         "2", "2", "4",
@@ -167,6 +168,35 @@ def test_export_refuses_an_inverted_period(
     dialog.start_export()
     assert dialog.status.text() == "La fin de la période doit suivre son début."
     assert dialog.task is None and not (tmp_path / "x.clause").exists()
+
+
+def test_a_conflict_names_the_record_and_keeps_the_local_version(
+    qtbot: Any, app_context: AppContext, empty_context: AppContext, tmp_path: Path
+) -> None:
+    ids = build_dataset(app_context.database)
+    first = export_clause_file(app_context.database, tmp_path / "janvier.clause").path
+    assert import_clause_file(empty_context.database, first).applied
+    with app_context.database.transaction() as s:  # changed there first …
+        s.get(ContractingAuthority, ids["nantes"]).city = "Nantes"
+        s.get(ContractingAuthority, ids["reze"]).city = "Rezé"
+    with empty_context.database.transaction() as s:  # … then here, later
+        s.get(ContractingAuthority, ids["nantes"]).city = "Nantes Cedex 1"
+    second = export_clause_file(app_context.database, tmp_path / "février.clause").path
+    dialog = open_import(qtbot, empty_context, second)
+    assert row_of(dialog.report_view.counts, "Donneurs d'ordre") == {
+        "Entité": "Donneurs d'ordre", "Nouveaux": "0", "Modifiés": "1", "Inchangés": "0",
+        "Conflits": "1",
+    }  # fmt: skip
+    conflicts = dialog.report_view.conflicts
+    assert conflicts.column("Entité") == ["Donneurs d'ordre"]
+    assert conflicts.column("Enregistrement") == ["Ville de Nantes"]
+    assert dialog.report_view.tab_title("conflicts") == "Conflits (1)"
+    assert dialog.status.text().startswith("1 enregistrement en conflit : modifié(s) ici")
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, dialog)
+    with empty_context.database.session() as s:
+        assert s.get(ContractingAuthority, ids["nantes"]).city == "Nantes Cedex 1"  # kept
+        assert s.get(ContractingAuthority, ids["reze"]).city == "Rezé"  # updated
 
 
 def broken_copy(source: Path, target: Path) -> Path:
@@ -291,8 +321,6 @@ def test_clauses_app_with_a_clause_file_shows_its_import_preview(
     app_context: AppContext, tmp_path: Path
 ) -> None:
     build_dataset(app_context.database)
-    from clauses_app.exchange import export_clause_file
-
     source = export_clause_file(app_context.database, tmp_path / "reçu.clause").path
     receiver = tmp_path / "receiver.sqlite3"
     open_app_database(str(receiver)).dispose()

@@ -5,6 +5,8 @@ ticked; Cancel during the import leaves the database unchanged (the service roll
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from clauses_app.exchange import ImportReport, import_clause_file, preview_clause_file
+from clauses_app.formatting import format_number
 from clauses_app.services.progress import CancelFlag
 from clauses_app.storage import Database
 from clauses_app.ui.context import AppContext
@@ -28,18 +31,31 @@ from clauses_app.ui.imports.common import (
     show_status,
     status_label,
 )
+from clauses_app.ui.imports.report_models import conflict_labels
 from clauses_app.ui.imports.report_view import ReportView
 
 ONLY_VALID_TEXT = "N'importer que les lignes valides (les lignes en erreur sont ignorées)"
 
 
-def _preview(database: Database, path: Path, progress: CancelFlag) -> ImportReport:
+@dataclass(frozen=True)
+class Preview:
+    report: ImportReport
+    labels: dict[uuid.UUID, str]  # names of the conflicting records
+
+
+def _preview(database: Database, path: Path, progress: CancelFlag) -> Preview:
     # The preview service takes no progress callback: report the start so that a Cancel
     # pressed meanwhile is honoured as soon as the (read-only) preview returns.
     progress(0, 1, f"Lecture de {path.name}")
     report = preview_clause_file(database, path)
+    with database.session() as session:
+        labels = conflict_labels(session, report.conflicts)
     progress(1, 1, "Aperçu prêt")
-    return report
+    return Preview(report, labels)
+
+
+def _conflicts_text(count: int) -> str:
+    return f"{format_number(count, 0)} enregistrement{'s' if count > 1 else ''} en conflit"
 
 
 class ClauseImportDialog(TaskDialog):
@@ -52,6 +68,7 @@ class ClauseImportDialog(TaskDialog):
         self.context = context
         self.preview: ImportReport | None = None
         self.result: ImportReport | None = None
+        self.labels: dict[uuid.UUID, str] = {}
         self.setObjectName("clause_import_dialog")
         self.setWindowTitle("Importer un fichier Clause")
         self._build()
@@ -107,10 +124,17 @@ class ClauseImportDialog(TaskDialog):
             changes_data=False,
         )
 
-    def _show_preview(self, report: ImportReport) -> None:
-        self.preview = report
-        self.report_view.show_report(report)
-        if report.ok:
+    def _show_preview(self, preview: Preview) -> None:
+        report = self.preview = preview.report
+        self.labels = preview.labels
+        self.report_view.show_report(report, labels=self.labels)
+        if report.ok and report.conflicts:
+            show_status(
+                self.status,
+                f"{_conflicts_text(len(report.conflicts))} : modifié(s) ici plus récemment que "
+                "dans le fichier, conservé(s) tel(s) quel(s). Rien n'a encore été écrit.",
+            )
+        elif report.ok:
             show_status(
                 self.status, "Rien n'a encore été écrit : vérifiez l'aperçu, puis importez."
             )
@@ -158,7 +182,7 @@ class ClauseImportDialog(TaskDialog):
 
     def _show_result(self, report: ImportReport) -> None:
         self.result = report
-        self.report_view.show_report(report, done=True)
+        self.report_view.show_report(report, done=True, labels=self.labels)
         if report.applied:
             show_status(self.status, "Import terminé.", success=True)
         else:

@@ -242,7 +242,7 @@ class ExportDialog(TaskDialog):
         anonymized = " (participants anonymisés)" if result.manifest.get("anonymized") else ""
         show_status(
             self.status,
-            f"Export terminé : {total} lignes écrites dans {result.path}{anonymized}.",
+            f"Export terminé : {total} lignes écrites dans {result.path.name}{anonymized}.",
             success=True,
         )
         self.export_button.setEnabled(True)

@@ -8,16 +8,20 @@ The rows are built from an :class:`~clauses_app.exchange.ImportReport` by plain 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from sqlalchemy.orm import Session
 
 from clauses_app.exchange import ImportReport, Issue
 from clauses_app.exchange.format import SPECS
 from clauses_app.exchange.report import COUNT_KEYS, Conflict, UncertainMatch
 from clauses_app.formatting import format_date, format_number
+from clauses_app.services.records import Kind, record_label
+from clauses_app.services.records.kinds import MODELS
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -37,10 +41,21 @@ ENTITY_LABELS: dict[str, str] = {
     "hours_record": "Relevés d'heures",
 }
 ENTITY_ORDER = tuple(spec.name for spec in SPECS)
+# Exchanged entities that are records the window names (services.records.record_label).
+ENTITY_KINDS: dict[str, str] = {
+    "contracting_authority": Kind.AUTHORITY,
+    "operation": Kind.OPERATION,
+    "public_contract": Kind.CONTRACT,
+    "lot": Kind.LOT,
+    "award": Kind.AWARD,
+    "company": Kind.COMPANY,
+    "participant": Kind.PARTICIPANT,
+    "employment": Kind.EMPLOYMENT,
+}
 
 COUNT_HEADERS = ("Entité", "Nouveaux", "Modifiés", "Inchangés", "Conflits")
 ISSUE_HEADERS = ("Fichier ou membre", "Feuille", "Ligne", "Colonne", "Message")
-CONFLICT_HEADERS = ("Entité", "Identifiant", "Modifié ici le", "Modifié dans le fichier le")
+CONFLICT_HEADERS = ("Entité", "Enregistrement", "Modifié ici le", "Modifié dans le fichier le")
 MATCH_HEADERS = ("Ligne", "Feuille", "Personne du fichier", "Participant retenu", "Raison")
 TOTAL_LABEL = "Total"
 
@@ -87,11 +102,26 @@ def timestamp_text(value: datetime) -> str:
     return f"{format_date(local.date())} {local:%H:%M}"
 
 
-def conflict_rows(conflicts: Sequence[Conflict]) -> list[tuple[str, ...]]:
+def conflict_labels(session: Session, conflicts: Sequence[Conflict]) -> dict[uuid.UUID, str]:
+    """How a person names each conflicting record (its local version), where one can."""
+    labels = {}
+    for conflict in conflicts:
+        kind = ENTITY_KINDS.get(conflict.entity)
+        record = session.get(MODELS[kind], conflict.uuid) if kind else None
+        if record is not None:
+            labels[conflict.uuid] = record_label(session, kind, record)
+    return labels
+
+
+def conflict_rows(
+    conflicts: Sequence[Conflict], labels: dict[uuid.UUID, str] | None = None
+) -> list[tuple[str, ...]]:
+    """One row per conflict; the record by its name when known, else by its identifier."""
+    labels = labels or {}
     return [
         (
             entity_label(c.entity),
-            str(c.uuid),
+            labels.get(c.uuid, str(c.uuid)),
             timestamp_text(c.local_updated_at),
             timestamp_text(c.file_updated_at),
         )

@@ -3,6 +3,8 @@ tabs for counts per entity, errors, warnings, conflicts and uncertain participan
 
 from __future__ import annotations
 
+import uuid
+
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -110,12 +112,18 @@ class ReportView(QWidget):
         self.left_out.hide()
         self._set_titles()
 
-    def show_report(self, report: ImportReport, done: bool = False) -> None:
-        """Fill the tables; the errors tab comes first when there are errors."""
+    def show_report(
+        self,
+        report: ImportReport,
+        done: bool = False,
+        labels: dict[uuid.UUID, str] | None = None,
+    ) -> None:
+        """Fill the tables (``labels`` name the conflicting records); the errors tab comes
+        first when there are errors."""
         self.counts.set_rows(counts_rows(report))
         self.errors.set_rows(issue_rows(report.errors))
         self.warnings.set_rows(issue_rows(report.warnings))
-        self.conflicts.set_rows(conflict_rows(report.conflicts))
+        self.conflicts.set_rows(conflict_rows(report.conflicts, labels))
         self.matches.set_rows(match_rows(report.uncertain_matches))
         self.summary.setText(summary_text(report, done))
         refused = done and not report.applied
