@@ -266,6 +266,8 @@ def test_cancel_during_the_import_leaves_the_database_unchanged(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(writing.is_set, timeout=TIMEOUT_MS)
     assert dialog.progress_row.isVisible() and dialog.busy
+    # the last step shown, in French: the one before the held step
+    qtbot.waitUntil(lambda: dialog.progress_label.text() == "Import : Critères d'éligibilité")
     dialog.reject()  # closing while busy cancels instead of closing
     assert dialog.isVisible()
     go_on.set()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from clauses_app.storage import Database
+from clauses_app.ui.imports.report_models import french_step
 from clauses_app.ui.tasks import Task, TaskFunction, run_task
 
 ERROR_STYLE = "color: #b3261e;"
@@ -153,7 +154,7 @@ class TaskDialog(QDialog):
         self.progress_bar.setRange(0, max(total, 0))
         self.progress_bar.setValue(min(done, total) if total > 0 else 0)
         if message:
-            self.progress_label.setText(message)
+            self.progress_label.setText(french_step(message))
 
     def cancel_task(self) -> None:
         """Ask the running task to stop; the service rolls its transaction back."""

@@ -64,6 +64,15 @@ def entity_label(name: str) -> str:
     return ENTITY_LABELS.get(name, name)
 
 
+def french_step(message: str) -> str:
+    """A service's progress message with the entity's French name (``Import : employment``
+    → ``Import : Contrats et missions``)."""
+    head, separator, entity = message.rpartition(" : ")
+    if separator and entity in ENTITY_LABELS:
+        return f"{head} : {ENTITY_LABELS[entity]}"
+    return message
+
+
 def count(value: int) -> str:
     return format_number(value, 0)
 
