@@ -113,11 +113,15 @@ class Task(QObject):
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, message: str) -> None:
-        if self.dialog is not None:
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total else 0)
-            if message:
-                self.dialog.setLabelText(message)
+        dialog = self.dialog
+        if dialog is None:
+            return
+        # setValue() on a modal dialog runs the event loop, which may deliver the task's end
+        # (and drop the dialog): label first, value last, through a local reference.
+        if message:
+            dialog.setLabelText(message)
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total else 0)
 
     def _finish(self) -> None:
         self.thread.quit()
