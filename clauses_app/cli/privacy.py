@@ -1,9 +1,239 @@
-"""Commands of this group are registered here (see clauses_app.cli)."""
+"""Personal data commands (guide §5): export, purge, archive, hold, log.
+
+``clauses privacy export`` gives everything stored about one participant (right of access);
+``purge`` anonymises the participants past their retention and never prints a name;
+``archive`` marks a participant kept only for audit; ``hold`` keeps one past the retention
+(e.g. a European Social Fund audit); ``log`` lists past purges. See docs/privacy.md.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from clauses_app.cli.common import CliError, opened_database, parse_date, parse_uuid, print_json
+from clauses_app.formatting import format_date
+from clauses_app.services import privacy
+from clauses_app.services.settings import load_settings
+from clauses_app.storage import Database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """No command yet."""
+    group = subparsers.add_parser(
+        "privacy", help="données personnelles : droit d'accès, purge, archivage (RGPD)"
+    )
+    actions = group.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
+
+    export = actions.add_parser("export", help="tout ce qui est enregistré sur un participant")
+    export.add_argument("--participant", required=True, metavar="UUID")
+    export.add_argument("--out", metavar="FICHIER", help="fichier JSON à écrire (sinon : écran)")
+    export.set_defaults(handler=cmd_export)
+
+    purge = actions.add_parser(
+        "purge", help="anonymiser les participants dont la durée de conservation est dépassée"
+    )
+    purge.add_argument("--today", metavar="DATE", help="date de référence (défaut : aujourd'hui)")
+    purge.add_argument("--dry-run", action="store_true", help="lister seulement, rien n'est écrit")
+    purge.add_argument("--json", action="store_true", help="sortie JSON")
+    purge.set_defaults(handler=cmd_purge)
+
+    archive = actions.add_parser("archive", help="archiver un participant (ou --undo)")
+    archive.add_argument("--participant", required=True, metavar="UUID")
+    archive.add_argument("--undo", action="store_true", help="le remettre parmi les actifs")
+    archive.set_defaults(handler=cmd_archive)
+
+    hold = actions.add_parser(
+        "hold", help="conserver un participant au-delà de la durée (contrôle FSE…), ou --undo"
+    )
+    hold.add_argument("--participant", required=True, metavar="UUID")
+    hold.add_argument("--until", metavar="DATE", help="conserver jusqu'à cette date incluse")
+    hold.add_argument("--reason", default="", help="motif (ex. : contrôle FSE 2021-2027)")
+    hold.add_argument("--undo", action="store_true", help="lever la conservation prolongée")
+    hold.set_defaults(handler=cmd_hold)
+
+    log = actions.add_parser("log", help="journal des purges (dates, nombres, UUID)")
+    log.add_argument("--json", action="store_true", help="sortie JSON")
+    log.set_defaults(handler=cmd_log)
+
+
+def _unknown(exc: privacy.UnknownParticipantError) -> CliError:
+    return CliError(str(exc))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    person = parse_uuid(args.participant, "--participant")
+    with opened_database(args) as database, database.session() as session:
+        try:
+            data = privacy.person_export(session, person)
+        except privacy.UnknownParticipantError as exc:
+            raise _unknown(exc) from None
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    path = _write_private(Path(args.out), text)
+    print(f"Données du participant écrites dans {path}")
+    return 0
+
+
+def _write_private(path: Path, text: str) -> Path:
+    """Write whole or not at all, readable by the owner only: the file holds personal data."""
+    if path.is_dir():
+        raise CliError(f"« {path} » est un dossier : indiquez un nom de fichier.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CliError(f"Le dossier « {folder} » n'existe pas.")
+    temp_name = None
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:  # mkstemp: mode 0600
+            out.write(text)
+        os.replace(temp_name, path)
+    except OSError as exc:
+        if temp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+        raise CliError(f"Impossible d'écrire « {path} » : {exc.strerror or exc}.") from None
+    return path
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    today = parse_date(args.today, "--today") if args.today else date.today()
+    with opened_database(args) as database:
+        if args.dry_run:
+            with database.session() as session:
+                settings = load_settings(session)
+                result = privacy.preview_purge(session, today, settings)
+        else:
+            with database.transaction() as session:
+                settings = load_settings(session)
+                result = privacy.purge(session, today, settings)
+            if result.purged:
+                _compact(database)
+    summary = _summary(result, settings.retention_years, args.dry_run)
+    if args.json:
+        print_json(summary)
+    else:
+        _print_summary(summary)
+    return 0
+
+
+def _compact(database: Database) -> None:
+    """Rewrite a SQLite file so that the erased values do not linger in its free pages."""
+    if database.file_path is None:
+        return
+    raw = database.engine.raw_connection()
+    try:
+        # The driver runs in autocommit (storage/engine.py): VACUUM needs no open transaction.
+        raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+
+
+def _summary(result: privacy.PurgeResult, retention_years: int, dry_run: bool) -> dict[str, Any]:
+    purged = set(result.purged)
+    return {
+        "today": result.today.isoformat(),
+        "retention_years": retention_years,
+        "cutoff": result.cutoff.isoformat(),
+        "dry_run": dry_run,
+        "expired": len(result.expired),
+        "archived": sum(1 for e in result.expired if e.archived),
+        "to_purge": sum(1 for e in result.expired if not e.anonymised),
+        "purged": len(purged),
+        "already_anonymised": sum(1 for e in result.expired if e.anonymised),
+        "held": result.held,
+        "participants": [
+            {
+                "uuid": str(e.uuid),
+                "last_activity": e.last_activity.isoformat(),
+                "archived": e.archived,
+                "anonymised": e.anonymised,
+                "purged": e.uuid in purged,
+            }
+            for e in result.expired
+        ],
+    }
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    cutoff = format_date(date.fromisoformat(summary["cutoff"]))
+    print(
+        f"Conservation : {summary['retention_years']} an(s) après la dernière activité ; "
+        f"expirés : dossiers sans activité depuis avant le {cutoff}."
+    )
+    print(
+        f"Dossiers expirés : {summary['expired']} (dont archivés : {summary['archived']}) ; "
+        f"déjà anonymisés : {summary['already_anonymised']} ; "
+        f"conservés au-delà (contrôle FSE…) : {summary['held']}."
+    )
+    for row in summary["participants"]:
+        state = "déjà anonymisé" if row["anonymised"] else "anonymisé" if row["purged"] else ""
+        if summary["dry_run"] and not row["anonymised"]:
+            state = "à anonymiser"
+        archived = "archivé" if row["archived"] else "actif"
+        last = format_date(date.fromisoformat(row["last_activity"]))
+        print(f"  {row['uuid']}  dernière activité {last}  {archived}  {state}".rstrip())
+    if summary["dry_run"]:
+        print(f"Aperçu : {summary['to_purge']} dossier(s) à anonymiser, rien n'a été modifié.")
+    else:
+        print(f"Dossiers anonymisés : {summary['purged']}.")
+
+
+def _participant(args: argparse.Namespace) -> uuid.UUID:
+    return parse_uuid(args.participant, "--participant")
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    person = _participant(args)
+    with opened_database(args) as database:
+        try:
+            with database.transaction() as session:
+                privacy.archive(session, person, archived=not args.undo)
+        except privacy.UnknownParticipantError as exc:
+            raise _unknown(exc) from None
+    print(f"Participant {person} {'remis parmi les actifs' if args.undo else 'archivé'}.")
+    return 0
+
+
+def cmd_hold(args: argparse.Namespace) -> int:
+    person = _participant(args)
+    if args.undo == bool(args.until):
+        raise CliError("Indiquez --until DATE pour conserver, ou --undo pour lever.")
+    until = parse_date(args.until, "--until") if args.until else None
+    with opened_database(args) as database:
+        try:
+            with database.transaction() as session:
+                privacy.set_retention_hold(session, person, until, args.reason)
+        except privacy.UnknownParticipantError as exc:
+            raise _unknown(exc) from None
+    if until is None:
+        print(f"Participant {person} : conservation prolongée levée.")
+    else:
+        print(f"Participant {person} conservé jusqu'au {format_date(until)} inclus.")
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    with opened_database(args) as database, database.session() as session:
+        entries = privacy.purge_log(session)
+    if args.json:
+        print_json(entries)
+        return 0
+    if not entries:
+        print("Aucune purge enregistrée.")
+    for entry in entries:
+        print(
+            f"{entry['run_at']}  date de référence {entry['today']}  "
+            f"conservation {entry['retention_years']} an(s)  "
+            f"dossiers anonymisés : {entry['purged']}"
+        )
+    return 0
