@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from clauses_app.services.periods import Period
 from clauses_app.storage import Database, DatabaseError
 
 
@@ -78,3 +79,19 @@ def _french_date(text: str) -> date:
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=None, sort_keys=False)
     sys.stdout.write("\n")
+
+
+def period_from_args(args: argparse.Namespace) -> Period:
+    """The period of ``--year`` or ``--from``/``--to`` (all time when none is given)."""
+    if args.year is not None and (args.date_from or args.date_to):
+        raise CliError("Choisissez --year ou --from/--to, pas les deux.")
+    if args.year is not None:
+        if not 1900 <= args.year <= 2200:
+            raise CliError(f"Année invalide : {args.year}.")
+        return Period.year(args.year)
+    start = parse_date(args.date_from, "--from") if args.date_from else None
+    end = parse_date(args.date_to, "--to") if args.date_to else None
+    try:
+        return Period(start, end)
+    except ValueError as exc:
+        raise CliError(f"Période invalide : {exc}.") from None

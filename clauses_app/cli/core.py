@@ -9,14 +9,13 @@ from sqlalchemy import select
 from clauses_app.cli.common import (
     CliError,
     opened_database,
-    parse_date,
     parse_decimal,
     parse_uuid,
+    period_from_args,
     print_json,
 )
 from clauses_app.formatting import format_hours, format_percent
 from clauses_app.models import ContractingAuthority
-from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 from clauses_app.services.sizing import SizingError, size_clause
 from clauses_app.services.stats import database_stats
@@ -88,24 +87,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _period(args: argparse.Namespace) -> Period:
-    if args.year is not None and (args.date_from or args.date_to):
-        raise CliError("Choisissez --year ou --from/--to, pas les deux.")
-    if args.year is not None:
-        if not 1900 <= args.year <= 2200:
-            raise CliError(f"Année invalide : {args.year}.")
-        return Period.year(args.year)
-    start = parse_date(args.date_from, "--from") if args.date_from else None
-    end = parse_date(args.date_to, "--to") if args.date_to else None
-    try:
-        return Period(start, end)
-    except ValueError as exc:
-        raise CliError(f"Période invalide : {exc}.") from None
-
-
 def cmd_stats(args: argparse.Namespace) -> int:
     authority = parse_uuid(args.authority, "--authority") if args.authority else None
-    period = _period(args)
+    period = period_from_args(args)
     with opened_database(args) as database, database.session() as session:
         if authority is not None and session.get(ContractingAuthority, authority) is None:
             raise CliError(f"Donneur d'ordre inconnu : {authority}.")

@@ -6,8 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from clauses_app.cli.common import CliError, opened_database, parse_date, parse_decimal, parse_uuid
-from clauses_app.services.periods import Period
+from clauses_app.cli.common import (
+    CliError,
+    opened_database,
+    parse_decimal,
+    parse_uuid,
+    period_from_args,
+)
 
 BASES = ("L2112-2", "L2152-7", "L2113-12", "L2113-13", "R2123-1")
 
@@ -52,21 +57,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     clause.set_defaults(handler=cmd_clause)
 
 
-def _period(args: argparse.Namespace) -> Period | None:
-    if args.year is not None and (args.date_from or args.date_to):
-        raise CliError("Choisissez --year ou --from/--to, pas les deux.")
-    if args.year is not None:
-        if not 1900 <= args.year <= 2200:
-            raise CliError(f"Année invalide : {args.year}.")
-        return Period.year(args.year)
-    start = parse_date(args.date_from, "--from") if args.date_from else None
-    end = parse_date(args.date_to, "--to") if args.date_to else None
-    try:
-        return Period(start, end)
-    except ValueError as exc:
-        raise CliError(f"Période invalide : {exc}.") from None
-
-
 def cmd_balance(args: argparse.Namespace) -> int:
     from clauses_app.reports import ReportError
     from clauses_app.reports.balance import (
@@ -75,7 +65,7 @@ def cmd_balance(args: argparse.Namespace) -> int:
         write_balance_report,
     )
 
-    period = _period(args)
+    period = period_from_args(args)
     with opened_database(args) as database:
         try:
             if args.all:

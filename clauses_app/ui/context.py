@@ -6,21 +6,13 @@ import uuid
 
 from PySide6.QtCore import QObject, Signal
 
+from clauses_app.services.records.kinds import Kind
 from clauses_app.services.settings import AppSettings, load_settings
 from clauses_app.storage import Database
 
-
-class RecordKind:
-    """Kinds of record a page can ask the main window to open (alerts, double-clicks)."""
-
-    AUTHORITY = "authority"
-    OPERATION = "operation"
-    CONTRACT = "contract"
-    LOT = "lot"
-    AWARD = "award"
-    COMPANY = "company"
-    PARTICIPANT = "participant"
-    EMPLOYMENT = "employment"
+# Kinds of record a page can ask the main window to open (alerts, double-clicks): the same
+# strings as the record services use.
+RecordKind = Kind
 
 
 class AppContext(QObject):
