@@ -51,7 +51,9 @@ def test_year_for_every_authority(session, dataset) -> None:  # type: ignore[no-
     # 9,500 + 1,200 × 6/12 months of B's performance period in 2025
     assert f.hours_required == D("10100")
     assert f.hours_done == D("11050")  # 2 × 10 × 550 + 50
-    assert f.completion_rate == D("1.0941")  # 11,050 / 10,100 = 1.09405…
+    assert f.completion_rate is not None
+    assert f.completion_rate.quantize(D("0.0001")) == D("1.0941")  # 11,050 / 10,100 = 1.09405…
+    assert format_percent(f.completion_rate) == "109,4\u00a0%"
     assert f.etp_done == D("6.8762")  # 11,050 / 1,607
     assert (f.participants, f.employments) == (3, 3)
     assert f.monthly[0] == ((2025, 1), D("1150"))
@@ -92,12 +94,8 @@ def test_authority_choices_sorted_by_name(session, dataset) -> None:  # type: ig
     assert [name for _u, name in authority_choices(session)] == ["Bourg B", "Ville A"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="figures.completion_rate quantizes to 4 decimals, then format_percent rounds again: "
-    "6,718 / 5,500 = 1.22145… shows 122,2 % instead of the guide's 122,1 %",
-)
 def test_guide_completion_example_reads_122_1_percent(session) -> None:  # type: ignore[no-untyped-def]
+    """6,718 / 5,500 = 1.22145…: one rounding only, so 122,1 % (not 122,2 %)."""
     a = b.authority(session)
     con = b.contract(session, a, start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
     aw = b.award(session, b.lot(session, con), b.company(session), 5500)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -49,7 +50,7 @@ from clauses_app.services.reference import labels
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.combos import find_data
 from clauses_app.ui.pages.sizing import decimal_spin, spin_decimal
-from clauses_app.ui.tasks import Task, run_task
+from clauses_app.ui.tasks import Task, data_bus, run_task
 
 MISSING_REPORTS = "Le module des documents n'est pas disponible dans cette version."
 FORMATS = (("pdf", "PDF (à envoyer)"), ("docx", "DOCX (modifiable)"))
@@ -85,7 +86,22 @@ class DocumentsPage(QWidget):
         self.task: Task | None = None
         self.last_result: Any = None
         self._narrative_saved = ""
+        self._loaded = False
         self._build()
+        self._narrative_edited()
+        data_bus().data_changed.connect(self._on_data_changed)
+        context.settings_changed.connect(self._on_data_changed)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._loaded:
+            self.refresh()
+
+    def _on_data_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._loaded = False
 
     # --- file choosers (tests replace these) -----------------------------------------------
 
@@ -239,6 +255,7 @@ class DocumentsPage(QWidget):
 
     def refresh(self) -> None:
         """Re-read authorities, years, contracts and legal bases; keep the selections."""
+        self._loaded = True
         current = self.authority_combo.currentData()
         with self.context.database.session() as session:
             authorities = authority_choices(session)
@@ -344,10 +361,33 @@ class DocumentsPage(QWidget):
         self.narrative.blockSignals(False)
         self._narrative_edited()
 
+    def narrative_dirty(self) -> bool:
+        return self.narrative.toPlainText().strip() != self._narrative_saved.strip()
+
     def _narrative_edited(self) -> None:
-        dirty = self.narrative.toPlainText().strip() != self._narrative_saved.strip()
+        dirty = self.narrative_dirty()
         self.narrative_state.setText("Texte modifié, non enregistré." if dirty else "")
         self.save_narrative_button.setEnabled(dirty)
+
+    def confirm_leave(self) -> bool:
+        """Before the window shows another page: keep or drop an unsaved narrative."""
+        if not self.narrative_dirty():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Texte non enregistré",
+            "Le texte du bilan comporte des modifications non enregistrées.\n\nL'enregistrer ?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_narrative()
+        if answer == QMessageBox.StandardButton.Discard:
+            self._load_narrative()
+            return True
+        return False
 
     def save_narrative(self) -> bool:
         """Store the text for the chosen authority and period (one transaction)."""
@@ -384,7 +424,7 @@ class DocumentsPage(QWidget):
         path = self.ask_save_path("Enregistrer le bilan", suggested, fmt)
         if path is None:
             return None
-        if self.save_narrative_button.isEnabled():
+        if self.narrative_dirty():
             self.save_narrative()
         nominative = self.nominative.isChecked()
         narrative = self.narrative.toPlainText()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -426,6 +427,26 @@ class SettingsPage(QWidget):
             return False
         changed_rows = any(r.changed for rows in self._references.values() for r in rows)
         return self.form_settings() != self._loaded or changed_rows
+
+    def confirm_leave(self) -> bool:
+        """Before the window shows another page: save, discard or stay (unsaved edits)."""
+        if not self.has_unsaved_changes():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Modifications non enregistrées",
+            "Les paramètres comportent des modifications non enregistrées.\n\nLes enregistrer ?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.refresh()
+            return True
+        return False
 
     # --- actions ---------------------------------------------------------------------------
 
