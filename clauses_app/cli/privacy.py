@@ -1,8 +1,9 @@
-"""Personal data commands (guide §5): export, purge, archive, hold, log.
+"""Personal data commands (guide §5): export, purge, anonymize, archive, hold, log.
 
 ``clauses privacy export`` gives everything stored about one participant (right of access);
 ``purge`` anonymises the participants past their retention and never prints a name;
-``archive`` marks a participant kept only for audit; ``hold`` keeps one past the retention
+``anonymize`` does it for one person at once (erasure request); ``archive`` marks a
+participant kept only for audit; ``hold`` keeps one past the retention
 (e.g. a European Social Fund audit); ``log`` lists past purges. See docs/privacy.md.
 """
 
@@ -49,6 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     archive.add_argument("--participant", required=True, metavar="UUID")
     archive.add_argument("--undo", action="store_true", help="le remettre parmi les actifs")
     archive.set_defaults(handler=cmd_archive)
+
+    anonymize = actions.add_parser(
+        "anonymize", help="anonymiser un participant tout de suite (demande d'effacement)"
+    )
+    anonymize.add_argument("--participant", required=True, metavar="UUID")
+    anonymize.set_defaults(handler=cmd_anonymize)
 
     hold = actions.add_parser(
         "hold", help="conserver un participant au-delà de la durée (contrôle FSE…), ou --undo"
@@ -204,6 +211,20 @@ def cmd_archive(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_anonymize(args: argparse.Namespace) -> int:
+    person = _participant(args)
+    with opened_database(args) as database:
+        try:
+            with database.transaction() as session:
+                changed = privacy.anonymize(session, person, date.today())
+        except privacy.UnknownParticipantError as exc:
+            raise _unknown(exc) from None
+        if changed:
+            _compact(database)
+    print(f"Participant {person} {'anonymisé' if changed else 'déjà anonymisé'}.")
+    return 0
+
+
 def cmd_hold(args: argparse.Namespace) -> int:
     person = _participant(args)
     if args.undo == bool(args.until):
@@ -231,9 +252,13 @@ def cmd_log(args: argparse.Namespace) -> int:
     if not entries:
         print("Aucune purge enregistrée.")
     for entry in entries:
+        why = (
+            "demande de la personne"
+            if entry.get("reason") == "REQUEST"
+            else f"conservation {entry['retention_years']} an(s)"
+        )
         print(
-            f"{entry['run_at']}  date de référence {entry['today']}  "
-            f"conservation {entry['retention_years']} an(s)  "
+            f"{entry['run_at']}  date de référence {entry['today']}  {why}  "
             f"dossiers anonymisés : {entry['purged']}"
         )
     return 0

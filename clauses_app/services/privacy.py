@@ -7,6 +7,7 @@
 - :func:`purge` erases their identifying data but keeps every figure of past balances: hours,
   employments, sex, QPV, qualification, criteria codes and dates, and an age band that stays
   the same at each employment start (see :func:`reduced_birth_date`).
+- :func:`anonymize` does the same for one participant at once (a founded erasure request).
 - :func:`archive` marks a participant kept only for audit.
 
 Holds and the purge log (no names, only UUIDs and counts) live in the ``setting`` table.
@@ -285,18 +286,39 @@ def purge(
         result.purged.extend(chunk)
         report(progress, len(result.purged), len(todo), "Anonymisation des dossiers expirés")
     if result.purged:
-        _log_purge(session, result, settings)
+        _log_purge(session, result.today, result.purged, "RETENTION", settings.retention_years)
     return result
 
 
-def _log_purge(session: Session, result: PurgeResult, settings: AppSettings) -> None:
+def anonymize(session: Session, participant_uuid: uuid.UUID, today: date) -> bool:
+    """Anonymise one participant now (a founded erasure request), as the purge would.
+
+    Returns False when the participant was already anonymised (nothing changes). Logged in
+    the purge log with the reason ``REQUEST``.
+    """
+    person = _participant(session, participant_uuid)
+    if _last_activities(session, participant_uuid)[participant_uuid][2]:
+        return False
+    _erase(person)
+    session.flush()
+    _log_purge(session, today, [participant_uuid], "REQUEST", None)
+    return True
+
+
+def _log_purge(
+    session: Session,
+    today: date,
+    purged: list[uuid.UUID],
+    reason: str,
+    retention_years: int | None,
+) -> None:
     entry = {
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "today": result.today.isoformat(),
-        "cutoff": result.cutoff.isoformat(),
-        "retention_years": settings.retention_years,
-        "purged": len(result.purged),
-        "participants": sorted(str(u) for u in result.purged),
+        "today": today.isoformat(),
+        "reason": reason,  # RETENTION (expired records) or REQUEST (one person's request)
+        "retention_years": retention_years,
+        "purged": len(purged),
+        "participants": sorted(str(u) for u in purged),
     }
     row = session.get(Setting, PURGE_LOG_KEY)
     if row is None:
@@ -463,6 +485,7 @@ __all__ = [
     "ExpiredParticipant",
     "PurgeResult",
     "UnknownParticipantError",
+    "anonymize",
     "archive",
     "expired_participants",
     "person_export",
