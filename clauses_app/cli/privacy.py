@@ -16,7 +16,7 @@ import os
 import sys
 import tempfile
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -257,8 +257,10 @@ def cmd_log(args: argparse.Namespace) -> int:
             if entry.get("reason") == "REQUEST"
             else f"conservation {entry['retention_years']} an(s)"
         )
+        run_at = datetime.fromisoformat(entry["run_at"])
+        today = format_date(date.fromisoformat(entry["today"]))
         print(
-            f"{entry['run_at']}  date de référence {entry['today']}  {why}  "
+            f"{format_date(run_at.date())} {run_at:%H:%M} UTC  date de référence {today}  {why}  "
             f"dossiers anonymisés : {entry['purged']}"
         )
     return 0

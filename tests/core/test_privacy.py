@@ -241,13 +241,14 @@ def test_purge_erases_identity_and_keeps_every_past_figure(
     database: Database, data: Dataset
 ) -> None:
     before = _figures(database, data.authority)
+    # Dupont was 25 when hired on 10/06/2023: born on 1 January 1997 she would have been 26.
     people_2023 = before[4].people  # type: ignore[attr-defined]
-    assert [(r.code, r.count) for r in people_2023.by_age_band] == [
-        ("-26", 1),
-        ("26-44", 0),
-        ("45-49", 0),
-        ("50+", 0),
-    ]  # fmt: skip — Dupont, 25 on 10/06/2023: a naive 1 January would make her 26
+    bands = [(r.code, r.count) for r in people_2023.by_age_band]
+    assert bands == [("-26", 1), ("26-44", 0), ("45-49", 0), ("50+", 0)]
+    people_2022 = before[3].people  # type: ignore[attr-defined]
+    assert [(r.code, r.count) for r in people_2022.by_criterion] == [
+        ("BRSA", 1), ("JEUNE", 1), ("SENIOR", 1),
+    ]  # fmt: skip
     with database.transaction() as s:
         result = privacy.purge(s, TODAY, SETTINGS)
     assert sorted(result.purged) == sorted([data.dupont, data.martin])
@@ -389,6 +390,8 @@ def test_cli_purge_dry_run_then_purge(
     db_file: Path, data: Dataset, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(db_file)
+    assert main(["--db", db, "privacy", "log"]) == 0
+    assert capsys.readouterr().out == "Aucune purge enregistrée.\n"
     before = db_file.read_bytes()
     assert main(["--db", db, "privacy", "purge", "--today", "2025-07-01", "--dry-run"]) == 0
     text = capsys.readouterr().out
@@ -412,6 +415,9 @@ def test_cli_purge_dry_run_then_purge(
     assert (again["purged"], again["already_anonymised"]) == (0, 2)
     assert main(["--db", db, "privacy", "log", "--json"]) == 0
     assert [e["purged"] for e in json.loads(capsys.readouterr().out)] == [2]
+    assert main(["--db", db, "privacy", "log"]) == 0
+    line = capsys.readouterr().out
+    assert "date de référence 01/07/2025  conservation 2 an(s)  dossiers anonymisés : 2" in line
 
 
 def test_cli_archive_and_hold(
