@@ -176,16 +176,22 @@ def csv_record(fields: list[str]) -> str:
     Written by hand because Python's csv module leaves a lone carriage return unquoted when
     the line terminator is "\n", and a reader would then split the record there.
     """
-    return (
-        ",".join('"' + f.replace('"', '""') + '"' if _NEEDS_QUOTES.search(f) else f for f in fields)
-        + "\n"
-    )
+    return ",".join([quoted(f) for f in fields]) + "\n"
 
 
 def format_timestamp(value: datetime) -> str:
+    """UTC, ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (a naive value is taken as UTC)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat pads the year to four digits (strftime's %Y does not below 1000) and is faster.
+    return value.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+def quoted(text: str) -> str:
+    """``text`` as one CSV field of the format (quoted only when it must be)."""
+    if _NEEDS_QUOTES.search(text) is None:
+        return text
+    return '"' + text.replace('"', '""') + '"'
 
 
 def json_text(value: Any) -> str:
@@ -207,6 +213,15 @@ def encoder(column: ColumnSpec) -> Callable[[Any], str]:
     if kind == "date":
         return lambda v: "" if v is None else v.isoformat()
     return lambda v: "" if v is None else str(v)
+
+
+def field_encoder(column: ColumnSpec) -> Callable[[Any], str]:
+    """Like :func:`encoder`, the result ready to stand between commas (text is quoted when it
+    holds a comma, a quote or a line break; other types never do)."""
+    encode = encoder(column)
+    if column.kind not in ("string", "json"):
+        return encode
+    return lambda v: "" if v is None else quoted(encode(v))
 
 
 # ---------------------------------------------------------------- reading values
@@ -333,6 +348,59 @@ def empty_value(column: ColumnSpec) -> Any:
     if column.kind == "string" and not column.nullable:
         return ""
     return None
+
+
+def is_mandatory(column: ColumnSpec) -> bool:
+    """Whether an empty field is an error (a required value that is not text)."""
+    return column.kind != "string" and not column.nullable
+
+
+# Distinct texts remembered per column by converter(); past that the memory starts afresh.
+MEMO_LIMIT = 65_536
+# Text columns this short hold codes and other repeated values worth sharing.
+SHARED_TEXT_LENGTH = 60
+_UNSEEN = object()
+
+
+def converter(column: ColumnSpec) -> Callable[[str], Any]:
+    """Read one field of ``column``, empty or not, on the bulk path.
+
+    Returns what :func:`decoder` (or :func:`empty_value` for an empty field) gives, and raises
+    :class:`BadValue` for every field that is a fault, an empty required value included; the
+    caller then words the error with :func:`decoder`. Repeated texts (dates, hours, codes,
+    parents' uuids, timestamps) are parsed once and the value object is shared between rows,
+    which saves time and, on national files, hundreds of megabytes.
+    """
+    parse = decoder(column)
+    mandatory = is_mandatory(column)
+    empty = empty_value(column)
+    unique_values = (
+        column.kind == "json"  # mutable values are never shared
+        or (column.kind == "uuid" and column.reference is None)  # the record's own uuid
+        or (column.kind == "string" and (column.length or 10**9) > SHARED_TEXT_LENGTH)
+    )
+    if unique_values:
+        if mandatory:
+            return parse  # every non-text parser refuses an empty field
+
+        def convert(text: str) -> Any:
+            return parse(text) if text else empty
+
+        return convert
+    seed: dict[str, Any] = {} if mandatory else {"": empty}
+    memo = dict(seed)
+
+    def remembered(text: str) -> Any:
+        value = memo.get(text, _UNSEEN)
+        if value is _UNSEEN:
+            value = parse(text)
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+                memo.update(seed)
+            memo[text] = value
+        return value
+
+    return remembered
 
 
 TYPE_LABELS = {

@@ -1,19 +1,24 @@
-"""Reading and checking a ``.clause`` file before anything touches the database.
+"""Reading and checking a ``.clause`` file, one member at a time.
 
 Archive-level faults (not a ZIP, bombs, unsafe names, manifest, version, checksums, encoding,
 CSV syntax, headers) refuse the whole file. Row-level faults (types, required values, codes,
 dates, duplicate uuids) mark rows invalid; references and merge checks come next
 (``merge.py``). Every fault is reported with member, row and column.
+
+:func:`open_clause` checks the archive and the manifest; :meth:`ClauseFile.read_member` then
+parses one member, so that an import holds one member's rows at a time. The faults a member
+reports are those the whole-member reading reported before: a member refused for its CSV
+syntax or its row count reports that fault alone (its row faults are set aside meanwhile).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,29 +28,31 @@ from clauses_app.exchange.format import (
     SPECS,
     TYPE_LABELS,
     BadValue,
-    ClauseDialect,
     ColumnSpec,
     EntitySpec,
+    converter,
     decoder,
     empty_value,
+    is_mandatory,
 )
 from clauses_app.exchange.limits import ImportLimits
 from clauses_app.exchange.manifest import SUPPORTED_VERSION, parse_version, schema_errors
-from clauses_app.exchange.report import ErrorSink
-from clauses_app.exchange.rules import row_problems
-from clauses_app.exchange.safety import UnsafeFileError, open_zip, read_entry
-from clauses_app.services.progress import Progress, report
+from clauses_app.exchange.records import Refused, records
+from clauses_app.exchange.report import ErrorSink, HeldFaults
+from clauses_app.exchange.rules import row_checker
+from clauses_app.exchange.safety import UnsafeFileError, open_zip, read_entry, read_entry_buffer
+
+Row = tuple[Any, ...]
 
 
 @dataclass
 class MemberData:
     """The rows of one member, values parsed, aligned with ``columns`` (those of the header
-    this version knows). ``rows[i]`` is record ``lines[i]`` of the CSV (header = 1)."""
+    this version knows). ``rows[i]`` is record ``row_number(i)`` of the CSV (header = 1)."""
 
     spec: EntitySpec
     columns: list[ColumnSpec]
-    rows: list[list[Any]] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     invalid: set[int] = field(default_factory=set)
 
     def index(self, name: str) -> int | None:
@@ -54,48 +61,55 @@ class MemberData:
                 return i
         return None
 
+    @staticmethod
+    def row_number(i: int) -> int:
+        return i + 2
+
 
 @dataclass
-class ClauseContent:
+class ClauseFile:
+    """An open ``.clause`` archive whose manifest passed every check."""
+
+    archive: Any
     manifest: dict[str, Any]
-    members: dict[str, MemberData]
+    declared: dict[str, dict[str, Any]]
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.declared[spec.member]["rows"] for spec in SPECS)
+
+    def read_member(self, spec: EntitySpec, sink: ErrorSink) -> MemberData | None:
+        """The member's rows, or None when it is refused (its faults are in ``sink``).
+
+        Raises UnsafeFileError when the archive itself turns out to be unreadable."""
+        entry = self.declared[spec.member]
+        try:
+            text = _decode(spec, _checked_bytes(self.archive, spec, entry, sink), sink)
+            return _parse_member(spec, text, entry, sink)
+        except Refused:
+            return None
 
 
-class _Refused(Exception):
-    """The file is refused as a whole (its errors are already in the sink)."""
-
-
-def read_clause(
-    path: Path, limits: ImportLimits, sink: ErrorSink, progress: Progress | None = None
-) -> ClauseContent | None:
-    """Parse and check every member; None when the file is refused as a whole."""
+@contextmanager
+def open_clause(path: Path, limits: ImportLimits, sink: ErrorSink) -> Iterator[ClauseFile | None]:
+    """The checked archive, or None when it is refused as a whole (the faults are in ``sink``)."""
     name = path.name
     try:
         archive = open_zip(path, limits, "une archive .clause (ZIP)")
     except UnsafeFileError as exc:
         sink.error(str(exc), file=name)
-        return None
-    try:
-        with archive:
+        yield None
+        return
+    with archive:
+        opened: ClauseFile | None = None
+        try:
             manifest = _read_manifest(archive, limits, sink, name)
-            declared = _declared_members(archive, manifest, sink, name)
-            members: dict[str, MemberData] = {}
-            failed = False
-            for done, spec in enumerate(SPECS):
-                report(progress, done, len(SPECS), f"Vérification : {spec.member}")
-                try:
-                    data = _checked_bytes(archive, spec, declared[spec.member], limits, sink)
-                    members[spec.name] = _parse_member(spec, data, declared[spec.member], sink)
-                except _Refused:
-                    failed = True
-            if failed:
-                return None
-            return ClauseContent(manifest, members)
-    except _Refused:
-        return None
-    except UnsafeFileError as exc:
-        sink.error(str(exc), file=name)
-        return None
+            opened = ClauseFile(archive, manifest, _declared_members(archive, manifest, sink, name))
+        except Refused:
+            pass
+        except UnsafeFileError as exc:
+            sink.error(str(exc), file=name)
+        yield opened
 
 
 def _read_manifest(
@@ -103,32 +117,32 @@ def _read_manifest(
 ) -> dict[str, Any]:
     if MANIFEST_MEMBER not in archive.namelist():
         sink.error("manifeste absent : ce n'est pas un fichier Clause", file=name)
-        raise _Refused
+        raise Refused
     raw = read_entry(archive, MANIFEST_MEMBER, limits.max_manifest_bytes)
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         sink.error(f"manifeste illisible (JSON UTF-8 attendu) : {exc}", file=MANIFEST_MEMBER)
-        raise _Refused from None
+        raise Refused from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         sink.error(
             "ce n'est pas un manifeste de fichier Clause (format ≠ « clause »)",
             file=MANIFEST_MEMBER,
         )
-        raise _Refused
+        raise Refused
     _check_version(manifest, sink)
     problems = schema_errors(manifest)
     for message in problems:
         sink.error(message, file=MANIFEST_MEMBER)
     if problems:
-        raise _Refused
+        raise Refused
     if manifest.get("anonymized"):
         sink.error(
             "fichier anonymisé (consolidation) : il ne peut pas être importé dans une base "
             "de suivi nominative",
             file=MANIFEST_MEMBER,
         )
-        raise _Refused
+        raise Refused
     return manifest
 
 
@@ -140,7 +154,7 @@ def _check_version(manifest: dict[str, Any], sink: ErrorSink) -> None:
         sink.error(
             f"version du format illisible : « {version} »", file=MANIFEST_MEMBER, column="version"
         )
-        raise _Refused from None
+        raise Refused from None
     if major != SUPPORTED_VERSION[0]:
         newer = "plus récente" if major > SUPPORTED_VERSION[0] else "plus ancienne"
         sink.error(
@@ -149,7 +163,7 @@ def _check_version(manifest: dict[str, Any], sink: ErrorSink) -> None:
             file=MANIFEST_MEMBER,
             column="version",
         )
-        raise _Refused
+        raise Refused
     if minor > SUPPORTED_VERSION[1]:
         sink.warning(
             f"version {version} du format, plus récente que {SUPPORTED_VERSION[0]}."
@@ -182,66 +196,70 @@ def _declared_members(
         sink.error("élément de l'archive non déclaré dans le manifeste", file=extra)
         failed = True
     if failed:
-        raise _Refused
+        raise Refused
     return declared
 
 
 def _checked_bytes(
-    archive: Any, spec: EntitySpec, entry: dict[str, Any], limits: ImportLimits, sink: ErrorSink
-) -> bytes:
-    data: bytes = read_entry(archive, spec.member)
+    archive: Any, spec: EntitySpec, entry: dict[str, Any], sink: ErrorSink
+) -> bytearray:
+    data = read_entry_buffer(archive, spec.member)
     if hashlib.sha256(data).hexdigest() != entry["sha256"]:
         sink.error(
             "somme de contrôle SHA-256 différente de celle du manifeste : membre modifié ou "
             "corrompu",
             file=spec.member,
         )
-        raise _Refused
+        raise Refused
     return data
 
 
-def _decode(spec: EntitySpec, data: bytes, sink: ErrorSink) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def _decode(spec: EntitySpec, data: bytearray, sink: ErrorSink) -> str:
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8") if start == 0 else data[start:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        position = start + exc.start
+        line = data[start:position].count(b"\n") + 1
         sink.error(
-            f"encodage invalide (octet 0x{data[exc.start]:02x}) : les membres sont en UTF-8",
+            f"encodage invalide (octet 0x{data[position]:02x}) : les membres sont en UTF-8",
             file=spec.member,
             row=line,
         )
-        raise _Refused from None
+        raise Refused from None
 
 
 def _parse_member(
-    spec: EntitySpec, data: bytes, entry: dict[str, Any], sink: ErrorSink
+    spec: EntitySpec, text: str, entry: dict[str, Any], sink: ErrorSink
 ) -> MemberData:
-    text = _decode(spec, data, sink)
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=ClauseDialect)
+    """One pass over the records. Header and row faults are held until the member is known
+    to be well-formed CSV with the announced row count, and reported in that order."""
+    header_faults, row_faults = HeldFaults(sink), HeldFaults(sink)
+    rows = records(text, spec.member, sink)  # raises Refused on a CSV syntax fault
     try:
-        records = list(reader)
-    except csv.Error as exc:
-        sink.error(f"CSV mal formé : {exc}", file=spec.member, row=reader.line_num)
-        raise _Refused from None
-    if not records:
+        header = next(rows)
+    except StopIteration:
         sink.error("membre vide : la ligne d'en-tête manque", file=spec.member, row=1)
-        raise _Refused
-    header, body = records[0], records[1:]
-    member = _header_columns(spec, header, sink)
-    if len(body) != entry["rows"]:
+        raise Refused from None
+    member = _header_columns(spec, header, header_faults.sink)
+    if member is None:
+        sum(1 for _ in rows)  # a CSV syntax fault further down is reported instead
+        header_faults.pass_on()
+        raise Refused
+    count = _parse_rows(member, header, rows, row_faults.sink)
+    header_faults.pass_on()
+    if count != entry["rows"]:
         sink.error(
-            f"{len(body)} lignes de données au lieu des {entry['rows']} annoncées par le manifeste",
+            f"{count} lignes de données au lieu des {entry['rows']} annoncées par le manifeste",
             file=spec.member,
         )
-        raise _Refused
-    _parse_rows(member, header, body, sink)
+        raise Refused
+    row_faults.pass_on()
     _mark_duplicates(member, sink)
     return member
 
 
-def _header_columns(spec: EntitySpec, header: list[str], sink: ErrorSink) -> MemberData:
+def _header_columns(spec: EntitySpec, header: list[str], sink: ErrorSink) -> MemberData | None:
     known = spec.by_name
     failed = False
     seen: set[str] = set()
@@ -259,79 +277,99 @@ def _header_columns(spec: EntitySpec, header: list[str], sink: ErrorSink) -> Mem
             sink.error("colonne obligatoire absente", file=spec.member, row=1, column=column.name)
             failed = True
     if failed:
-        raise _Refused
+        return None
     return MemberData(spec, [known[n] for n in header if n in known])
 
 
 def _parse_rows(
-    member: MemberData, header: list[str], body: list[list[str]], sink: ErrorSink
-) -> None:
+    member: MemberData, header: list[str], body: Iterable[list[str]], sink: ErrorSink
+) -> int:
+    """Parse every record into ``member``; returns the number of records."""
     spec = member.spec
-    positions = {name: i for i, name in enumerate(header)}
-    plan = [
-        (positions[c.name], decoder(c), c, empty_value(c), c.kind != "string" and not c.nullable)
-        for c in member.columns
-    ]
-    names = [c.name for c in member.columns]
-    width = len(header)
-    for line, record in enumerate(body, start=2):
-        index = len(member.rows)
-        member.lines.append(line)
+    at = {name: i for i, name in enumerate(header)}
+    positions = [at[c.name] for c in member.columns]
+    converters = [converter(c) for c in member.columns]
+    # The usual file has exactly our columns in our order: no reordering needed.
+    pick = None if positions == list(range(len(header))) else itemgetter(*positions)
+    check = row_checker(spec.name, [c.name for c in member.columns])
+    width, rows, invalid = len(header), member.rows, member.invalid
+    blank = (None,) * len(member.columns)
+    for record in body:
+        index = len(rows)
         if len(record) != width:
-            sink.error(f"{len(record)} champs au lieu de {width}", file=spec.member, row=line)
-            member.rows.append([None] * len(plan))
-            member.invalid.add(index)
+            sink.error(
+                f"{len(record)} champs au lieu de {width}",
+                file=spec.member,
+                row=index + 2,
+            )
+            rows.append(blank)
+            invalid.add(index)
             continue
-        values: list[Any] = []
-        bad = False
-        for position, parse, column, empty, mandatory in plan:
-            text = record[position]
-            if text:
-                try:
-                    values.append(parse(text))
-                except BadValue as exc:
-                    sink.error(
-                        f"{exc} (type attendu : {TYPE_LABELS[column.kind]})",
-                        file=spec.member,
-                        row=line,
-                        column=column.name,
-                    )
-                    values.append(None)
-                    bad = True
-            elif mandatory:
+        texts = record if pick is None else pick(record)
+        try:
+            values = tuple([convert(t) for convert, t in zip(converters, texts, strict=False)])
+        except BadValue:
+            values = _careful_row(member, positions, record, index + 2, sink)
+            rows.append(values)
+            invalid.add(index)
+            continue
+        if check is not None:
+            problems = check(values)
+            for column_name, message in problems:
+                sink.error(message, file=spec.member, row=index + 2, column=column_name)
+            if problems:
+                invalid.add(index)
+        rows.append(values)
+    return len(rows)
+
+
+def _careful_row(
+    member: MemberData, positions: list[int], record: list[str], line: int, sink: ErrorSink
+) -> Row:
+    """A row with at least one bad value, parsed value by value to word every fault."""
+    values: list[Any] = []
+    for position, column in zip(positions, member.columns, strict=True):
+        text = record[position]
+        if text:
+            try:
+                values.append(decoder(column)(text))
+            except BadValue as exc:
                 sink.error(
-                    "valeur obligatoire manquante", file=spec.member, row=line, column=column.name
+                    f"{exc} (type attendu : {TYPE_LABELS[column.kind]})",
+                    file=member.spec.member,
+                    row=line,
+                    column=column.name,
                 )
                 values.append(None)
-                bad = True
-            else:
-                values.append(empty)
-        if not bad:
-            for column_name, message in row_problems(
-                spec.name, dict(zip(names, values, strict=True))
-            ):
-                sink.error(message, file=spec.member, row=line, column=column_name)
-                bad = True
-        member.rows.append(values)
-        if bad:
-            member.invalid.add(index)
+        elif is_mandatory(column):
+            sink.error(
+                "valeur obligatoire manquante",
+                file=member.spec.member,
+                row=line,
+                column=column.name,
+            )
+            values.append(None)
+        else:
+            values.append(empty_value(column))
+    return tuple(values)
 
 
 def _mark_duplicates(member: MemberData, sink: ErrorSink) -> None:
-    at: dict[Any, list[int]] = defaultdict(list)
     key = member.index("uuid") or 0
+    first: dict[Any, int] = {}
+    repeats: dict[Any, list[int]] = {}
     for i, row in enumerate(member.rows):
-        if row[key] is not None:
-            at[row[key]].append(i)
-    for value, indexes in at.items():
-        if len(indexes) < 2:
-            continue
-        first = member.lines[indexes[0]]
-        for i in indexes[1:]:
+        value = row[key]
+        if value is not None and first.setdefault(value, i) != i:
+            repeats.setdefault(value, []).append(i)
+    for value in sorted(repeats, key=first.__getitem__):
+        line = MemberData.row_number(first[value])
+        for i in repeats[value]:
             sink.error(
-                f"UUID {value} en double (déjà ligne {first})",
+                f"UUID {value} en double (déjà ligne {line})",
                 file=member.spec.member,
-                row=member.lines[i],
+                row=MemberData.row_number(i),
                 column="uuid",
             )
-        member.invalid.update(indexes)
+        member.invalid.add(first[value])
+        member.invalid.update(repeats[value])

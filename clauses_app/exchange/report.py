@@ -135,11 +135,41 @@ class ErrorSink:
         self.limit = limit
 
     def error(self, message: str, **where: Any) -> None:
+        self._add_error(Issue(message, **where))
+
+    def warning(self, message: str, **where: Any) -> None:
+        self._add_warning(Issue(message, **where))
+
+    def take(self, held: ImportReport) -> None:
+        """Add the errors and warnings set aside in ``held``, in their order, as if they had
+        been reported here (same limit, the overflow counted)."""
+        for issue in held.errors:
+            self._add_error(issue)
+        self.report.errors_left_out += held.errors_left_out
+        for issue in held.warnings:
+            self._add_warning(issue)
+
+    def _add_error(self, issue: Issue) -> None:
         if len(self.report.errors) < self.limit:
-            self.report.errors.append(Issue(message, **where))
+            self.report.errors.append(issue)
         else:
             self.report.errors_left_out += 1
 
-    def warning(self, message: str, **where: Any) -> None:
+    def _add_warning(self, issue: Issue) -> None:
         if len(self.report.warnings) < self.limit:
-            self.report.warnings.append(Issue(message, **where))
+            self.report.warnings.append(issue)
+
+
+class HeldFaults:
+    """Faults set aside while their fate is unknown, then passed on to ``target`` or dropped
+    (e.g. a member's row faults when the member turns out to be refused as a whole)."""
+
+    def __init__(self, target: ErrorSink) -> None:
+        self.target = target
+        self.report = ImportReport(source=target.report.source)
+        self.sink = ErrorSink(self.report, target.limit)
+
+    def pass_on(self) -> None:
+        self.target.take(self.report)
+        self.report = ImportReport(source=self.report.source)
+        self.sink.report = self.report

@@ -1,13 +1,14 @@
 """Checks of one row beyond its column types: allowed codes and coherent dates.
 
-Each check takes the row as a mapping (only the columns the file holds) and returns
-(column, French message) pairs.
+The checks of an entity are bound once to the columns a file holds (:func:`row_checker`) and
+then run on each parsed row, a tuple in that column order; a check whose columns the file
+lacks does not run. Each returns (column, French message) pairs.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from clauses_app.models import (
@@ -24,42 +25,69 @@ from clauses_app.services.periods import month_of
 # Called for every month row of the national file: calendar arithmetic once per month.
 last_day = functools.lru_cache(maxsize=4096)(_last_day)
 
-Problems = list[tuple[str, str]]
-Check = Callable[[Mapping[str, Any]], Problems]
+Problems = Sequence[tuple[str, str]]
+RowCheck = Callable[[Sequence[Any]], Problems]
+# Binds a check to the positions of the file's columns; None when a column it needs is absent.
+Bind = Callable[[Mapping[str, int]], RowCheck | None]
+NO_PROBLEM: Problems = ()
 
 
-def _one_of(column: str, allowed: tuple[str, ...]) -> Check:
-    def check(row: Mapping[str, Any]) -> Problems:
-        value = row.get(column)
-        if column in row and value is not None and value not in allowed:
-            return [(column, f"« {value} » n'est pas une valeur admise ({', '.join(allowed)})")]
-        return []
+def _one_of(column: str, allowed: tuple[str, ...]) -> Bind:
+    admitted = frozenset(allowed)
+    listed = ", ".join(allowed)
+
+    def bind(at: Mapping[str, int]) -> RowCheck | None:
+        i = at.get(column)
+        if i is None:
+            return None
+
+        def check(row: Sequence[Any]) -> Problems:
+            value = row[i]
+            if value is not None and value not in admitted:
+                return [(column, f"« {value} » n'est pas une valeur admise ({listed})")]
+            return NO_PROBLEM
+
+        return check
+
+    return bind
+
+
+def _ordered(start: str, end: str) -> Bind:
+    def bind(at: Mapping[str, int]) -> RowCheck | None:
+        i, j = at.get(start), at.get(end)
+        if i is None or j is None:
+            return None
+
+        def check(row: Sequence[Any]) -> Problems:
+            first, last = row[i], row[j]
+            if first is not None and last is not None and last < first:
+                return [(end, f"la date de fin ({last}) précède la date de début ({first})")]
+            return NO_PROBLEM
+
+        return check
+
+    return bind
+
+
+def _month_record(at: Mapping[str, int]) -> RowCheck | None:
+    k, s, e = at.get("kind"), at.get("period_start"), at.get("period_end")
+    if k is None or s is None or e is None:
+        return None
+
+    def check(row: Sequence[Any]) -> Problems:
+        start, end = row[s], row[e]
+        if row[k] != HoursKind.MONTH or start is None or end is None:
+            return NO_PROBLEM
+        if start.day != 1:
+            return [("period_start", "un relevé mensuel commence le premier jour du mois")]
+        if end != last_day(month_of(start)):
+            return [("period_end", "un relevé mensuel finit le dernier jour de son mois")]
+        return NO_PROBLEM
 
     return check
 
 
-def _ordered(start: str, end: str) -> Check:
-    def check(row: Mapping[str, Any]) -> Problems:
-        first, last = row.get(start), row.get(end)
-        if first is not None and last is not None and last < first:
-            return [(end, f"la date de fin ({last}) précède la date de début ({first})")]
-        return []
-
-    return check
-
-
-def _month_record(row: Mapping[str, Any]) -> Problems:
-    start, end = row.get("period_start"), row.get("period_end")
-    if row.get("kind") != HoursKind.MONTH or start is None or end is None:
-        return []
-    if start.day != 1:
-        return [("period_start", "un relevé mensuel commence le premier jour du mois")]
-    if end != last_day(month_of(start)):
-        return [("period_end", "un relevé mensuel finit le dernier jour de son mois")]
-    return []
-
-
-CHECKS: dict[str, list[Check]] = {
+CHECKS: dict[str, list[Bind]] = {
     "reference_item": [_one_of("kind", ReferenceKind.ALL)],
     "operation": [_ordered("start_date", "end_date")],
     "public_contract": [
@@ -78,12 +106,25 @@ CHECKS: dict[str, list[Check]] = {
 }
 
 
+def row_checker(entity: str, names: Sequence[str]) -> RowCheck | None:
+    """The checks of ``entity`` bound to a file's columns ``names`` (None when none applies)."""
+    at = {name: i for i, name in enumerate(names)}
+    checks = [check for bind in CHECKS.get(entity, ()) if (check := bind(at)) is not None]
+    if not checks:
+        return None
+
+    def run(row: Sequence[Any]) -> Problems:
+        found: list[tuple[str, str]] = []
+        for check in checks:
+            problems = check(row)
+            if problems:
+                found.extend(problems)
+        return found or NO_PROBLEM
+
+    return run
+
+
 def row_problems(entity: str, row: Mapping[str, Any]) -> Problems:
-    problems: Problems = []
-    for check in CHECKS.get(entity, ()):
-        problems.extend(check(row))
-    return problems
-
-
-def has_checks(entity: str) -> bool:
-    return bool(CHECKS.get(entity))
+    """The problems of one row given as a mapping of the columns it holds."""
+    check = row_checker(entity, list(row))
+    return check(list(row.values())) if check else NO_PROBLEM

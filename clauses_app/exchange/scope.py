@@ -1,7 +1,8 @@
 """Which rows an export keeps for a :class:`~clauses_app.exchange.manifest.Scope`.
 
-Works on rows already loaded (one pass per table), so that scoped and full exports share the
-same writer and the national file needs no per-row query. The rules are those of ``Scope``'s
+Works on the few columns it needs, loaded once per table (:func:`load_tables`), so that the
+national file needs no per-row query; the writer then streams each member and keeps the
+rows whose uuid is in the returned sets. The rules are those of ``Scope``'s
 docstring and of docs/clause-format.md.
 """
 
@@ -10,9 +11,12 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from clauses_app.exchange.format import SPEC_BY_NAME
 from clauses_app.exchange.manifest import Scope
@@ -22,19 +26,47 @@ from clauses_app.services.periods import Period
 Row = tuple[Any, ...]
 
 
+# The columns the scope rules read, per entity (nothing else is loaded).
+SCOPE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "reference_item": ("uuid",),
+    "contact": ("uuid", "authority_uuid"),
+    "operation": ("uuid", "authority_uuid"),
+    "public_contract": (
+        "uuid", "authority_uuid", "operation_uuid", "start_date", "end_date", "notification_date",
+    ),
+    "lot": ("uuid", "contract_uuid", "start_date", "end_date"),
+    "award": ("uuid", "lot_uuid", "company_uuid"),
+    "participant_criterion": ("uuid", "participant_uuid"),
+    "employment": (
+        "uuid", "award_uuid", "start_date", "end_date", "participant_uuid", "employer_uuid",
+    ),
+    "hours_record": ("uuid", "employment_uuid", "kind", "period_start", "period_end"),
+}  # fmt: skip
+
+
 @dataclass
 class Tables:
-    """Loaded rows per entity, in the column order of the entity's spec."""
+    """Loaded rows per entity; ``columns`` names each entity's values in row order."""
 
     rows: dict[str, list[Row]]
+    columns: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(SCOPE_COLUMNS))
 
     def col(self, entity: str, column: str) -> int:
-        return [c.name for c in SPEC_BY_NAME[entity].columns].index(column)
+        return self.columns[entity].index(column)
 
     def values(self, entity: str, *columns: str) -> Iterable[tuple[Any, ...]]:
         indexes = [self.col(entity, c) for c in columns]
         for row in self.rows[entity]:
             yield tuple(row[i] for i in indexes)
+
+
+def load_tables(session: Session) -> Tables:
+    """The columns the scope rules need, every row (one query per entity)."""
+    rows: dict[str, list[Row]] = {}
+    for entity, names in SCOPE_COLUMNS.items():
+        table = SPEC_BY_NAME[entity].table
+        rows[entity] = [tuple(r) for r in session.execute(select(*[table.c[n] for n in names]))]
+    return Tables(rows)
 
 
 def _contract_in_period(

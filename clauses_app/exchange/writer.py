@@ -3,18 +3,26 @@
 Deterministic by construction: rows sorted by uuid, columns in spec order, one CSV dialect,
 fixed ZIP timestamps and member order. Two exports of equal data differ only in the manifest's
 ``created_at``.
+
+Streamed: each member is read with one select whose stored values go straight to text
+(``stored.py``), its lines are sorted and spooled to a temporary file while its SHA-256 is
+computed, and the ZIP is written at the end (the manifest, which holds the checksums, comes
+first). Memory holds one member's lines at a time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
+import uuid
 import zipfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,14 +42,20 @@ from clauses_app.exchange.format import (
     ZIP_EPOCH,
     EntitySpec,
     csv_record,
-    encoder,
     format_timestamp,
 )
+from clauses_app.exchange.limits import MIB
 from clauses_app.exchange.manifest import Scope, manifest_bytes
-from clauses_app.exchange.scope import Tables, kept_uuids
+from clauses_app.exchange.scope import kept_uuids, load_tables
+from clauses_app.exchange.stored import Encode, text_select
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.settings import load_settings
 from clauses_app.storage import Database
+
+FETCH_ROWS = 10_000  # rows per fetch from the database
+SPOOL_LINES = 20_000  # lines encoded and written at once
+
+Kept = dict[str, set[str]] | None  # uuids (text) to export per entity; None: everything
 
 
 @dataclass(frozen=True)
@@ -51,95 +65,15 @@ class ExportResult:
     manifest: dict[str, Any]
 
 
-def load_tables(session: Session, progress: Progress | None = None) -> Tables:
-    """Every exchangeable row, in spec column order."""
-    rows: dict[str, list[tuple[Any, ...]]] = {}
-    for done, spec in enumerate(SPECS):
-        report(progress, done, len(SPECS) * 2, f"Lecture : {spec.name}")
-        table = spec.table
-        statement = select(*[table.c[c.name] for c in spec.columns])
-        rows[spec.name] = [tuple(r) for r in session.execute(statement)]
-    return Tables(rows)
+@dataclass(frozen=True)
+class _Spooled:
+    """One member written to a temporary file."""
 
-
-def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    return "".join([csv_record(header), *(csv_record(r) for r in rows)]).encode("utf-8")
-
-
-def entity_rows(
-    spec: EntitySpec, rows: list[tuple[Any, ...]], replace: Any = None
-) -> list[list[str]]:
-    """Encoded rows sorted by uuid. ``replace`` maps (column index, value) → new value."""
-    encoders = [encoder(c) for c in spec.columns]
-    encoded = []
-    for row in rows:
-        values = row if replace is None else replace(row)
-        encoded.append([enc(v) for enc, v in zip(encoders, values, strict=True)])
-    encoded.sort(key=lambda r: r[0])
-    return encoded
-
-
-def _members(
-    tables: Tables, keep: dict[str, Any] | None, anonymize: bool
-) -> list[tuple[EntitySpec, list[str], list[list[str]]]]:
-    def kept(name: str) -> list[tuple[Any, ...]]:
-        rows = tables.rows[name]
-        return rows if keep is None else [r for r in rows if r[0] in keep[name]]
-
-    pseudonymizer = Pseudonymizer() if anonymize else None
-    members = []
-    for spec in SPECS:
-        header = [c.name for c in spec.columns]
-        rows = kept(spec.name)
-        if pseudonymizer is not None and spec.name == "participant":
-            members.append(
-                (
-                    spec,
-                    list(ANONYMIZED_PARTICIPANT_COLUMNS),
-                    _anonymous(tables, rows, kept, pseudonymizer),
-                )
-            )
-            continue
-        if pseudonymizer is not None and spec.name == "participant_criterion":
-            members.append((spec, header, []))
-            continue
-        replace = None
-        if pseudonymizer is not None and spec.name == "employment":
-            index = header.index("participant_uuid")
-
-            def replace(row: tuple[Any, ...], i: int = index) -> tuple[Any, ...]:
-                return (*row[:i], pseudonymizer.key(row[i]), *row[i + 1 :])
-
-        members.append((spec, header, entity_rows(spec, rows, replace)))
-    return members
-
-
-def _anonymous(
-    tables: Tables, rows: list[tuple[Any, ...]], kept: Any, pseudonymizer: Pseudonymizer
-) -> list[list[str]]:
-    names = [c.name for c in SPEC_BY_NAME["participant"].columns]
-    participants = [dict(zip(names, r, strict=True)) for r in rows]
-    crit_p = tables.col("participant_criterion", "participant_uuid")
-    crit_c = tables.col("participant_criterion", "criterion_code")
-    criteria = [(r[crit_p], r[crit_c]) for r in kept("participant_criterion")]
-    first_starts: dict[Any, date] = {}
-    emp_p, emp_s = (
-        tables.col("employment", "participant_uuid"),
-        tables.col("employment", "start_date"),
-    )
-    for r in kept("employment"):
-        if r[emp_p] not in first_starts or r[emp_s] < first_starts[r[emp_p]]:
-            first_starts[r[emp_p]] = r[emp_s]
-    return anonymized_participants(
-        participants, criteria, first_starts, date.today(), pseudonymizer
-    )
-
-
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    return info
+    spec: EntitySpec
+    rows: int
+    size: int
+    sha256: str
+    handle: IO[bytes]
 
 
 def export_clause_file(
@@ -156,52 +90,154 @@ def export_clause_file(
     """
     path = Path(path)
     scope = scope or Scope()
-    with database.session() as session:
+    steps = len(SPECS) + 1
+    report(progress, 0, steps, "Lecture de la base")
+    with database.session() as session, ExitStack() as temporary_files:
         settings = load_settings(session)
-        tables = load_tables(session, progress)
-    keep = kept_uuids(tables, scope)
-    members = _members(tables, keep, anonymize)
-    entries: list[tuple[str, bytes]] = []
-    listing: list[dict[str, Any]] = []
-    for done, (spec, header, rows) in enumerate(members):
-        report(progress, len(SPECS) + done, len(SPECS) * 2, f"Écriture : {spec.name}")
-        data = csv_bytes(header, rows)
-        entries.append((spec.member, data))
-        listing.append(
-            {
-                "name": spec.member,
-                "entity": spec.name,
-                "rows": len(rows),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
+        keep = _kept(session, scope)
+        anonymous = _Anonymous(session, keep) if anonymize else None
+        spooled = []
+        for done, spec in enumerate(SPECS):
+            report(progress, done, steps, f"Écriture : {spec.name}")
+            handle = temporary_files.enter_context(tempfile.TemporaryFile(prefix="clause-"))
+            header, lines = _member_lines(session, spec, keep, anonymous)
+            spooled.append(_spool(spec, header, lines, handle))
+            del lines
+        report(progress, len(SPECS), steps, "Écriture : archive")
+        listing: list[dict[str, Any]] = [
+            {"name": s.spec.member, "entity": s.spec.name, "rows": s.rows, "sha256": s.sha256}
+            for s in spooled
+        ]
+        organisation = settings.organisation
+        manifest = {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "generator": f"Clauses {__version__}",
+            "created_at": format_timestamp(datetime.now(UTC)),
+            "source": {
+                "organisation": organisation.name,
+                "facilitator": organisation.facilitator_name,
+            },
+            "scope": scope.as_json(),
+            "anonymized": anonymize,
+            "members": listing,
+        }
+        _write_zip(path, manifest_bytes(manifest), spooled)
+    report(progress, steps, steps, "Export terminé")
+    return ExportResult(path, {s.spec.name: s.rows for s in spooled}, manifest)
+
+
+def _kept(session: Session, scope: Scope) -> Kept:
+    if scope.is_everything:
+        return None
+    keep = kept_uuids(load_tables(session), scope)
+    assert keep is not None
+    return {entity: {str(u) for u in uuids} for entity, uuids in keep.items()}
+
+
+def _member_lines(
+    session: Session, spec: EntitySpec, keep: Kept, anonymous: _Anonymous | None
+) -> tuple[list[str], list[str]]:
+    """The header and the records (without their line ends) of one member, sorted by uuid."""
+    header = [c.name for c in spec.columns]
+    if anonymous is not None and spec.name == "participant":
+        return list(ANONYMIZED_PARTICIPANT_COLUMNS), anonymous.participant_lines()
+    if anonymous is not None and spec.name == "participant_criterion":
+        return header, []
+    statement, encoders = text_select(session.get_bind().dialect, spec, header, quoted=True)
+    if anonymous is not None and spec.name == "employment":
+        at = header.index("participant_uuid")
+        encoders[at] = anonymous.key_text(encoders[at])
+    wanted = None if keep is None else keep[spec.name]
+    lines: list[str] = []
+    result = session.connection().execution_options(yield_per=FETCH_ROWS).execute(statement)
+    for rows in result.partitions():
+        for row in rows:
+            fields = [encode(value) for encode, value in zip(encoders, row, strict=True)]
+            if wanted is None or fields[0] in wanted:
+                lines.append(",".join(fields))
+    # Records start with the uuid (fixed length, never quoted): sorting them sorts by uuid.
+    lines.sort()
+    return header, lines
+
+
+def _spool(spec: EntitySpec, header: list[str], lines: list[str], handle: IO[bytes]) -> _Spooled:
+    digest = hashlib.sha256()
+    size = 0
+
+    def put(text: str) -> None:
+        nonlocal size
+        data = text.encode("utf-8")
+        digest.update(data)
+        handle.write(data)
+        size += len(data)
+
+    put(csv_record(header))
+    for start in range(0, len(lines), SPOOL_LINES):
+        put("\n".join(lines[start : start + SPOOL_LINES]) + "\n")
+    return _Spooled(spec, len(lines), size, digest.hexdigest(), handle)
+
+
+class _Anonymous:
+    """The anonymized variant (docs/clause-format.md §7) of the kept participants."""
+
+    def __init__(self, session: Session, keep: Kept) -> None:
+        self.pseudonymizer = Pseudonymizer()
+        self.session = session
+        self.keep = keep
+
+    def _kept(self, entity: str, *names: str) -> list[tuple[Any, ...]]:
+        table = SPEC_BY_NAME[entity].table
+        rows = self.session.execute(select(table.c.uuid, *[table.c[n] for n in names]))
+        wanted = None if self.keep is None else self.keep[entity]
+        return [tuple(r) for r in rows if wanted is None or str(r[0]) in wanted]
+
+    def participant_lines(self) -> list[str]:
+        names = ("sex", "birth_date", "qpv", "qualification_code")
+        participants = [
+            dict(zip(("uuid", *names), row, strict=True))
+            for row in self._kept("participant", *names)
+        ]
+        criteria = [
+            (p, code)
+            for _u, p, code in self._kept(
+                "participant_criterion", "participant_uuid", "criterion_code"
+            )
+        ]
+        first_starts: dict[uuid.UUID, date] = {}
+        for _u, person, start in self._kept("employment", "participant_uuid", "start_date"):
+            if person not in first_starts or start < first_starts[person]:
+                first_starts[person] = start
+        rows = anonymized_participants(
+            participants, criteria, first_starts, date.today(), self.pseudonymizer
         )
-    organisation = settings.organisation
-    manifest = {
-        "format": FORMAT_NAME,
-        "version": FORMAT_VERSION,
-        "generator": f"Clauses {__version__}",
-        "created_at": format_timestamp(datetime.now(UTC)),
-        "source": {
-            "organisation": organisation.name,
-            "facilitator": organisation.facilitator_name,
-        },
-        "scope": scope.as_json(),
-        "anonymized": anonymize,
-        "members": listing,
-    }
-    _write_zip(path, [(MANIFEST_MEMBER, manifest_bytes(manifest)), *entries])
-    report(progress, len(SPECS) * 2, len(SPECS) * 2, "Export terminé")
-    return ExportResult(path, {m["entity"]: m["rows"] for m in listing}, manifest)
+        return [csv_record(r)[:-1] for r in rows]
+
+    def key_text(self, encode: Encode) -> Encode:
+        """The pseudonymous key in place of a participant's uuid."""
+        key = self.pseudonymizer.key
+        return lambda value: str(key(uuid.UUID(encode(value))))
 
 
-def _write_zip(path: Path, entries: list[tuple[str, bytes]]) -> None:
+def _zip_info(name: str, size: int = 0) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.file_size = size
+    return info
+
+
+def _write_zip(path: Path, manifest: bytes, members: list[_Spooled]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".export-", suffix=".part", dir=path.parent)
     os.close(handle)
     try:
         with zipfile.ZipFile(temporary, "w") as archive:
-            for name, data in entries:
-                archive.writestr(_zip_info(name), data)
+            archive.writestr(_zip_info(MANIFEST_MEMBER), manifest)
+            for member in members:
+                member.handle.seek(0)
+                with archive.open(_zip_info(member.spec.member, member.size), "w") as entry:
+                    shutil.copyfileobj(member.handle, entry, MIB)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

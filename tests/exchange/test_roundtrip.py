@@ -265,9 +265,9 @@ def test_core_insert_path_matches_the_sqlite_fast_path(
     source: Database, empty: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Other backends use Core inserts: same stored values as the SQLite driver path."""
-    from clauses_app.exchange import merge
+    from clauses_app.exchange import bulk
 
-    monkeypatch.setattr(merge, "_driver_insert", merge._core_insert)
+    monkeypatch.setattr(bulk, "_driver_insert", bulk._core_insert)
     first = export_clause_file(source, tmp_path / "a.clause").path
     assert import_clause_file(empty, first).ok
     second = export_clause_file(empty, tmp_path / "b.clause").path
