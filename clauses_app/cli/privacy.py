@@ -24,7 +24,6 @@ from clauses_app.cli.common import CliError, opened_database, parse_date, parse_
 from clauses_app.formatting import format_date
 from clauses_app.services import privacy
 from clauses_app.services.settings import load_settings
-from clauses_app.storage import Database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -124,25 +123,13 @@ def cmd_purge(args: argparse.Namespace) -> int:
                 settings = load_settings(session)
                 result = privacy.purge(session, today, settings)
             if result.purged:
-                _compact(database)
+                database.compact()
     summary = _summary(result, settings.retention_years, args.dry_run)
     if args.json:
         print_json(summary)
     else:
         _print_summary(summary)
     return 0
-
-
-def _compact(database: Database) -> None:
-    """Rewrite a SQLite file so that the erased values do not linger in its free pages."""
-    if database.file_path is None:
-        return
-    raw = database.engine.raw_connection()
-    try:
-        # The driver runs in autocommit (storage/engine.py): VACUUM needs no open transaction.
-        raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
-    finally:
-        raw.close()
 
 
 def _summary(result: privacy.PurgeResult, retention_years: int, dry_run: bool) -> dict[str, Any]:
@@ -220,7 +207,7 @@ def cmd_anonymize(args: argparse.Namespace) -> int:
         except privacy.UnknownParticipantError as exc:
             raise _unknown(exc) from None
         if changed:
-            _compact(database)
+            database.compact()
     print(f"Participant {person} {'anonymisé' if changed else 'déjà anonymisé'}.")
     return 0
 

@@ -32,7 +32,8 @@ class Participant(Record):
     """A person far from employment, hired or made available to fulfil a clause.
 
     Personal data (RGPD): reports are anonymised by default; ``archived`` marks a record kept
-    only for audit, and the purge removes archived records past their retention.
+    only for audit, and the purge (services/privacy.py) anonymises every record past its
+    retention while keeping the figures of past balances (docs/privacy.md).
     """
 
     __tablename__ = "participant"

@@ -97,6 +97,23 @@ class Database:
         with self.session_factory() as session, session.begin():
             yield session
 
+    def compact(self) -> None:
+        """Rewrite the database so that deleted or overwritten values leave no trace in its
+        free pages (after an erasure of personal data). SQLite: VACUUM; PostgreSQL: VACUUM
+        FULL would lock the shared tables, so plain VACUUM marks the space reusable."""
+        if self.engine.dialect.name == "sqlite":
+            # The driver runs in autocommit (storage/engine.py emits BEGIN itself on begin
+            # events): on the raw connection, VACUUM runs outside any transaction.
+            raw = self.engine.raw_connection()
+            try:
+                raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+            finally:
+                raw.close()
+            return
+        with self.engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.exec_driver_sql("VACUUM")
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -469,7 +469,6 @@ def test_compact_rewrites_the_file_without_erased_values(database: Database, db_
     # with it off, so that the notes linger, then check the rewrite removes them.
     import sqlite3
 
-    from clauses_app.cli.privacy import _compact
 
     with database.transaction() as s:
         person = b.participant(s, "Lenoir", "Ana", notes=LONG_NOTES).uuid
@@ -478,7 +477,7 @@ def test_compact_rewrites_the_file_without_erased_values(database: Database, db_
         connection.execute("UPDATE participant SET notes = NULL WHERE uuid = ?", (person.hex,))
     connection.close()
     assert b"RQTH en cours" in db_path.read_bytes()
-    _compact(database)
+    database.compact()
     assert b"RQTH en cours" not in db_path.read_bytes()
     with database.session() as s:
         assert s.get(Participant, person).notes is None  # type: ignore[union-attr]
