@@ -96,3 +96,7 @@ def test_rule_overrides_on_postgres(pg_database: Database) -> None:
     with pg_database.session() as s:
         total = compute_figures(s, Period.year(2025), auth_uuid).total()
     assert total.hours_done == Decimal("30.00")  # 3 months (CDI cap) × 10 h, no training
+
+
+def test_compact_on_postgres(pg_database: Database) -> None:
+    pg_database.compact()  # VACUUM outside a transaction: must not raise
