@@ -36,14 +36,17 @@ from clauses_app.models import (
     PublicContract,
     Setting,
 )
+from clauses_app.services.counting import ZERO, required_share, round_hours
 from clauses_app.services.eligibility import expiring_validations
-from clauses_app.services.figures import compute_figures
+from clauses_app.services.figures import Figures, compute_figures
+from clauses_app.services.figures_load import UuidCache, month_index_of, raw
 from clauses_app.services.periods import (
     Month,
     Period,
     add_months,
     first_day,
     last_day,
+    month_index,
     month_of,
     months_between,
 )
@@ -150,10 +153,12 @@ def compute_alerts(
     settings = settings or load_settings(session)
     thresholds = thresholds or load_alert_thresholds(session)
     labels = _award_labels(session, authority_uuid)
+    # One pass over every award's figures serves both the schedule and the ending contracts.
+    all_time = compute_figures(session, Period(), authority_uuid, settings)
     alerts = [
-        *_contracts_ending(session, today, authority_uuid, settings),
+        *_contracts_ending(session, today, authority_uuid, settings, all_time),
         *_eligibility_expiring(session, today, authority_uuid, settings),
-        *_behind_schedule(session, today, period, authority_uuid, settings, thresholds, labels),
+        *_behind_schedule(today, period, thresholds, labels, all_time),
         *_missing_statements(session, today, period, authority_uuid, labels),
         *_outcomes_missing(session, today, period, authority_uuid, thresholds),
     ]
@@ -208,22 +213,23 @@ def _end_of_last_elapsed_month(today: date) -> date:
 
 
 def _behind_schedule(
-    session: Session,
     today: date,
     period: Period,
-    authority_uuid: uuid.UUID | None,
-    settings: AppSettings,
     thresholds: AlertThresholds,
     labels: dict[uuid.UUID, _AwardLabel],
+    all_time: Figures,
 ) -> list[Alert]:
-    """Done < required × elapsed share of the performance period (whole months), less the
-    tolerance. Required hours to date come from compute_figures over a period ending with the
-    last elapsed month: its pro-rata is the elapsed share (guide §6)."""
+    """Done < required × elapsed share of the performance period, less the tolerance.
+
+    The elapsed share counts whole months up to the last one over, with the guide's pro-rata
+    rule (counting.required_share, the one compute_figures applies to a period); hours done
+    to date are the award's counted months up to then, plus what pooling moved to it.
+    """
     cutoff = _end_of_last_elapsed_month(today)
-    to_date = compute_figures(session, Period(None, cutoff), authority_uuid, settings)
+    last_month = month_of(cutoff)
     factor = 1 - thresholds.schedule_tolerance_percent / HUNDRED
     alerts = []
-    for figures in to_date.awards:
+    for figures in all_time.awards:
         label = labels.get(figures.award_uuid)
         if label is None or label.performance_start is None or label.performance_end is None:
             continue  # no schedule to be behind
@@ -231,7 +237,13 @@ def _behind_schedule(
             continue
         if not period.overlaps(label.performance_start, label.performance_end):
             continue
-        expected, done = figures.hours_required, figures.hours_done_pooled
+        expected = round_hours(
+            required_share(figures.hours_required, label.performance_start,
+                           label.performance_end, None, None, cutoff)
+        )  # fmt: skip
+        months = Figures(all_time.period, [figures]).monthly()  # the award's counted months
+        counted = sum((h for m, h in months.items() if m <= last_month), ZERO)
+        done = round_hours(counted + figures.hours_done_pooled - figures.hours_done)
         if expected > 0 and done < expected * factor:
             alerts.append(
                 Alert(
@@ -247,7 +259,11 @@ def _behind_schedule(
 
 
 def _contracts_ending(
-    session: Session, today: date, authority_uuid: uuid.UUID | None, settings: AppSettings
+    session: Session,
+    today: date,
+    authority_uuid: uuid.UUID | None,
+    settings: AppSettings,
+    all_time: Figures,
 ) -> list[Alert]:
     horizon = today + timedelta(days=settings.contract_ending_alert_days)
     statement = select(
@@ -256,7 +272,7 @@ def _contracts_ending(
     ending = list(session.execute(_scoped(statement, authority_uuid)))
     if not ending:
         return []
-    totals = compute_figures(session, Period(), authority_uuid, settings).by_contract()
+    totals = all_time.by_contract()
     alerts = []
     for contract_uuid, reference, end in ending:
         total = totals.get(contract_uuid)
@@ -324,7 +340,9 @@ def _missing_statements(
         if hi < lo:
             continue
         stated = covered.get(emp_uuid, set())
-        missing = [m for m in months_between(month_of(lo), month_of(hi)) if m not in stated]
+        missing = [
+            m for m in months_between(month_of(lo), month_of(hi)) if month_index(m) not in stated
+        ]
         if missing:
             where = f" ({label.text})" if label else ""
             alerts.append(
@@ -348,25 +366,36 @@ def _months_text(months: list[Month]) -> str:
 
 def _stated_months(
     session: Session, authority_uuid: uuid.UUID | None, start: date | None, end: date
-) -> dict[uuid.UUID, set[Month]]:
-    statement = _scoped(
-        select(HoursRecord.employment_uuid, HoursRecord.kind, HoursRecord.period_start,
-               HoursRecord.period_end)
-        .join(Employment, HoursRecord.employment_uuid == Employment.uuid)
-        .join(Award, Employment.award_uuid == Award.uuid)
-        .join(Lot, Award.lot_uuid == Lot.uuid)
-        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
-        .where(HoursRecord.period_start <= end),
-        authority_uuid,
-    )  # fmt: skip
+) -> dict[uuid.UUID, set[int]]:
+    """Month indexes (periods.month_index) covered by a statement, per employment.
+
+    Read raw (no per-row UUID or date objects): a national database has 330,000 rows.
+    """
+    statement = select(
+        raw(HoursRecord.employment_uuid),
+        HoursRecord.kind,
+        raw(HoursRecord.period_start),
+        raw(HoursRecord.period_end),
+    ).where(HoursRecord.period_start <= end)
+    if authority_uuid is not None:
+        statement = _scoped(
+            statement.join(Employment, HoursRecord.employment_uuid == Employment.uuid)
+            .join(Award, Employment.award_uuid == Award.uuid)
+            .join(Lot, Award.lot_uuid == Lot.uuid)
+            .join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
+            authority_uuid,
+        )
     if start is not None:
         statement = statement.where(HoursRecord.period_end >= start)
-    covered: dict[uuid.UUID, set[Month]] = defaultdict(set)
-    for emp_uuid, kind, p_start, p_end in session.execute(statement):
+    uuids = UuidCache()
+    covered: dict[uuid.UUID, set[int]] = defaultdict(set)
+    for emp, kind, p_start, p_end in session.execute(statement):
+        months = covered[uuids[emp]]
+        first = month_index_of(p_start)
         if kind == HoursKind.TOTAL:
-            covered[emp_uuid].update(months_between(month_of(p_start), month_of(p_end)))
+            months.update(range(first, month_index_of(p_end) + 1))
         else:
-            covered[emp_uuid].add(month_of(p_start))
+            months.add(first)
     return covered
 
 
