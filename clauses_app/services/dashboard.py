@@ -82,6 +82,16 @@ def data_years(session: Session) -> list[int]:
     return list(range(min(days).year, max(days).year + 1))
 
 
+def hours_years(session: Session) -> list[int]:
+    """Every year from the first to the last hours statement, ascending (empty: none)."""
+    first, last = session.execute(
+        select(func.min(HoursRecord.period_start), func.max(HoursRecord.period_end))
+    ).one()
+    if first is None or last is None:
+        return []
+    return list(range(first.year, last.year + 1))
+
+
 def default_year(years: list[int], today: date) -> int:
     """This year when the data covers it, else the latest year of data before it (or the
     first one after it); this year for an empty database."""

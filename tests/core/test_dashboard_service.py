@@ -13,6 +13,7 @@ from clauses_app.services.dashboard import (
     dashboard_figures,
     data_years,
     default_year,
+    hours_years,
 )
 from tests import builders as b
 
@@ -88,6 +89,8 @@ def test_years_and_default_year(session, dataset) -> None:  # type: ignore[no-un
     assert default_year(years, date(2026, 3, 1)) == 2025  # the latest year with data
     assert default_year(years, date(2020, 1, 1)) == 2024
     assert default_year([], date(2026, 3, 1)) == 2026
+    # the year the hours were stated in, although contracts reach into 2026
+    assert hours_years(session) == [2024, 2025]
 
 
 def test_authority_choices_sorted_by_name(session, dataset) -> None:  # type: ignore[no-untyped-def]

@@ -48,6 +48,7 @@ from clauses_app.services.dashboard import (
     dashboard_figures,
     data_years,
     default_year,
+    hours_years,
 )
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import load_settings
@@ -171,7 +172,7 @@ def load_snapshot(
     with database.session() as session:
         settings = load_settings(session)
         years = data_years(session)
-        year = year or default_year(years, today)
+        year = year or default_year(hours_years(session) or years, today)
         figures = dashboard_figures(session, year, authority_uuid, settings)
         alerts = compute_alerts(session, today, Period.year(year), authority_uuid, settings)
         return DashboardSnapshot(years, authority_choices(session), figures, alerts)

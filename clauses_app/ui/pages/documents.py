@@ -41,6 +41,7 @@ from clauses_app.services.dashboard import (
     contract_choices,
     data_years,
     default_year,
+    hours_years,
 )
 from clauses_app.services.narratives import get_narrative, save_narrative
 from clauses_app.services.periods import Period
@@ -260,6 +261,7 @@ class DocumentsPage(QWidget):
         with self.context.database.session() as session:
             authorities = authority_choices(session)
             years = data_years(session)
+            statement_years = hours_years(session)
             bases = labels(session, ReferenceKind.LEGAL_BASIS)
         settings = self.context.settings()
         self.authority_combo.blockSignals(True)
@@ -268,7 +270,7 @@ class DocumentsPage(QWidget):
             self.authority_combo.addItem(name, authority_uuid)
         self.authority_combo.setCurrentIndex(max(0, find_data(self.authority_combo, current)))
         self.authority_combo.blockSignals(False)
-        year = default_year(years, date.today())
+        year = default_year(statement_years or years, date.today())
         for spin in (self.year_spin, self.batch_year):
             if spin.value() == date.today().year:
                 spin.setValue(year)
