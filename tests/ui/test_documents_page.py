@@ -153,3 +153,14 @@ def test_no_authority_yet(qtbot, database) -> None:  # type: ignore[no-untyped-d
     assert page.authority_combo.count() == 0
     assert not page.pdf_button.isEnabled()
     assert page.generate_balance("pdf") is None
+
+
+def test_leaving_with_an_unsaved_narrative_asks(page, database, seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    assert page.confirm_leave()  # nothing typed: no question
+    page.narrative.setPlainText("À garder.")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Save)
+    assert page.confirm_leave()
+    with database.session() as s:
+        assert get_narrative(s, seeded["Bourg B"][0], Period.year(2025)) == "À garder."

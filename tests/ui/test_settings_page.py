@@ -154,3 +154,21 @@ def test_reference_model(qtmodeltester, page) -> None:  # type: ignore[no-untype
         "70\u00a0%"
     )
     qtmodeltester.check(model)
+
+
+def test_leaving_with_unsaved_edits_asks(page, database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    page.hourly_cost.setValue(28)
+    answers = [QMessageBox.StandardButton.Cancel]
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: answers[0])
+    assert not page.confirm_leave()  # Cancel: stay on the page, edits kept
+    assert page.hourly_cost.value() == 28
+    answers[0] = QMessageBox.StandardButton.Save
+    assert page.confirm_leave()
+    with database.session() as s:
+        assert load_settings(s).hourly_cost == D("28")
+    page.hourly_cost.setValue(31)
+    answers[0] = QMessageBox.StandardButton.Discard
+    assert page.confirm_leave()
+    assert page.hourly_cost.value() == 28
