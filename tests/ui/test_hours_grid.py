@@ -84,7 +84,8 @@ def test_layout_of_the_grid(dialog) -> None:  # type: ignore[no-untyped-def]
     assert headers == ["Total", "mars 2025", "avr. 2025", "mai 2025", "juin 2025",
                        "juil. 2025", "août 2025"]  # fmt: skip
     rows = [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())]
-    assert rows == ["BERNARD Paul — CDI", "MARTIN Léa — CDD", "Total du mois"]
+    assert rows == [f"BERNARD Paul — CDI · 0{NBSP}h", f"MARTIN Léa — CDD · 100{NBSP}h",
+                    "Total du mois"]  # fmt: skip
     assert "Total non ventilé : 90\u00a0h" in model.headerData(
         BERNARD, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole
     )
@@ -103,6 +104,8 @@ def test_typing_enter_goes_down_and_totals_follow(qtbot, dialog) -> None:  # typ
     assert _text(dialog, MARTIN, APRIL) == "120,5"
     assert dialog.table.currentIndex().row() == TOTAL_ROW  # Enter went down
     assert _text(dialog, MARTIN, 0) == "220,5"  # row total
+    header = dialog.model.headerData(MARTIN, Qt.Orientation.Vertical)
+    assert header == f"MARTIN Léa — CDD · 220,5{NBSP}h"  # in sight when months scroll
     assert _text(dialog, TOTAL_ROW, APRIL) == "120,5"  # month total
     assert _text(dialog, TOTAL_ROW, 0) == "220,5"  # grand total
     assert f"Saisies dans la grille : 220,5{NBSP}h" in dialog.totals_label.text()

@@ -129,8 +129,9 @@ class HoursGridModel(QAbstractTableModel):
         if self.is_total_row(section):
             return "Total du mois" if role == Role.DisplayRole else None
         row = self.grid.rows[section]
-        if role == Role.DisplayRole:
-            return f"{row.participant_name} — {row.contract_type}"
+        if role == Role.DisplayRole:  # the row total stays in sight when months scroll
+            total = format_hours(self.grid.row_total(section, self.column_kind))
+            return f"{row.participant_name} — {row.contract_type} · {total}"
         if role == Role.ToolTipRole:
             end = f" au {format_date(row.end)}" if row.end else " (sans date de fin)"
             text = f"{row.participant_name}, {row.contract_type}, du {format_date(row.start)}{end}"
@@ -152,6 +153,13 @@ class HoursGridModel(QAbstractTableModel):
         if month is None:
             return self.grid.row_total(row, kind)
         return self.grid.value(row, month, kind)
+
+    def first_editable(self) -> QModelIndex:
+        """The first row's first editable month (where typing starts)."""
+        for column in range(1, self.columnCount()):
+            if self._is_editable(0, column):
+                return self.index(0, column)
+        return self.index(0, 1)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -175,7 +183,9 @@ class HoursGridModel(QAbstractTableModel):
         totals = month is None or self.is_total_row(row)
         if role in (Role.DisplayRole, Role.EditRole):
             value = self._number(row, column)
-            return "" if value is None else format_number(value)
+            if value is None or (self.is_total_row(row) and month is not None and not value):
+                return ""  # an empty month stays blank in the totals row
+            return format_number(value)
         if role == Role.TextAlignmentRole:
             return int(RIGHT)
         if role == Role.FontRole and totals:
@@ -228,6 +238,8 @@ class HoursGridModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(0, columns[0]), self.index(last_row, columns[-1]))
         self.dataChanged.emit(self.index(0, 0), self.index(last_row, 0))
         self.dataChanged.emit(self.index(last_row, 0), self.index(last_row, last_column))
+        rows = sorted({r for r, _c in cells})
+        self.headerDataChanged.emit(Qt.Orientation.Vertical, rows[0], rows[-1])
         self.totals_changed.emit()
 
     def paste(self, top: int, left: int, text: str) -> int:
@@ -412,7 +424,8 @@ class HoursGridDialog(QDialog):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         layout.addWidget(self.table, 1)
         if self.grid.rows:
-            self.table.setCurrentIndex(self.model.index(0, 1))
+            self.table.setCurrentIndex(self.model.first_editable())
+            self.table.scrollTo(self.table.currentIndex())
         else:
             empty = QLabel("Aucun contrat de travail sur cette attribution : ajoutez-en un "
                            "avant de saisir des heures.")  # fmt: skip
