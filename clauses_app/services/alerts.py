@@ -50,6 +50,7 @@ from clauses_app.services.periods import (
     month_of,
     months_between,
 )
+from clauses_app.services.records.kinds import Kind
 from clauses_app.services.settings import AppSettings, load_settings
 
 HUNDRED = Decimal(100)
@@ -75,14 +76,8 @@ ALERT_TITLES = {
 }
 
 
-class AlertRecord:
-    """Kinds of record an alert opens: the same strings as ``ui.context.RecordKind``
-    (the core cannot import the UI package)."""
-
-    CONTRACT = "contract"
-    AWARD = "award"
-    PARTICIPANT = "participant"
-    EMPLOYMENT = "employment"
+# Kinds of record an alert opens: the record services' kinds (the UI's RecordKind too).
+AlertRecord = Kind
 
 
 @dataclass(frozen=True)

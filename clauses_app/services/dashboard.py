@@ -20,7 +20,7 @@ from clauses_app.services.counting import ZERO
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.periods import Month, Period
 from clauses_app.services.settings import AppSettings, load_settings
-from clauses_app.services.stats import _period_counts
+from clauses_app.services.stats import period_counts
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def dashboard_figures(
     settings = settings or load_settings(session)
     period = Period.year(year)
     figures = compute_figures(session, period, authority_uuid, settings)
-    counts = _period_counts(session, figures, period, authority_uuid)
+    counts = period_counts(session, figures, period, authority_uuid)
     totals = figures.total()
     by_month = figures.monthly()
     monthly = tuple(((year, m), by_month.get((year, m), ZERO)) for m in range(1, 13))

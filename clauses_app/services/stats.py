@@ -100,9 +100,10 @@ def _record_counts(session: Session, authority_uuid: uuid.UUID | None) -> dict[s
     }
 
 
-def _period_counts(
+def period_counts(
     session: Session, figures: Figures, period: Period, authority_uuid: uuid.UUID | None
 ) -> dict[str, int]:
+    """Records involved in a period (see the module docstring), from its figures."""
     awards = figures.awards
     employments = session.execute(_employments_in(period, authority_uuid)).all()
     return {
@@ -130,7 +131,7 @@ def database_stats(
     if period.is_all_time:
         counts = _record_counts(session, authority_uuid)
     else:
-        counts = _period_counts(session, figures, period, authority_uuid)
+        counts = period_counts(session, figures, period, authority_uuid)
     totals = figures.total()
     rate = totals.completion_rate
     result: dict[str, Any] = dict(counts)
