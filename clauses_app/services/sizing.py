@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from sqlalchemy.orm import Session
+
+from clauses_app.models import ClauseMode, Lot
 from clauses_app.services.settings import AppSettings
 
 HUNDRED = Decimal(100)
@@ -65,3 +69,39 @@ def etp(hours: Decimal, settings: AppSettings | None = None) -> Decimal:
     """Full-time equivalents: hours ÷ the ETP basis (1,607 h), four decimals, half-up."""
     basis = (settings or AppSettings()).etp_basis
     return (Decimal(hours) / Decimal(basis)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class LotSizing:
+    """What the sizing assistant stores on a lot."""
+
+    clause_mode: str  # ClauseMode.HOURS or ClauseMode.PERCENT
+    amount_ht: Decimal | None = None
+    trade_code: str | None = None
+    labour_share: Decimal | None = None
+    insertion_rate: Decimal | None = None
+    hourly_cost: Decimal | None = None
+    required_hours: Decimal | None = None
+    required_percent: Decimal | None = None
+
+
+def save_lot_sizing(session: Session, lot_uuid: uuid.UUID, sizing: LotSizing) -> bool:
+    """Store a sizing on a lot (the caller's transaction commits); False if the lot is gone.
+
+    An hours clause keeps its inputs beside the result so that the sizing can be explained
+    and redone; a percentage clause stores the percentage only.
+    """
+    lot = session.get(Lot, lot_uuid)
+    if lot is None:
+        return False
+    lot.clause_mode = sizing.clause_mode
+    if sizing.clause_mode == ClauseMode.PERCENT:
+        lot.required_percent = sizing.required_percent
+        return True
+    lot.amount_ht = sizing.amount_ht
+    lot.trade_code = sizing.trade_code
+    lot.labour_share = sizing.labour_share
+    lot.insertion_rate = sizing.insertion_rate
+    lot.hourly_cost = sizing.hourly_cost
+    lot.required_hours = sizing.required_hours
+    return True

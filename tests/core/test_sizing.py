@@ -58,3 +58,29 @@ def test_etp_basis() -> None:
     assert etp(D("1607")) == D("1.0000")
     assert etp(D("62000")) == D("38.5812")
     assert etp(D("1600"), AppSettings(etp_basis=1600)) == D("1.0000")
+
+
+def test_save_lot_sizing_keeps_inputs_beside_the_result(database) -> None:  # type: ignore[no-untyped-def]
+    from clauses_app.models import Lot
+    from clauses_app.services.sizing import LotSizing, save_lot_sizing
+    from tests import builders as b
+
+    with database.transaction() as s:
+        lot_uuid = b.lot(s, b.contract(s, b.authority(s))).uuid
+    sizing = size_clause(D("1000000"), D("50"), D("5"), D("30"))
+    with database.transaction() as s:
+        assert save_lot_sizing(s, lot_uuid, LotSizing(
+            "HOURS", D("1000000"), "MACONNERIE", D("50"), D("5"), D("30"), sizing.required_hours
+        ))  # fmt: skip
+    with database.session() as s:
+        lot = s.get(Lot, lot_uuid)
+        assert lot is not None
+        assert (lot.required_hours, lot.labour_share, lot.trade_code) == (833, 50, "MACONNERIE")
+    with database.transaction() as s:
+        assert save_lot_sizing(s, lot_uuid, LotSizing("PERCENT", required_percent=D("7.5")))
+        import uuid
+
+        assert not save_lot_sizing(s, uuid.uuid4(), LotSizing("PERCENT"))
+    with database.session() as s:
+        lot = s.get(Lot, lot_uuid)
+        assert lot is not None and (lot.clause_mode, lot.required_percent) == ("PERCENT", D("7.5"))

@@ -40,7 +40,14 @@ from clauses_app.formatting import (
 from clauses_app.models import ClauseMode, Lot, PublicContract, ReferenceKind
 from clauses_app.services.reference import labels, trade_labour_shares
 from clauses_app.services.settings import AppSettings
-from clauses_app.services.sizing import Sizing, SizingError, hours_from_percent, size_clause
+from clauses_app.services.sizing import (
+    LotSizing,
+    Sizing,
+    SizingError,
+    hours_from_percent,
+    save_lot_sizing,
+    size_clause,
+)
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.tasks import notify_data_changed
 
@@ -304,22 +311,27 @@ class SizingDialog(QDialog):
     def save(self) -> bool:
         """Store the result and its inputs on the lot, in one transaction."""
         assert self.lot_uuid is not None
-        with self.context.database.transaction() as session:
-            lot = session.get(Lot, self.lot_uuid)
-            if lot is None:
-                QMessageBox.warning(self, "Enregistrement impossible", "Ce lot n'existe plus.")
+        if self.clause_mode == ClauseMode.HOURS:
+            if self._result is None:
                 return False
-            lot.clause_mode = self.clause_mode
-            if self.clause_mode == ClauseMode.HOURS:
-                if self._result is None:
-                    return False
-                lot.amount_ht = spin_decimal(self.amount)
-                lot.trade_code = self.trade.currentData()
-                lot.labour_share = spin_decimal(self.labour_share)
-                lot.insertion_rate = spin_decimal(self.insertion_rate)
-                lot.hourly_cost = spin_decimal(self.hourly_cost)
-                lot.required_hours = self._result.required_hours
-            else:
-                lot.required_percent = spin_decimal(self.required_percent)
+            sizing = LotSizing(
+                clause_mode=ClauseMode.HOURS,
+                amount_ht=spin_decimal(self.amount),
+                trade_code=self.trade.currentData(),
+                labour_share=spin_decimal(self.labour_share),
+                insertion_rate=spin_decimal(self.insertion_rate),
+                hourly_cost=spin_decimal(self.hourly_cost),
+                required_hours=self._result.required_hours,
+            )
+        else:
+            sizing = LotSizing(
+                clause_mode=ClauseMode.PERCENT,
+                required_percent=spin_decimal(self.required_percent),
+            )
+        with self.context.database.transaction() as session:
+            saved = save_lot_sizing(session, self.lot_uuid, sizing)
+        if not saved:
+            QMessageBox.warning(self, "Enregistrement impossible", "Ce lot n'existe plus.")
+            return False
         notify_data_changed()
         return True
