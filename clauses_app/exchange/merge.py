@@ -12,7 +12,7 @@ valid uuids of the entities other records refer to.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,28 +191,33 @@ def _check_uniques(
     sink: ErrorSink,
 ) -> set[int]:
     """Rows whose unique key would collide with another record: reported, returned."""
-    spec = member.spec
+    spec, rows = member.spec, member.rows
     key = member.index("uuid")
     assert key is not None
     bad: set[int] = set()
     for columns in spec.uniques:
-        positions = [member.index(c) for c in columns]
-        if any(p is None for p in positions):
+        found = [member.index(c) for c in columns]
+        positions = [p for p in found if p is not None]
+        if len(positions) < len(found):
             continue
+        keyed: Iterable[tuple[int, tuple[Any, ...]]]
+        keyed = ((i, tuple(rows[i][p] for p in positions)) for i in written)
         final: dict[tuple[Any, ...], str] = {}
-        # With records in the table, keys are compared as text; otherwise as parsed.
-        as_key = [_key_text(spec.column(c)) for c in columns]
-        if existing:
-            final = _stored_keys(session, spec, columns, {member.rows[i][key] for i in written})
-        for i in written:
-            row = member.rows[i]
-            values = tuple(row[p] for p in positions if p is not None)
+        if existing:  # keys compared as text with the records' (only those that may collide)
+            as_text = [_key_text(spec.column(c)) for c in columns]
+            keyed = [
+                (i, tuple(f(v) for f, v in zip(as_text, values, strict=True)))
+                for i, values in keyed
+                if None not in values
+            ]
+            wanted = {values for _i, values in keyed}
+            rewritten = {rows[i][key] for i in written}
+            final = _stored_keys(session, spec, columns, rewritten, wanted) if wanted else {}
+        for i, values in keyed:
             if None in values:
                 continue
-            if existing:
-                values = tuple(f(v) for f, v in zip(as_key, values, strict=True))
             other = final.get(values)
-            if other is not None and other != row[key]:
+            if other is not None and other != rows[i][key]:
                 sink.error(
                     f"valeur déjà utilisée par un autre enregistrement ({other}) : "
                     f"{', '.join(columns)} doit être unique",
@@ -222,20 +227,27 @@ def _check_uniques(
                 )
                 bad.add(i)
             else:
-                final[values] = row[key]
+                final[values] = rows[i][key]
     return bad
 
 
 def _stored_keys(
-    session: Session, spec: EntitySpec, columns: tuple[str, ...], rewritten: set[str]
+    session: Session,
+    spec: EntitySpec,
+    columns: tuple[str, ...],
+    rewritten: set[str],
+    wanted: set[tuple[Any, ...]],
 ) -> dict[tuple[Any, ...], str]:
-    """Unique key (text) → uuid of the records the import leaves as they are."""
+    """Unique key (text) → uuid of the records the import leaves as they are, for the keys
+    ``wanted`` (those of the rows the import writes: no other key can collide)."""
     statement, stored = text_select(session.get_bind().dialect, spec, ["uuid", *columns])
     keys: dict[tuple[Any, ...], str] = {}
     for uid, *values in _rows(session, statement):
         if None in values:
             continue
-        record = stored[0](uid)
-        if record not in rewritten:
-            keys[tuple(f(v) for f, v in zip(stored[1:], values, strict=True))] = record
+        value = tuple(f(v) for f, v in zip(stored[1:], values, strict=True))
+        if value in wanted:
+            record = stored[0](uid)
+            if record not in rewritten:
+                keys[value] = record
     return keys

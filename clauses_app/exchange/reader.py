@@ -37,10 +37,10 @@ from clauses_app.exchange.format import (
 )
 from clauses_app.exchange.limits import ImportLimits
 from clauses_app.exchange.manifest import SUPPORTED_VERSION, parse_version, schema_errors
-from clauses_app.exchange.records import Refused, records
+from clauses_app.exchange.records import Refused, decoded, records
 from clauses_app.exchange.report import ErrorSink, HeldFaults
 from clauses_app.exchange.rules import row_checker
-from clauses_app.exchange.safety import UnsafeFileError, open_zip, read_entry, read_entry_buffer
+from clauses_app.exchange.safety import UnsafeFileError, entry_chunks, open_zip, read_entry
 
 Row = tuple[Any, ...]
 
@@ -84,7 +84,11 @@ class ClauseFile:
         Raises UnsafeFileError when the archive itself turns out to be unreadable."""
         entry = self.declared[spec.member]
         try:
-            text = _decode(spec, _checked_bytes(self.archive, spec, entry, sink), sink)
+            _check_sum(self.archive, spec, entry, sink)
+            text = decoded(
+                entry_chunks(self.archive, spec.member),
+                lambda: _decode(spec, read_entry(self.archive, spec.member), sink),
+            )
             return _parse_member(spec, text, entry, sink)
         except Refused:
             return None
@@ -200,29 +204,29 @@ def _declared_members(
     return declared
 
 
-def _checked_bytes(
-    archive: Any, spec: EntitySpec, entry: dict[str, Any], sink: ErrorSink
-) -> bytearray:
-    data = read_entry_buffer(archive, spec.member)
-    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+def _check_sum(archive: Any, spec: EntitySpec, entry: dict[str, Any], sink: ErrorSink) -> None:
+    digest = hashlib.sha256()
+    for chunk in entry_chunks(archive, spec.member):
+        digest.update(chunk)
+    if digest.hexdigest() != entry["sha256"]:
         sink.error(
             "somme de contrôle SHA-256 différente de celle du manifeste : membre modifié ou "
             "corrompu",
             file=spec.member,
         )
         raise Refused
-    return data
 
 
-def _decode(spec: EntitySpec, data: bytearray, sink: ErrorSink) -> str:
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+def _decode(spec: EntitySpec, data: bytes, sink: ErrorSink) -> None:
+    """Word the first encoding fault of a member (read whole: this is the rare path)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
-        return data.decode("utf-8") if start == 0 else data[start:].decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        position = start + exc.start
-        line = data[start:position].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         sink.error(
-            f"encodage invalide (octet 0x{data[position]:02x}) : les membres sont en UTF-8",
+            f"encodage invalide (octet 0x{data[exc.start]:02x}) : les membres sont en UTF-8",
             file=spec.member,
             row=line,
         )
@@ -230,7 +234,7 @@ def _decode(spec: EntitySpec, data: bytearray, sink: ErrorSink) -> str:
 
 
 def _parse_member(
-    spec: EntitySpec, text: str, entry: dict[str, Any], sink: ErrorSink
+    spec: EntitySpec, text: Iterator[str], entry: dict[str, Any], sink: ErrorSink
 ) -> MemberData:
     """One pass over the records. Header and row faults are held until the member is known
     to be well-formed CSV with the announced row count, and reported in that order."""

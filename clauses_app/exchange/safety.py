@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from clauses_app.exchange.limits import MIB, ImportLimits
@@ -105,35 +106,41 @@ def _check_entries(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
 
 def read_entry(archive: zipfile.ZipFile, name: str, max_bytes: int | None = None) -> bytes:
     """The bytes of one entry, never more than it declared (nor ``max_bytes``)."""
-    return bytes(read_entry_buffer(archive, name, max_bytes))
+    return b"".join(entry_chunks(archive, name, max_bytes))
 
 
-def read_entry_buffer(
+def entry_chunks(
     archive: zipfile.ZipFile, name: str, max_bytes: int | None = None
-) -> bytearray:
-    """Like :func:`read_entry`, into one buffer of the declared size (no second copy: members
-    of national files are tens of megabytes)."""
+) -> Iterator[bytes]:
+    """The bytes of one entry, one MiB at a time, never more than it declared (nor
+    ``max_bytes``): members of national files are tens of megabytes, read as a stream."""
     info = archive.getinfo(name)
     ceiling = info.file_size if max_bytes is None else min(info.file_size, max_bytes)
     if info.file_size > ceiling:
         raise UnsafeFileError(f"Élément « {name} » trop volumineux.")
-    buffer = bytearray(ceiling)
-    view = memoryview(buffer)
     size = 0
     try:
-        with archive.open(info) as handle:
-            while size < ceiling and (chunk := handle.read(min(MIB, ceiling - size))):
-                view[size : size + len(chunk)] = chunk
-                size += len(chunk)
-            if handle.read(1):
+        handle = archive.open(info)
+    except _UNREADABLE as exc:
+        raise _unreadable(name, exc) from None
+    with handle:
+        while True:
+            try:
+                chunk = handle.read(1 * MIB)
+            except _UNREADABLE as exc:
+                raise _unreadable(name, exc) from None
+            if not chunk:
+                return
+            size += len(chunk)
+            if size > ceiling:
                 raise UnsafeFileError(
                     f"Élément « {name} » plus grand que sa taille déclarée : refusé."
                 )
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-        raise UnsafeFileError(
-            f"Élément « {name} » illisible (archive tronquée ou corrompue : {exc})."
-        ) from None
-    finally:
-        view.release()
-    del buffer[size:]
-    return buffer
+            yield chunk
+
+
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
+
+
+def _unreadable(name: str, exc: BaseException) -> UnsafeFileError:
+    return UnsafeFileError(f"Élément « {name} » illisible (archive tronquée ou corrompue : {exc}).")
