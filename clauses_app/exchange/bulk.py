@@ -132,22 +132,41 @@ def _sqlite_value(kind: str) -> Callable[[Any], Any] | None:
     return None
 
 
+# Kinds whose equal values are stored alike (not decimals: -0 equals 0 but is stored -0.0).
+_SHARED_KINDS = ("timestamp", "date", "boolean")
+
+
+def _sqlite_column(kind: str) -> Callable[[tuple[Any, ...]], list[Any]] | None:
+    """Converts a column of a batch to the stored values; repeated values (a file's dates and
+    timestamps) once each."""
+    convert = _sqlite_value(kind)
+    if convert is None:
+        return None
+    if kind in _SHARED_KINDS:
+
+        def shared(column: tuple[Any, ...]) -> list[Any]:
+            stored = {value: convert(value) for value in set(column)}
+            return list(map(stored.__getitem__, column))
+
+        return shared
+    if kind == "uuid":
+        return lambda column: [None if v is None else v.replace("-", "") for v in column]
+    return lambda column: list(map(convert, column))
+
+
 def _driver_insert(session: Session, spec: EntitySpec) -> Write:
     names = [c.name for c in spec.columns]
     statement = (
         f"INSERT INTO {spec.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     )
-    converters = [(i, f) for i, c in enumerate(spec.columns) if (f := _sqlite_value(c.kind))]
+    converters = [(i, f) for i, c in enumerate(spec.columns) if (f := _sqlite_column(c.kind))]
     connection = session.connection()
 
     def write(batch: list[Row]) -> None:
-        rows = []
-        for row in batch:
-            values = list(row)
-            for i, convert in converters:
-                values[i] = convert(values[i])
-            rows.append(tuple(values))
-        connection.exec_driver_sql(statement, rows)
+        columns: list[Any] = list(zip(*batch, strict=True))
+        for i, convert in converters:
+            columns[i] = convert(columns[i])
+        connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))
 
     return write
 

@@ -66,8 +66,9 @@ def merge_member(
         existing.update(r[key] for i, r in enumerate(member.rows) if i not in member.invalid)
         state.valid[spec.name] = existing
     if writer is not None:
-        writer.insert(member, [i for i in inserts if i not in bad])
+        # Updates first: a key an updated record gives up may be taken by a new one.
         writer.update(member, [i for i in updates if i not in bad])
+        writer.insert(member, [i for i in inserts if i not in bad])
 
 
 def _rows(session: Session, statement: Select[Any]) -> Iterator[Sequence[Any]]:
