@@ -18,7 +18,7 @@ def run(out_dir: Path) -> int:
     if db.exists():
         db.unlink()
     steps: list[list[str]] = [["--db", str(db), "demo", "--size", "facilitator"]]
-    steps.append(["--db", str(db), "stats"])
+    steps.append(["--db", str(db), "stats", "--year", "2025"])
     steps.extend(_report_steps(db, out_dir))
     for argv in steps:
         status = cli_main(argv)

@@ -14,7 +14,7 @@ from clauses_app.cli.common import (
     period_from_args,
     print_json,
 )
-from clauses_app.formatting import format_hours, format_percent
+from clauses_app.formatting import format_etp, format_hours, format_percent
 from clauses_app.models import ContractingAuthority
 from clauses_app.services.settings import AppSettings
 from clauses_app.services.sizing import SizingError, size_clause
@@ -83,7 +83,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         )
     else:
         print(f"Heures d'insertion à prescrire : {format_hours(sizing.required_hours)}")
-        print(f"Équivalent temps plein : {sizing.etp} ETP")
+        print(f"Équivalent temps plein : {format_etp(sizing.etp)}")
     return 0
 
 
@@ -111,7 +111,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"{label:<28} {stats[key]}")
     print(f"{'Heures prescrites':<28} {format_hours(stats['hours_required'])}")
     print(f"{'Heures réalisées':<28} {format_hours(stats['hours_done'])}")
-    print(f"{'ETP réalisés':<28} {stats['etp_done']}")
+    print(f"{'ETP réalisés':<28} {format_etp(stats['etp_done'])}")
     rate = stats["completion_rate"]
     print(f"{'Taux de réalisation':<28} {format_percent(rate) if rate is not None else '—'}")
     return 0
