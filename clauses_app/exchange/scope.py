@@ -1,72 +1,54 @@
 """Which rows an export keeps for a :class:`~clauses_app.exchange.manifest.Scope`.
 
-Works on the few columns it needs, loaded once per table (:func:`load_tables`), so that the
-national file needs no per-row query; the writer then streams each member and keeps the
-rows whose uuid is in the returned sets. The rules are those of ``Scope``'s
-docstring and of docs/clause-format.md.
+Works on the few columns it needs, streamed from the database table by table (no per-row
+query, nothing held but the kept uuids); the writer then streams each member and keeps the
+rows whose uuid is in the returned sets. The rules are those of ``Scope``'s docstring and of
+docs/clause-format.md.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clauses_app.exchange.format import SPEC_BY_NAME
 from clauses_app.exchange.manifest import Scope
+from clauses_app.exchange.stored import uuids_as_text_select
 from clauses_app.models import HoursKind
 from clauses_app.services.periods import Period
 
-Row = tuple[Any, ...]
+FETCH_ROWS = 10_000
 
 
-# The columns the scope rules read, per entity (nothing else is loaded).
-SCOPE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "reference_item": ("uuid",),
-    "contact": ("uuid", "authority_uuid"),
-    "operation": ("uuid", "authority_uuid"),
-    "public_contract": (
-        "uuid", "authority_uuid", "operation_uuid", "start_date", "end_date", "notification_date",
-    ),
-    "lot": ("uuid", "contract_uuid", "start_date", "end_date"),
-    "award": ("uuid", "lot_uuid", "company_uuid"),
-    "participant_criterion": ("uuid", "participant_uuid"),
-    "employment": (
-        "uuid", "award_uuid", "start_date", "end_date", "participant_uuid", "employer_uuid",
-    ),
-    "hours_record": ("uuid", "employment_uuid", "kind", "period_start", "period_end"),
-}  # fmt: skip
-
-
-@dataclass
 class Tables:
-    """Loaded rows per entity; ``columns`` names each entity's values in row order."""
+    """The columns the scope rules read, streamed from the database on each use (uuids as
+    text): nothing is held but what the rules keep."""
 
-    rows: dict[str, list[Row]]
-    columns: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(SCOPE_COLUMNS))
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
-    def col(self, entity: str, column: str) -> int:
-        return self.columns[entity].index(column)
-
-    def values(self, entity: str, *columns: str) -> Iterable[tuple[Any, ...]]:
-        indexes = [self.col(entity, c) for c in columns]
-        for row in self.rows[entity]:
-            yield tuple(row[i] for i in indexes)
+    def values(self, entity: str, *columns: str) -> Iterator[tuple[Any, ...]]:
+        spec = SPEC_BY_NAME[entity]
+        dialect = self.session.get_bind().dialect
+        statement, converters = uuids_as_text_select(dialect, spec, columns)
+        result = self.session.execute(statement.execution_options(yield_per=FETCH_ROWS))
+        for rows in result.partitions():
+            for row in rows:
+                yield tuple(v if f is None else f(v) for f, v in zip(converters, row, strict=True))
 
 
 def load_tables(session: Session) -> Tables:
-    """The columns the scope rules need, every row (one query per entity)."""
-    rows: dict[str, list[Row]] = {}
-    for entity, names in SCOPE_COLUMNS.items():
-        table = SPEC_BY_NAME[entity].table
-        rows[entity] = [tuple(r) for r in session.execute(select(*[table.c[n] for n in names]))]
-    return Tables(rows)
+    """The tables the scope rules read (streamed when used)."""
+    return Tables(session)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value).lower()
 
 
 def _contract_in_period(
@@ -90,18 +72,20 @@ def _contract_in_period(
     return False
 
 
-def kept_uuids(tables: Tables, scope: Scope) -> dict[str, set[uuid.UUID]] | None:
-    """The uuids to export per entity, or None for everything."""
+def kept_uuids(tables: Tables, scope: Scope) -> dict[str, set[str]] | None:
+    """The uuids (text, as ``tables`` holds them) to export per entity, or None for
+    everything."""
     if scope.is_everything:
         return None
+    scope = replace(scope, authority=_text(scope.authority), operation=_text(scope.operation))
     contracts = {
         u: (a, o)
         for u, a, o in tables.values("public_contract", "uuid", "authority_uuid", "operation_uuid")
         if (scope.authority is None or a == scope.authority)
         and (scope.operation is None or o == scope.operation)
     }
-    lots_of: dict[uuid.UUID, list[tuple[Any, ...]]] = defaultdict(list)
-    lot_contract: dict[uuid.UUID, uuid.UUID] = {}
+    lots_of: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    lot_contract: dict[str, str] = {}
     for u, c, start, end in tables.values("lot", "uuid", "contract_uuid", "start_date", "end_date"):
         lots_of[c].append((start, end))
         lot_contract[u] = c
@@ -135,11 +119,11 @@ def _close_over(
     tables: Tables,
     scope: Scope,
     period: Period,
-    contracts: set[uuid.UUID],
-    employments: set[uuid.UUID],
-) -> dict[str, set[uuid.UUID]]:
+    contracts: set[str],
+    employments: set[str],
+) -> dict[str, set[str]]:
     """Add the children and the parents that the kept contracts and employments need."""
-    keep: dict[str, set[uuid.UUID]] = {name: set() for name in SPEC_BY_NAME}
+    keep: dict[str, set[str]] = {name: set() for name in SPEC_BY_NAME}
     keep["reference_item"] = {u for (u,) in tables.values("reference_item", "uuid")}
     keep["public_contract"] = contracts
     keep["employment"] = employments
@@ -180,19 +164,18 @@ def _close_over(
     return keep
 
 
-def _kept_hours(tables: Tables, period: Period, employments: set[uuid.UUID]) -> set[uuid.UUID]:
-    rows = [
-        r
-        for r in tables.values(
-            "hours_record", "uuid", "employment_uuid", "kind", "period_start", "period_end"
-        )
-        if r[1] in employments
-    ]
+def _kept_hours(tables: Tables, period: Period, employments: set[str]) -> set[str]:
     if period.is_all_time:
-        return {r[0] for r in rows}
-    with_months = {r[1] for r in rows if r[2] == HoursKind.MONTH}
-    return {
-        r[0]
-        for r in rows
-        if period.overlaps(r[3], r[4]) and not (r[2] == HoursKind.TOTAL and r[1] in with_months)
-    }
+        rows = tables.values("hours_record", "uuid", "employment_uuid")
+        return {u for u, e in rows if e in employments}
+    rows = tables.values("hours_record", "employment_uuid", "kind")
+    with_months = {e for e, kind in rows if kind == HoursKind.MONTH and e in employments}
+    kept = set()
+    for u, e, kind, start, end in tables.values(
+        "hours_record", "uuid", "employment_uuid", "kind", "period_start", "period_end"
+    ):
+        if e not in employments or not period.overlaps(start, end):
+            continue
+        if not (kind == HoursKind.TOTAL and e in with_months):  # months replace the total
+            kept.add(u)
+    return kept

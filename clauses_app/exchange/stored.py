@@ -51,6 +51,36 @@ def text_select(
     return select(*raw), encoders  # type: ignore[return-value]
 
 
+def uuids_as_text_select(
+    dialect: Dialect, spec: EntitySpec, names: Sequence[str]
+) -> tuple[Select[Any], list[Callable[[Any], Any] | None]]:
+    """A select of ``names`` where uuid columns come out as the format's text (None stays
+    None; the converter of each such column is given) and the others as SQLAlchemy reads
+    them (no converter)."""
+    table = spec.table
+    fast = dialect.name == "sqlite" and SQLITE_FAST_PATH
+    selected: list[Any] = []
+    converters: list[Callable[[Any], Any] | None] = []
+    for name in names:
+        column = spec.column(name)
+        if column.kind != "uuid":
+            selected.append(table.c[name])
+            converters.append(None)
+            continue
+        as_text = encoder(column)
+        if fast:
+            selected.append(type_coerce(table.c[name], NullType()).label(name))
+            as_text = _sqlite_text("uuid", None, table.c[name].type, dialect, as_text)
+        else:
+            selected.append(table.c[name])
+        converters.append(_none_kept(as_text))
+    return select(*selected), converters
+
+
+def _none_kept(as_text: Encode) -> Callable[[Any], str | None]:
+    return lambda value: None if value is None else as_text(value)
+
+
 def _sqlite_text(
     kind: str, scale: int | None, sa_type: Any, dialect: Dialect, slow: Encode
 ) -> Encode:

@@ -130,9 +130,7 @@ def export_clause_file(
 def _kept(session: Session, scope: Scope) -> Kept:
     if scope.is_everything:
         return None
-    keep = kept_uuids(load_tables(session), scope)
-    assert keep is not None
-    return {entity: {str(u) for u in uuids} for entity, uuids in keep.items()}
+    return kept_uuids(load_tables(session), scope)
 
 
 def _member_lines(

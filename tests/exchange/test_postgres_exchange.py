@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from clauses_app.exchange import export_clause_file, import_clause_file
+from clauses_app.exchange import Scope, export_clause_file, import_clause_file
 from clauses_app.models import ContractingAuthority
 from clauses_app.services.bootstrap import open_app_database
 from clauses_app.services.periods import Period
@@ -61,6 +61,23 @@ def test_round_trip_through_postgres_is_byte_identical(
     again = import_clause_file(pg_database, second)
     assert again.ok and again.total("new") == again.total("updated") == 0
     assert again.total("unchanged") == 62 + 25
+
+
+def test_scoped_export_from_postgres_equals_the_one_from_sqlite(
+    database: Database, pg_database: Database, tmp_path: Path
+) -> None:
+    ids = build_dataset(database)
+    import_clause_file(pg_database, export_clause_file(database, tmp_path / "a.clause").path)
+    for n, scope in enumerate(
+        (
+            Scope(authority=ids["reze"]),
+            Scope(operation=ids["operation"]),
+            Scope(date_from=date(2025, 2, 1)),
+        )
+    ):
+        mine = members(export_clause_file(database, tmp_path / f"s{n}.clause", scope).path)
+        theirs = members(export_clause_file(pg_database, tmp_path / f"p{n}.clause", scope).path)
+        assert [m for m in mine if mine[m] != theirs[m]] == ["manifest.json"], scope
 
 
 def test_merge_on_postgres_updates_and_keeps_conflicts(

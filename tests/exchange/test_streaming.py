@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from clauses_app.exchange import export_clause_file, stored
+from clauses_app.exchange import Scope, export_clause_file, stored
 from clauses_app.exchange.format import BadValue, converter, decoder
 from clauses_app.exchange.records import Refused, decoded, lines
 from clauses_app.storage import Database
@@ -90,10 +90,15 @@ def test_fast_and_portable_exports_write_the_same_bytes(
     with database.transaction() as s:  # shapes another tool could have stored
         s.execute(text("UPDATE company SET updated_at = '2025-03-01 10:00:00'"))
         s.execute(text("UPDATE contact SET uuid = upper(uuid)"))
+    period = Scope(date_from=date(2025, 2, 1))
     fast = members(export_clause_file(database, tmp_path / "fast.clause").path)
+    fast_period = members(export_clause_file(database, tmp_path / "fp.clause", period).path)
     monkeypatch.setattr(stored, "SQLITE_FAST_PATH", False)
     portable = members(export_clause_file(database, tmp_path / "portable.clause").path)
+    portable_period = members(export_clause_file(database, tmp_path / "pp.clause", period).path)
     assert [n for n in fast if fast[n] != portable[n]] == ["manifest.json"]
+    assert [n for n in fast if fast_period[n] != portable_period[n]] == ["manifest.json"]
+    assert fast_period["hours_record.csv"].count(b"\n") == 1 + 3  # January's month left out
     assert b",2025-03-01T10:00:00.000000Z\n" in fast["company.csv"]
     contact = fast["contact.csv"].decode().splitlines()[1]
     assert contact[:36] == contact[:36].lower() and contact[8] == "-"
