@@ -13,57 +13,24 @@ syntax or its row count reports that fault alone (its row faults are set aside m
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from operator import itemgetter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clauses_app.exchange.format import (
-    FORMAT_NAME,
-    MANIFEST_MEMBER,
-    SPECS,
-    TYPE_LABELS,
-    BadValue,
-    ColumnSpec,
-    EntitySpec,
-    converter,
-    decoder,
-    empty_value,
-    is_mandatory,
-)
+from clauses_app.exchange.format import FORMAT_NAME, MANIFEST_MEMBER, SPECS, EntitySpec
 from clauses_app.exchange.limits import ImportLimits
 from clauses_app.exchange.manifest import SUPPORTED_VERSION, parse_version, schema_errors
-from clauses_app.exchange.records import Refused, decoded, records
+from clauses_app.exchange.records import Refused, csv_fault, csv_records, decoded
 from clauses_app.exchange.report import ErrorSink, HeldFaults
-from clauses_app.exchange.rules import row_checker
+from clauses_app.exchange.rows import MemberData, Row, mark_duplicates, parse_rows
 from clauses_app.exchange.safety import UnsafeFileError, entry_chunks, open_zip, read_entry
 
-Row = tuple[Any, ...]
-
-
-@dataclass
-class MemberData:
-    """The rows of one member, values parsed, aligned with ``columns`` (those of the header
-    this version knows). ``rows[i]`` is record ``row_number(i)`` of the CSV (header = 1)."""
-
-    spec: EntitySpec
-    columns: list[ColumnSpec]
-    rows: list[Row] = field(default_factory=list)
-    invalid: set[int] = field(default_factory=set)
-
-    def index(self, name: str) -> int | None:
-        for i, column in enumerate(self.columns):
-            if column.name == name:
-                return i
-        return None
-
-    @staticmethod
-    def row_number(i: int) -> int:
-        return i + 2
+__all__ = ["ClauseFile", "MemberData", "Row", "open_clause"]
 
 
 @dataclass
@@ -239,18 +206,20 @@ def _parse_member(
     """One pass over the records. Header and row faults are held until the member is known
     to be well-formed CSV with the announced row count, and reported in that order."""
     header_faults, row_faults = HeldFaults(sink), HeldFaults(sink)
-    rows = records(text, spec.member, sink)  # raises Refused on a CSV syntax fault
+    rows = csv_records(text)
     try:
-        header = next(rows)
-    except StopIteration:
-        sink.error("membre vide : la ligne d'en-tête manque", file=spec.member, row=1)
-        raise Refused from None
-    member = _header_columns(spec, header, header_faults.sink)
-    if member is None:
-        sum(1 for _ in rows)  # a CSV syntax fault further down is reported instead
-        header_faults.pass_on()
-        raise Refused
-    count = _parse_rows(member, header, rows, row_faults.sink)
+        header = next(rows, None)
+        if header is None:
+            sink.error("membre vide : la ligne d'en-tête manque", file=spec.member, row=1)
+            raise Refused
+        member = _header_columns(spec, header, header_faults.sink)
+        if member is None:
+            sum(1 for _ in rows)  # a CSV syntax fault further down is reported instead
+            header_faults.pass_on()
+            raise Refused
+        count = parse_rows(member, header, rows, row_faults.sink)
+    except csv.Error as exc:
+        csv_fault(exc, rows.line_num, text, spec.member, sink)
     header_faults.pass_on()
     if count != entry["rows"]:
         sink.error(
@@ -259,7 +228,7 @@ def _parse_member(
         )
         raise Refused
     row_faults.pass_on()
-    _mark_duplicates(member, sink)
+    mark_duplicates(member, sink)
     return member
 
 
@@ -283,97 +252,3 @@ def _header_columns(spec: EntitySpec, header: list[str], sink: ErrorSink) -> Mem
     if failed:
         return None
     return MemberData(spec, [known[n] for n in header if n in known])
-
-
-def _parse_rows(
-    member: MemberData, header: list[str], body: Iterable[list[str]], sink: ErrorSink
-) -> int:
-    """Parse every record into ``member``; returns the number of records."""
-    spec = member.spec
-    at = {name: i for i, name in enumerate(header)}
-    positions = [at[c.name] for c in member.columns]
-    converters = [converter(c) for c in member.columns]
-    # The usual file has exactly our columns in our order: no reordering needed.
-    pick = None if positions == list(range(len(header))) else itemgetter(*positions)
-    check = row_checker(spec.name, [c.name for c in member.columns])
-    width, rows, invalid = len(header), member.rows, member.invalid
-    blank = (None,) * len(member.columns)
-    for record in body:
-        index = len(rows)
-        if len(record) != width:
-            sink.error(
-                f"{len(record)} champs au lieu de {width}",
-                file=spec.member,
-                row=index + 2,
-            )
-            rows.append(blank)
-            invalid.add(index)
-            continue
-        texts = record if pick is None else pick(record)
-        try:
-            values = tuple([convert(t) for convert, t in zip(converters, texts, strict=False)])
-        except BadValue:
-            values = _careful_row(member, positions, record, index + 2, sink)
-            rows.append(values)
-            invalid.add(index)
-            continue
-        if check is not None:
-            problems = check(values)
-            for column_name, message in problems:
-                sink.error(message, file=spec.member, row=index + 2, column=column_name)
-            if problems:
-                invalid.add(index)
-        rows.append(values)
-    return len(rows)
-
-
-def _careful_row(
-    member: MemberData, positions: list[int], record: list[str], line: int, sink: ErrorSink
-) -> Row:
-    """A row with at least one bad value, parsed value by value to word every fault."""
-    values: list[Any] = []
-    for position, column in zip(positions, member.columns, strict=True):
-        text = record[position]
-        if text:
-            try:
-                values.append(decoder(column)(text))
-            except BadValue as exc:
-                sink.error(
-                    f"{exc} (type attendu : {TYPE_LABELS[column.kind]})",
-                    file=member.spec.member,
-                    row=line,
-                    column=column.name,
-                )
-                values.append(None)
-        elif is_mandatory(column):
-            sink.error(
-                "valeur obligatoire manquante",
-                file=member.spec.member,
-                row=line,
-                column=column.name,
-            )
-            values.append(None)
-        else:
-            values.append(empty_value(column))
-    return tuple(values)
-
-
-def _mark_duplicates(member: MemberData, sink: ErrorSink) -> None:
-    key = member.index("uuid") or 0
-    first: dict[Any, int] = {}
-    repeats: dict[Any, list[int]] = {}
-    for i, row in enumerate(member.rows):
-        value = row[key]
-        if value is not None and first.setdefault(value, i) != i:
-            repeats.setdefault(value, []).append(i)
-    for value in sorted(repeats, key=first.__getitem__):
-        line = MemberData.row_number(first[value])
-        for i in repeats[value]:
-            sink.error(
-                f"UUID {value} en double (déjà ligne {line})",
-                file=member.spec.member,
-                row=MemberData.row_number(i),
-                column="uuid",
-            )
-        member.invalid.add(first[value])
-        member.invalid.update(repeats[value])

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
+from typing import Any, NoReturn
 
 from clauses_app.exchange.format import ClauseDialect
 from clauses_app.exchange.report import ErrorSink
@@ -48,47 +51,88 @@ def decoded(chunks: Iterable[bytes], on_fault: Callable[[], None]) -> Iterator[s
         yield text if started else text.removeprefix(BOM)
 
 
-def lines(chunks: Iterable[str]) -> Iterator[str]:
-    """The lines of the text made of ``chunks``, as ``io.StringIO(text, newline="")`` gives
-    them. ``str.splitlines`` splits at more characters than that: pieces are joined back
-    until one ends with a line end; a ``\\r`` ending a chunk waits for a ``\\n``."""
-    parts: list[str] = []  # the line being read, in pieces
-    for chunk in chunks:
+# Where str.splitlines splits besides "\n" (and "\r", which ends a line here too).
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+class _Lines:
+    """Cuts chunks of text into lines (see :func:`lines`), keeping a line's start between
+    chunks."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []  # the line being read, in pieces
+
+    def __call__(self, chunk: str) -> list[str]:
+        if not chunk:
+            return []
+        if _OTHER_BREAKS.search(chunk) is None and not self._held_cr():
+            return self._plain(chunk)
+        return list(self._pieces(chunk))
+
+    def _held_cr(self) -> bool:
+        return bool(self.parts) and self.parts[-1][-1] == "\r"
+
+    def _plain(self, chunk: str) -> list[str]:
+        """Only "\n" ends lines here: every piece but the last is a whole line."""
+        pieces = chunk.splitlines(keepends=True)
+        if self.parts:
+            self.parts.append(pieces[0])
+            pieces[0] = "".join(self.parts)
+            self.parts = []
+        if not pieces[-1].endswith("\n"):
+            self.parts = [pieces.pop()]
+        return pieces
+
+    def _pieces(self, chunk: str) -> Iterator[str]:
         pieces = chunk.splitlines(keepends=True)
         last = len(pieces) - 1
         for n, piece in enumerate(pieces):
-            if parts and parts[-1][-1] == "\r":  # held at the end of the previous chunk
+            if self._held_cr():  # a "\r" ended the previous chunk
                 if piece[0] == "\n":
-                    parts.append("\n")
-                    yield "".join(parts)
-                    parts = []
-                    piece = piece[1:]
-                    if not piece:
-                        continue
-                else:
-                    yield "".join(parts)
-                    parts = []
+                    yield "".join([*self.parts, "\n"])
+                    self.parts = []
+                    continue  # splitlines gives a leading "\n" alone
+                yield "".join(self.parts)
+                self.parts = []
             if piece.endswith(_LINE_ENDS) and not (n == last and piece[-1] == "\r"):
-                if parts:
-                    parts.append(piece)
-                    yield "".join(parts)
-                    parts = []
+                if self.parts:
+                    yield "".join([*self.parts, piece])
+                    self.parts = []
                 else:
                     yield piece
             else:
-                parts.append(piece)
-    if parts:
-        yield "".join(parts)
+                self.parts.append(piece)
+
+    def rest(self) -> Iterator[str]:
+        if self.parts:
+            yield "".join(self.parts)
 
 
-def records(chunks: Iterator[str], member: str, sink: ErrorSink) -> Iterator[list[str]]:
-    """The records of a member; a CSV syntax fault is reported and raises :class:`Refused`."""
-    reader = csv.reader(lines(chunks), dialect=ClauseDialect)
-    try:
-        yield from reader
-    except csv.Error as exc:
-        line = reader.line_num
-        for _rest in chunks:  # an encoding fault further down is reported instead
-            pass
-        sink.error(f"CSV mal formé : {exc}", file=member, row=line)
-        raise Refused from None
+def lines(chunks: Iterable[str]) -> Iterator[str]:
+    """The lines of the text made of ``chunks``, as ``io.StringIO(text, newline="")`` gives
+    them. ``str.splitlines`` splits at more characters than that: pieces are joined back
+    until one ends with a line end; a ``\r`` ending a chunk waits for a ``\n``. The usual
+    chunk (no such character) is cut in C, without Python work per line."""
+    cut = _Lines()
+    return chain.from_iterable(chain(map(cut, chunks), _later(cut.rest)))
+
+
+def _later(rest: Callable[[], Iterator[str]]) -> Iterator[list[str]]:
+    yield list(rest())
+
+
+def csv_records(chunks: Iterable[str]) -> Any:
+    """A csv reader of the format's dialect over the text made of ``chunks``."""
+    return csv.reader(lines(chunks), dialect=ClauseDialect)
+
+
+def csv_fault(
+    exc: csv.Error, line: int, chunks: Iterator[str], member: str, sink: ErrorSink
+) -> NoReturn:
+    """Report a CSV syntax fault at record ``line`` and refuse the member, unless an encoding
+    fault further down (reported when ``chunks`` is read to its end) comes first, as in a
+    whole-member reading."""
+    for _rest in chunks:
+        pass
+    sink.error(f"CSV mal formé : {exc}", file=member, row=line)
+    raise Refused from None
