@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from clauses_app.exchange.format import FORMAT_NAME, MANIFEST_MEMBER, SPECS, EntitySpec
 from clauses_app.exchange.limits import ImportLimits
@@ -184,7 +184,7 @@ def _check_sum(archive: Any, spec: EntitySpec, entry: dict[str, Any], sink: Erro
         raise Refused
 
 
-def _decode(spec: EntitySpec, data: bytes, sink: ErrorSink) -> None:
+def _decode(spec: EntitySpec, data: bytes, sink: ErrorSink) -> NoReturn:
     """Word the first encoding fault of a member (read whole: this is the rare path)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -198,6 +198,8 @@ def _decode(spec: EntitySpec, data: bytes, sink: ErrorSink) -> None:
             row=line,
         )
         raise Refused from None
+    sink.error("encodage invalide : les membres sont en UTF-8", file=spec.member)  # as read
+    raise Refused
 
 
 def _parse_member(
