@@ -42,3 +42,41 @@ def database(db_path: Path) -> Iterator[Database]:
 def session(database: Database):  # type: ignore[no-untyped-def]
     with database.session() as s:
         yield s
+
+
+PG_ADMIN_URL = os.environ.get("CLAUSES_TEST_PG_URL")
+requires_postgres = pytest.mark.skipif(not PG_ADMIN_URL, reason="CLAUSES_TEST_PG_URL not set")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A throw-away PostgreSQL database (CLAUSES_TEST_PG_URL's role must create databases;
+    ./test sets it up when run as root), dropped after the test."""
+    pytest.importorskip("psycopg")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    assert PG_ADMIN_URL
+    name = f"clauses_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_database(pg_url: str) -> Iterator[Database]:
+    """A fresh, migrated PostgreSQL database with the default reference rows."""
+    from clauses_app.services.bootstrap import open_app_database
+
+    database = open_app_database(pg_url)
+    yield database
+    database.dispose()

@@ -6,44 +6,19 @@ tests/storage/test_postgres.py); skipped otherwise. Each test gets a fresh datab
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from clauses_app.exchange import Scope, export_clause_file, import_clause_file
 from clauses_app.models import ContractingAuthority
-from clauses_app.services.bootstrap import open_app_database
 from clauses_app.services.periods import Period
 from clauses_app.storage import Database
+from tests.conftest import requires_postgres
 from tests.exchange.helpers import build_dataset, members, stats
 
-ADMIN_URL = os.environ.get("CLAUSES_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(not ADMIN_URL, reason="CLAUSES_TEST_PG_URL not set")
-
-
-@pytest.fixture
-def pg_database() -> Iterator[Database]:
-    pytest.importorskip("psycopg")
-    assert ADMIN_URL
-    name = f"clauses_x_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    database = open_app_database(url)
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+pytestmark = requires_postgres
 
 
 def test_round_trip_through_postgres_is_byte_identical(

@@ -6,50 +6,20 @@ sets it up when run as root); skipped otherwise. Each test gets a fresh database
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from clauses_app.services.bootstrap import open_app_database
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.periods import Period
 from clauses_app.services.stats import database_stats
 from clauses_app.storage import Database
 from clauses_app.storage.migrate import downgrade, upgrade
 from tests import builders as b
+from tests.conftest import requires_postgres
 
-ADMIN_URL = os.environ.get("CLAUSES_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(not ADMIN_URL, reason="CLAUSES_TEST_PG_URL not set")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    pytest.importorskip("psycopg")
-    assert ADMIN_URL
-    name = f"clauses_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture
-def pg_database(pg_url: str) -> Iterator[Database]:
-    database = open_app_database(pg_url)
-    yield database
-    database.dispose()
+pytestmark = requires_postgres
 
 
 def test_migrations_down_and_up_on_postgres(pg_database: Database) -> None:

@@ -14,17 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import Table
 
 from clauses_app.models import (
-    Award,
-    Company,
-    Contact,
-    ContractingAuthority,
-    Employment,
-    HoursRecord,
-    Lot,
-    Operation,
-    Participant,
-    ParticipantCriterion,
-    PublicContract,
+    ENTITIES,
+    ReferenceItem,
 )
 from clauses_app.services.demo.clauses import contract_rows, operation_rows
 from clauses_app.services.demo.context import DemoContext, Row
@@ -51,19 +42,8 @@ from clauses_app.services.settings import AppSettings, Organisation
 # Insert order: every row's parents come in an earlier table or an earlier batch.
 TABLES: dict[str, Table] = {
     model.__tablename__: model.__table__  # type: ignore[misc]
-    for model in (
-        ContractingAuthority,
-        Contact,
-        Company,
-        Operation,
-        PublicContract,
-        Lot,
-        Award,
-        Participant,
-        ParticipantCriterion,
-        Employment,
-        HoursRecord,
-    )
+    for model in ENTITIES
+    if model is not ReferenceItem  # reference rows come from bootstrap, never from the demo
 }
 BATCH_ROWS = 20_000
 
