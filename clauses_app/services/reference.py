@@ -6,6 +6,8 @@ exchange files never duplicate them and exports of equal data are equal.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -157,3 +159,56 @@ def trade_labour_shares(session: Session) -> dict[str, Decimal]:
         )
     )
     return {code: share for code, share in rows if share is not None}
+
+
+@dataclass
+class ReferenceRow:
+    """One reference row being edited, with the values read from the database."""
+
+    uuid: uuid.UUID
+    kind: str
+    code: str
+    label: str
+    labour_share: Decimal | None
+    active: bool
+    original: tuple[str, Decimal | None, bool]
+
+    @property
+    def changed(self) -> bool:
+        return (self.label, self.labour_share, self.active) != self.original
+
+
+def load_reference_rows(session: Session) -> dict[str, list[ReferenceRow]]:
+    """Every reference row, per kind, in display order."""
+    rows: dict[str, list[ReferenceRow]] = {kind: [] for kind in ReferenceKind.ALL}
+    for item in session.scalars(
+        select(ReferenceItem).order_by(
+            ReferenceItem.kind, ReferenceItem.position, ReferenceItem.code
+        )
+    ):
+        rows.setdefault(item.kind, []).append(
+            ReferenceRow(
+                item.uuid,
+                item.kind,
+                item.code,
+                item.label,
+                item.labour_share,
+                item.active,
+                (item.label, item.labour_share, item.active),
+            )
+        )
+    return rows
+
+
+def save_reference_rows(session: Session, rows: list[ReferenceRow]) -> int:
+    """Write the changed rows (the caller commits). Returns how many changed."""
+    changed = [row for row in rows if row.changed]
+    for row in changed:
+        item = session.get(ReferenceItem, row.uuid)
+        if item is None:
+            continue
+        item.label = row.label
+        item.active = row.active
+        if row.kind == ReferenceKind.TRADE:
+            item.labour_share = row.labour_share
+    return len(changed)

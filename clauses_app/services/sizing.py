@@ -105,3 +105,28 @@ def save_lot_sizing(session: Session, lot_uuid: uuid.UUID, sizing: LotSizing) ->
     lot.hourly_cost = sizing.hourly_cost
     lot.required_hours = sizing.required_hours
     return True
+
+
+def load_lot_sizing(session: Session, lot_uuid: uuid.UUID) -> tuple[str, LotSizing] | None:
+    """How the sizing assistant describes a lot, and the sizing stored on it (None if gone).
+
+    A contract without lots has one lot: when that lot has no amount, the contract's counts.
+    """
+    lot = session.get(Lot, lot_uuid)
+    if lot is None:
+        return None
+    contract = lot.contract
+    amount = lot.amount_ht
+    if amount is None and len(contract.lots) == 1:
+        amount = contract.amount_ht
+    title = f"Marché {contract.reference}, lot {lot.number} — {lot.title}"
+    return title, LotSizing(
+        clause_mode=lot.clause_mode,
+        amount_ht=amount,
+        trade_code=lot.trade_code,
+        labour_share=lot.labour_share,
+        insertion_rate=lot.insertion_rate,
+        hourly_cost=lot.hourly_cost,
+        required_hours=lot.required_hours,
+        required_percent=lot.required_percent,
+    )

@@ -62,7 +62,7 @@ def test_etp_basis() -> None:
 
 def test_save_lot_sizing_keeps_inputs_beside_the_result(database) -> None:  # type: ignore[no-untyped-def]
     from clauses_app.models import Lot
-    from clauses_app.services.sizing import LotSizing, save_lot_sizing
+    from clauses_app.services.sizing import LotSizing, load_lot_sizing, save_lot_sizing
     from tests import builders as b
 
     with database.transaction() as s:
@@ -76,6 +76,11 @@ def test_save_lot_sizing_keeps_inputs_beside_the_result(database) -> None:  # ty
         lot = s.get(Lot, lot_uuid)
         assert lot is not None
         assert (lot.required_hours, lot.labour_share, lot.trade_code) == (833, 50, "MACONNERIE")
+        loaded = load_lot_sizing(s, lot_uuid)
+        assert loaded is not None
+        title, stored = loaded
+        assert title == "Marché 2025-001, lot 1 — Lot 1"
+        assert (stored.amount_ht, stored.required_hours) == (D("1000000"), D("833"))
     with database.transaction() as s:
         assert save_lot_sizing(s, lot_uuid, LotSizing("PERCENT", required_percent=D("7.5")))
         import uuid

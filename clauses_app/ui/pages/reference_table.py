@@ -1,20 +1,18 @@
 """Editable reference lists (criteria, contract types, trades …): labels and trades' labour
-share can change, codes cannot (other records store them)."""
+share can change, codes cannot (other records store them). Loading and saving are services
+(clauses_app.services.reference); this module is the table model."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from clauses_app.formatting import format_number
-from clauses_app.models import ReferenceItem, ReferenceKind
+from clauses_app.models import ReferenceKind
+from clauses_app.services.reference import ReferenceRow
 
 Role = Qt.ItemDataRole
 
@@ -28,59 +26,6 @@ KIND_LABELS = {
     ReferenceKind.COMPANY_KIND: "Types d'entreprise",
     ReferenceKind.LEGAL_BASIS: "Fondements juridiques de la clause",
 }
-
-
-@dataclass
-class ReferenceRow:
-    """One reference row being edited, with the values read from the database."""
-
-    uuid: uuid.UUID
-    kind: str
-    code: str
-    label: str
-    labour_share: Decimal | None
-    active: bool
-    original: tuple[str, Decimal | None, bool]
-
-    @property
-    def changed(self) -> bool:
-        return (self.label, self.labour_share, self.active) != self.original
-
-
-def load_reference_rows(session: Session) -> dict[str, list[ReferenceRow]]:
-    """Every reference row, per kind, in display order."""
-    rows: dict[str, list[ReferenceRow]] = {kind: [] for kind in ReferenceKind.ALL}
-    for item in session.scalars(
-        select(ReferenceItem).order_by(
-            ReferenceItem.kind, ReferenceItem.position, ReferenceItem.code
-        )
-    ):
-        rows.setdefault(item.kind, []).append(
-            ReferenceRow(
-                item.uuid,
-                item.kind,
-                item.code,
-                item.label,
-                item.labour_share,
-                item.active,
-                (item.label, item.labour_share, item.active),
-            )
-        )
-    return rows
-
-
-def save_reference_rows(session: Session, rows: list[ReferenceRow]) -> int:
-    """Write the changed rows (the caller commits). Returns how many changed."""
-    changed = [row for row in rows if row.changed]
-    for row in changed:
-        item = session.get(ReferenceItem, row.uuid)
-        if item is None:
-            continue
-        item.label = row.label
-        item.active = row.active
-        if row.kind == ReferenceKind.TRADE:
-            item.labour_share = row.labour_share
-    return len(changed)
 
 
 class ReferenceTableModel(QAbstractTableModel):

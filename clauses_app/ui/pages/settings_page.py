@@ -41,6 +41,11 @@ from clauses_app.services.alerts import (
     load_alert_thresholds,
     save_alert_thresholds,
 )
+from clauses_app.services.reference import (
+    ReferenceRow,
+    load_reference_rows,
+    save_reference_rows,
+)
 from clauses_app.services.settings import (
     AppSettings,
     CountingRules,
@@ -50,13 +55,7 @@ from clauses_app.services.settings import (
     save_settings,
 )
 from clauses_app.ui.context import AppContext
-from clauses_app.ui.pages.reference_table import (
-    KIND_LABELS,
-    ReferenceRow,
-    ReferenceTableModel,
-    load_reference_rows,
-    save_reference_rows,
-)
+from clauses_app.ui.pages.reference_table import KIND_LABELS, ReferenceTableModel
 from clauses_app.ui.pages.sizing import FRENCH, decimal_spin, spin_decimal
 from clauses_app.ui.tasks import notify_data_changed
 

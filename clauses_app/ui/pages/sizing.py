@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFont
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from clauses_app.formatting import (
     format_etp,
@@ -37,7 +35,7 @@ from clauses_app.formatting import (
     format_number,
     format_percent,
 )
-from clauses_app.models import ClauseMode, Lot, PublicContract, ReferenceKind
+from clauses_app.models import ClauseMode, ReferenceKind
 from clauses_app.services.reference import labels, trade_labour_shares
 from clauses_app.services.settings import AppSettings
 from clauses_app.services.sizing import (
@@ -45,6 +43,7 @@ from clauses_app.services.sizing import (
     Sizing,
     SizingError,
     hours_from_percent,
+    load_lot_sizing,
     save_lot_sizing,
     size_clause,
 )
@@ -96,23 +95,17 @@ class SizingDialog(QDialog):
         with context.database.session() as session:
             self._trades = labels(session, ReferenceKind.TRADE)
             self._shares = trade_labour_shares(session)
-            lot = session.get(Lot, lot_uuid) if lot_uuid else None
-            lot_title = self._lot_title(session, lot)
-            self._build(lot_title)
-            self._prefill(lot)
+            loaded = load_lot_sizing(session, lot_uuid) if lot_uuid else None
+        if loaded is None:
+            lot_title, stored = "Calcul sans lot : le résultat n'est pas enregistré.", None
+        else:
+            lot_title, stored = loaded
+        self._build(lot_title)
+        self._prefill(stored)
         self._connect()
         self._update()
 
     # --- layout ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _lot_title(session: Any, lot: Lot | None) -> str:
-        if lot is None:
-            return "Calcul sans lot : le résultat n'est pas enregistré."
-        reference = session.scalar(
-            select(PublicContract.reference).where(PublicContract.uuid == lot.contract_uuid)
-        )
-        return f"Marché {reference}, lot {lot.number} — {lot.title}"
 
     def _build(self, lot_title: str) -> None:
         layout = QVBoxLayout(self)
@@ -195,17 +188,14 @@ class SizingDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-    def _prefill(self, lot: Lot | None) -> None:
+    def _prefill(self, lot: LotSizing | None) -> None:
         self.hourly_cost.setValue(float(self.settings.hourly_cost))
         self.insertion_rate.setValue(5.0)
         self.labour_share.setValue(50.0)
         if lot is None:
             return
-        amount = lot.amount_ht
-        if amount is None and len(lot.contract.lots) == 1:
-            amount = lot.contract.amount_ht  # a contract without lots: its amount is the lot's
-        if amount is not None:
-            self.amount.setValue(float(amount))
+        if lot.amount_ht is not None:
+            self.amount.setValue(float(lot.amount_ht))
         index = self.trade.findData(lot.trade_code) if lot.trade_code else -1
         if index >= 0:
             self.trade.setCurrentIndex(index)
