@@ -280,6 +280,12 @@ def delete_record(database: Database, kind: str, record_uuid: uuid.UUID) -> None
         session.execute(delete(model).where(model.uuid == record_uuid))
 
 
+def label_of(session: Session, kind: str, record_uuid: uuid.UUID) -> str | None:
+    """How a person names the record ``record_uuid`` of ``kind``; None when it is gone."""
+    record = session.get(MODELS[kind], record_uuid)
+    return None if record is None else record_label(session, kind, record)
+
+
 def record_label(session: Session, kind: str, record: Any) -> str:
     """How a person names one record: ``2025-001 — Travaux``, ``MARTIN Léa``…"""
     if kind in (Kind.AUTHORITY, Kind.OPERATION, Kind.COMPANY):

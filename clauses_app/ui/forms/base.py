@@ -114,8 +114,8 @@ class RecordForm(QDialog):
     def record_title(self, session: Session) -> str:
         if self.record_uuid is None:
             return self.title_new
-        record = session.get(records.kinds.MODELS[self.kind], self.record_uuid)
-        return f"{self.title_edit} — {records.record_label(session, self.kind, record)}"
+        label = records.label_of(session, self.kind, self.record_uuid)
+        return f"{self.title_edit} — {label}" if label else self.title_edit
 
     # --- layout --------------------------------------------------------------------------
     def _build_layout(self) -> None:

@@ -20,8 +20,7 @@ from clauses_app.exchange import ImportReport, Issue
 from clauses_app.exchange.format import SPECS
 from clauses_app.exchange.report import COUNT_KEYS, Conflict, UncertainMatch
 from clauses_app.formatting import format_date, format_number
-from clauses_app.services.records import Kind, record_label
-from clauses_app.services.records.kinds import MODELS
+from clauses_app.services.records import Kind, label_of
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -116,9 +115,9 @@ def conflict_labels(session: Session, conflicts: Sequence[Conflict]) -> dict[uui
     labels = {}
     for conflict in conflicts:
         kind = ENTITY_KINDS.get(conflict.entity)
-        record = session.get(MODELS[kind], conflict.uuid) if kind else None
-        if record is not None:
-            labels[conflict.uuid] = record_label(session, kind, record)
+        label = label_of(session, kind, conflict.uuid) if kind else None
+        if label is not None:
+            labels[conflict.uuid] = label
     return labels
 
 
