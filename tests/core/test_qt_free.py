@@ -37,3 +37,21 @@ def test_no_core_module_imports_pyside6() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "", f"Qt imported by the core: {result.stdout}"
+
+
+def test_the_ui_asks_services_and_never_queries_itself() -> None:
+    """Widgets call services: no SQLAlchemy query is built or run under clauses_app/ui."""
+    import re
+    from pathlib import Path
+
+    ui = Path(clauses_app.__file__).parent / "ui"
+    forbidden = re.compile(
+        r"\bfrom sqlalchemy import\b.*\bselect\b|\bsession\.(get|execute|scalars?|query)\("
+    )
+    offenders = [
+        f"{path.relative_to(ui)}:{number}"
+        for path in sorted(ui.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if forbidden.search(line)
+    ]
+    assert offenders == []
