@@ -58,7 +58,7 @@ if MODE == "app":
     from clauses_app.ui import tasks
     started = time.perf_counter()
     app.processEvents()
-    wait(app, lambda: not tasks._running)
+    wait(app, lambda: not tasks.running_tasks())
     __result["dashboard_s"] = time.perf_counter() - started
     started = time.perf_counter()
     window.switch_page("employments")

@@ -20,11 +20,10 @@ from clauses_app.services.figures_load import (
     UuidCache,
     add_hours_done,
     load_awards,
-    month_key,
     to_decimal,
 )
 from clauses_app.services.figures_pooling import apply_pooling
-from clauses_app.services.periods import Month, Period
+from clauses_app.services.periods import Month, Period, month_from_index
 from clauses_app.services.settings import AppSettings, load_settings
 
 HUNDRED = Decimal(100)
@@ -133,7 +132,7 @@ class Figures:
         for award in self.awards:
             for month, hours in award.monthly.items():
                 result[month] += hours
-        return {month_key(m): to_decimal(v) for m, v in sorted(result.items())}
+        return {month_from_index(m): to_decimal(v) for m, v in sorted(result.items())}
 
     def by_modality(self) -> dict[str, Decimal]:
         return _sum_maps(a.by_modality for a in self.awards)

@@ -43,7 +43,7 @@ from clauses_app.services.counting import (
     required_share_months,
     round_hours,
 )
-from clauses_app.services.periods import Period, month_from_index
+from clauses_app.services.periods import Period
 from clauses_app.services.settings import (
     AppSettings,
     CountingRules,
@@ -454,7 +454,3 @@ def _general_months(
         if lo <= index <= hi:
             result[index] = float(value)
     return result
-
-
-def month_key(index: int) -> tuple[int, int]:
-    return month_from_index(index)

@@ -20,8 +20,6 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from clauses_app.ui.compat import guard_singleton_refcounts
-
 log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT_S = 60.0
 
@@ -118,8 +116,7 @@ def wait_until_settled(app: object, timeout: float = SCREENSHOT_TIMEOUT_S) -> No
     quiet_rounds = 0
     while time.monotonic() < deadline and quiet_rounds < 5:
         app.processEvents()  # type: ignore[attr-defined]
-        # tasks keeps the running tasks in a private set; empty means nothing is loading.
-        quiet_rounds = quiet_rounds + 1 if not tasks._running else 0
+        quiet_rounds = quiet_rounds + 1 if not tasks.running_tasks() else 0
         time.sleep(0.02)
 
 
@@ -135,7 +132,6 @@ def take_screenshot(window: object, path: Path, app: object) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    guard_singleton_refcounts()
     args = parse_args(argv)
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

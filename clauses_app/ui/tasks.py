@@ -166,6 +166,11 @@ class Task(QObject):
 _running: set[Task] = set()
 
 
+def running_tasks() -> frozenset[Task]:
+    """The tasks started by run_task that have not finished yet."""
+    return frozenset(_running)
+
+
 def run_task(
     parent: QWidget | None,
     title: str,

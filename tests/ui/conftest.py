@@ -11,11 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from clauses_app.storage import Database
-from clauses_app.ui.app import guard_singleton_refcounts
 from clauses_app.ui.context import AppContext
-
-# PySide6 6.12 drops references to None/True/False it never took; see the function.
-guard_singleton_refcounts()
 
 
 @pytest.fixture(autouse=True)
