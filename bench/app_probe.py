@@ -1,13 +1,18 @@
 """Application timings, each in a fresh process started by the bench.
 
 ``painted_s`` runs from just before the process is spawned to the first paint of the main
-window, so it includes interpreter start, imports, opening (and checking) the database. The
-baseline is a bare PySide6 window started the same way in the same run.
+window's frame (its sidebar), through the function the ``clauses-app`` entry point calls
+(:func:`clauses_app.ui.app.start`), so it includes interpreter start and every import made
+before that paint; the database is opened (and checked) after it. ``ready_s`` and
+``dashboard_s`` run from that paint to the database open with the start page built, and to
+the dashboard's figures shown. The baseline is a bare PySide6 window started the same way in
+the same run.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -43,23 +48,37 @@ if MODE == "bare":
     window.setCentralWidget(QLabel("Clauses"))
     window.resize(1366, 768)
 else:
-    import clauses_app.ui  # applies the PySide6 work-around
-    from clauses_app.storage import open_database
-    from clauses_app.ui.context import AppContext
-    from clauses_app.ui.main_window import MainWindow
-    database = open_database(os.environ["BENCH_DB"])
-    context = AppContext(database)
-    window = MainWindow(context, remember=False)
-window.centralWidget().installEventFilter(watcher)
-window.show()
-wait(app, lambda: FirstPaint.at is not None)
+    # The real start path: what ``clauses-app --db FILE`` runs before its event loop. The
+    # paint counted is the first one of the main window's sidebar (its frame).
+    class SidebarPainted(QObject):
+        def eventFilter(self, obj, event):
+            if (event.type() == QEvent.Type.Paint and FirstPaint.at is None
+                    and obj.parent() is not None and obj.parent().objectName() == "sidebar"
+                    and type(obj.window()).__name__ == "MainWindow"):
+                FirstPaint.at = time.time()
+            return False
+
+    sidebar_watcher = SidebarPainted()
+    app.installEventFilter(sidebar_watcher)
+    from clauses_app.ui.app import start
+    launched = start(["--db", os.environ["BENCH_DB"]])
+    ready_at = time.time()
+    app.removeEventFilter(sidebar_watcher)
+    assert not isinstance(launched, int), f"start-up failed: {launched}"
+    window, database = launched.window, launched.context.database
+    assert FirstPaint.at is not None, "the main window never painted"
+if MODE == "bare":
+    window.centralWidget().installEventFilter(watcher)
+    window.show()
+    wait(app, lambda: FirstPaint.at is not None)
 __result["painted_s"] = FirstPaint.at - T0
 if MODE == "app":
     from clauses_app.ui import tasks
-    started = time.perf_counter()
+    # From the first paint: the database opened, the start page built, its figures shown.
+    __result["ready_s"] = ready_at - FirstPaint.at
     app.processEvents()
     wait(app, lambda: not tasks.running_tasks())
-    __result["dashboard_s"] = time.perf_counter() - started
+    __result["dashboard_s"] = time.time() - FirstPaint.at
     started = time.perf_counter()
     window.switch_page("employments")
     page = window.pages["employments"]
@@ -81,7 +100,10 @@ if MODE == "app":
 
 def measure(mode: str, db_path: Path, env: dict[str, str]) -> dict[str, Any]:
     """Run the probe in a fresh interpreter (``mode``: "bare" or "app")."""
-    child_env = dict(env, BENCH_MODE=mode, BENCH_DB=str(db_path))
-    child_env["BENCH_T0"] = repr(time.time())
+    # A fresh home: the window starts as on a first run (default size, dashboard) and never
+    # reads or writes the user's own window state and log.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return run_child(PROBE, env=child_env)
+    with tempfile.TemporaryDirectory(prefix="clauses-probe-") as home:
+        child_env = dict(env, BENCH_MODE=mode, BENCH_DB=str(db_path), CLAUSES_HOME=home)
+        child_env["BENCH_T0"] = repr(time.time())
+        return run_child(PROBE, env=child_env)

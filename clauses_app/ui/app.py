@@ -7,6 +7,9 @@
 PNG and exits (for the documentation and for checks). ``--demo`` opens a throw-away database
 filled with demonstration data. ``FILE`` (a ``.clause`` file, as the Windows file association
 passes it, or a spreadsheet) opens its import dialog; with ``--screenshot`` the dialog is shot.
+
+Start-up paints the window's frame before anything slow is imported or opened (see
+:func:`start`); the bench (``bench/app_probe.py``) times that same function.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT_S = 60.0
+FIRST_PAINT_TIMEOUT_MS = 1500
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -63,7 +69,9 @@ def fill_demo(database: object, progress: object = None) -> bool:
     return True
 
 
-def open_database_interactively(db: str | None, interactive: bool):  # type: ignore[no-untyped-def]
+def open_database_interactively(  # type: ignore[no-untyped-def]
+    db: str | None, interactive: bool, parent: object = None
+):
     """Open the database; on failure explain why and offer another file or quit."""
     from PySide6.QtWidgets import QFileDialog
 
@@ -84,12 +92,12 @@ def open_database_interactively(db: str | None, interactive: bool):  # type: ign
                 title, text = explain_database_error(exc)
                 sys.stderr.write(f"{title} : {text}\n")
                 return None
-            choice = ask_database_way_out(exc)
+            choice = ask_database_way_out(exc, parent)  # type: ignore[arg-type]
             if choice == WayOut.QUIT:
                 return None
             if choice == WayOut.OTHER_FILE:
                 path, _ = QFileDialog.getOpenFileName(
-                    None, "Ouvrir une base Clauses", "",
+                    parent, "Ouvrir une base Clauses", "",  # type: ignore[arg-type]
                     "Base Clauses (*.sqlite3 *.sqlite *.db);;Tous les fichiers (*)",
                 )  # fmt: skip
                 if not path:
@@ -131,53 +139,115 @@ def take_screenshot(window: object, path: Path, app: object) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+@dataclass
+class Started:
+    """The application after :func:`start`: window attached to its open database."""
+
+    app: Any  # QApplication
+    args: argparse.Namespace
+    window: Any  # MainWindow
+    context: Any  # AppContext
+    dialog: Any = None  # the import dialog of a FILE argument
+
+
+def prepare_application(args: argparse.Namespace) -> Any:
+    """The QApplication, named, in French, with an exception hook that loads the full one
+    (logging and the error dialog) only when an error happens before it is installed."""
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
-
-    from clauses_app.ui.context import AppContext
-    from clauses_app.ui.errors import install_exception_hook
-    from clauses_app.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "clauses-app"])
     app.setApplicationName("Clauses")
     app.setApplicationDisplayName("Clauses")
     install_french(app)
-    install_exception_hook()
+    sys.excepthook = early_exception_hook
+    return app
+
+
+def early_exception_hook(kind: type[BaseException], error: BaseException, tb: Any) -> None:
+    """Until the window painted, errors.py (which imports the storage) is not loaded yet."""
+    from clauses_app.ui import errors
+
+    errors.install_exception_hook()
+    errors.exception_hook(kind, error, tb)
+
+
+def wait_for_first_paint(app: Any, window: Any, timeout_ms: int = FIRST_PAINT_TIMEOUT_MS) -> bool:
+    """Run the event loop until the window's frame is on screen (or the time is up: a window
+    started minimised never paints, and must not wait for it)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if not window.painted:
+        loop = QEventLoop()
+        window.first_painted.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        window.first_painted.disconnect(loop.quit)
+    return bool(window.painted)
+
+
+def start(argv: Sequence[str] | None = None) -> Started | int:
+    """Everything the application does before its event loop, in the order the user sees it:
+    the window frame painted first (only PySide6 is imported by then), then the exception
+    hook, the database (checked, backed up and migrated as needed), and the page in view.
+    Returns the exit status instead when the database is not opened."""
+    args = parse_args(argv)
+    app = prepare_application(args)
+    from clauses_app.ui.main_window import MainWindow
+
     interactive = args.screenshot is None
+    window = MainWindow(remember=interactive)
+    if args.screenshot is not None:
+        window.resize(*args.size)
+    if args.page:
+        window.switch_page(args.page)
+    window.show()
+    wait_for_first_paint(app, window)
+    # From here on, the slow part: SQLAlchemy, the services, the pages.
+    from clauses_app.ui.errors import install_exception_hook
+
+    install_exception_hook()
     db = args.db
     if args.demo and db is None:
         db = str(Path(tempfile.mkdtemp(prefix="clauses-demo-")) / "demo.sqlite3")
-    database = open_database_interactively(db, interactive)
+    database = open_database_interactively(db, interactive, window)
     if database is None:
+        window.remember = False  # the window never got its data: keep its saved state
+        window.close()
         return 3
     if args.demo and not interactive:
         fill_demo(database)
+    from clauses_app.ui.context import AppContext
+
     context = AppContext(database)
-    window = MainWindow(context, remember=interactive)
-    if args.screenshot is not None:
-        window.resize(*args.size)
-    window.show()
-    if args.page:
-        window.switch_page(args.page)
-    dialog = None
+    window.attach(context)
+    started = Started(app, args, window, context)
     if args.file is not None:
         from clauses_app.ui.imports import open_file_argument
 
-        dialog = open_file_argument(context, window, args.file, quiet=not interactive)
+        started.dialog = open_file_argument(context, window, args.file, quiet=not interactive)
+    return started
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``clauses-app`` entry point."""
+    started = start(argv)
+    if isinstance(started, int):
+        return started
+    args, window, database = started.args, started.window, started.context.database
     if args.screenshot is not None:
         try:
-            return take_screenshot(window if dialog is None else dialog, args.screenshot, app)
+            shot = window if started.dialog is None else started.dialog
+            return take_screenshot(shot, args.screenshot, started.app)
         finally:
             window.close()
             database.dispose()
     if args.demo:
-        _fill_demo_in_background(window, context)
-    status = app.exec()
+        _fill_demo_in_background(window, started.context)
+    status = started.app.exec()
     database.dispose()
-    return status
+    return int(status)
 
 
 def _fill_demo_in_background(window: object, context: object) -> None:

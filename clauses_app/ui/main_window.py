@@ -1,13 +1,20 @@
 """The main window: a sidebar of pages, the pages themselves, and a status bar naming the
-open database. Remembers its geometry and last page (QSettings, in the config folder)."""
+open database. Remembers its geometry and last page (QSettings, in the config folder).
+
+The window is built in two steps so that it paints before the slow part of start-up: the
+*frame* (sidebar, menus, status bar and a "Chargement…" page) needs only PySide6, and
+:meth:`MainWindow.attach` then gives it the open database and builds the page in view.
+This module must therefore not import SQLAlchemy, the services or the pages at load time:
+``tests/ui/test_startup.py`` checks what is imported before the first paint.
+"""
 
 from __future__ import annotations
 
 import importlib
 import uuid
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,17 +22,16 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from clauses_app import paths
-from clauses_app.services.records import Kind
-from clauses_app.ui.context import AppContext
-from clauses_app.ui.errors import log_file
-from clauses_app.ui.imports import add_exchange_actions
-from clauses_app.ui.lists import pages as list_pages
-from clauses_app.ui.widgets.dialogs import inform
+
+if TYPE_CHECKING:
+    from clauses_app.ui.context import AppContext
 
 # Sidebar order, page names (``--page``) and French titles: shared with the dashboard work.
 PAGES: tuple[tuple[str, str], ...] = (
@@ -40,35 +46,40 @@ PAGES: tuple[tuple[str, str], ...] = (
 )
 PAGE_NAMES = tuple(name for name, _title in PAGES)
 TITLES = dict(PAGES)
+START_PAGE = "dashboard"
 
-# Pages built elsewhere, imported lazily: (module, class). A placeholder stands in until then.
-EXTERNAL_PAGES = {
+# Page classes, imported when a page is first shown: (module, class). A page whose module is
+# missing gets a placeholder.
+LIST_PAGES_MODULE = "clauses_app.ui.lists.pages"
+PAGE_CLASSES: dict[str, tuple[str, str]] = {
     "dashboard": ("clauses_app.ui.pages.dashboard", "DashboardPage"),
+    "authorities": (LIST_PAGES_MODULE, "AuthoritiesPage"),
+    "contracts": (LIST_PAGES_MODULE, "ContractsPage"),
+    "companies": (LIST_PAGES_MODULE, "CompaniesPage"),
+    "participants": (LIST_PAGES_MODULE, "ParticipantsPage"),
+    "employments": (LIST_PAGES_MODULE, "EmploymentsPage"),
     "documents": ("clauses_app.ui.pages.documents", "DocumentsPage"),
     "settings": ("clauses_app.ui.pages.settings_page", "SettingsPage"),
 }
-LIST_PAGES: dict[str, Callable[[AppContext], QWidget]] = {
-    "authorities": list_pages.AuthoritiesPage,
-    "contracts": list_pages.ContractsPage,
-    "companies": list_pages.CompaniesPage,
-    "participants": list_pages.ParticipantsPage,
-    "employments": list_pages.EmploymentsPage,
-}
+# Record kinds (the strings of ``services.records.Kind``, written out so that the frame does
+# not import the services) → the page that edits them.
 KIND_PAGES = {
-    Kind.AUTHORITY: "authorities",
-    Kind.OPERATION: "contracts",
-    Kind.CONTRACT: "contracts",
-    Kind.LOT: "contracts",
-    Kind.AWARD: "contracts",
-    Kind.COMPANY: "companies",
-    Kind.PARTICIPANT: "participants",
-    Kind.EMPLOYMENT: "employments",
+    "authority": "authorities",
+    "operation": "contracts",
+    "contract": "contracts",
+    "lot": "contracts",
+    "award": "contracts",
+    "company": "companies",
+    "participant": "participants",
+    "employment": "employments",
 }
 SIDEBAR_STYLE = """
 QListWidget#sidebar { background: #1f3a5f; color: #f2f5f9; border: none; font-size: 11pt; }
 QListWidget#sidebar::item { padding: 9px 14px; }
 QListWidget#sidebar::item:selected { background: #3d6aa3; color: white; }
 """
+LOADING_TEXT = "Chargement…"
+OPENING_TEXT = "Ouverture de la base de données…"
 
 
 def window_settings() -> QSettings:
@@ -77,36 +88,64 @@ def window_settings() -> QSettings:
 
 
 def build_page(name: str, context: AppContext) -> QWidget:
-    """The page called ``name``; a placeholder for a page not built yet."""
-    if name in LIST_PAGES:
-        return LIST_PAGES[name](context)
-    module_name, class_name = EXTERNAL_PAGES[name]
+    """The page called ``name`` (its module is imported now); a placeholder if it is missing."""
+    module_name, class_name = PAGE_CLASSES[name]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name != module_name:
             raise
-        return list_pages.PlaceholderPage(TITLES[name])
-    return getattr(module, class_name)(context)
+        from clauses_app.ui.lists.pages import PlaceholderPage
+
+        return PlaceholderPage(TITLES[name])
+    page: QWidget = getattr(module, class_name)(context)
+    return page
+
+
+class LoadingPage(QWidget):
+    """Stands in for the page in view until the database is open and the page built."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 17pt; font-weight: 600;")
+        layout.addWidget(self.heading)
+        self.message = QLabel(LOADING_TEXT)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setStyleSheet("color: #777; font-size: 14pt;")
+        layout.addWidget(self.message, 1)
+
+    def show_title(self, title: str) -> None:
+        self.heading.setText(title)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext, remember: bool = True) -> None:
+    """The application window. ``MainWindow(context)`` builds it ready to use;
+    ``MainWindow()`` builds only the frame, which can paint before the database is opened,
+    and :meth:`attach` completes it."""
+
+    first_painted = Signal()
+
+    def __init__(self, context: AppContext | None = None, remember: bool = True) -> None:
         super().__init__()
-        self.context = context
+        self.context: AppContext | None = None
         self.remember = remember
         self.settings = window_settings()
         self.pages: dict[str, QWidget] = {}
         self.current_name: str | None = None
-        self.setWindowTitle(f"Clauses — {context.database.display_name}")
+        self.painted = False
+        self.setWindowTitle("Clauses")
         self.setMinimumSize(1000, 600)
         self._build()
-        context.open_record_requested.connect(self.open_record)
         if remember:
             self._restore()
         else:
             self.resize(1366, 768)
-            self.switch_page("dashboard")
+            self.switch_page(START_PAGE)
+        if context is not None:
+            self.attach(context)
 
     def _build(self) -> None:
         central = QWidget()
@@ -123,22 +162,24 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
+        self.sidebar.viewport().installEventFilter(self)
         layout.addWidget(self.sidebar)
         self.stack = QStackedWidget()
         self.stack.setContentsMargins(12, 8, 12, 4)
+        self.loading_page = LoadingPage()
+        self.stack.addWidget(self.loading_page)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.database_label = QLabel(f"Base de données : {self.context.database.display_name}")
+        self.database_label = QLabel(OPENING_TEXT)
         self.statusBar().addWidget(self.database_label, 1)
         self._build_menus()
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&Fichier")
-        add_exchange_actions(self, self.context, file_menu)
-        quit_action = QAction("&Quitter", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.file_menu: QMenu = self.menuBar().addMenu("&Fichier")
+        self.quit_action = QAction("&Quitter", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
         go_menu = self.menuBar().addMenu("&Aller à")
         for number, (name, title) in enumerate(PAGES, start=1):
             action = QAction(title, self)
@@ -147,15 +188,52 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Aide")
         logs = QAction("Emplacement du journal", self)
-        logs.triggered.connect(
-            lambda: inform(self, "Journal", f"Le journal de l'application est :\n{log_file()}")
-        )
+        logs.triggered.connect(self._show_log_location)
         help_menu.addAction(logs)
+
+    def _show_log_location(self) -> None:
+        from clauses_app.ui.errors import log_file
+        from clauses_app.ui.widgets.dialogs import inform
+
+        inform(self, "Journal", f"Le journal de l'application est :\n{log_file()}")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Note the first paint of the sidebar (start-up waits for it before the database)."""
+        if watched is self.sidebar.viewport() and event.type() == QEvent.Type.Paint:
+            if not self.painted:
+                self.painted = True
+                self.first_painted.emit()
+            return False
+        return super().eventFilter(watched, event)
+
+    # --- the open database -----------------------------------------------------------------
+    def attach(self, context: AppContext) -> None:
+        """Give the frame its database: title, status bar, import and export actions, and the
+        page in view, built now (the other pages are built when first shown)."""
+        from clauses_app.ui.imports import add_exchange_actions
+
+        if self.context is not None:
+            raise RuntimeError("the window already has a database")
+        self.context = context
+        name = context.database.display_name
+        self.setWindowTitle(f"Clauses — {name}")
+        self.database_label.setText(f"Base de données : {name}")
+        # The actions come before "Quitter": built on a scratch menu, then moved (they belong
+        # to the window, the scratch menu's separator goes with it).
+        scratch = QMenu(self)
+        self.file_menu.insertActions(self.quit_action, add_exchange_actions(self, context, scratch))
+        self.file_menu.insertSeparator(self.quit_action)
+        scratch.deleteLater()
+        context.open_record_requested.connect(self.open_record)
+        wanted, self.current_name = self.current_name or START_PAGE, None
+        self.switch_page(wanted)
 
     # --- pages ---------------------------------------------------------------------------
     def page(self, name: str) -> QWidget:
         """The page called ``name``, built on first use."""
         if name not in self.pages:
+            if self.context is None:
+                raise RuntimeError("pages are built once the database is open (attach)")
             page = build_page(name, self.context)
             page.setObjectName(f"page_{name}")
             self.pages[name] = page
@@ -163,7 +241,8 @@ class MainWindow(QMainWindow):
         return self.pages[name]
 
     def switch_page(self, name: str) -> bool:
-        """Show the page ``name``; False when the current page keeps the user (unsaved form)."""
+        """Show the page ``name``; False when the current page keeps the user (unsaved form).
+        Before :meth:`attach`, the choice is kept and the loading page shows its title."""
         if name not in PAGE_NAMES:
             raise KeyError(name)
         if name == self.current_name:
@@ -173,7 +252,11 @@ class MainWindow(QMainWindow):
         if confirm_leave is not None and not confirm_leave():
             self._select_sidebar(self.current_name)
             return False
-        self.stack.setCurrentWidget(self.page(name))
+        if self.context is None:
+            self.loading_page.show_title(TITLES[name])
+            self.stack.setCurrentWidget(self.loading_page)
+        else:
+            self.stack.setCurrentWidget(self.page(name))
         self.current_name = name
         self._select_sidebar(name)
         if self.remember:
@@ -204,8 +287,8 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1366, 768)
-        last = self.settings.value("last_page", "dashboard")
-        self.switch_page(last if last in PAGE_NAMES else "dashboard")
+        last = self.settings.value("last_page", START_PAGE)
+        self.switch_page(last if last in PAGE_NAMES else START_PAGE)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for page in self.pages.values():
