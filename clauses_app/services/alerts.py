@@ -36,10 +36,10 @@ from clauses_app.models import (
     PublicContract,
     Setting,
 )
-from clauses_app.services.counting import ZERO, required_share, round_hours
+from clauses_app.services.counting import required_share, round_hours
 from clauses_app.services.eligibility import expiring_validations
 from clauses_app.services.figures import Figures, compute_figures
-from clauses_app.services.figures_load import UuidCache, month_index_of, raw
+from clauses_app.services.figures_load import UuidCache, month_index_of, raw, to_decimal
 from clauses_app.services.periods import (
     Month,
     Period,
@@ -149,7 +149,7 @@ def compute_alerts(
     thresholds = thresholds or load_alert_thresholds(session)
     labels = _award_labels(session, authority_uuid)
     # One pass over every award's figures serves both the schedule and the ending contracts.
-    all_time = compute_figures(session, Period(), authority_uuid, settings)
+    all_time = compute_figures(session, Period(), authority_uuid, settings, award_months=True)
     alerts = [
         *_contracts_ending(session, today, authority_uuid, settings, all_time),
         *_eligibility_expiring(session, today, authority_uuid, settings),
@@ -221,7 +221,7 @@ def _behind_schedule(
     to date are the award's counted months up to then, plus what pooling moved to it.
     """
     cutoff = _end_of_last_elapsed_month(today)
-    last_month = month_of(cutoff)
+    last_index = month_index_of(cutoff)
     factor = 1 - thresholds.schedule_tolerance_percent / HUNDRED
     alerts = []
     for figures in all_time.awards:
@@ -236,8 +236,8 @@ def _behind_schedule(
             required_share(figures.hours_required, label.performance_start,
                            label.performance_end, None, None, cutoff)
         )  # fmt: skip
-        months = Figures(all_time.period, [figures]).monthly()  # the award's counted months
-        counted = sum((h for m, h in months.items() if m <= last_month), ZERO)
+        months = figures.monthly or {}  # the award's counted months (unrounded, by index)
+        counted = to_decimal(sum(h for m, h in months.items() if m <= last_index))
         done = round_hours(counted + figures.hours_done_pooled - figures.hours_done)
         if expected > 0 and done < expected * factor:
             alerts.append(

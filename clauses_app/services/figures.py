@@ -16,12 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy.orm import Session
 
 from clauses_app.services.counting import ZERO
-from clauses_app.services.figures_load import (
-    UuidCache,
-    add_hours_done,
-    load_awards,
-    to_decimal,
-)
+from clauses_app.services.figures_hours import HoursTotals, add_hours_done
+from clauses_app.services.figures_load import UuidCache, load_awards, to_decimal
 from clauses_app.services.figures_pooling import apply_pooling
 from clauses_app.services.periods import Month, Period, month_from_index
 from clauses_app.services.settings import AppSettings, load_settings
@@ -64,7 +60,7 @@ class Totals:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class AwardFigures:
     award_uuid: uuid.UUID
     lot_uuid: uuid.UUID
@@ -77,12 +73,10 @@ class AwardFigures:
     hours_done: Decimal = ZERO
     hours_done_pooled: Decimal = ZERO
     lot_number: str = ""
-    # Unrounded counted hours per month index (year × 12 + month − 1); use Figures.monthly().
-    monthly: dict[int, float] = field(default_factory=dict)
-    # Unrounded counted hours per modality / contract type; use Figures.by_modality() etc.
-    by_modality: dict[str, float] = field(default_factory=dict)
-    by_contract_type: dict[str, float] = field(default_factory=dict)
     employment_count: int = 0
+    # Unrounded counted hours per month index (year × 12 + month − 1), only when
+    # compute_figures(..., award_months=True) was asked for them.
+    monthly: dict[int, float] | None = None
 
 
 @dataclass
@@ -92,6 +86,8 @@ class Figures:
     period: Period
     awards: list[AwardFigures]
     etp_basis: int = 1607
+    # Unrounded counted hours of every award together (use monthly(), by_modality()...).
+    hours: HoursTotals = field(default_factory=HoursTotals)
 
     def total(self) -> Totals:
         return self._totals(self.awards)
@@ -128,29 +124,22 @@ class Figures:
 
     def monthly(self) -> dict[Month, Decimal]:
         """Counted hours per calendar month (months of the period only), cent-rounded."""
-        result: dict[int, float] = defaultdict(float)
-        for award in self.awards:
-            for month, hours in award.monthly.items():
-                result[month] += hours
-        return {month_from_index(m): to_decimal(v) for m, v in sorted(result.items())}
+        months = self.hours.months
+        return {month_from_index(m): to_decimal(v) for m, v in sorted(months.items()) if v}
 
     def by_modality(self) -> dict[str, Decimal]:
-        return _sum_maps(a.by_modality for a in self.awards)
+        return _rounded(self.hours.modalities)
 
     def by_contract_type(self) -> dict[str, Decimal]:
-        return _sum_maps(a.by_contract_type for a in self.awards)
+        return _rounded(self.hours.contract_types)
 
 
 def awards_list(awards: Iterable[AwardFigures]) -> list[AwardFigures]:
     return awards if isinstance(awards, list) else list(awards)
 
 
-def _sum_maps(maps: Iterable[dict[str, float]]) -> dict[str, Decimal]:
-    result: dict[str, float] = defaultdict(float)
-    for m in maps:
-        for k, v in m.items():
-            result[k] += v
-    return {k: to_decimal(v) for k, v in sorted(result.items())}
+def _rounded(hours: dict[str, float]) -> dict[str, Decimal]:
+    return {k: to_decimal(v) for k, v in sorted(hours.items()) if v}
 
 
 def compute_figures(
@@ -160,33 +149,41 @@ def compute_figures(
     settings: AppSettings | None = None,
     *,
     fast_path: bool = True,
+    award_months: bool = False,
 ) -> Figures:
     """Figures of every award (of one authority, when given) for ``period`` (all time if None).
 
-    ``fast_path=False`` sends every employment through the reference implementation of the
-    counting rules (tests compare both).
+    ``award_months`` keeps each award's counted hours per month (``AwardFigures.monthly``);
+    the totals per month are always there (``Figures.monthly()``). ``fast_path=False`` sends
+    every employment through the reference implementation of the counting rules (tests
+    compare both).
     """
     period = period or Period()
     settings = settings or load_settings(session)
+    loads = load_awards(session, period, authority_uuid, settings, award_months=award_months)
+    hours = add_hours_done(session, period, authority_uuid, settings, loads, fast_path)
     uuids = UuidCache()
-    loads = load_awards(session, period, authority_uuid, settings, uuids)
-    add_hours_done(session, period, authority_uuid, settings, loads, fast_path)
     awards: list[AwardFigures] = []
     for load in loads.values():
-        done = to_decimal(sum(load.monthly.values(), 0.0))
+        done = to_decimal(load.done)
         if not (load.hours_required or done or load.employment_count):
             continue
         awards.append(
             AwardFigures(
-                **load.fields,
+                award_uuid=uuids[load.award_key],
+                lot_uuid=uuids[load.lot_key],
+                contract_uuid=uuids[load.contract_key],
+                operation_uuid=uuids[load.operation_key],
+                authority_uuid=uuids[load.authority_key],
+                company_uuid=uuids[load.company_key],
+                pooling_scope=load.pooling_scope,
                 hours_required=load.hours_required,
                 hours_done=done,
                 hours_done_pooled=done,
-                monthly=dict(load.monthly),
-                by_modality=dict(load.by_modality),
-                by_contract_type=dict(load.by_contract_type),
+                lot_number=load.lot_number,
                 employment_count=load.employment_count,
+                monthly=load.monthly,
             )
         )
     apply_pooling(awards)
-    return Figures(period, awards, settings.etp_basis)
+    return Figures(period, awards, settings.etp_basis, hours)

@@ -1,0 +1,319 @@
+"""Counting every employment's hours in a period into its award, in one streamed pass.
+
+The other half of the hot path (a national year is ~62,000 employments and ~315,000 monthly
+records). Employments are read first and sorted into two kinds:
+
+- *plain* ones, whose counted hours are simply their monthly hours inside the award's window
+  (no cap, no conversion, not excluded): each monthly record read is added straight to its
+  award, month and breakdowns, and nothing of it is kept;
+- the others (caps, sub-contracting converted from an amount, and every undivided total whose
+  months do not replace it) keep their records and go through
+  :func:`clauses_app.services.counting.counted_hours`, the reference implementation of the
+  rules. ``fast_path=False`` sends every employment there; tests check both agree.
+
+Excluded employments (ineligible, transferred staff not counted) count no hours and need no
+records. Hours are summed as floats (they have two decimals, so a sum rounded to the cent is
+exact) and turned into Decimal once per award.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Float, and_, case, or_, select, true, type_coerce
+from sqlalchemy.orm import Session
+
+from clauses_app.models import (
+    Award,
+    Employment,
+    HoursKind,
+    HoursRecord,
+    Lot,
+    Modality,
+    PublicContract,
+)
+from clauses_app.services.counting import EmploymentRow, HoursRow, counted_hours
+from clauses_app.services.figures_load import (
+    NO_LIMIT,
+    AwardLoad,
+    as_date,
+    decimal,
+    driver_rows,
+    exact,
+    month_index_of,
+    number,
+    raw,
+    scope,
+)
+from clauses_app.services.periods import Period
+from clauses_app.services.settings import AppSettings, CountingRules, SubcontractingMode
+
+RawHours = tuple[str, Any, Any, float, float]  # kind, start, end, worked, training
+BATCH = 5000  # rows fetched at a time: the pass never holds the year's records
+
+
+@dataclass
+class HoursTotals:
+    """Counted hours of the whole scope per month index, modality and contract type."""
+
+    months: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    modalities: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    contract_types: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+
+class _Plain:
+    """A plain employment during the pass: where its hours go."""
+
+    __slots__ = ("first", "last", "load", "row", "seen", "uncounted", "with_training")
+
+    def __init__(self, load: AwardLoad, row: Any, overlapping: bool) -> None:
+        self.load = load
+        self.row = row  # the raw employment row
+        self.first = load.first
+        self.last = load.last
+        self.with_training = load.rules.training_counted
+        self.uncounted = not overlapping  # not yet in its award's employment count
+        self.seen = False  # a monthly record of the period was read (months replace totals)
+
+
+@dataclass
+class _Detailed:
+    """An employment counted by the reference rules, with its records of the period."""
+
+    load: AwardLoad
+    row: Any  # the raw employment row
+    overlapping: bool
+    records: list[RawHours] = field(default_factory=list)
+
+
+def is_plain(rules: CountingRules, modality: str, contract_type: str) -> bool:
+    """Rules under which an employment's counted hours are simply its months' hours."""
+    return (
+        rules.training_cap_percent is None
+        and not (contract_type == "CDI" and rules.cdi_cap_months is not None)
+        and not (
+            modality == Modality.SUBCONTRACTING
+            and rules.subcontracting_mode == SubcontractingMode.AMOUNT
+        )
+    )
+
+
+def add_hours_done(
+    session: Session,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    settings: AppSettings,
+    loads: dict[Any, AwardLoad],
+    fast_path: bool = True,
+) -> HoursTotals:
+    """Count every employment's hours in the period into its award; return the totals."""
+    plain: dict[Any, _Plain] = {}
+    detailed: dict[Any, _Detailed] = {}
+    rows = [
+        row for batch in driver_rows(session, _employments(period, authority_uuid)) for row in batch
+    ]
+    for row in rows:
+        emp_key, award_key, modality, contract_type, transferred, ineligible, overlapping = row[:7]
+        load = loads.get(award_key)
+        if load is None:
+            continue
+        if overlapping:
+            load.employment_count += 1
+        rules = load.rules
+        if ineligible or (transferred and not rules.transferred_staff_counted):
+            continue  # counts no hours (and needs no records)
+        if fast_path and is_plain(rules, modality, contract_type):
+            plain[emp_key] = _Plain(load, row, overlapping)
+        else:
+            detailed[emp_key] = _Detailed(load, row, overlapping)
+    totals = HoursTotals()
+    undivided = _stream_records(session, period, authority_uuid, plain, detailed, totals)
+    for emp_key, records in undivided.items():
+        was_plain = plain[emp_key]
+        if not was_plain.seen:  # no monthly record of the period replaces these totals
+            detailed[emp_key] = _Detailed(
+                was_plain.load, was_plain.row, not was_plain.uncounted, records
+            )
+    if not period.is_all_time:
+        _drop_totals_replaced_elsewhere(session, detailed)
+    for entry in detailed.values():
+        _count_detailed(entry, settings, period, totals)
+    return totals
+
+
+def _employments(period: Period, authority_uuid: uuid.UUID | None) -> Any:
+    """The employments in scope, with whether their dates overlap the period."""
+    overlapping = []
+    if period.start is not None:
+        overlapping.append(or_(Employment.end_date.is_(None), Employment.end_date >= period.start))
+    if period.end is not None:
+        overlapping.append(Employment.start_date <= period.end)
+    statement = select(
+        raw(Employment.uuid), raw(Employment.award_uuid), Employment.modality_code,
+        Employment.contract_type_code, Employment.transferred_staff, Employment.ineligible,
+        case((and_(true(), *overlapping), 1), else_=0),
+        raw(Employment.start_date), raw(Employment.end_date), number(Employment.invoiced_amount),
+    )  # fmt: skip
+    if authority_uuid is None:
+        return statement
+    return scope(
+        statement.join(Award, Employment.award_uuid == Award.uuid)
+        .join(Lot, Award.lot_uuid == Lot.uuid)
+        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
+        authority_uuid,
+    )
+
+
+def _records(period: Period, authority_uuid: uuid.UUID | None) -> Any:
+    """Hours records that can count in the period: monthly records of its months and
+    undivided totals overlapping it."""
+    statement = select(
+        raw(HoursRecord.employment_uuid),
+        HoursRecord.kind,
+        raw(HoursRecord.period_start),
+        raw(HoursRecord.period_end),
+        type_coerce(HoursRecord.worked_hours, Float),
+        type_coerce(HoursRecord.training_hours, Float),
+    )
+    if authority_uuid is not None:
+        statement = scope(
+            statement.join(Employment, HoursRecord.employment_uuid == Employment.uuid)
+            .join(Award, Employment.award_uuid == Award.uuid)
+            .join(Lot, Award.lot_uuid == Lot.uuid)
+            .join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
+            authority_uuid,
+        )
+    if period.start is not None:
+        first_of_month = period.start.replace(day=1)
+        statement = statement.where(HoursRecord.period_end >= first_of_month)
+    if period.end is not None:
+        statement = statement.where(HoursRecord.period_start <= period.end)
+    return statement
+
+
+def _stream_records(
+    session: Session,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    plain: dict[Any, _Plain],
+    detailed: dict[Any, _Detailed],
+    totals: HoursTotals,
+) -> dict[Any, list[RawHours]]:
+    """One pass over the period's records: a plain employment's monthly hours go straight
+    into its award and the totals; detailed employments keep theirs. Returns the undivided
+    totals of plain employments (counted afterwards, unless months replace them)."""
+    months = totals.months
+    modalities = totals.modalities
+    contract_types = totals.contract_types
+    month_of: dict[Any, int] = {}
+    undivided: dict[Any, list[RawHours]] = defaultdict(list)
+    MONTH = HoursKind.MONTH
+    for batch in driver_rows(session, _records(period, authority_uuid), BATCH):
+        for emp_key, kind, start, end, worked, training in batch:
+            entry = plain.get(emp_key)
+            if entry is None:
+                other = detailed.get(emp_key)
+                if other is not None:
+                    other.records.append((kind, start, end, worked or 0.0, training or 0.0))
+                continue
+            if kind != MONTH:
+                undivided[emp_key].append((kind, start, end, worked or 0.0, training or 0.0))
+                continue
+            entry.seen = True
+            month = month_of.get(start)
+            if month is None:
+                month = month_of[start] = month_index_of(start)
+            if not entry.first <= month <= entry.last:
+                continue
+            value = float(worked or 0.0)
+            if entry.with_training:
+                value += float(training or 0.0)
+            if not value:
+                continue
+            load = entry.load
+            load.done += value
+            if load.monthly is not None:
+                load.monthly[month] = load.monthly.get(month, 0.0) + value
+            if entry.uncounted:
+                load.employment_count += 1
+                entry.uncounted = False
+            months[month] += value
+            row = entry.row
+            modalities[row[2]] += value
+            contract_types[row[3]] += value
+    return undivided
+
+
+def _drop_totals_replaced_elsewhere(session: Session, detailed: dict[Any, _Detailed]) -> None:
+    """Months replace totals: drop the undivided totals of employments with a monthly record
+    in the period (kept) or outside it (looked up)."""
+    with_totals = [
+        k for k, e in detailed.items() if any(r[0] != HoursKind.MONTH for r in e.records)
+    ]
+    candidates = []
+    for key in with_totals:
+        entry = detailed[key]
+        if any(r[0] == HoursKind.MONTH for r in entry.records):
+            entry.records = [r for r in entry.records if r[0] == HoursKind.MONTH]
+        else:
+            candidates.append(key)
+    for first in range(0, len(candidates), 500):
+        chunk = candidates[first : first + 500]
+        replaced = session.scalars(
+            select(raw(HoursRecord.employment_uuid))
+            .where(
+                HoursRecord.kind == HoursKind.MONTH,
+                raw(HoursRecord.employment_uuid).in_(chunk),
+            )
+            .distinct()
+        ).all()
+        for key in replaced:
+            detailed[key].records = []
+
+
+def _count_detailed(
+    entry: _Detailed, settings: AppSettings, period: Period, totals: HoursTotals
+) -> None:
+    """Count one employment with the reference implementation of the rules."""
+    load = entry.load
+    (_, _, modality, contract_type, transferred, ineligible, _, start, end, invoiced) = entry.row
+    employment = EmploymentRow(
+        modality=modality,
+        contract_type=contract_type,
+        start=as_date(start),
+        end=as_date(end) if end else None,
+        transferred_staff=transferred,
+        ineligible=ineligible,
+        invoiced_amount=decimal(invoiced),
+        performance_start=as_date(load.performance_start) if load.performance_start else None,
+        performance_end=as_date(load.performance_end) if load.performance_end else None,
+        labour_share=decimal(load.labour_share),
+        hourly_cost=decimal(load.hourly_cost),
+    )
+    records = [
+        HoursRow(kind, as_date(s), as_date(e), exact(w), exact(t))
+        for kind, s, e, w, t in entry.records
+    ]
+    lo = month_index_of(period.start) if period.start else -NO_LIMIT
+    hi = month_index_of(period.end) if period.end else NO_LIMIT
+    counted = 0.0
+    by_month = counted_hours(employment, records, load.rules, settings.hourly_cost)
+    for (year, month), hours in by_month.items():
+        index = year * 12 + month - 1
+        value = float(hours)
+        if not (lo <= index <= hi) or not value:
+            continue
+        counted += value
+        totals.months[index] += value
+        if load.monthly is not None:
+            load.monthly[index] = load.monthly.get(index, 0.0) + value
+    if not counted:
+        return
+    load.done += counted
+    totals.modalities[modality] += counted
+    totals.contract_types[contract_type] += counted
+    if not entry.overlapping:
+        load.employment_count += 1
