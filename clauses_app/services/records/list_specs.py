@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, and_, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.orm import Session, aliased
 
 from clauses_app.models import (
@@ -37,6 +47,16 @@ class SpecColumn:
 
 
 @dataclass(frozen=True)
+class SortWalk:
+    """A sort column held by a parent table: the parent's uuid column, and how a selection of
+    parent uuids reaches the main table's rows (along foreign-key indexes). Only for a parent
+    every row has, with a sort value never empty (NOT NULL): the walk visits parents by value."""
+
+    parent_uuid: Any
+    reach: Callable[[Select[Any]], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
 class ListSpec:
     kind: str
     source: FromClause
@@ -52,6 +72,8 @@ class ListSpec:
     key_source: FromClause | None = None
     sort_sources: dict[str, FromClause] = field(default_factory=dict)
     search_predicate: Callable[[str, Like], ColumnElement[bool]] | None = None
+    # Sort columns held by a parent table, walked in the parent's order (lists.walk_page_keys).
+    sort_walks: dict[str, SortWalk] = field(default_factory=dict)
 
     def column(self, key: str) -> SpecColumn:
         for column in self.columns:
@@ -250,6 +272,37 @@ PARTICIPANTS = ListSpec(
 # --- employments -------------------------------------------------------------------------
 E = Employment
 employer = aliased(Company, name="employer")
+
+
+def _employment_search(pattern: str, like: Like) -> ColumnElement[bool]:
+    """One search word over an employment: participant name, company holding the award,
+    contract reference, employer, job title.
+
+    Each LIKE runs once over the small table that holds the text, and the matching uuids
+    reach the employments through the foreign-key indexes (company → award → employment,
+    contract → lot → award → employment): joining every award to its lot and contract to
+    test a reference, then testing every employment against each set, took half a second on
+    the national data; these chains and their union take a few milliseconds (the job title,
+    held by the employment itself, is the only scan of that table).
+    """
+    job = aliased(Employment, name="matched")
+    companies = select(Company.uuid).where(like(Company.name, pattern))
+    contracts = select(P.uuid).where(like(P.reference, pattern))
+    lots = select(Lot.uuid).where(Lot.contract_uuid.in_(contracts))
+    people = select(Pa.uuid).where(or_(like(Pa.last_name, pattern), like(Pa.first_name, pattern)))
+    return E.uuid.in_(
+        union(
+            select(job.uuid).where(job.participant_uuid.in_(people)),
+            select(job.uuid).where(
+                job.award_uuid.in_(select(W.uuid).where(W.company_uuid.in_(companies)))
+            ),
+            select(job.uuid).where(job.award_uuid.in_(select(W.uuid).where(W.lot_uuid.in_(lots)))),
+            select(job.uuid).where(job.employer_uuid.in_(companies)),
+            select(job.uuid).where(like(job.job_title, pattern)),
+        )
+    )
+
+
 EMPLOYMENTS = ListSpec(
     Kind.EMPLOYMENT,
     E.__table__.join(Pa, E.participant_uuid == Pa.uuid)
@@ -306,25 +359,28 @@ EMPLOYMENTS = ListSpec(
         .join(Lot, W.lot_uuid == Lot.uuid)
         .join(P, Lot.contract_uuid == P.uuid),
     },
-    search_predicate=lambda pattern, like: or_(
-        E.participant_uuid.in_(
-            select(Pa.uuid).where(or_(like(Pa.last_name, pattern), like(Pa.first_name, pattern)))
+    search_predicate=lambda pattern, like: _employment_search(pattern, like),
+    sort_walks={
+        "participant": SortWalk(Pa.uuid, lambda parents: E.participant_uuid.in_(parents)),
+        "company": SortWalk(
+            holder.uuid,
+            lambda parents: E.award_uuid.in_(select(W.uuid).where(W.company_uuid.in_(parents))),
         ),
-        E.award_uuid.in_(
-            select(W.uuid)
-            .join(Company, W.company_uuid == Company.uuid)
-            .where(like(Company.name, pattern))
+        "contract": SortWalk(P.uuid, lambda parents: _awards_of_contracts(parents)),
+        "authority": SortWalk(
+            A.uuid,
+            lambda parents: _awards_of_contracts(
+                select(P.uuid).where(P.authority_uuid.in_(parents))
+            ),
         ),
-        E.award_uuid.in_(
-            select(W.uuid)
-            .join(Lot, W.lot_uuid == Lot.uuid)
-            .join(P, Lot.contract_uuid == P.uuid)
-            .where(like(P.reference, pattern))
-        ),
-        E.employer_uuid.in_(select(Company.uuid).where(like(Company.name, pattern))),
-        like(E.job_title, pattern),
-    ),
+    },
 )
+
+
+def _awards_of_contracts(contracts: Select[Any]) -> ColumnElement[bool]:
+    lots = select(Lot.uuid).where(Lot.contract_uuid.in_(contracts))
+    return E.award_uuid.in_(select(W.uuid).where(W.lot_uuid.in_(lots)))
+
 
 SPECS: dict[str, ListSpec] = {
     spec.kind: spec

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from clauses_app.formatting import format_number
 from clauses_app.services import records
 from clauses_app.services.records import ListQuery, ListRow
+from clauses_app.services.records.lists import first_page
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.export_rows import export_list
 from clauses_app.ui.forms import open_form
@@ -181,12 +182,17 @@ class ListPanel(QWidget):
         query = self.query()
         database = self.context.database
 
+        first: list[list[ListRow]] = []
+
         def load_page(offset: int, limit: int) -> list[ListRow]:
+            if offset == 0 and first:  # read with the count, in the same pass
+                return first.pop()
             with database.session() as session:
                 return records.fetch_rows(session, self.kind, query, offset, limit)
 
         with database.session() as session:
-            total = records.count_rows(session, self.kind, query)
+            total, rows = first_page(session, self.kind, query, self.model.page_size)
+        first.append(rows)
         self.model.set_loader(load_page, total)
         self._fit_columns()
         self._show_count()
