@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Award, Company, Employment, Lot, Participant, PublicContract
 from clauses_app.services import records
-from clauses_app.services.records import Kind, ListQuery
+from clauses_app.services.records import Kind, ListQuery, list_specs
 from clauses_app.services.records import lists as list_service
 from clauses_app.services.records.list_specs import SPECS, Like
 from clauses_app.storage import Database
@@ -120,7 +121,12 @@ def assert_same_rows_as_reference(database: Database) -> None:
             assert total == records.count_rows(s, Kind.EMPLOYMENT, query) == len(expected)
 
 
-def test_search_finds_the_same_rows_as_the_joined_query(database: Database) -> None:
+@pytest.mark.parametrize("short_word", [0, 2, 1000], ids=["gathered", "usual", "scanned"])
+def test_search_finds_the_same_rows_as_the_joined_query(
+    database: Database, monkeypatch: pytest.MonkeyPatch, short_word: int
+) -> None:
+    # Every word searched both ways: matches gathered (long words) and employments scanned.
+    monkeypatch.setattr(list_specs, "SHORT_WORD", short_word)
     jobs = build(database)
     assert_same_rows_as_reference(database)
 
@@ -221,9 +227,13 @@ def test_parent_sorts_walk_the_same_rows_as_the_joined_sort(database: Database) 
 
 
 @requires_postgres
-def test_search_and_sorts_on_postgresql(pg_database: Database) -> None:
+def test_search_and_sorts_on_postgresql(
+    pg_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(pg_database)
-    assert_same_rows_as_reference(pg_database)
+    for short_word in (0, 1000):
+        monkeypatch.setattr(list_specs, "SHORT_WORD", short_word)
+        assert_same_rows_as_reference(pg_database)
     with pg_database.session() as s:
         # PostgreSQL's ILIKE also folds the case of accented letters; the search follows it.
         found = records.count_rows(s, Kind.EMPLOYMENT, ListQuery(search="ÉLOÏSE"))

@@ -71,7 +71,8 @@ class ListSpec:
     # columns (IN subqueries).
     key_source: FromClause | None = None
     sort_sources: dict[str, FromClause] = field(default_factory=dict)
-    search_predicate: Callable[[str, Like], ColumnElement[bool]] | None = None
+    # (word, LIKE pattern, like) → predicate, when a list's search needs more than ORs
+    search_predicate: Callable[[str, str, Like], ColumnElement[bool]] | None = None
     # Sort columns held by a parent table, walked in the parent's order (lists.walk_page_keys).
     sort_walks: dict[str, SortWalk] = field(default_factory=dict)
 
@@ -274,29 +275,42 @@ E = Employment
 employer = aliased(Company, name="employer")
 
 
-def _employment_search(pattern: str, like: Like) -> ColumnElement[bool]:
+# A search word this short matches much of the table (one letter: nearly every row).
+SHORT_WORD = 2
+
+
+def _employment_search(word: str, pattern: str, like: Like) -> ColumnElement[bool]:
     """One search word over an employment: participant name, company holding the award,
     contract reference, employer, job title.
 
     Each LIKE runs once over the small table that holds the text, and the matching uuids
-    reach the employments through the foreign-key indexes (company → award → employment,
-    contract → lot → award → employment): joining every award to its lot and contract to
-    test a reference, then testing every employment against each set, took half a second on
-    the national data; these chains and their union take a few milliseconds (the job title,
-    held by the employment itself, is the only scan of that table).
+    reach the employments along the foreign-key indexes (company → award, contract → lot →
+    award): joining every award to its lot and contract to test a reference took half a
+    second on the national data, these chains a few milliseconds. A word of a few letters
+    gathers the matching employments themselves (a union, cost in proportion to the matches);
+    a short word, which matches most of them, tests each employment against the sets instead
+    (a scan, cost bounded by the table).
     """
-    job = aliased(Employment, name="matched")
     companies = select(Company.uuid).where(like(Company.name, pattern))
     contracts = select(P.uuid).where(like(P.reference, pattern))
     lots = select(Lot.uuid).where(Lot.contract_uuid.in_(contracts))
     people = select(Pa.uuid).where(or_(like(Pa.last_name, pattern), like(Pa.first_name, pattern)))
+    by_holder = select(W.uuid).where(W.company_uuid.in_(companies))
+    by_contract = select(W.uuid).where(W.lot_uuid.in_(lots))
+    if len(word) <= SHORT_WORD:
+        return or_(
+            E.participant_uuid.in_(people),
+            E.award_uuid.in_(by_holder),
+            E.award_uuid.in_(by_contract),
+            E.employer_uuid.in_(companies),
+            like(E.job_title, pattern),
+        )
+    job = aliased(Employment, name="matched")
     return E.uuid.in_(
         union(
             select(job.uuid).where(job.participant_uuid.in_(people)),
-            select(job.uuid).where(
-                job.award_uuid.in_(select(W.uuid).where(W.company_uuid.in_(companies)))
-            ),
-            select(job.uuid).where(job.award_uuid.in_(select(W.uuid).where(W.lot_uuid.in_(lots)))),
+            select(job.uuid).where(job.award_uuid.in_(by_holder)),
+            select(job.uuid).where(job.award_uuid.in_(by_contract)),
             select(job.uuid).where(job.employer_uuid.in_(companies)),
             select(job.uuid).where(like(job.job_title, pattern)),
         )
@@ -359,7 +373,7 @@ EMPLOYMENTS = ListSpec(
         .join(Lot, W.lot_uuid == Lot.uuid)
         .join(P, Lot.contract_uuid == P.uuid),
     },
-    search_predicate=lambda pattern, like: _employment_search(pattern, like),
+    search_predicate=_employment_search,
     sort_walks={
         "participant": SortWalk(Pa.uuid, lambda parents: E.participant_uuid.in_(parents)),
         "company": SortWalk(

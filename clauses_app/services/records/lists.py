@@ -89,7 +89,7 @@ def _where(
     for word in query.search.split():
         pattern = f"%{_escape_like(word)}%"
         if spec.search_predicate is not None:
-            statement = statement.where(spec.search_predicate(pattern, like))
+            statement = statement.where(spec.search_predicate(word, pattern, like))
         else:
             statement = statement.where(or_(*(like(expr, pattern) for expr in spec.search)))
     for key, value in query.filters.items():
