@@ -3,6 +3,8 @@
 Every figure comes from :func:`clauses_app.services.figures.compute_figures` (hours, rate,
 ETP, months) and from the period counts of :mod:`clauses_app.services.stats` (participants,
 work contracts), so the dashboard always agrees with the reports and ``clauses stats``.
+:func:`load_snapshot` and :func:`load_alerts` are what the page's two background tasks run,
+each in its own session: the figures first, then the alerts (services.alerts).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clauses_app.models import ContractingAuthority, Employment, HoursRecord, PublicContract
+from clauses_app.services.alerts import AlertBook, collect_alerts
 from clauses_app.services.counting import ZERO
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.periods import Month, Period
+from clauses_app.services.progress import Progress
 from clauses_app.services.settings import AppSettings, load_settings
 from clauses_app.services.stats import period_counts
+from clauses_app.storage import Database
 
 
 @dataclass(frozen=True)
@@ -120,3 +125,35 @@ def contract_choices(session: Session, authority_uuid: uuid.UUID) -> list[tuple[
         .order_by(PublicContract.reference.desc())
     )
     return [(u, f"{reference} — {obj}") for u, reference, obj in rows]
+
+
+@dataclass(frozen=True)
+class DashboardSnapshot:
+    years: list[int]
+    authorities: list[tuple[uuid.UUID, str]]
+    figures: DashboardFigures
+
+
+def load_snapshot(
+    database: Database, year: int | None, authority_uuid: uuid.UUID | None, today: date
+) -> DashboardSnapshot:
+    """The figures and the selectors' choices, read in one session (on a worker thread)."""
+    with database.session() as session:
+        settings = load_settings(session)
+        years = data_years(session)
+        year = year or default_year(hours_years(session) or years, today)
+        figures = dashboard_figures(session, year, authority_uuid, settings)
+        return DashboardSnapshot(years, authority_choices(session), figures)
+
+
+def load_alerts(
+    database: Database,
+    year: int,
+    authority_uuid: uuid.UUID | None,
+    today: date,
+    progress: Progress | None = None,
+) -> AlertBook:
+    """The year's alerts, unworded (on a worker thread; ``progress`` may cancel)."""
+    with database.session() as session:
+        return collect_alerts(session, today, Period.year(year), authority_uuid,
+                              progress=progress)  # fmt: skip

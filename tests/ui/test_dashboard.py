@@ -9,10 +9,12 @@ from datetime import date
 import pytest
 
 from clauses_app.services import dashboard as dashboard_service
-from clauses_app.services.alerts import AlertKind
+from clauses_app.services.alerts import AlertKind, compute_alerts
+from clauses_app.services.dashboard import load_alerts
+from clauses_app.services.periods import Period
 from clauses_app.ui.context import AppContext, RecordKind
-from clauses_app.ui.pages import dashboard as dashboard_page
-from clauses_app.ui.pages.dashboard import AlertTableModel, DashboardPage
+from clauses_app.ui.pages.dashboard import DashboardPage
+from clauses_app.ui.pages.dashboard_alerts import AlertTableModel
 from clauses_app.ui.tasks import notify_data_changed
 from tests import builders as b
 
@@ -112,7 +114,7 @@ def test_paints_before_the_figures_then_fills_them_in(qtbot, database, seeded, m
         assert release.wait(10), "the test never released the figures"
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(dashboard_page, "dashboard_figures", slow_figures)
+    monkeypatch.setattr(dashboard_service, "dashboard_figures", slow_figures)
     page = DashboardPage(AppContext(database))
     page.today = lambda: TODAY
     page.resize(1166, 720)
@@ -173,12 +175,10 @@ def test_refreshes_when_data_changes(qtbot, page, database, seeded) -> None:  # 
 
 
 def test_alert_model(qtmodeltester, database, seeded) -> None:  # type: ignore[no-untyped-def]
-    from clauses_app.services.alerts import compute_alerts
-    from clauses_app.services.periods import Period
-
     with database.session() as s:
         alerts = compute_alerts(s, TODAY, Period.year(2025))
     model = AlertTableModel()
-    model.set_alerts(alerts)
+    model.set_book(load_alerts(database, 2025, None, TODAY))
     assert model.rowCount() == len(alerts) > 0
+    assert [model.alert(row) for row in range(model.rowCount())] == alerts
     qtmodeltester.check(model)

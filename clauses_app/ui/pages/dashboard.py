@@ -1,19 +1,21 @@
 """Tableau de bord: headline figures of a year, hours per month and the alerts.
 
-The page paints at once with placeholders; the figures and alerts come from a background task
-(services.dashboard and services.alerts: nothing is computed here) and fill in when ready.
+The page paints at once with placeholders. Two background tasks fill it, one after the
+other (they share one interpreter, so running them together would only slow the figures):
+the figures first (services.dashboard), shown as soon as they are ready, then the alerts
+(services.alerts), with their own "Calcul des alertes…" state. Nothing is computed here.
+Leaving the page cancels the alerts; coming back computes them again.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,52 +30,25 @@ from PySide6.QtWidgets import (
 )
 
 from clauses_app.formatting import (
-    format_date,
     format_etp,
     format_hours,
     format_month,
     format_number,
     format_percent,
 )
-from clauses_app.services.alerts import (
-    ALERT_TITLES,
-    Alert,
-    AlertKind,
-    AlertRecord,
-    compute_alerts,
-)
-from clauses_app.services.dashboard import (
-    DashboardFigures,
-    authority_choices,
-    dashboard_figures,
-    data_years,
-    default_year,
-    hours_years,
-)
-from clauses_app.services.periods import Period
-from clauses_app.services.settings import load_settings
-from clauses_app.storage import Database
-from clauses_app.ui.context import AppContext, RecordKind
+from clauses_app.services.alerts import ALERT_TITLES, AlertBook, AlertKind
+from clauses_app.services.dashboard import DashboardSnapshot, load_alerts, load_snapshot
+from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.charts import MONTH_SHORT, Bar, BarChart
 from clauses_app.ui.pages.combos import find_data
+from clauses_app.ui.pages.dashboard_alerts import RECORD_KINDS, AlertTableModel
 from clauses_app.ui.tasks import Task, data_bus, run_task
 
 ALL_AUTHORITIES = "Tous les donneurs d'ordre"
 PLACEHOLDER = "…"
-
-KIND_COLOURS = {
-    AlertKind.CONTRACT_ENDING: QColor("#c0392b"),
-    AlertKind.ELIGIBILITY_EXPIRING: QColor("#d35400"),
-    AlertKind.BEHIND_SCHEDULE: QColor("#b7950b"),
-    AlertKind.MISSING_STATEMENT: QColor("#2471a3"),
-    AlertKind.OUTCOME_MISSING: QColor("#7d3c98"),
-}
-RECORD_KINDS = {
-    AlertRecord.CONTRACT: RecordKind.CONTRACT,
-    AlertRecord.AWARD: RecordKind.AWARD,
-    AlertRecord.PARTICIPANT: RecordKind.PARTICIPANT,
-    AlertRecord.EMPLOYMENT: RecordKind.EMPLOYMENT,
-}
+FIGURES_RUNNING = "Calcul des chiffres en cours…"
+ALERTS_WAITING = "Alertes : en attente des chiffres…"
+ALERTS_RUNNING = "Alertes : calcul des alertes…"
 CARDS = (
     ("hours_required", "Heures exigées"),
     ("hours_done", "Heures réalisées"),
@@ -82,56 +57,6 @@ CARDS = (
     ("participants", "Participants"),
     ("employments", "Contrats de travail"),
 )
-
-
-class AlertTableModel(QAbstractTableModel):
-    """Alerts as rows: kind, detail, due date. ``Qt.UserRole`` gives the :class:`Alert`."""
-
-    KIND, DETAIL, DUE = range(3)
-    HEADERS = ("Alerte", "Détail", "Échéance")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._alerts: list[Alert] = []
-
-    def set_alerts(self, alerts: list[Alert]) -> None:
-        self.beginResetModel()
-        self._alerts = list(alerts)
-        self.endResetModel()
-
-    def alert(self, row: int) -> Alert:
-        return self._alerts[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._alerts)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._alerts)):
-            return None
-        alert = self._alerts[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (alert.title, alert.message, format_date(alert.due))[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{alert.title}\n{alert.message}\n(Entrée ou double-clic pour ouvrir)"
-        if role == Qt.ItemDataRole.DecorationRole and column == self.KIND:
-            return KIND_COLOURS.get(alert.kind)
-        if role == Qt.ItemDataRole.UserRole:
-            return alert
-        return None
 
 
 class FigureCard(QFrame):
@@ -157,42 +82,32 @@ class FigureCard(QFrame):
         self.value_label.setText(text)
 
 
-@dataclass(frozen=True)
-class DashboardSnapshot:
-    years: list[int]
-    authorities: list[tuple[uuid.UUID, str]]
-    figures: DashboardFigures
-    alerts: list[Alert]
-
-
-def load_snapshot(
-    database: Database, year: int | None, authority_uuid: uuid.UUID | None, today: date
-) -> DashboardSnapshot:
-    """Everything the page shows, read in one session (runs on a worker thread)."""
-    with database.session() as session:
-        settings = load_settings(session)
-        years = data_years(session)
-        year = year or default_year(hours_years(session) or years, today)
-        figures = dashboard_figures(session, year, authority_uuid, settings)
-        alerts = compute_alerts(session, today, Period.year(year), authority_uuid, settings)
-        return DashboardSnapshot(years, authority_choices(session), figures, alerts)
-
-
 class DashboardPage(QWidget):
-    """Headline figures, hours per month and alerts for a year and an authority."""
+    """Headline figures, hours per month and alerts for a year and an authority.
 
-    loaded = Signal()  # emitted each time fresh figures are shown
+    ``figures_filled`` and ``alerts_filled`` say what the page shows for its current
+    selection; ``figures_loaded`` and ``alerts_loaded`` are emitted when each is filled in,
+    ``loaded`` when both are.
+    """
+
+    figures_loaded = Signal()
+    alerts_loaded = Signal()
+    loaded = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.today: Callable[[], date] = date.today
-        self._task: Task | None = None
-        self._pending = False
-        self._stale = True
+        self.figures_filled = False
+        self.alerts_filled = False
+        self._figures_task: Task | None = None
+        self._alerts_task: Task | None = None
+        self._pending = False  # the selection or the data changed while a task ran
+        self._stale = True  # figures and alerts to compute when the page shows
+        self._alerts_stale = False  # alerts only (cancelled when the page was left)
         self._year: int | None = None
         self._authority: uuid.UUID | None = None
-        self._alerts: list[Alert] = []
+        self._kind: str | None = None  # the alerts shown (None: every kind)
         self._build()
         data_bus().data_changed.connect(self._on_data_changed)
         context.settings_changed.connect(self._on_data_changed)
@@ -203,25 +118,8 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
-        header = QHBoxLayout()
-        title = QLabel("Tableau de bord")
-        font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
-        header.addWidget(title)
-        header.addStretch(1)
-        header.addWidget(QLabel("Année :"))
-        self.year_combo = QComboBox()
-        self.year_combo.setMinimumContentsLength(6)
-        header.addWidget(self.year_combo)
-        header.addWidget(QLabel("Donneur d'ordre :"))
-        self.authority_combo = QComboBox()
-        self.authority_combo.setMinimumContentsLength(28)
-        self.authority_combo.addItem(ALL_AUTHORITIES, None)
-        header.addWidget(self.authority_combo)
-        layout.addLayout(header)
-        self.status_label = QLabel("Calcul des chiffres en cours…")
+        layout.addLayout(self._build_header())
+        self.status_label = QLabel(FIGURES_RUNNING)
         layout.addWidget(self.status_label)
 
         cards = QGridLayout()
@@ -243,80 +141,114 @@ class DashboardPage(QWidget):
         layout.addWidget(self.chart, 4)
 
         alerts_header = QHBoxLayout()
-        self.alerts_title = QLabel("Alertes")
+        self.alerts_title = QLabel(ALERTS_WAITING)
         self.alerts_title.setFont(bold)
         alerts_header.addWidget(self.alerts_title)
         alerts_header.addStretch(1)
         alerts_header.addWidget(QLabel("Afficher :"))
         self.kind_combo = QComboBox()
-        self.kind_combo.setMinimumContentsLength(30)
+        self.kind_combo.setMinimumContentsLength(34)
         alerts_header.addWidget(self.kind_combo)
         layout.addLayout(alerts_header)
         self.alert_model = AlertTableModel(self)
-        self.alert_view = QTableView()
-        self.alert_view.setModel(self.alert_model)
-        self.alert_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.alert_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.alert_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.alert_view.setAlternatingRowColors(True)
-        self.alert_view.setWordWrap(False)
-        self.alert_view.verticalHeader().hide()
-        header_view = self.alert_view.horizontalHeader()
-        header_view.setSectionResizeMode(
-            AlertTableModel.KIND, QHeaderView.ResizeMode.ResizeToContents
-        )
-        header_view.setSectionResizeMode(AlertTableModel.DETAIL, QHeaderView.ResizeMode.Stretch)
-        header_view.setSectionResizeMode(
-            AlertTableModel.DUE, QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.alert_view.activated.connect(self._open_alert)
+        self.alert_view = self._build_alert_view()
         layout.addWidget(self.alert_view, 5)
 
         self.year_combo.currentIndexChanged.connect(self._on_selection_changed)
         self.authority_combo.currentIndexChanged.connect(self._on_selection_changed)
         self.kind_combo.currentIndexChanged.connect(self._apply_kind_filter)
 
+    def _build_header(self) -> QHBoxLayout:
+        header = QHBoxLayout()
+        title = QLabel("Tableau de bord")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(QLabel("Année :"))
+        self.year_combo = QComboBox()
+        self.year_combo.setMinimumContentsLength(6)
+        header.addWidget(self.year_combo)
+        header.addWidget(QLabel("Donneur d'ordre :"))
+        self.authority_combo = QComboBox()
+        self.authority_combo.setMinimumContentsLength(28)
+        self.authority_combo.addItem(ALL_AUTHORITIES, None)
+        header.addWidget(self.authority_combo)
+        return header
+
+    def _build_alert_view(self) -> QTableView:
+        view = QTableView()
+        view.setModel(self.alert_model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.verticalHeader().hide()
+        header = view.horizontalHeader()
+        resize = QHeaderView.ResizeMode
+        header.setSectionResizeMode(AlertTableModel.KIND, resize.ResizeToContents)
+        header.setSectionResizeMode(AlertTableModel.DETAIL, resize.Stretch)
+        header.setSectionResizeMode(AlertTableModel.DUE, resize.ResizeToContents)
+        view.activated.connect(self._open_alert)
+        return view
+
     # --- loading ---------------------------------------------------------------------------
 
     @property
     def is_loading(self) -> bool:
-        return self._task is not None
+        """A figures or alerts task of this page is running."""
+        return self._figures_task is not None or self._alerts_task is not None
 
     def refresh(self) -> None:
-        """Recompute the figures and alerts in the background (the page stays usable)."""
+        """Recompute the figures, then the alerts, in the background (the page stays usable)."""
         self._stale = False
-        if self._task is not None:
+        if self.is_loading:  # one task at a time: start again once the running one is over
             self._pending = True
+            if self._alerts_task is not None:
+                self._alerts_task.cancel()
             return
-        self.status_label.setText("Calcul des chiffres en cours…")
+        self.figures_filled = self.alerts_filled = False
+        self._alerts_stale = False
+        self.status_label.setText(FIGURES_RUNNING)
+        self._clear_alerts(ALERTS_WAITING)
         year, authority, today = self._year, self._authority, self.today()
-        self._task = run_task(
+        self._figures_task = run_task(
             self,
             "Calcul du tableau de bord",
             self.context.database,
             lambda db, _progress: load_snapshot(db, year, authority, today),
-            on_done=self._show,
-            on_error=self._failed,
-            on_cancel=self._task_over,
+            on_done=self._show_figures,
+            on_error=self._figures_failed,
+            on_cancel=self._figures_over,
             show_progress=False,
             changes_data=False,
         )
 
-    def _task_over(self) -> None:
-        self._task = None
-        if self._pending:
-            self._pending = False
+    def _figures_over(self) -> None:
+        self._figures_task = None
+        self._restart_if_pending()
+
+    def _restart_if_pending(self) -> bool:
+        if not self._pending:
+            return False
+        self._pending = False
+        if self.isVisible():
             self.refresh()
+        else:
+            self._stale = True
+        return True
 
-    def _failed(self, error: BaseException) -> None:
-        self._task = None
+    def _figures_failed(self, error: BaseException) -> None:
         self.status_label.setText(f"Impossible de calculer le tableau de bord : {error}")
-        self._task_over()
+        self._clear_alerts("Alertes : non calculées")
+        self._figures_over()
 
-    def _show(self, snapshot: DashboardSnapshot) -> None:
-        self._task = None
-        if self._pending:  # the selection or the data changed meanwhile: start again
-            self._task_over()
+    def _show_figures(self, snapshot: DashboardSnapshot) -> None:
+        self._figures_task = None
+        if self._restart_if_pending():  # the selection or the data changed meanwhile
             return
         figures = snapshot.figures
         self._year = figures.year
@@ -334,11 +266,59 @@ class DashboardPage(QWidget):
                 for (y, m), hours in figures.monthly
             ]
         )
-        self._alerts = snapshot.alerts
-        self._fill_kind_combo()
         scope = self.authority_combo.currentText()
         self.status_label.setText(f"Année {figures.year} · {scope}")
+        self.figures_filled = True
+        self.figures_loaded.emit()
+        if self.isVisible():
+            self._start_alerts()
+        else:
+            self._alerts_stale = True
+
+    def _start_alerts(self) -> None:
+        self._alerts_stale = False
+        self._clear_alerts(ALERTS_RUNNING)
+        year, authority, today = self._year, self._authority, self.today()
+        if year is None:  # never: the figures shown set it
+            return
+        self._alerts_task = run_task(
+            self,
+            "Calcul des alertes",
+            self.context.database,
+            lambda db, progress: load_alerts(db, year, authority, today, progress),
+            on_done=self._show_alerts,
+            on_error=self._alerts_failed,
+            on_cancel=self._alerts_over,
+            show_progress=False,
+            changes_data=False,
+        )
+
+    def _alerts_over(self) -> None:
+        self._alerts_task = None
+        if not self._restart_if_pending() and self._alerts_stale and self.isVisible():
+            self._start_alerts()  # cancelled when the page was left, which it is shown again
+
+    def _alerts_failed(self, error: BaseException) -> None:
+        self._clear_alerts(f"Alertes : impossible de les calculer ({error})")
+        self._alerts_over()
+
+    def _show_alerts(self, book: AlertBook) -> None:
+        self._alerts_task = None
+        if self._restart_if_pending():
+            return
+        self._fill_kind_combo(book)
+        self.alerts_filled = True
+        self.alerts_loaded.emit()
         self.loaded.emit()
+
+    def _clear_alerts(self, title: str) -> None:
+        self.alerts_filled = False
+        self.alerts_title.setText(title)
+        self.alert_model.set_book(AlertBook())
+        self.kind_combo.blockSignals(True)
+        self.kind_combo.clear()
+        self.kind_combo.blockSignals(False)
+        self.kind_combo.setEnabled(False)
 
     def _fill_selectors(self, snapshot: DashboardSnapshot) -> None:
         years = sorted(set(snapshot.years) | {snapshot.figures.year})
@@ -359,27 +339,25 @@ class DashboardPage(QWidget):
         self.authority_combo.setCurrentIndex(index)
         self.authority_combo.blockSignals(False)
 
-    def _fill_kind_combo(self) -> None:
-        current = self.kind_combo.currentData()
-        counts = {kind: 0 for kind in AlertKind.ALL}
-        for alert in self._alerts:
-            counts[alert.kind] += 1
+    def _fill_kind_combo(self, book: AlertBook) -> None:
+        counts = book.counts()
         self.kind_combo.blockSignals(True)
         self.kind_combo.clear()
-        self.kind_combo.addItem(f"Toutes les alertes ({len(self._alerts)})", None)
+        self.kind_combo.addItem(f"Toutes les alertes ({format_number(len(book), 0)})", None)
         for kind in AlertKind.ALL:
-            self.kind_combo.addItem(f"{ALERT_TITLES[kind]} ({counts[kind]})", kind)
-        self.kind_combo.setCurrentIndex(max(0, find_data(self.kind_combo, current)))
+            self.kind_combo.addItem(f"{ALERT_TITLES[kind]} ({format_number(counts[kind], 0)})",
+                                    kind)  # fmt: skip
+        self.kind_combo.setCurrentIndex(max(0, find_data(self.kind_combo, self._kind)))
         self.kind_combo.blockSignals(False)
-        self._apply_kind_filter()
+        self.kind_combo.setEnabled(True)
+        self.alerts_title.setText(
+            f"Alertes ({format_number(len(book), 0)})" if len(book) else "Alertes : aucune"
+        )
+        self.alert_model.set_book(book, self.kind_combo.currentData())
 
     def _apply_kind_filter(self) -> None:
-        kind = self.kind_combo.currentData()
-        shown = [a for a in self._alerts if kind is None or a.kind == kind]
-        self.alert_model.set_alerts(shown)
-        self.alerts_title.setText(
-            f"Alertes ({len(self._alerts)})" if self._alerts else "Alertes : aucune"
-        )
+        self._kind = self.kind_combo.currentData()
+        self.alert_model.set_book(self.alert_model.book, self._kind)
 
     # --- reactions -------------------------------------------------------------------------
 
@@ -393,11 +371,22 @@ class DashboardPage(QWidget):
             self.refresh()
         else:
             self._stale = True
+            if self._alerts_task is not None:
+                self._alerts_task.cancel()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self._stale:
             self.refresh()
+        elif self._alerts_stale and not self.is_loading:
+            self._start_alerts()
+
+    def hideEvent(self, event: Any) -> None:
+        """Leaving the page stops its alerts (another page should not wait for them)."""
+        super().hideEvent(event)
+        if self._alerts_task is not None and not self._pending:
+            self._alerts_task.cancel()
+            self._alerts_stale = True
 
     def _open_alert(self, index: QModelIndex) -> None:
         alert = self.alert_model.alert(index.row())

@@ -1,0 +1,329 @@
+"""The five kinds of alert, each found in a few bulk queries and left unworded. Qt-free.
+
+A national database has 62,000 work contracts, 75,000 awards and 330,000 hours statements:
+never one query per row, rows read raw (see ``figures_load``), and nothing formatted here:
+each alert is a :class:`PendingAlert` whose message is written when someone reads it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from clauses_app.formatting import format_date, format_hours
+from clauses_app.models import (
+    Award,
+    Company,
+    Employment,
+    Lot,
+    Participant,
+    PublicContract,
+)
+from clauses_app.services.alerts_book import AlertKind, AlertRecord, PendingAlert
+from clauses_app.services.counting import ZERO, required_share_months, round_hours
+from clauses_app.services.eligibility import expiring_validations
+from clauses_app.services.figures import Figures
+from clauses_app.services.figures_load import (
+    UuidCache,
+    as_date,
+    driver_rows,
+    month_index_of,
+    raw,
+    to_decimal,
+)
+from clauses_app.services.periods import (
+    Period,
+    add_months,
+    first_day,
+    last_day,
+    month_of,
+)
+from clauses_app.services.settings import AppSettings
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class AwardLabel:
+    text: str  # "SARL Martin — marché 2025-001, lot 2"
+    performance_start: date | None
+    performance_end: date | None
+    first_month: int | None  # month indexes (periods.month_index) of the performance period
+    last_month: int | None
+
+
+def scoped(statement: Select, authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
+    if authority_uuid is None:
+        return statement
+    return statement.where(PublicContract.authority_uuid == authority_uuid)
+
+
+def award_labels(session: Session, authority_uuid: uuid.UUID | None) -> dict[Any, AwardLabel]:
+    """Every award's name and performance period (the lot's dates, else the contract's), per
+    raw award key (see ``figures_load.raw``)."""
+    statement = (
+        select(raw(Award.uuid), Company.name, PublicContract.reference, Lot.number,
+               raw(Lot.start_date), raw(Lot.end_date), raw(PublicContract.start_date),
+               raw(PublicContract.end_date))
+        .join(Company, Award.company_uuid == Company.uuid)
+        .join(Lot, Award.lot_uuid == Lot.uuid)
+        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
+    )  # fmt: skip
+    result = {}
+    for rows in driver_rows(session, scoped(statement, authority_uuid)):
+        for key, company, reference, number, l_start, l_end, c_start, c_end in rows:
+            start, end = l_start or c_start, l_end or c_end
+            result[key] = AwardLabel(
+                f"{company} — marché {reference}, lot {number}",
+                as_date(start) if start else None,
+                as_date(end) if end else None,
+                month_index_of(start) if start else None,
+                month_index_of(end) if end else None,
+            )
+    return result
+
+
+def end_of_last_elapsed_month(today: date) -> date:
+    """Today when it is a month's last day, else the last day of the previous month."""
+    if today == last_day(month_of(today)):
+        return today
+    return first_day(month_of(today)) - timedelta(days=1)
+
+
+# --- awards behind schedule, contracts ending -----------------------------------------------
+
+
+def _behind_words(done: Decimal, expected: Decimal, cutoff: date) -> str:
+    return (
+        f"{format_hours(done)} réalisées pour {format_hours(expected)} "
+        f"attendues au {format_date(cutoff)}."
+    )
+
+
+def behind_schedule(
+    today: date,
+    period: Period,
+    tolerance_percent: Decimal,
+    labels: dict[Any, AwardLabel],
+    uuids: UuidCache,
+    all_time: Figures,
+) -> list[PendingAlert]:
+    """Done < required × elapsed share of the performance period, less the tolerance.
+
+    The elapsed share counts whole months up to the last one over, with the guide's pro-rata
+    rule (counting.required_share_months, the one compute_figures applies to a period); hours done
+    to date are the award's counted months up to then (each rounded to the cent, as
+    ``Figures.monthly`` gives them), plus what pooling moved to it over all time.
+    """
+    cutoff = end_of_last_elapsed_month(today)
+    last_month = month_index_of(cutoff)
+    factor = 1 - tolerance_percent / HUNDRED
+    by_uuid = {uuids[key]: label for key, label in labels.items()}
+    alerts = []
+    for figures in all_time.awards:
+        label = by_uuid.get(figures.award_uuid)
+        if label is None or label.performance_start is None or label.performance_end is None:
+            continue  # no schedule to be behind
+        start, end = label.performance_start, label.performance_end
+        if start > cutoff or not period.overlaps(start, end):
+            continue
+        expected = round_hours(required_share_months(
+            figures.hours_required, label.first_month, label.last_month, None, None, last_month
+        ))  # fmt: skip
+        if expected <= 0:
+            continue
+        done = _done_to_date(figures.monthly or {}, last_month)
+        if figures.hours_done_pooled != figures.hours_done:
+            done = round_hours(done + figures.hours_done_pooled - figures.hours_done)
+        if done < expected * factor:
+            alerts.append(
+                PendingAlert(AlertKind.BEHIND_SCHEDULE, AlertRecord.AWARD, figures.award_uuid,
+                             end, f"{label.text} : ", _behind_words, (done, expected, cutoff))
+            )  # fmt: skip
+    return alerts
+
+
+def _done_to_date(months: dict[int, float], last_month: int) -> Decimal:
+    """The sum of the months up to ``last_month``, each rounded to the cent.
+
+    Summed as floats when every month is a whole number of cents (month statements have two
+    decimals; only totals spread over months make fractions of a cent): the float sum then
+    rounds to the same cents, without a Decimal per month.
+    """
+    total = 0.0
+    for month, hours in months.items():
+        if month <= last_month:
+            cents = hours * 100
+            if abs(cents - round(cents)) > 1e-6:
+                return sum((to_decimal(h) for m, h in months.items() if m <= last_month), ZERO)
+            total += hours
+    return to_decimal(total)
+
+
+def _ending_words(end: date, due: Decimal, required: Decimal) -> str:
+    return (
+        f"se termine le {format_date(end)}, {format_hours(due)} restent à réaliser "
+        f"(sur {format_hours(required)})."
+    )
+
+
+def contracts_ending(
+    session: Session,
+    today: date,
+    authority_uuid: uuid.UUID | None,
+    settings: AppSettings,
+    all_time: Figures,
+) -> list[PendingAlert]:
+    """Contracts ending within the setting's horizon with required hours not yet done."""
+    horizon = today + timedelta(days=settings.contract_ending_alert_days)
+    statement = select(
+        PublicContract.uuid, PublicContract.reference, PublicContract.end_date
+    ).where(PublicContract.end_date >= today, PublicContract.end_date <= horizon)
+    ending = {u: (reference, end) for u, reference, end in
+              session.connection().execute(scoped(statement, authority_uuid))}  # fmt: skip
+    if not ending:
+        return []
+    required: dict[uuid.UUID, Decimal] = {}
+    done: dict[uuid.UUID, Decimal] = {}
+    for figures in all_time.awards:  # the contracts' totals (Figures.by_contract), for these
+        key = figures.contract_uuid
+        if key in ending:
+            required[key] = required.get(key, ZERO) + figures.hours_required
+            done[key] = done.get(key, ZERO) + figures.hours_done
+    alerts = []
+    for contract_uuid, (reference, end) in ending.items():
+        if contract_uuid not in required:
+            continue
+        due = required[contract_uuid] - done[contract_uuid]
+        if due > 0:
+            alerts.append(
+                PendingAlert(AlertKind.CONTRACT_ENDING, AlertRecord.CONTRACT, contract_uuid,
+                             end, f"Marché {reference} : ", _ending_words,
+                             (end, due, required[contract_uuid]))
+            )  # fmt: skip
+    return alerts
+
+
+# --- work contracts: missing statements, outcomes, eligibility -------------------------------
+
+
+def employment_rows(authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
+    return scoped(
+        select(Employment.uuid, Employment.award_uuid, Employment.participant_uuid,
+               Participant.last_name, Participant.first_name, Employment.start_date,
+               Employment.end_date)
+        .join(Participant, Employment.participant_uuid == Participant.uuid)
+        .join(Award, Employment.award_uuid == Award.uuid)
+        .join(Lot, Award.lot_uuid == Lot.uuid)
+        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
+        .where(Employment.ineligible.is_(False)),
+        authority_uuid,
+    )  # fmt: skip
+
+
+def person_name(last_name: str, first_name: str) -> str:
+    """A participant as the alerts name them: ``MARTIN Léa``."""
+    return f"{last_name.upper()} {first_name}"
+
+
+def _eligibility_words(criteria: str, expires_on: date | None, start: date) -> str:
+    expiry = f"expire le {format_date(expires_on)}" if expires_on else "aura expiré"
+    return (
+        f"la validation d'éligibilité ({criteria}) {expiry}, "
+        f"avant le début du contrat le {format_date(start)}."
+    )
+
+
+def eligibility_expiring(
+    session: Session, today: date, authority_uuid: uuid.UUID | None, settings: AppSettings
+) -> list[PendingAlert]:
+    """Planned work contracts whose participant's validations will have expired at the start
+    (services.eligibility decides; this only scopes the alert)."""
+    expiring = expiring_validations(session, settings, today)
+    if authority_uuid is not None and expiring:
+        planned = employment_rows(authority_uuid).where(Employment.start_date > today)
+        in_scope = {row[0] for row in session.connection().execute(planned)}
+        expiring = [e for e in expiring if e.employment_uuid in in_scope]
+    return [
+        PendingAlert(AlertKind.ELIGIBILITY_EXPIRING, AlertRecord.PARTICIPANT,
+                     item.participant_uuid, item.start_date, f"{item.participant_name} : ",
+                     _eligibility_words,
+                     (", ".join(item.criteria), item.expires_on, item.start_date))
+        for item in expiring
+    ]  # fmt: skip
+
+
+def _outcome_words(end: date, months: int, mark: date) -> str:
+    return (
+        f"dernier contrat terminé le {format_date(end)}, situation à {months} mois "
+        f"non renseignée (depuis le {format_date(mark)})."
+    )
+
+
+def outcomes_missing(
+    session: Session,
+    today: date,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    months: int,
+) -> list[PendingAlert]:
+    """Participants whose last work contract (all authorities) ended ``months`` months ago or
+    more, with no outcome recorded at that mark on it. With a period, only marks falling in it."""
+    # SQL narrows with a few days of slack (month ends clamp: 31/12 + 6 months = 30/06);
+    # the exact test on the mark is done below.
+    slack = timedelta(days=3)
+    latest_end = add_months(today, -months) + slack
+    earliest_end = add_months(period.start, -months) - slack if period.start else None
+    last_contracts = (
+        select(
+            Employment.participant_uuid.label("person"),
+            func.max(Employment.end_date).label("last_end"),
+            (func.count() - func.count(Employment.end_date)).label("open_count"),
+        )
+        .group_by(Employment.participant_uuid)
+        .subquery()
+    )
+    statement = (
+        employment_rows(authority_uuid)
+        .join(
+            last_contracts,
+            (last_contracts.c.person == Employment.participant_uuid)
+            & (last_contracts.c.last_end == Employment.end_date),
+        )
+        .where(
+            last_contracts.c.open_count == 0,
+            Employment.end_date <= latest_end,
+            Employment.outcome_6m_code.is_(None),
+            Participant.archived.is_(False),
+        )
+    )
+    if earliest_end is not None:
+        statement = statement.where(Employment.end_date >= earliest_end)
+    if period.end is not None:
+        statement = statement.where(Employment.end_date <= add_months(period.end, -months) + slack)
+    alerts: dict[uuid.UUID, PendingAlert] = {}
+    for (
+        emp_uuid,
+        _award,
+        person,
+        last_name,
+        first_name,
+        _start,
+        end,
+    ) in session.connection().execute(statement):
+        mark = add_months(end, months)
+        if mark > today or not period.overlaps(mark, mark):
+            continue
+        alerts.setdefault(
+            person,
+            PendingAlert(AlertKind.OUTCOME_MISSING, AlertRecord.EMPLOYMENT, emp_uuid, mark,
+                         f"{person_name(last_name, first_name)} : ", _outcome_words,
+                         (end, months, mark)),
+        )  # fmt: skip
+    return list(alerts.values())

@@ -1,0 +1,208 @@
+"""The "missing hours statement" alert: past months of a work contract with no statement.
+
+A national database has 62,000 work contracts and 330,000 statements. Month statements are
+read aggregated per work contract (how many, first and last month), which is enough when
+they have no gap; only work contracts with gaps, and undivided totals, are read month by
+month. At most four queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from clauses_app.formatting import format_month
+from clauses_app.models import (
+    Award,
+    Employment,
+    HoursKind,
+    HoursRecord,
+    Lot,
+    Participant,
+    PublicContract,
+)
+from clauses_app.services.alerts_book import AlertKind, AlertRecord, PendingAlert
+from clauses_app.services.alerts_rules import AwardLabel, person_name, scoped
+from clauses_app.services.figures_load import (
+    UuidCache,
+    as_date,
+    driver_rows,
+    month_index_of,
+    raw,
+)
+from clauses_app.services.periods import Period, first_day, month_from_index, month_of
+
+# Above this many work contracts with gaps, their months are read in one unfiltered query
+# rather than in chunks of identifiers (the query count must not grow with the rows).
+GAPS_BY_IDENTIFIER = 500
+
+
+@dataclass(slots=True)
+class Coverage:
+    """The months (periods.month_index) a work contract's statements cover: one run of
+    consecutive months, plus single months (totals spread, months around gaps)."""
+
+    first: int = 1
+    last: int = 0  # an empty run when last < first
+    months: set[int] | None = None
+
+    def add(self, months: range | int) -> None:
+        if self.months is None:
+            self.months = set()
+        if isinstance(months, int):
+            self.months.add(months)
+        else:
+            self.months.update(months)
+
+    def missing(self, lo: int, hi: int) -> tuple[int, ...]:
+        """The months from ``lo`` to ``hi`` that no statement covers."""
+        if self.first <= lo and hi <= self.last:
+            return ()
+        run, single = range(self.first, self.last + 1), self.months or ()
+        return tuple(m for m in range(lo, hi + 1) if m not in run and m not in single)
+
+
+def _missing_words(missing: tuple[int, ...]) -> str:
+    months = [month_from_index(m) for m in missing]
+    names = ", ".join(format_month(*m) for m in months[:4])
+    more = f" et {len(months) - 4} autre(s)" if len(months) > 4 else ""
+    count = "1 mois sans relevé" if len(months) == 1 else f"{len(months)} mois sans relevé"
+    return f"{count} ({names}{more})."
+
+
+def missing_statements(
+    session: Session,
+    today: date,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    labels: dict[Any, AwardLabel],
+    uuids: UuidCache,
+) -> list[PendingAlert]:
+    """Past months (ended before today) of an employment, inside its award's performance
+    period and the dashboard's period, with no MONTH record and no TOTAL covering them."""
+    last_past = first_day(month_of(today)) - timedelta(days=1)
+    window_end = min(last_past, period.end) if period.end else last_past
+    statement = (
+        select(raw(Employment.uuid), raw(Employment.award_uuid), Participant.last_name,
+               Participant.first_name, raw(Employment.start_date), raw(Employment.end_date))
+        .join(Participant, Employment.participant_uuid == Participant.uuid)
+        .where(Employment.ineligible.is_(False), Employment.start_date <= window_end)
+    )  # fmt: skip
+    if period.start is not None:
+        statement = statement.where(
+            or_(Employment.end_date.is_(None), Employment.end_date >= period.start)
+        )
+    employments = [row for rows in driver_rows(session, _in_scope(statement, authority_uuid))
+                   for row in rows]  # fmt: skip
+    if not employments:
+        return []
+    coverage = stated_months(session, authority_uuid, period.start, window_end)
+    nothing = Coverage()
+    alerts = []
+    for emp_key, award_key, last_name, first_name, start, end in employments:
+        label = labels.get(award_key)
+        lo = max(d for d in (as_date(start), period.start, label and label.performance_start)
+                 if d)  # fmt: skip
+        hi = min(d for d in (end and as_date(end), window_end, label and label.performance_end)
+                 if d)  # fmt: skip
+        if hi < lo:
+            continue
+        missing = coverage.get(emp_key, nothing).missing(month_index_of(lo), month_index_of(hi))
+        if missing:
+            where = f" ({label.text})" if label else ""
+            alerts.append(
+                PendingAlert(AlertKind.MISSING_STATEMENT, AlertRecord.EMPLOYMENT,
+                             uuids[emp_key], first_day(month_from_index(missing[0])),
+                             f"{person_name(last_name, first_name)}{where} : ", _missing_words,
+                             (missing,))
+            )  # fmt: skip
+    return alerts
+
+
+def _in_scope(statement: Select, authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
+    """``statement`` (on Employment) limited to one authority's work contracts."""
+    if authority_uuid is None:
+        return statement
+    return scoped(
+        statement.join(Award, Employment.award_uuid == Award.uuid)
+        .join(Lot, Award.lot_uuid == Lot.uuid)
+        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
+        authority_uuid,
+    )
+
+
+def _statements(
+    columns: list[Any], authority_uuid: uuid.UUID | None, start: date | None, end: date
+) -> Select:  # type: ignore[type-arg]
+    statement = select(*columns).where(HoursRecord.period_start <= end)
+    if start is not None:
+        statement = statement.where(HoursRecord.period_end >= start)
+    if authority_uuid is not None:
+        statement = _in_scope(
+            statement.join(Employment, HoursRecord.employment_uuid == Employment.uuid),
+            authority_uuid,
+        )
+    return statement
+
+
+def stated_months(
+    session: Session, authority_uuid: uuid.UUID | None, start: date | None, end: date
+) -> dict[Any, Coverage]:
+    """What the statements between ``start`` and ``end`` cover, per raw employment key.
+
+    A MONTH record starts on its month's first day and is unique per work contract and
+    month (models.HoursRecord), so n records from month a to month b have no gap when
+    n = b − a + 1.
+    """
+    employment = raw(HoursRecord.employment_uuid)
+    months = _statements(
+        [employment, func.count(), func.min(raw(HoursRecord.period_start)),
+         func.max(raw(HoursRecord.period_start))],
+        authority_uuid, start, end,
+    ).where(HoursRecord.kind == HoursKind.MONTH).group_by(employment)  # fmt: skip
+    coverage: dict[Any, Coverage] = defaultdict(Coverage)
+    gaps: set[Any] = set()
+    for rows in driver_rows(session, months):
+        for emp, count, first, last in rows:
+            first_month, last_month = month_index_of(first), month_index_of(last)
+            if count == last_month - first_month + 1:
+                coverage[emp] = Coverage(first_month, last_month)
+            else:
+                gaps.add(emp)
+    totals = _statements(
+        [employment, raw(HoursRecord.period_start), raw(HoursRecord.period_end)],
+        authority_uuid, start, end,
+    ).where(HoursRecord.kind == HoursKind.TOTAL)  # fmt: skip
+    for rows in driver_rows(session, totals):
+        for emp, first, last in rows:
+            coverage[emp].add(range(month_index_of(first), month_index_of(last) + 1))
+    if gaps:
+        _add_months_of(session, gaps, coverage, authority_uuid, start, end)
+    return coverage
+
+
+def _add_months_of(
+    session: Session,
+    gaps: set[Any],
+    coverage: dict[Any, Coverage],
+    authority_uuid: uuid.UUID | None,
+    start: date | None,
+    end: date,
+) -> None:
+    """Month by month, the MONTH records of the work contracts whose months have gaps."""
+    employment = raw(HoursRecord.employment_uuid)
+    statement = _statements(
+        [employment, raw(HoursRecord.period_start)], authority_uuid, start, end
+    ).where(HoursRecord.kind == HoursKind.MONTH)
+    if len(gaps) <= GAPS_BY_IDENTIFIER:
+        statement = statement.where(employment.in_(list(gaps)))
+    for rows in driver_rows(session, statement):
+        for emp, first in rows:
+            if emp in gaps:
+                coverage[emp].add(month_index_of(first))
