@@ -50,6 +50,7 @@ from clauses_app.services.settings import AppSettings, load_settings
 __all__ = [
     "ALERT_THRESHOLDS_KEY",
     "ALERT_TITLES",
+    "STEPS",
     "Alert",
     "AlertBook",
     "AlertKind",

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event
 
+from clauses_app.models import PoolingScope
 from clauses_app.services.alerts import (
     AlertKind,
     AlertRecord,
@@ -233,3 +234,80 @@ def test_thresholds_saved_and_reloaded(database) -> None:  # type: ignore[no-unt
         save_alert_thresholds(s, AlertThresholds(Decimal("15"), 3))
     with database.session() as s:
         assert load_alert_thresholds(s) == AlertThresholds(Decimal("15"), 3)
+
+
+def test_pooling_over_all_time_covers_the_lot_behind(session) -> None:  # type: ignore[no-untyped-def]
+    """Lot 1 owes 100 h and got 400 h: its 300 h surplus moves to lot 2 (same company, pooled
+    contract), whose 200 h done by May become 500 h against 300 h expected on 30 June."""
+    auth = b.authority(session)
+    con = b.contract(session, auth, start_date=date(2025, 1, 1), end_date=date(2025, 12, 31),
+                     pooling_scope=PoolingScope.CONTRACT)  # fmt: skip
+    firm = b.company(session, "SARL Bâti")
+    lot_1 = b.award(session, b.lot(session, con, "1"), firm, 100)
+    lot_2 = b.award(session, b.lot(session, con, "2"), firm, 600)
+    b.month_hours(session, b.employment(session, lot_1, b.participant(session, "Un"),
+                                        date(2025, 1, 1)), 2025, 1, 400)  # fmt: skip
+    emp = b.employment(session, lot_2, b.participant(session, "Deux"), date(2025, 1, 1))
+    for month in range(1, 6):
+        b.month_hours(session, emp, 2025, month, 40)
+    session.commit()
+    today = date(2025, 6, 30)
+    assert not _of(compute_alerts(session, today, YEAR_2025), AlertKind.BEHIND_SCHEDULE)
+    con.pooling_scope = PoolingScope.NONE
+    session.commit()
+    [alert] = _of(compute_alerts(session, today, YEAR_2025), AlertKind.BEHIND_SCHEDULE)
+    assert alert.record_uuid == lot_2.uuid
+    assert f": 200{NBSP}h réalisées pour 300{NBSP}h attendues" in alert.message
+
+
+def test_a_spread_total_counts_month_by_month_rounded(session) -> None:  # type: ignore[no-untyped-def]
+    """100 h over Jan–Mar are 33.333… h a month: by the end of February, 33.33 + 33.33 =
+    66.66 h done (not 66.67) for 1,200 × 2/12 = 200 h expected."""
+    auth = b.authority(session)
+    con = b.contract(session, auth, start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
+    aw = b.award(session, b.lot(session, con), b.company(session, "SARL Bâti"), 1200)
+    emp = b.employment(session, aw, b.participant(session), date(2025, 1, 1))
+    b.total_hours(session, emp, date(2025, 1, 1), date(2025, 3, 31), 100)
+    session.commit()
+    [alert] = _of(compute_alerts(session, date(2025, 2, 28), YEAR_2025), AlertKind.BEHIND_SCHEDULE)
+    assert alert.message.endswith(
+        f": 66,66{NBSP}h réalisées pour 200{NBSP}h attendues au 28/02/2025."
+    )
+
+
+@pytest.fixture
+def statements_with_gaps(session):  # type: ignore[no-untyped-def]
+    """Léa: months Jan, Feb, Apr, May, Jun (March missing). Ali: a total over Jan–Mar and
+    May (April and June missing). Jo: every month from January to June."""
+    auth = b.authority(session)
+    con = b.contract(session, auth, start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
+    aw = b.award(session, b.lot(session, con), b.company(session, "SARL Bâti"), 600)
+    people = {}
+    for name in ("Léa", "Ali", "Jo"):
+        people[name] = b.employment(session, aw, b.participant(session, "Martin", name),
+                                    date(2025, 1, 1), date(2025, 12, 31))  # fmt: skip
+    for month in (1, 2, 4, 5, 6):
+        b.month_hours(session, people["Léa"], 2025, month, 10)
+    b.total_hours(session, people["Ali"], date(2025, 1, 1), date(2025, 3, 31), 30)
+    b.month_hours(session, people["Ali"], 2025, 5, 10)
+    for month in range(1, 7):
+        b.month_hours(session, people["Jo"], 2025, month, 10)
+    session.commit()
+    return people
+
+
+@pytest.mark.parametrize("by_identifier", [True, False])
+def test_missing_months_around_gaps_and_totals(
+    session, statements_with_gaps, monkeypatch, by_identifier
+) -> None:  # type: ignore[no-untyped-def]
+    from clauses_app.services import alerts_statements
+
+    if not by_identifier:  # as when thousands of work contracts have gaps
+        monkeypatch.setattr(alerts_statements, "GAPS_BY_IDENTIFIER", 0)
+    alerts = _of(compute_alerts(session, date(2025, 7, 10), YEAR_2025), AlertKind.MISSING_STATEMENT)
+    texts = {a.record_uuid: a.message.split(" : ")[1] for a in alerts}
+    assert texts == {
+        statements_with_gaps["Léa"].uuid: "1 mois sans relevé (mars 2025).",
+        statements_with_gaps["Ali"].uuid: "2 mois sans relevé (avril 2025, juin 2025).",
+    }
+    assert [a.due for a in alerts] == [date(2025, 3, 1), date(2025, 4, 1)]

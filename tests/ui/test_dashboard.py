@@ -4,12 +4,20 @@ that open their record."""
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import date
 
 import pytest
+from PySide6.QtWidgets import QTableView
 
 from clauses_app.services import dashboard as dashboard_service
-from clauses_app.services.alerts import AlertKind, compute_alerts
+from clauses_app.services.alerts import (
+    AlertBook,
+    AlertKind,
+    AlertRecord,
+    PendingAlert,
+    compute_alerts,
+)
 from clauses_app.services.dashboard import load_alerts
 from clauses_app.services.periods import Period
 from clauses_app.ui.context import AppContext, RecordKind
@@ -182,3 +190,92 @@ def test_alert_model(qtmodeltester, database, seeded) -> None:  # type: ignore[n
     assert model.rowCount() == len(alerts) > 0
     assert [model.alert(row) for row in range(model.rowCount())] == alerts
     qtmodeltester.check(model)
+
+
+@pytest.fixture
+def gated_alerts(monkeypatch):  # type: ignore[no-untyped-def]
+    """The alerts wait for ``gate.set()``, then run for real (cancellable between steps)."""
+    gate = threading.Event()
+    real = dashboard_service.collect_alerts
+
+    def gated(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert gate.wait(10), "the test never opened the gate"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_service, "collect_alerts", gated)
+    yield gate
+    gate.set()
+
+
+def test_figures_shown_before_the_alerts(qtbot, page, gated_alerts) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(page.figures_loaded, timeout=10_000):
+        page.show()
+    assert page.figures_filled and not page.alerts_filled
+    assert _card(page, "hours_done") == f"1{NNBSP}607{NBSP}h"
+    assert page.alerts_title.text() == "Alertes : calcul des alertes…"
+    assert page.alert_model.rowCount() == 0 and not page.kind_combo.isEnabled()
+    assert page.is_loading
+    with qtbot.waitSignal(page.alerts_loaded, timeout=10_000):
+        gated_alerts.set()
+    assert page.alerts_filled and page.alert_model.rowCount() == 4
+    assert page.alerts_title.text() == "Alertes (4)"
+
+
+def test_leaving_the_page_cancels_the_alerts(qtbot, page, gated_alerts) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(page.figures_loaded, timeout=10_000):
+        page.show()
+    task = page._alerts_task
+    page.hide()
+    gated_alerts.set()
+    qtbot.waitUntil(lambda: not page.is_loading, timeout=10_000)
+    assert task.was_cancelled and task.result is None
+    assert not page.alerts_filled and page.alert_model.rowCount() == 0
+    with qtbot.waitSignal(page.alerts_loaded, timeout=10_000):
+        page.show()  # back on the page: the alerts are computed again, not the figures
+    assert page.alert_model.rowCount() == 4 and page.figures_filled
+
+
+def test_another_authority_while_the_alerts_run(qtbot, page, seeded, gated_alerts) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(page.figures_loaded, timeout=10_000):
+        page.show()
+    first = page._alerts_task
+    page.authority_combo.setCurrentIndex(page.authority_combo.findText("Ville A"))
+    assert page._alerts_task is first and page.status_label.text().startswith("Année 2025")
+    with qtbot.waitSignal(page.alerts_loaded, timeout=10_000):
+        gated_alerts.set()
+    assert first.was_cancelled
+    # Ville A is on schedule (1,607 h done for 1,316 h) with every statement: no alert
+    assert page.authority_combo.currentText() == "Ville A"
+    assert _card(page, "hours_required") == f"1{NNBSP}316{NBSP}h"
+    assert page.alerts_title.text() == "Alertes : aucune" and page.alert_model.rowCount() == 0
+
+
+def test_the_table_words_only_the_rows_it_shows(qtbot) -> None:  # type: ignore[no-untyped-def]
+    worded: list[int] = []
+
+    def words(number: int) -> str:
+        worded.append(number)
+        return f"n° {number}."
+
+    book = AlertBook(
+        PendingAlert(AlertKind.MISSING_STATEMENT, AlertRecord.EMPLOYMENT, uuid.uuid4(),
+                     date(2025, 1, 31), f"{n:04d} : ", words, (n,))
+        for n in range(250)
+    )  # fmt: skip
+    model = AlertTableModel()
+    model.set_book(book)
+    assert model.rowCount() == 250
+    for row in range(250):
+        assert model.index(row, AlertTableModel.KIND).data() == "Relevé d'heures manquant"
+        assert model.index(row, AlertTableModel.DUE).data() == "31/01/2025"
+    assert worded == []
+    assert model.index(150, AlertTableModel.DETAIL).data() == "0150 : n° 150."
+    assert sorted(worded) == list(range(100, 200))  # the page of the row, once
+    assert model.index(120, AlertTableModel.DETAIL).data() == "0120 : n° 120."
+    assert len(worded) == 100
+    view = QTableView()
+    view.setModel(model)
+    view.resize(800, 300)
+    qtbot.addWidget(view)
+    assert not view.grab().isNull()  # paints the first rows
+    assert len(worded) == 200  # the first rows shown: page 0 worded, the others not
