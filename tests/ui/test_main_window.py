@@ -8,13 +8,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
 from clauses_app.services.records import Kind
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.forms.base import RecordForm
-from clauses_app.ui.main_window import MainWindow
+from clauses_app.ui.main_window import KIND_PAGES, LOADING_TEXT, OPENING_TEXT, MainWindow
 from tests import builders as b
 from tests.ui.conftest import MessageBoxes
 
@@ -39,6 +40,34 @@ def test_sidebar_order_and_status_bar(qtbot: Any, app_context: AppContext) -> No
     window.sidebar.setCurrentRow(3)
     assert window.current_name == "companies"
     assert window.stack.currentWidget() is window.page("companies")
+
+
+def test_frame_first_then_attach_builds_the_page_in_view(
+    qtbot: Any, app_context: AppContext
+) -> None:
+    window = MainWindow(remember=False)  # the frame, before the database is open
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.painted)
+    assert window.stack.currentWidget() is window.loading_page
+    assert window.loading_page.heading.text() == "Tableau de bord"
+    assert window.loading_page.message.text() == LOADING_TEXT
+    assert window.database_label.text() == OPENING_TEXT
+    assert window.switch_page("employments")  # the user may choose while it loads
+    assert window.loading_page.heading.text() == "Contrats et heures"
+    assert window.sidebar.currentRow() == 5 and window.pages == {}
+    with pytest.raises(RuntimeError):
+        window.page("companies")
+    window.attach(app_context)
+    assert list(window.pages) == ["employments"]
+    assert window.stack.currentWidget() is window.pages["employments"]
+    assert window.current_name == "employments"
+    with pytest.raises(RuntimeError):
+        window.attach(app_context)
+
+
+def test_every_record_kind_has_its_page() -> None:
+    assert set(KIND_PAGES) == set(Kind.ALL)
 
 
 def test_geometry_and_last_page_remembered(
