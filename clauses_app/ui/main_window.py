@@ -108,8 +108,7 @@ class LoadingPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 4)
+        layout = QVBoxLayout(self)  # margins and heading as the list pages have them
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 17pt; font-weight: 600;")
         layout.addWidget(self.heading)
