@@ -15,9 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
+from clauses_app.services.collector import collector_paused
 from clauses_app.services.counting import ZERO
 from clauses_app.services.figures_hours import HoursTotals, add_hours_done
-from clauses_app.services.figures_load import UuidCache, load_awards, to_decimal
+from clauses_app.services.figures_load import AwardLoad, UuidCache, load_awards, to_decimal
 from clauses_app.services.figures_pooling import apply_pooling
 from clauses_app.services.periods import Month, Period, month_from_index
 from clauses_app.services.settings import AppSettings, load_settings
@@ -60,23 +61,71 @@ class Totals:
         )
 
 
-@dataclass(slots=True)
 class AwardFigures:
-    award_uuid: uuid.UUID
-    lot_uuid: uuid.UUID
-    contract_uuid: uuid.UUID
-    operation_uuid: uuid.UUID | None
-    authority_uuid: uuid.UUID
-    company_uuid: uuid.UUID
-    pooling_scope: str
-    hours_required: Decimal = ZERO
-    hours_done: Decimal = ZERO
-    hours_done_pooled: Decimal = ZERO
-    lot_number: str = ""
-    employment_count: int = 0
-    # Unrounded counted hours per month index (year × 12 + month − 1), only when
-    # compute_figures(..., award_months=True) was asked for them.
-    monthly: dict[int, float] | None = None
+    """One award's figures for the period (hours cent-rounded; ``monthly`` unrounded).
+
+    Its identifiers are read raw and become UUIDs when first asked for: a national balance has
+    ~75,000 awards and most screens group them by one key only (the authority, the lot).
+    """
+
+    __slots__ = (
+        "_keys",
+        "_uuids",
+        "employment_count",
+        "hours_done",
+        "hours_done_pooled",
+        "hours_required",
+        "lot_number",
+        "monthly",
+        "pooling_scope",
+    )
+
+    def __init__(
+        self, load: AwardLoad, uuids: UuidCache, hours_done: Decimal, pooled: Decimal
+    ) -> None:
+        self._uuids = uuids
+        lot = load.lot
+        contract = lot.contract
+        self._keys = (
+            load.key, lot.key, contract.key, contract.operation_key, contract.authority_key,
+            load.company_key,
+        )  # fmt: skip
+        self.pooling_scope: str = contract.pooling_scope
+        self.lot_number: str = lot.number
+        self.hours_required: Decimal = load.hours_required
+        self.hours_done = hours_done
+        self.hours_done_pooled = pooled
+        self.employment_count: int = load.employment_count
+        # Unrounded counted hours per month index (year × 12 + month − 1), only when
+        # compute_figures(..., award_months=True) was asked for them.
+        self.monthly: dict[int, float] | None = load.monthly
+
+    @property
+    def award_uuid(self) -> uuid.UUID:
+        return self._uuids[self._keys[0]]  # type: ignore[no-any-return]
+
+    @property
+    def lot_uuid(self) -> uuid.UUID:
+        return self._uuids[self._keys[1]]  # type: ignore[no-any-return]
+
+    @property
+    def contract_uuid(self) -> uuid.UUID:
+        return self._uuids[self._keys[2]]  # type: ignore[no-any-return]
+
+    @property
+    def operation_uuid(self) -> uuid.UUID | None:
+        return self._uuids[self._keys[3]]  # type: ignore[no-any-return]
+
+    @property
+    def authority_uuid(self) -> uuid.UUID:
+        return self._uuids[self._keys[4]]  # type: ignore[no-any-return]
+
+    @property
+    def company_uuid(self) -> uuid.UUID:
+        return self._uuids[self._keys[5]]  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"AwardFigures({self.award_uuid}, {self.hours_required} h, {self.hours_done} h)"
 
 
 @dataclass
@@ -160,30 +209,25 @@ def compute_figures(
     """
     period = period or Period()
     settings = settings or load_settings(session)
+    with collector_paused():
+        return _compute(session, period, authority_uuid, settings, fast_path, award_months)
+
+
+def _compute(
+    session: Session,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    settings: AppSettings,
+    fast_path: bool,
+    award_months: bool,
+) -> Figures:
     loads = load_awards(session, period, authority_uuid, settings, award_months=award_months)
     hours = add_hours_done(session, period, authority_uuid, settings, loads, fast_path)
     uuids = UuidCache()
     awards: list[AwardFigures] = []
     for load in loads.values():
-        done = to_decimal(load.done)
-        if not (load.hours_required or done or load.employment_count):
-            continue
-        awards.append(
-            AwardFigures(
-                award_uuid=uuids[load.award_key],
-                lot_uuid=uuids[load.lot_key],
-                contract_uuid=uuids[load.contract_key],
-                operation_uuid=uuids[load.operation_key],
-                authority_uuid=uuids[load.authority_key],
-                company_uuid=uuids[load.company_key],
-                pooling_scope=load.pooling_scope,
-                hours_required=load.hours_required,
-                hours_done=done,
-                hours_done_pooled=done,
-                lot_number=load.lot_number,
-                employment_count=load.employment_count,
-                monthly=load.monthly,
-            )
-        )
+        done = to_decimal(load.done) if load.done else ZERO
+        if load.hours_required or done or load.employment_count:
+            awards.append(AwardFigures(load, uuids, done, done))
     apply_pooling(awards)
     return Figures(period, awards, settings.etp_basis, hours)

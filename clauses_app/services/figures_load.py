@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -119,38 +118,67 @@ def to_decimal(value: float | Decimal) -> Decimal:
 
 
 @dataclass(slots=True)
-class AwardLoad:
-    """One award while its figures are being computed: raw keys, float accumulators.
+class ContractLoad:
+    """What the figures need of a public contract (raw keys and dates)."""
 
-    ``first``/``last`` are the month indexes whose hours may count for this award in the
-    period (the period's, narrowed to the performance period when the rules say so).
-    """
-
+    key: Any
+    authority_key: Any
+    operation_key: Any
+    notification: Any
+    start: Any
+    end: Any
+    pooling_scope: str
     rules: CountingRules
-    performance_start: Any  # raw dates: turned into dates only for the employments needing them
+
+
+@dataclass(slots=True)
+class LotLoad:
+    """What the figures need of a lot: its performance period (its own dates, else its
+    contract's) and the month indexes whose hours may count in the period (``first``/``last``:
+    the period's, narrowed to the performance period when the rules say so)."""
+
+    key: Any
+    contract: ContractLoad
+    number: str
+    clause_mode: str
+    required_hours: Any  # raw numbers: Decimal only when a rule uses them
+    required_percent: Any
+    performance_start: Any  # raw dates
     performance_end: Any
+    labour_share: Any
+    hourly_cost: Any
+    first_month: int | None  # of the performance period
+    last_month: int | None
     first: int
     last: int
-    labour_share: Any  # raw; Decimal only for the employments that need it
-    hourly_cost: Any
-    award_key: Any
-    lot_key: Any
-    contract_key: Any
-    operation_key: Any
-    authority_key: Any
+    awards: int = 0
+
+
+@dataclass(slots=True)
+class AwardLoad:
+    """One award while its figures are being computed: raw keys, float accumulators."""
+
+    key: Any
     company_key: Any
-    pooling_scope: str
-    lot_number: str
+    lot: LotLoad
     hours_required: Decimal
     done: float = 0.0
     employment_count: int = 0
     monthly: dict[int, float] | None = None  # per month index, only when asked for
+
+    @property
+    def rules(self) -> CountingRules:
+        return self.lot.contract.rules
 
 
 def scope(statement: Select, authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
     if authority_uuid is None:
         return statement
     return statement.where(PublicContract.authority_uuid == authority_uuid)
+
+
+def _all(session: Session, statement: Any) -> list[Any]:
+    return [row for batch in driver_rows(session, statement) for row in batch]
 
 
 def load_awards(
@@ -162,119 +190,137 @@ def load_awards(
     award_months: bool = False,
 ) -> dict[Any, AwardLoad]:
     """Every award in scope, keyed by its raw id, with its required hours for the period and
-    its counting rules (``award_months``: keep counted hours per month for each award)."""
-    statement = (
-        select(
-            raw(Award.uuid),
-            raw(Award.lot_uuid),
-            raw(Award.company_uuid),
-            number(Award.required_hours),
-            number(Award.required_percent),
-            number(Award.worked_hours_total),
-            raw(Award.award_date),
-            Lot.number,
-            Lot.clause_mode,
-            number(Lot.required_hours),
-            number(Lot.required_percent),
-            raw(Lot.start_date),
-            raw(Lot.end_date),
-            number(Lot.labour_share),
-            number(Lot.hourly_cost),
-            raw(PublicContract.uuid),
-            raw(PublicContract.authority_uuid),
-            raw(PublicContract.operation_uuid),
-            raw(PublicContract.notification_date),
-            raw(PublicContract.start_date),
-            raw(PublicContract.end_date),
-            PublicContract.pooling_scope,
-            raw(PublicContract.rules_override),
-            raw(Operation.rules_override),
-        )
-        .join(Lot, Award.lot_uuid == Lot.uuid)
-        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
-        .outerjoin(Operation, PublicContract.operation_uuid == Operation.uuid)
+    its counting rules (``award_months``: keep counted hours per month for each award).
+
+    Contracts, lots and awards are read by three plain scans joined here by key (cheaper than
+    one joined query on text keys); awards per lot are counted on the way."""
+    lots = _load_lots(
+        session, period, authority_uuid, _load_contracts(session, authority_uuid, settings)
     )
-    rows = [
-        row for batch in driver_rows(session, scope(statement, authority_uuid)) for row in batch
-    ]
-    # Every award of a lot is in scope (the scope is the lot's authority): count them here.
-    awards_per_lot = Counter(row[1] for row in rows)
+    statement = select(
+        raw(Award.uuid), raw(Award.lot_uuid), raw(Award.company_uuid),
+        number(Award.required_hours), number(Award.required_percent),
+        number(Award.worked_hours_total), raw(Award.award_date),
+    )  # fmt: skip
+    if authority_uuid is not None:
+        statement = scope(
+            statement.join(Lot, Award.lot_uuid == Lot.uuid).join(
+                PublicContract, Lot.contract_uuid == PublicContract.uuid
+            ),
+            authority_uuid,
+        )
+    rows = _all(session, statement)
+    for row in rows:
+        lots[row[1]].awards += 1
     lo = month_index_of(period.start) if period.start else None
     hi = month_index_of(period.end) if period.end else None
-    rules_cache: dict[tuple[str, str], CountingRules] = {}
     loads: dict[Any, AwardLoad] = {}
-    for row in rows:
-        (
-            award_key, lot_key, company_key, a_hours, a_percent, a_worked, award_date,
-            lot_number, clause_mode, lot_hours, lot_percent, lot_start, lot_end, labour_share,
-            hourly_cost, contract_key, authority_key, operation_key, notification, c_start,
-            c_end, pooling, contract_override, operation_override,
-        ) = row  # fmt: skip
-        required = award_required(
-            clause_mode, a_hours, a_percent, a_worked, lot_hours, lot_percent,
-            awards_per_lot[lot_key], settings,
-        )  # fmt: skip
-        start, end = lot_start or c_start, lot_end or c_end
-        first = month_index_of(start) if start else None
-        last = month_index_of(end) if end else None
-        fallback = notification or award_date
+    for award_key, lot_key, company_key, hours, percent, worked, award_date in rows:
+        lot = lots[lot_key]
+        required = award_required(lot, hours, percent, worked, settings)
+        fallback = lot.contract.notification or award_date
         share = required_share_months(
-            required, first, last, year_of(fallback) if fallback else None, lo, hi
-        )
-        # Raw JSON is text on SQLite but a decoded (unhashable) dict on PostgreSQL.
-        cache_key = (repr(operation_override), repr(contract_override))
-        rules = rules_cache.get(cache_key)
-        if rules is None:
-            rules = rules_cache[cache_key] = effective_rules(
-                settings, json_value(operation_override), json_value(contract_override)
-            )
-        window_first = -NO_LIMIT if lo is None else lo
-        window_last = NO_LIMIT if hi is None else hi
-        if rules.only_performance_period:
-            window_first = window_first if first is None else max(window_first, first)
-            window_last = window_last if last is None else min(window_last, last)
+            required, lot.first_month, lot.last_month,
+            year_of(fallback) if fallback else None, lo, hi,
+        )  # fmt: skip
         loads[award_key] = AwardLoad(
-            rules=rules,
-            performance_start=start,
-            performance_end=end,
-            first=window_first,
-            last=window_last,
-            labour_share=labour_share,
-            hourly_cost=hourly_cost,
-            award_key=award_key,
-            lot_key=lot_key,
-            contract_key=contract_key,
-            operation_key=operation_key,
-            authority_key=authority_key,
-            company_key=company_key,
-            pooling_scope=pooling or PoolingScope.NONE,
-            lot_number=lot_number,
-            hours_required=round_hours(share),
-            monthly={} if award_months else None,
-        )
+            award_key, company_key, lot, round_hours(share), 0.0, 0,
+            {} if award_months else None,
+        )  # fmt: skip
     return loads
 
 
+def _load_contracts(
+    session: Session, authority_uuid: uuid.UUID | None, settings: AppSettings
+) -> dict[Any, ContractLoad]:
+    """The contracts in scope, each with its effective counting rules."""
+    overrides = dict(
+        _all(
+            session,
+            select(raw(Operation.uuid), raw(Operation.rules_override)).where(
+                Operation.rules_override.is_not(None)
+            ),
+        )
+    )
+    statement = scope(
+        select(
+            raw(PublicContract.uuid), raw(PublicContract.authority_uuid),
+            raw(PublicContract.operation_uuid), raw(PublicContract.notification_date),
+            raw(PublicContract.start_date), raw(PublicContract.end_date),
+            PublicContract.pooling_scope, raw(PublicContract.rules_override),
+        ),
+        authority_uuid,
+    )  # fmt: skip
+    rules_cache: dict[tuple[str, str], CountingRules] = {}
+    contracts: dict[Any, ContractLoad] = {}
+    for key, authority, operation, notification, start, end, pooling, override in _all(
+        session, statement
+    ):
+        operation_override = overrides.get(operation)
+        # Raw JSON is text on SQLite but a decoded (unhashable) dict on PostgreSQL.
+        cache_key = (repr(operation_override), repr(override))
+        rules = rules_cache.get(cache_key)
+        if rules is None:
+            rules = rules_cache[cache_key] = effective_rules(
+                settings, json_value(operation_override), json_value(override)
+            )
+        contracts[key] = ContractLoad(
+            key, authority, operation, notification, start, end,
+            pooling or PoolingScope.NONE, rules,
+        )  # fmt: skip
+    return contracts
+
+
+def _load_lots(
+    session: Session,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    contracts: dict[Any, ContractLoad],
+) -> dict[Any, LotLoad]:
+    """The lots in scope with their performance period and counting window."""
+    statement = select(
+        raw(Lot.uuid), raw(Lot.contract_uuid), Lot.number, Lot.clause_mode,
+        number(Lot.required_hours), number(Lot.required_percent), raw(Lot.start_date),
+        raw(Lot.end_date), number(Lot.labour_share), number(Lot.hourly_cost),
+    )  # fmt: skip
+    if authority_uuid is not None:
+        statement = scope(
+            statement.join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
+            authority_uuid,
+        )
+    lo = month_index_of(period.start) if period.start else -NO_LIMIT
+    hi = month_index_of(period.end) if period.end else NO_LIMIT
+    lots: dict[Any, LotLoad] = {}
+    for row in _all(session, statement):
+        key, contract_key, lot_number, mode, hours, percent, start, end, share, cost = row
+        contract = contracts[contract_key]
+        start, end = start or contract.start, end or contract.end
+        first = month_index_of(start) if start else None
+        last = month_index_of(end) if end else None
+        window_first, window_last = lo, hi
+        if contract.rules.only_performance_period:
+            window_first = lo if first is None else max(lo, first)
+            window_last = hi if last is None else min(hi, last)
+        lots[key] = LotLoad(
+            key, contract, lot_number, mode, hours, percent, start, end, share, cost,
+            first, last, window_first, window_last,
+        )  # fmt: skip
+    return lots
+
+
 def award_required(
-    clause_mode: str,
-    award_hours: Any,
-    award_percent: Any,
-    award_worked: Any,
-    lot_hours: Any,
-    lot_percent: Any,
-    awards_on_lot: int,
-    settings: AppSettings,
+    lot: LotLoad, award_hours: Any, award_percent: Any, award_worked: Any, settings: AppSettings
 ) -> Decimal:
     """The hours an award owes: its own figure, else its equal share of the lot's.
 
     Numbers come raw (float or Decimal) and only those the clause mode uses are converted."""
-    if clause_mode == ClauseMode.PERCENT:
-        percent = award_percent if award_percent is not None else lot_percent
+    if lot.clause_mode == ClauseMode.PERCENT:
+        percent = award_percent if award_percent is not None else lot.required_percent
         if percent is None or award_worked is None:
             return Decimal(0)
         return settings.round_hours(exact(award_worked) * exact(percent) / HUNDRED)
     if award_hours is not None:
         return exact(award_hours)
-    if lot_hours is not None and awards_on_lot:
-        return exact(lot_hours) / Decimal(awards_on_lot)
+    if lot.required_hours is not None and lot.awards:
+        return exact(lot.required_hours) / Decimal(lot.awards)
     return Decimal(0)

@@ -8,7 +8,6 @@ also be counted without a database (:func:`count_demo`).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from sqlalchemy import exists, insert, select, text
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Base, Company, ContractingAuthority, Participant
+from clauses_app.services.collector import collector_paused
 from clauses_app.services.demo.generator import DemoGenerator
 from clauses_app.services.demo.plan import PLANS, SIZES, SizePlan
 from clauses_app.services.progress import Progress, report
@@ -81,23 +81,10 @@ def _summary(generator: DemoGenerator, seed: int) -> DemoSummary:
     )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the generator makes millions of small objects and
-    no cycles, and full collections over the growing heap would double the national time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def count_demo(size: str = "facilitator", seed: int = 1) -> DemoSummary:
     """Generate the rows of a demo without a database and count them."""
     generator = DemoGenerator(plan_for(size), seed)
-    with _collector_paused():
+    with collector_paused():
         for _ in generator.batches():
             pass
     return _summary(generator, seed)
@@ -133,7 +120,7 @@ def generate_demo(
     everything back.
     """
     generator = DemoGenerator(plan_for(size), seed)
-    with _collector_paused(), database.transaction() as session:
+    with collector_paused(), database.transaction() as session:
         if has_user_data(session):
             if not force:
                 raise DemoError(
