@@ -41,6 +41,7 @@ from clauses_app.services.alerts_rules import (
     outcomes_missing,
 )
 from clauses_app.services.alerts_statements import missing_statements
+from clauses_app.services.collector import collector_paused
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.figures_load import UuidCache
 from clauses_app.services.periods import Period
@@ -123,6 +124,19 @@ def collect_alerts(
     period = period or Period()
     settings = settings or load_settings(session)
     thresholds = thresholds or load_alert_thresholds(session)
+    with collector_paused():  # ~150,000 small objects and no cycles: see services.collector
+        return _collect(session, today, period, authority_uuid, settings, thresholds, progress)
+
+
+def _collect(
+    session: Session,
+    today: date,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    settings: AppSettings,
+    thresholds: AlertThresholds,
+    progress: Progress | None,
+) -> AlertBook:
     uuids = UuidCache()
     report(progress, 0, STEPS, "Calcul des alertes : chiffres des attributions")
     # One pass over every award's figures serves both the schedule and the ending contracts:

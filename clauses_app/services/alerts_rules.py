@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from clauses_app.formatting import format_date, format_hours
 from clauses_app.models import (
@@ -280,28 +280,16 @@ def outcomes_missing(
     slack = timedelta(days=3)
     latest_end = add_months(today, -months) + slack
     earliest_end = add_months(period.start, -months) - slack if period.start else None
-    last_contracts = (
-        select(
-            Employment.participant_uuid.label("person"),
-            func.max(Employment.end_date).label("last_end"),
-            (func.count() - func.count(Employment.end_date)).label("open_count"),
-        )
-        .group_by(Employment.participant_uuid)
-        .subquery()
+    later = aliased(Employment)
+    later_or_open = exists().where(
+        later.participant_uuid == Employment.participant_uuid,
+        or_(later.end_date.is_(None), later.end_date > Employment.end_date),
     )
-    statement = (
-        employment_rows(authority_uuid)
-        .join(
-            last_contracts,
-            (last_contracts.c.person == Employment.participant_uuid)
-            & (last_contracts.c.last_end == Employment.end_date),
-        )
-        .where(
-            last_contracts.c.open_count == 0,
-            Employment.end_date <= latest_end,
-            Employment.outcome_6m_code.is_(None),
-            Participant.archived.is_(False),
-        )
+    statement = employment_rows(authority_uuid).where(
+        ~later_or_open,  # the participant's last work contract, and none still open
+        Employment.end_date <= latest_end,
+        Employment.outcome_6m_code.is_(None),
+        Participant.archived.is_(False),
     )
     if earliest_end is not None:
         statement = statement.where(Employment.end_date >= earliest_end)

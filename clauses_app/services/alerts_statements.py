@@ -107,10 +107,7 @@ def missing_statements(
     alerts = []
     for emp_key, award_key, last_name, first_name, start, end in employments:
         label = labels.get(award_key)
-        lo = max(d for d in (as_date(start), period.start, label and label.performance_start)
-                 if d)  # fmt: skip
-        hi = min(d for d in (end and as_date(end), window_end, label and label.performance_end)
-                 if d)  # fmt: skip
+        lo, hi = _months_due(as_date(start), end and as_date(end), period.start, window_end, label)
         if hi < lo:
             continue
         missing = coverage.get(emp_key, nothing).missing(month_index_of(lo), month_index_of(hi))
@@ -123,6 +120,28 @@ def missing_statements(
                              (missing,))
             )  # fmt: skip
     return alerts
+
+
+def _months_due(
+    start: date,
+    end: date | None,
+    period_start: date | None,
+    window_end: date,
+    label: AwardLabel | None,
+) -> tuple[date, date]:
+    """The days of a work contract that need statements: inside the contract, the dashboard's
+    period up to the last month over, and its award's performance period (empty: hi < lo)."""
+    lo, hi = start, window_end
+    if period_start is not None and period_start > lo:
+        lo = period_start
+    if end is not None and end < hi:
+        hi = end
+    if label is not None:
+        if label.performance_start is not None and label.performance_start > lo:
+            lo = label.performance_start
+        if label.performance_end is not None and label.performance_end < hi:
+            hi = label.performance_end
+    return lo, hi
 
 
 def _in_scope(statement: Select, authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
