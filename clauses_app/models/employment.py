@@ -82,11 +82,21 @@ class HoursRecord(Record):
         UniqueConstraint(
             "employment_uuid", "kind", "period_start", name="uq_hours_record_employment_period"
         ),
-        Index("ix_hours_record_period", "period_start"),
+        # Every column the figures read for a period, so that they scan the index alone
+        # (migration 0003). The unique constraint's index serves look-ups by employment.
+        Index(
+            "ix_hours_record_counting",
+            "period_start",
+            "period_end",
+            "kind",
+            "employment_uuid",
+            "worked_hours",
+            "training_hours",
+        ),
     )
 
     employment_uuid: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("employment.uuid", ondelete="CASCADE"), index=True
+        Uuid, ForeignKey("employment.uuid", ondelete="CASCADE")
     )
     kind: Mapped[str] = mapped_column(String(10), default=HoursKind.MONTH)
     period_start: Mapped[date] = mapped_column(Date)
