@@ -217,3 +217,13 @@ def test_only_pyside6_and_the_frame_are_imported_before_the_first_paint(tmp_path
     assert {"sqlalchemy", "clauses_app.storage", "clauses_app.ui.pages.dashboard"} <= set(
         heavy(report["after"])
     )
+
+
+def test_a_window_that_never_paints_does_not_hold_start_up(qtbot: Any) -> None:
+    hidden = MainWindow(remember=False)  # e.g. started minimised: no paint comes
+    qtbot.addWidget(hidden)
+    assert app_module.wait_for_first_paint(QApplication.instance(), hidden, 50) is False
+    shown = MainWindow(remember=False)
+    qtbot.addWidget(shown)
+    shown.show()
+    assert app_module.wait_for_first_paint(QApplication.instance(), shown) is True
