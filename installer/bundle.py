@@ -113,6 +113,7 @@ EXCLUDED_QT_PLUGIN_DIRS = ("designer", "qmltooling", "sqldrivers", "networkinfor
 # Modules imported at run time by file path or by name where PyInstaller cannot see them:
 # Alembic runs env.py and the migration scripts from files, and they import these.
 HIDDEN_IMPORTS = (
+    "_rl_accel",  # imported by reportlab.lib.rl_accel inside a try
     "alembic.op",
     "alembic.context",
     "alembic.runtime.migration",
