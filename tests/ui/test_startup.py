@@ -227,3 +227,19 @@ def test_a_window_that_never_paints_does_not_hold_start_up(qtbot: Any) -> None:
     qtbot.addWidget(shown)
     shown.show()
     assert app_module.wait_for_first_paint(QApplication.instance(), shown) is True
+
+
+def test_an_error_before_the_paint_installs_the_full_hook_and_is_shown(
+    qapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(errors, "present_dialog", lambda box: shown.append(box.text()) or 0)
+    monkeypatch.setattr(sys, "excepthook", app_module.early_exception_hook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    try:
+        raise RuntimeError("police introuvable")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    assert sys.excepthook is errors.exception_hook  # the full hook from now on
+    assert "RuntimeError: police introuvable" in errors.log_file().read_text(encoding="utf-8")
+    assert len(shown) == 1 and "police introuvable" in shown[0]
