@@ -1,0 +1,144 @@
+"""The streamed figures against hand-computed values and the reference rules, on SQLite and
+PostgreSQL: plain employments (added as their records are read) mixed with every case that
+goes through counting.counted_hours (caps, undivided totals, exclusions, overrides)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy.orm import Session
+
+from clauses_app.services.figures import Figures, compute_figures
+from clauses_app.services.figures_load import UuidCache, to_decimal
+from clauses_app.services.periods import Period, month_from_index
+from clauses_app.storage import Database
+from tests import builders as b
+from tests.conftest import PG_ADMIN_URL
+
+Y2025 = Period.year(2025)
+Q2_FROM_MID_APRIL = Period(date(2025, 4, 15), date(2025, 6, 30))
+
+
+def _scenario(s: Session) -> tuple[uuid.UUID, uuid.UUID]:
+    """Authority A with two awards and nine situations, authority B with one award."""
+    auth = b.authority(s)
+    c1 = b.contract(s, auth, start_date=date(2025, 2, 1), end_date=date(2025, 11, 30))
+    w1 = b.award(s, b.lot(s, c1), b.company(s), "1000")
+    people = iter(b.participant(s, f"P{i}", "X") for i in range(20))
+
+    def hire(award, start, end=None, **kw):  # type: ignore[no-untyped-def]
+        return b.employment(s, award, next(people), start, end, **kw)
+
+    e1 = hire(w1, date(2025, 1, 1))  # plain; January and December are outside the window
+    for month, worked, training in ((1, 100, 0), (3, 100, 10), (12, 50, 0)):
+        b.month_hours(s, e1, 2025, month, worked, training)
+    e2 = hire(w1, date(2024, 1, 1), date(2024, 12, 31))  # dates outside 2025, hours inside
+    b.month_hours(s, e2, 2025, 4, 80)
+    e3 = hire(w1, date(2025, 5, 1), ineligible=True)
+    b.month_hours(s, e3, 2025, 5, 70)
+    e4 = hire(w1, date(2025, 4, 1))  # an undivided total, spread over April and May
+    b.total_hours(s, e4, date(2025, 4, 1), date(2025, 5, 31), 200)
+    e5 = hire(w1, date(2025, 6, 1), date(2026, 1, 31))  # total replaced by a 2026 month
+    b.total_hours(s, e5, date(2025, 6, 1), date(2025, 7, 31), 300)
+    b.month_hours(s, e5, 2026, 1, 90)
+    e6 = hire(w1, date(2025, 8, 1))  # total replaced by a month of the same year
+    b.total_hours(s, e6, date(2025, 8, 1), date(2025, 8, 31), 40)
+    b.month_hours(s, e6, 2025, 9, 60)
+    e7 = hire(w1, date(2025, 3, 1), transferred_staff=True)  # not counted by default
+    b.month_hours(s, e7, 2025, 3, 55)
+
+    op = b.operation(s, auth, rules_override={"cdi_cap_months": 1})
+    c2 = b.contract(s, auth, "2025-002", operation_uuid=op.uuid,
+                    notification_date=date(2025, 3, 1),
+                    rules_override={"training_counted": False})  # fmt: skip
+    w2 = b.award(s, b.lot(s, c2), b.company(s, "SAS Deux"), "500")  # no dates: year 2025
+    e8 = hire(w2, date(2025, 3, 1), modality_code="MAD", contract_type_code="MISSION_ETTI")
+    b.month_hours(s, e8, 2025, 3, 100, 20)  # training not counted here
+    e9 = hire(w2, date(2025, 3, 1), contract_type_code="CDI")  # capped to its first month
+    b.month_hours(s, e9, 2025, 3, 150)
+    b.month_hours(s, e9, 2025, 4, 150)
+
+    other = b.authority(s, "Autre ville")
+    c3 = b.contract(s, other, "X-1", notification_date=date(2025, 1, 1))
+    w3 = b.award(s, b.lot(s, c3), b.company(s, "Autre"), "100")
+    b.month_hours(s, hire(w3, date(2025, 1, 1)), 2025, 1, 10)
+    return auth.uuid, other.uuid
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database(request: pytest.FixtureRequest) -> Database:
+    if request.param == "postgresql" and not PG_ADMIN_URL:
+        pytest.skip("CLAUSES_TEST_PG_URL not set")
+    name = "database" if request.param == "sqlite" else "pg_database"
+    database: Database = request.getfixturevalue(name)
+    return database
+
+
+def _check(figures: Figures, **expected: object) -> None:
+    totals = figures.total()
+    assert (totals.hours_required, totals.hours_done) == expected["totals"]
+    assert figures.monthly() == expected["monthly"]
+
+
+def test_figures_by_hand_fast_and_reference_paths_agree(any_database: Database) -> None:
+    with any_database.transaction() as s:
+        a, other = _scenario(s)
+    with any_database.session() as s:
+        year = compute_figures(s, Y2025, a)
+        # W1: e1 110 (March with training) + e2 80 + e4 200 (spread) + e6 60 = 450;
+        # W2: e8 100 (no training) + e9 150 (March only) = 250.
+        _check(year, totals=(D("1500"), D("700.00")), monthly={
+            (2025, 3): D("360.00"), (2025, 4): D("180.00"), (2025, 5): D("100.00"),
+            (2025, 9): D("60.00"),
+        })  # fmt: skip
+        assert year.by_modality() == {"EMBAUCHE": D("600.00"), "MAD": D("100.00")}
+        assert year.by_contract_type() == {
+            "CDD": D("450.00"), "CDI": D("150.00"), "MISSION_ETTI": D("100.00")
+        }  # fmt: skip
+        counts = sorted(award.employment_count for award in year.awards)
+        assert counts == [2, 7]  # W1: all seven (e2 by its hours); W2: both
+        # From mid-April: e2's and e4's April, e4's May; e9's April is past its cap.
+        quarter = compute_figures(s, Q2_FROM_MID_APRIL, a)
+        assert quarter.total().hours_done == D("280.00")
+        assert quarter.monthly() == {(2025, 4): D("180.00"), (2025, 5): D("100.00")}
+        assert compute_figures(s, None, a).total().hours_done == D("700.00")
+        for period in (Y2025, Q2_FROM_MID_APRIL, None):
+            fast = compute_figures(s, period, a)
+            slow = compute_figures(s, period, a, fast_path=False)
+            assert fast.total() == slow.total()
+            assert fast.monthly() == slow.monthly()
+            assert fast.by_modality() == slow.by_modality()
+            assert fast.by_contract_type() == slow.by_contract_type()
+            assert [x.employment_count for x in fast.awards] == [
+                x.employment_count for x in slow.awards
+            ]
+        everyone = compute_figures(s, Y2025)
+        assert everyone.by_authority()[a] == year.total()
+        assert everyone.by_authority()[other].hours_done == D("10.00")
+
+
+def test_months_per_award_add_up_to_the_months_of_the_scope(database: Database) -> None:
+    with database.transaction() as s:
+        a, _ = _scenario(s)
+    with database.session() as s:
+        figures = compute_figures(s, Y2025, a, award_months=True)
+        assert compute_figures(s, Y2025, a).awards[0].monthly is None  # only when asked
+    summed: dict[int, float] = {}
+    for award in figures.awards:
+        for month, hours in (award.monthly or {}).items():
+            summed[month] = summed.get(month, 0.0) + hours
+        assert to_decimal(sum((award.monthly or {}).values())) == award.hours_done
+    assert {month_from_index(m): to_decimal(v) for m, v in summed.items()} == figures.monthly()
+
+
+@pytest.mark.parametrize("value", [uuid.uuid4(), uuid.UUID(int=0), uuid.UUID(int=2**128 - 1)])
+def test_uuid_cache_builds_the_same_uuid_as_the_uuid_module(value: uuid.UUID) -> None:
+    cache = UuidCache()
+    for stored in (value.hex, str(value), value):
+        found = cache[stored]
+        assert found == value and hash(found) == hash(value) and str(found) == str(value)
+        assert found.version == value.version and found.is_safe == value.is_safe
+    assert cache[None] is None
