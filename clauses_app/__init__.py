@@ -4,12 +4,22 @@ The core (models, storage, services, reports, exchange) never imports Qt; the de
 application lives in :mod:`clauses_app.ui` and is a thin layer over the services.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("clauses")
-except PackageNotFoundError:  # running from a source tree or a frozen bundle without metadata
-    __version__ = "0.1.0"
+from typing import Any
 
 APP_NAME = "Clauses"
 APP_AUTHOR = "Clauses"
+
+
+def __getattr__(name: str) -> Any:
+    """``__version__``, read from the installed metadata when first asked for: importing
+    importlib.metadata and reading it costs 30-45 ms the window's first paint need not wait."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("clauses")
+    except PackageNotFoundError:  # a source tree or a frozen bundle without metadata
+        found = "0.1.0"
+    globals()["__version__"] = found
+    return found
