@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,19 +150,36 @@ def documents(ctx: Context) -> None:
     database.dispose()
 
 
+APP_SAMPLES = {"national": 5, "territory": 3}  # other sizes: one sample
+
+
 def application(ctx: Context) -> None:
-    """Window painted on the database vs a bare PySide6 window, lists, search, memory."""
+    """Window painted on the database vs a bare PySide6 window, lists, search, memory.
+
+    Start-up times are medians of interleaved samples (a bare window, then the application,
+    ``APP_SAMPLES`` times): one sample of a 0.3 s start moves by half its value when another
+    process takes the CPU for a moment."""
     from bench import app_probe
 
     env = {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    bare = app_probe.measure("bare", ctx.source_db, env)
+    bare_runs, paint_runs = [], []
+    for _ in range(APP_SAMPLES.get(ctx.size, 1)):
+        bare_runs.append(app_probe.measure("bare", ctx.source_db, env))
+        paint_runs.append(app_probe.measure("paint", ctx.source_db, env))
     app = app_probe.measure("app", ctx.source_db, env)
+    paint_runs.append(app)
+    bare_s = statistics.median(run["painted_s"] for run in bare_runs)
+    painted_s = statistics.median(run["painted_s"] for run in paint_runs)
     r = ctx.results
-    r.add("app_bare_window_s", bare["painted_s"], "baseline", "s")
-    r.add("app_window_s", app["painted_s"], "< 2 s", "s")
-    r.ratio("app_window_ratio", app["painted_s"], bare["painted_s"], "≤ 2.5")
-    for key, target in (("dashboard_s", "< 2 s more"), ("employments_list_s", "< 0.5 s"),
-                        ("search_s", "< 0.2 s")):  # fmt: skip
+    r.add("app_samples", len(paint_runs))
+    r.add("app_bare_window_s", bare_s, "baseline (median)", "s")
+    r.add("app_window_s", painted_s, "< 2 s (median)", "s")
+    r.ratio("app_window_ratio", painted_s, bare_s, "≤ 2.5")
+    r.add("app_ready_s", statistics.median(run["ready_s"] for run in paint_runs),
+          "(no target) paint → start page built", "s")  # fmt: skip
+    for key, target in (("dashboard_figures_s", "< 2 s more"),
+                        ("dashboard_alerts_s", "(no target) after the paint"),
+                        ("employments_list_s", "< 0.5 s"), ("search_s", "< 0.2 s")):  # fmt: skip
         if key in app:
             r.add(f"app_{key}", app[key], target, "s")
     r.add("app_peak_rss_mb", app["peak_rss_mb"], "< 500 MB", "MB")
