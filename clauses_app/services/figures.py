@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -99,6 +100,13 @@ class AwardFigures:
         # Unrounded counted hours per month index (year × 12 + month − 1), only when
         # compute_figures(..., award_months=True) was asked for them.
         self.monthly: dict[int, float] | None = load.monthly
+
+    @property
+    def raw_keys(self) -> tuple[Any, ...]:
+        """The award's, lot's, contract's, operation's, authority's and company's ids as
+        stored (hex text on SQLite, UUIDs on PostgreSQL): for counting and matching many
+        awards without making a UUID of each."""
+        return self._keys
 
     @property
     def award_uuid(self) -> uuid.UUID:
