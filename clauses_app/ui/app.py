@@ -248,6 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.demo:
         _fill_demo_in_background(window, started.context)
     status = started.app.exec()
+    from clauses_app.ui.tasks import stop_running_tasks
+
+    stop_running_tasks()  # e.g. the dashboard's alerts, still computing when the window closed
     database.dispose()
     return int(status)
 

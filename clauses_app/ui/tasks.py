@@ -12,11 +12,12 @@ successful *change* the application's ``data_changed`` signal tells open screens
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from clauses_app.services.progress import CancelFlag, Cancelled
@@ -169,6 +170,20 @@ _running: set[Task] = set()
 def running_tasks() -> frozenset[Task]:
     """The tasks started by run_task that have not finished yet."""
     return frozenset(_running)
+
+
+def stop_running_tasks(timeout_s: float = 120.0) -> bool:
+    """Cancel every running task and wait until each has ended (its transaction rolled back
+    or committed): at exit, before the database is disposed, since a QThread destroyed while
+    running aborts the process. Results are still delivered (events are processed while
+    waiting). False if some task was still running after ``timeout_s``."""
+    for task in running_tasks():
+        task.cancel()
+    deadline = time.monotonic() + timeout_s
+    while _running and time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)
+    return not _running
 
 
 def run_task(
