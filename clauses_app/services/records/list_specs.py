@@ -374,13 +374,17 @@ EMPLOYMENTS = ListSpec(
         .join(P, Lot.contract_uuid == P.uuid),
     },
     search_predicate=_employment_search,
+    # (not the participant: one join, cheaper than reading 45,000 names in order)
     sort_walks={
-        "participant": SortWalk(Pa.uuid, lambda parents: E.participant_uuid.in_(parents)),
         "company": SortWalk(
             holder.uuid,
             lambda parents: E.award_uuid.in_(select(W.uuid).where(W.company_uuid.in_(parents))),
         ),
         "contract": SortWalk(P.uuid, lambda parents: _awards_of_contracts(parents)),
+        "lot": SortWalk(
+            Lot.uuid,
+            lambda parents: E.award_uuid.in_(select(W.uuid).where(W.lot_uuid.in_(parents))),
+        ),
         "authority": SortWalk(
             A.uuid,
             lambda parents: _awards_of_contracts(

@@ -23,7 +23,6 @@ from clauses_app.services.records.list_specs import (
     SPECS,
     Like,
     ListSpec,
-    SortWalk,
     year_bounds,
 )
 from clauses_app.services.reference import labels
@@ -162,10 +161,13 @@ def _list_rows(session: Session, kind: str, result: Sequence[Any]) -> list[ListR
     return rows
 
 
-def _keys_statement(session: Session, spec: ListSpec, query: ListQuery) -> Select[Any]:
+def _keys_statement(
+    session: Session, spec: ListSpec, query: ListQuery, ordered: bool = True
+) -> Select[Any]:
     """The page's keys chosen on the main table alone, joined only to what the sort column
     needs: joining 60,000 rows to five tables just to keep 200 of them is what makes lists
-    slow. Their columns are read afterwards, for the page only (:func:`_rows_for_keys`)."""
+    slow. Their columns are read afterwards, for the page only (:func:`_rows_for_keys`).
+    Not ``ordered``: the caller orders them."""
     sort_key = query.sort_key or spec.default_sort
     source: Any = spec.sort_sources.get(sort_key)
     if source is None:
@@ -173,8 +175,8 @@ def _keys_statement(session: Session, spec: ListSpec, query: ListQuery) -> Selec
             find_tables(spec.column(sort_key).expr.__clause_element__(), check_columns=True)
         )
         source = spec.key_source if tables <= {spec.key_source} else spec.source
-    keys = select(spec.key_column).select_from(source)
-    return _where(session, spec, keys, query).order_by(*_order(spec, query))
+    keys = _where(session, spec, select(spec.key_column).select_from(source), query)
+    return keys.order_by(*_order(spec, query)) if ordered else keys
 
 
 def _rows_for_keys(session: Session, spec: ListSpec, page: Sequence[Any]) -> list[ListRow]:
@@ -191,13 +193,13 @@ def walk_page_keys(
     session: Session, spec: ListSpec, query: ListQuery, offset: int, limit: int
 ) -> list[Any] | None:
     """The keys of one page of a long list sorted on a parent's column (an employment's
-    authority, contract, company or participant), or None when walking would not pay.
+    authority, contract, lot or company), or None when walking would not pay.
 
     Sorting 60,000 employments on their authority's name joins each of them to four tables
-    (0.7 s on the national data); instead the parent's sort values are read in order (at
-    most one per parent), and only the rows under the first batches of them are joined and
+    (0.7 s on the national data); instead the parent's sort values are read in order with
+    how many parents hold each, and only the rows under the first of them are joined and
     sorted, batch after batch, until the page is full. Same order, rows for rows: batches are
-    ranges of sort values, so ties stay together.
+    whole sort values, so ties stay together.
     """
     sort_key = query.sort_key or spec.default_sort
     walk = spec.sort_walks.get(sort_key)
@@ -205,35 +207,44 @@ def walk_page_keys(
         return None
     need = offset + limit
     matching = count_rows(session, spec.kind, query)
-    total = count_rows(session, spec.kind, ListQuery())
     # Sorting the matching rows joins `matching` rows; a walk joins about need / density rows
     # (twice that with its margins): few matching rows (a filter on one contract, a year
     # without data) or a page deep down the list are cheaper sorted whole.
-    if matching * matching <= 2 * need * total:
+    if matching * matching <= 2 * need * count_rows(session, spec.kind, ListQuery()):
         return None
     descending = query.descending if query.sort_key else spec.default_descending
     value = _sort_expr(spec, sort_key)
-    ordered = select(value).where(value.is_not(None)).distinct()
-    values = list(session.scalars(ordered.order_by(value.desc() if descending else value)))
-    # As many sort values as the page should need on average, and a margin; doubled when short.
-    batch = max(8, need * len(values) * 5 // (matching * 4) + 4)
+    values = session.execute(
+        select(value, func.count())
+        .where(value.is_not(None))
+        .group_by(value)
+        .order_by(value.desc() if descending else value)
+    ).all()
+    per_parent = matching / max(1, sum(parents for _value, parents in values))
+    sizes = [parents * per_parent for _value, parents in values]  # rows expected per value
     keys: list[Any] = []
-    start = 0
+    start, margin = 0, 1.25
     while len(keys) < need and start < len(values):
-        first, last = values[start], values[min(start + batch, len(values)) - 1]
-        low, high = (last, first) if descending else (first, last)
-        keys.extend(_keys_under(session, spec, query, walk, value.between(low, high)))
-        start += batch
-        batch *= 2
+        missing = need - len(keys)
+        if sizes[start] ** 2 > missing * matching:
+            # One value holding many rows (lot "1"): its rows in key order until enough.
+            end = start + 1
+            statement = _keys_statement(session, spec, query, ordered=False)
+            statement = statement.where(value == values[start][0]).order_by(spec.key_column)
+        else:
+            end, expected = start, 0.0
+            while end < len(values) and (end == start or expected < missing * margin):
+                if sizes[end] ** 2 > missing * matching:
+                    break
+                expected += sizes[end]
+                end += 1
+            first, last = values[start][0], values[end - 1][0]
+            low, high = (last, first) if descending else (first, last)
+            parents = select(walk.parent_uuid).where(value.between(low, high))
+            statement = _keys_statement(session, spec, query).where(walk.reach(parents))
+        keys.extend(session.scalars(statement.limit(missing)))
+        start, margin = end, margin * 2
     return keys[offset:need]
-
-
-def _keys_under(
-    session: Session, spec: ListSpec, query: ListQuery, walk: SortWalk, parents: Any
-) -> Sequence[Any]:
-    """The sorted keys of the rows matching ``query`` whose parent matches ``parents``."""
-    chosen = select(walk.parent_uuid).where(parents)
-    return session.scalars(_keys_statement(session, spec, query).where(walk.reach(chosen))).all()
 
 
 def count_rows(session: Session, kind: str, query: ListQuery) -> int:
