@@ -24,3 +24,26 @@ def guard_singleton_refcounts() -> None:
 
     for singleton in (None, True, False):
         ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+
+
+def skip_feature_source_scan() -> None:
+    """Stop PySide6 reading the source of every module imported after it.
+
+    Importing PySide6 replaces ``__import__``; after each import its ``__feature__`` support
+    (opt-in ``snake_case``/``true_property``) reads the new module's whole source with
+    ``inspect.getsource`` to see whether it mentions PySide. That is 0.1-0.2 s of our start-up
+    (SQLAlchemy, the services and the pages are imported after the first paint), for a
+    feature this application never uses (no module imports ``__feature__``; a test checks).
+    PySide6's own modules keep the check. Does nothing if the internals are not there.
+    """
+    feature = sys.modules.get("shibokensupport.feature")
+    scan = getattr(feature, "_mod_uses_pyside", None)
+    if scan is None or getattr(scan, "_clauses_skipped", False):
+        return
+
+    def uses_pyside(module: object) -> bool:
+        name = getattr(module, "__name__", "")
+        return bool(name.startswith("PySide6") and scan(module))
+
+    uses_pyside._clauses_skipped = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
