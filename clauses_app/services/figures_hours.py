@@ -39,6 +39,7 @@ from clauses_app.services.counting import EmploymentRow, HoursRow, counted_hours
 from clauses_app.services.figures_load import (
     NO_LIMIT,
     AwardLoad,
+    MonthIndexes,
     as_date,
     decimal,
     driver_rows,
@@ -48,7 +49,7 @@ from clauses_app.services.figures_load import (
     raw,
     scope,
 )
-from clauses_app.services.periods import Period
+from clauses_app.services.periods import Period, last_day, month_of
 from clauses_app.services.settings import AppSettings, CountingRules, SubcontractingMode
 
 RawHours = tuple[str, Any, Any, float, float]  # kind, start, end, worked, training
@@ -165,17 +166,25 @@ def _employments(period: Period, authority_uuid: uuid.UUID | None) -> Any:
     )
 
 
-def _records(period: Period, authority_uuid: uuid.UUID | None) -> Any:
-    """Hours records that can count in the period: monthly records of its months and
-    undivided totals overlapping it."""
-    statement = select(
-        raw(HoursRecord.employment_uuid),
-        HoursRecord.kind,
-        raw(HoursRecord.period_start),
-        raw(HoursRecord.period_end),
-        cast(HoursRecord.worked_hours, Float),  # floats on every driver (summed as floats)
-        cast(HoursRecord.training_hours, Float),
-    )
+def _records(period: Period, authority_uuid: uuid.UUID | None, monthly: bool) -> Any:
+    """Hours records that can count in the period: the monthly records of its months
+    (``monthly``: four columns, the hot path) or the undivided totals overlapping it."""
+    if monthly:
+        statement = select(
+            raw(HoursRecord.employment_uuid),
+            raw(HoursRecord.period_start),
+            cast(HoursRecord.worked_hours, Float),  # floats on every driver (summed as floats)
+            cast(HoursRecord.training_hours, Float),
+        ).where(HoursRecord.kind == HoursKind.MONTH)
+    else:
+        statement = select(
+            raw(HoursRecord.employment_uuid),
+            HoursRecord.kind,
+            raw(HoursRecord.period_start),
+            raw(HoursRecord.period_end),
+            cast(HoursRecord.worked_hours, Float),
+            cast(HoursRecord.training_hours, Float),
+        ).where(HoursRecord.kind != HoursKind.MONTH)
     if authority_uuid is not None:
         statement = scope(
             statement.join(Employment, HoursRecord.employment_uuid == Employment.uuid)
@@ -200,44 +209,42 @@ def _stream_records(
     detailed: dict[Any, _Detailed],
     totals: HoursTotals,
 ) -> dict[Any, list[RawHours]]:
-    """One pass over the period's records: a plain employment's monthly hours inside its
+    """One pass over the period's monthly records: a plain employment's hours inside its
     award's window are added to it and to the months; detailed employments keep their
-    records. Returns the undivided totals of plain employments (they count afterwards,
-    unless months replace them). Hot loop: ~315,000 records for a national year."""
+    records. Then the undivided totals (few): detailed employments keep theirs, those of
+    plain employments are returned (they count afterwards, unless months replace them).
+    Hot loop: ~315,000 records for a national year."""
     months = totals.months
-    month_of = _MonthIndexes()
-    undivided: dict[Any, list[RawHours]] = defaultdict(list)
+    month_of = MonthIndexes()
     month_kind = HoursKind.MONTH
     plain_entry = plain.get
-    for batch in driver_rows(session, _records(period, authority_uuid), BATCH):
-        for emp_key, kind, start, end, worked, training in batch:
+    for batch in driver_rows(session, _records(period, authority_uuid, True), BATCH):
+        for emp_key, start, worked, training in batch:
             entry = plain_entry(emp_key)
             if entry is None:
                 other = detailed.get(emp_key)
                 if other is not None:
-                    other.records.append((kind, start, end, worked, training))
-            elif kind != month_kind:
+                    # A monthly record ends with its month: its end is not needed.
+                    other.records.append((month_kind, start, None, worked, training))
+                continue
+            entry.seen = True
+            month = month_of[start]
+            if entry.first <= month <= entry.last:
+                value = worked + training if entry.with_training else worked
+                if value:
+                    entry.total += value
+                    months[month] += value
+                    if entry.load.monthly is not None:
+                        award_months = entry.load.monthly
+                        award_months[month] = award_months.get(month, 0.0) + value
+    undivided: dict[Any, list[RawHours]] = defaultdict(list)
+    for batch in driver_rows(session, _records(period, authority_uuid, False), BATCH):
+        for emp_key, kind, start, end, worked, training in batch:
+            if emp_key in plain:
                 undivided[emp_key].append((kind, start, end, worked, training))
-            else:
-                entry.seen = True
-                month = month_of[start]
-                if entry.first <= month <= entry.last:
-                    value = worked + training if entry.with_training else worked
-                    if value:
-                        entry.total += value
-                        months[month] += value
-                        if entry.load.monthly is not None:
-                            award_months = entry.load.monthly
-                            award_months[month] = award_months.get(month, 0.0) + value
+            elif emp_key in detailed:
+                detailed[emp_key].records.append((kind, start, end, worked, training))
     return undivided
-
-
-class _MonthIndexes(dict[Any, int]):
-    """Raw period start → month index, computed once per distinct value."""
-
-    def __missing__(self, start: Any) -> int:
-        index = self[start] = month_index_of(start)
-        return index
 
 
 def _add_plain(plain: dict[Any, _Plain], totals: HoursTotals) -> None:
@@ -304,10 +311,11 @@ def _count_detailed(
         labour_share=decimal(lot.labour_share),
         hourly_cost=decimal(lot.hourly_cost),
     )
-    records = [
-        HoursRow(kind, as_date(s), as_date(e), exact(w), exact(t))
-        for kind, s, e, w, t in entry.records
-    ]
+    records = []
+    for kind, start, end, worked, training in entry.records:
+        day = as_date(start)
+        last = as_date(end) if end else last_day(month_of(day))  # monthly: read without end
+        records.append(HoursRow(kind, day, last, exact(worked), exact(training)))
     lo = month_index_of(period.start) if period.start else -NO_LIMIT
     hi = month_index_of(period.end) if period.end else NO_LIMIT
     counted = 0.0

@@ -117,6 +117,14 @@ def to_decimal(value: float | Decimal) -> Decimal:
     return round_hours(Decimal(repr(value)))
 
 
+class MonthIndexes(dict[Any, Any]):
+    """Raw date → month index (None for None), computed once per distinct value."""
+
+    def __missing__(self, day: Any) -> int | None:
+        index = self[day] = None if day is None else month_index_of(day)
+        return index
+
+
 @dataclass(slots=True)
 class ContractLoad:
     """What the figures need of a public contract (raw keys and dates)."""
@@ -290,13 +298,14 @@ def _load_lots(
         )
     lo = month_index_of(period.start) if period.start else -NO_LIMIT
     hi = month_index_of(period.end) if period.end else NO_LIMIT
+    month_of = MonthIndexes()  # lots mostly share their contract's dates
     lots: dict[Any, LotLoad] = {}
     for row in _all(session, statement):
         key, contract_key, lot_number, mode, hours, percent, start, end, share, cost = row
         contract = contracts[contract_key]
         start, end = start or contract.start, end or contract.end
-        first = month_index_of(start) if start else None
-        last = month_index_of(end) if end else None
+        first = month_of[start]
+        last = month_of[end]
         window_first, window_last = lo, hi
         if contract.rules.only_performance_period:
             window_first = lo if first is None else max(lo, first)
