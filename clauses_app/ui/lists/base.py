@@ -178,9 +178,7 @@ class ListPanel(QWidget):
     def refresh(self) -> None:
         """Query the database again for the first page of the current search and filters."""
         if not self.loaded:
-            # The filters' choices (every authority, the data's years: 0.05 s on the national
-            # data) are read once the first page shows; until then every filter is "Tous".
-            QTimer.singleShot(0, self.add_filters)
+            self.add_filters()
         self.loaded = True
         self.stale = False
         selected = self.current_uuid()
