@@ -19,20 +19,18 @@ from sqlalchemy.orm import Session
 
 from clauses_app.formatting import format_month
 from clauses_app.models import (
-    Award,
     Employment,
     HoursKind,
     HoursRecord,
-    Lot,
     Participant,
-    PublicContract,
 )
 from clauses_app.services.alerts_book import AlertKind, AlertRecord, PendingAlert
-from clauses_app.services.alerts_rules import AwardLabel, person_name, scoped
+from clauses_app.services.alerts_rules import AwardLabel, person_name
 from clauses_app.services.figures_load import (
     UuidCache,
     as_date,
     driver_rows,
+    employments_in_scope,
     month_index_of,
     raw,
 )
@@ -98,8 +96,8 @@ def missing_statements(
         statement = statement.where(
             or_(Employment.end_date.is_(None), Employment.end_date >= period.start)
         )
-    employments = [row for rows in driver_rows(session, _in_scope(statement, authority_uuid))
-                   for row in rows]  # fmt: skip
+    in_scope = employments_in_scope(statement, authority_uuid)
+    employments = [row for rows in driver_rows(session, in_scope) for row in rows]
     if not employments:
         return []
     coverage = stated_months(session, authority_uuid, period.start, window_end)
@@ -144,18 +142,6 @@ def _months_due(
     return lo, hi
 
 
-def _in_scope(statement: Select, authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
-    """``statement`` (on Employment) limited to one authority's work contracts."""
-    if authority_uuid is None:
-        return statement
-    return scoped(
-        statement.join(Award, Employment.award_uuid == Award.uuid)
-        .join(Lot, Award.lot_uuid == Lot.uuid)
-        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
-        authority_uuid,
-    )
-
-
 def _statements(
     columns: list[Any], authority_uuid: uuid.UUID | None, start: date | None, end: date
 ) -> Select:  # type: ignore[type-arg]
@@ -163,7 +149,7 @@ def _statements(
     if start is not None:
         statement = statement.where(HoursRecord.period_end >= start)
     if authority_uuid is not None:
-        statement = _in_scope(
+        statement = employments_in_scope(
             statement.join(Employment, HoursRecord.employment_uuid == Employment.uuid),
             authority_uuid,
         )

@@ -27,13 +27,10 @@ from sqlalchemy import Float, and_, case, cast, or_, select, true
 from sqlalchemy.orm import Session
 
 from clauses_app.models import (
-    Award,
     Employment,
     HoursKind,
     HoursRecord,
-    Lot,
     Modality,
-    PublicContract,
 )
 from clauses_app.services.counting import EmploymentRow, HoursRow, counted_hours
 from clauses_app.services.figures_load import (
@@ -43,11 +40,11 @@ from clauses_app.services.figures_load import (
     as_date,
     decimal,
     driver_rows,
+    employments_in_scope,
     exact,
     month_index_of,
     number,
     raw,
-    scope,
 )
 from clauses_app.services.periods import Period, last_day, month_of
 from clauses_app.services.settings import AppSettings, CountingRules, SubcontractingMode
@@ -156,14 +153,7 @@ def _employments(period: Period, authority_uuid: uuid.UUID | None) -> Any:
         case((and_(true(), *overlapping), 1), else_=0),
         raw(Employment.start_date), raw(Employment.end_date), number(Employment.invoiced_amount),
     )  # fmt: skip
-    if authority_uuid is None:
-        return statement
-    return scope(
-        statement.join(Award, Employment.award_uuid == Award.uuid)
-        .join(Lot, Award.lot_uuid == Lot.uuid)
-        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
-        authority_uuid,
-    )
+    return employments_in_scope(statement, authority_uuid)
 
 
 def _records(period: Period, authority_uuid: uuid.UUID | None, monthly: bool) -> Any:
@@ -186,11 +176,8 @@ def _records(period: Period, authority_uuid: uuid.UUID | None, monthly: bool) ->
             cast(HoursRecord.training_hours, Float),
         ).where(HoursRecord.kind != HoursKind.MONTH)
     if authority_uuid is not None:
-        statement = scope(
-            statement.join(Employment, HoursRecord.employment_uuid == Employment.uuid)
-            .join(Award, Employment.award_uuid == Award.uuid)
-            .join(Lot, Award.lot_uuid == Lot.uuid)
-            .join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
+        statement = employments_in_scope(
+            statement.join(Employment, HoursRecord.employment_uuid == Employment.uuid),
             authority_uuid,
         )
     if period.start is not None:

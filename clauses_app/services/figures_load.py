@@ -19,7 +19,15 @@ from typing import Any
 from sqlalchemy import Float, Select, String, select, type_coerce
 from sqlalchemy.orm import Session
 
-from clauses_app.models import Award, ClauseMode, Lot, Operation, PoolingScope, PublicContract
+from clauses_app.models import (
+    Award,
+    ClauseMode,
+    Employment,
+    Lot,
+    Operation,
+    PoolingScope,
+    PublicContract,
+)
 from clauses_app.services.counting import required_share_months, round_hours
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, CountingRules, effective_rules
@@ -180,9 +188,23 @@ class AwardLoad:
 
 
 def scope(statement: Select, authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
+    """``statement`` (joined up to PublicContract) limited to one authority, if given."""
     if authority_uuid is None:
         return statement
     return statement.where(PublicContract.authority_uuid == authority_uuid)
+
+
+def employments_in_scope(statement: Select, authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
+    """``statement`` (on Employment) limited to one authority's work contracts, if given
+    (joined up to their contract only then)."""
+    if authority_uuid is None:
+        return statement
+    return scope(
+        statement.join(Award, Employment.award_uuid == Award.uuid)
+        .join(Lot, Award.lot_uuid == Lot.uuid)
+        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
+        authority_uuid,
+    )
 
 
 def _all(session: Session, statement: Any) -> list[Any]:

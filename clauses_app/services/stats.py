@@ -25,6 +25,7 @@ from clauses_app.models import (
     PublicContract,
 )
 from clauses_app.services.figures import Figures, compute_figures
+from clauses_app.services.figures_load import employments_in_scope
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, load_settings
 
@@ -45,14 +46,9 @@ STATS_KEYS = (
 
 
 def _employments_in(period: Period, authority_uuid: uuid.UUID | None) -> Any:
-    statement = select(Employment.uuid, Employment.participant_uuid)
-    if authority_uuid is not None:
-        statement = (
-            statement.join(Award, Employment.award_uuid == Award.uuid)
-            .join(Lot, Award.lot_uuid == Lot.uuid)
-            .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
-            .where(PublicContract.authority_uuid == authority_uuid)
-        )
+    statement = employments_in_scope(
+        select(Employment.uuid, Employment.participant_uuid), authority_uuid
+    )
     if period.end is not None:
         statement = statement.where(Employment.start_date <= period.end)
     if period.start is not None:
