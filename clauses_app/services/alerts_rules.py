@@ -20,6 +20,7 @@ from clauses_app.formatting import format_date, format_hours
 from clauses_app.models import (
     Award,
     Company,
+    ContractingAuthority,
     Employment,
     Lot,
     Participant,
@@ -35,6 +36,7 @@ from clauses_app.services.figures_load import (
     driver_rows,
     month_index_of,
     raw,
+    scope,
     to_decimal,
 )
 from clauses_app.services.periods import (
@@ -58,12 +60,6 @@ class AwardLabel:
     last_month: int | None
 
 
-def scoped(statement: Select, authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
-    if authority_uuid is None:
-        return statement
-    return statement.where(PublicContract.authority_uuid == authority_uuid)
-
-
 def award_labels(session: Session, authority_uuid: uuid.UUID | None) -> dict[Any, AwardLabel]:
     """Every award's name and performance period (the lot's dates, else the contract's), per
     raw award key (see ``figures_load.raw``)."""
@@ -76,7 +72,7 @@ def award_labels(session: Session, authority_uuid: uuid.UUID | None) -> dict[Any
         .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
     )  # fmt: skip
     result = {}
-    for rows in driver_rows(session, scoped(statement, authority_uuid)):
+    for rows in driver_rows(session, scope(statement, authority_uuid)):
         for key, company, reference, number, l_start, l_end, c_start, c_end in rows:
             start, end = l_start or c_start, l_end or c_end
             result[key] = AwardLabel(
@@ -180,13 +176,25 @@ def contracts_ending(
     settings: AppSettings,
     all_time: Figures,
 ) -> list[PendingAlert]:
-    """Contracts ending within the setting's horizon with required hours not yet done."""
+    """Contracts ending within the setting's horizon with required hours not yet done.
+
+    Over every authority, each contract is named with its authority: references repeat from
+    one authority to the next (national data has many a "2023-S001")."""
     horizon = today + timedelta(days=settings.contract_ending_alert_days)
-    statement = select(
-        PublicContract.uuid, PublicContract.reference, PublicContract.end_date
-    ).where(PublicContract.end_date >= today, PublicContract.end_date <= horizon)
-    ending = {u: (reference, end) for u, reference, end in
-              session.connection().execute(scoped(statement, authority_uuid))}  # fmt: skip
+    statement = (
+        select(
+            PublicContract.uuid, PublicContract.reference, PublicContract.end_date,
+            ContractingAuthority.name,
+        )
+        .join(ContractingAuthority, PublicContract.authority_uuid == ContractingAuthority.uuid)
+        .where(PublicContract.end_date >= today, PublicContract.end_date <= horizon)
+    )  # fmt: skip
+    ending = {
+        u: (reference if authority_uuid else f"{reference} ({authority})", end)
+        for u, reference, end, authority in session.connection().execute(
+            scope(statement, authority_uuid)
+        )
+    }
     if not ending:
         return []
     required: dict[uuid.UUID, Decimal] = {}
@@ -214,7 +222,7 @@ def contracts_ending(
 
 
 def employment_rows(authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
-    return scoped(
+    return scope(
         select(Employment.uuid, Employment.award_uuid, Employment.participant_uuid,
                Participant.last_name, Participant.first_name, Employment.start_date,
                Employment.end_date)

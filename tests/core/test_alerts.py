@@ -75,14 +75,20 @@ def test_tolerance_decides_behind_schedule(session, award_600) -> None:  # type:
 
 
 def test_contract_ending_with_hours_due(session, award_600) -> None:  # type: ignore[no-untyped-def]
-    _auth, con, *_ = award_600
+    auth, con, *_ = award_600
     # 31 Dec is 46 days after 15 Nov (≤ 60): 600 − 200 = 400 h still due
     [alert] = _of(compute_alerts(session, date(2025, 11, 15)), AlertKind.CONTRACT_ENDING)
     assert (alert.record_kind, alert.record_uuid) == (AlertRecord.CONTRACT, con.uuid)
+    # Over every authority the contract is named with its own (references repeat).
     assert alert.message == (
-        f"Marché 2025-001 : se termine le 31/12/2025, 400{NBSP}h restent à réaliser "
-        f"(sur 600{NBSP}h)."
+        f"Marché 2025-001 ({auth.name}) : se termine le 31/12/2025, 400{NBSP}h restent à "
+        f"réaliser (sur 600{NBSP}h)."
     )
+    [mine] = _of(
+        compute_alerts(session, date(2025, 11, 15), authority_uuid=auth.uuid),
+        AlertKind.CONTRACT_ENDING,
+    )
+    assert mine.message.startswith("Marché 2025-001 : se termine le 31/12/2025")
     assert alert.due == date(2025, 12, 31)
     # 77 days before the end: not yet
     assert not _of(compute_alerts(session, date(2025, 10, 15)), AlertKind.CONTRACT_ENDING)
