@@ -169,7 +169,8 @@ def test_alert_kind_filter(qtbot, page) -> None:  # type: ignore[no-untyped-def]
     assert page.kind_combo.itemText(0) == "Toutes les alertes (4)"
     page.kind_combo.setCurrentIndex(page.kind_combo.findData(AlertKind.CONTRACT_ENDING))
     assert page.alert_model.rowCount() == 1
-    assert page.alert_model.alert(0).message.startswith("Marché B-1 (Bourg B) : se termine le 31/07/2025")
+    message = page.alert_model.alert(0).message
+    assert message.startswith("Marché B-1 (Bourg B) : se termine le 31/07/2025")
 
 
 def test_refreshes_when_data_changes(qtbot, page, database, seeded) -> None:  # type: ignore[no-untyped-def]
