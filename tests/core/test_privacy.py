@@ -469,7 +469,6 @@ def test_compact_rewrites_the_file_without_erased_values(database: Database, db_
     # with it off, so that the notes linger, then check the rewrite removes them.
     import sqlite3
 
-
     with database.transaction() as s:
         person = b.participant(s, "Lenoir", "Ana", notes=LONG_NOTES).uuid
     with sqlite3.connect(db_path) as connection:
