@@ -21,7 +21,7 @@ from clauses_app.services import records
 from clauses_app.services.records import Column, Kind, ListRow
 from clauses_app.storage import Database
 from clauses_app.ui.context import AppContext
-from clauses_app.ui.lists.base import ListPanel
+from clauses_app.ui.lists.base import ListPanel, fit_widths
 from clauses_app.ui.lists.pages import ContractsPage
 from clauses_app.ui.table_models import ROW_ROLE, SORT_ROLE, UUID_ROLE, RecordTableModel
 from tests import builders as b
@@ -196,3 +196,31 @@ def test_export_of_visible_rows_neutralises_formulas(
     assert "'@Paul" in contacts
     kinds = {row[header.index("Type")] for row in body}
     assert kinds == {"Entreprise classique"}
+
+
+def test_fit_widths_shrinks_text_columns_only_and_fits() -> None:
+    natural = [200, 230, 100, 70, 100, 230]
+    text = [True, True, True, False, False, True]
+    widths = fit_widths(natural, text, 800)
+    assert sum(widths) <= 800
+    assert widths[3:5] == [70, 100]  # dates and numbers keep their width
+    assert widths[2] == 100  # a text column under the floor is left alone
+    assert widths[0] > 110 and widths[1] > widths[0]  # the widest gives up most
+    assert fit_widths(natural, text, 2000) == natural  # room enough
+    assert fit_widths(natural, text, 0) == natural  # not shown yet: as they are
+    assert fit_widths(natural, text, 300) == [110, 110, 100, 70, 100, 110]  # floors
+
+
+def test_a_list_wider_than_its_window_shrinks_its_text_columns(
+    qtbot: Any, app_context: AppContext
+) -> None:
+    bulk_employments(app_context.database, 50, contracts=5)
+    panel = ListPanel(app_context, Kind.EMPLOYMENT, "Contrats et heures")
+    qtbot.addWidget(panel)
+    panel.resize(1050, 600)  # narrower than the natural widths, wider than the floors
+    panel.show()
+    qtbot.waitUntil(lambda: panel.loaded and panel.model.rowCount() == 50)
+    header = panel.view.horizontalHeader()
+    used = sum(header.sectionSize(i) for i in range(panel.model.columnCount()))
+    assert used <= panel.view.viewport().width()
+    assert not panel.view.horizontalScrollBar().isVisible()

@@ -3,6 +3,7 @@ actions every list has (new, open, delete with confirmation, export)."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,21 @@ from clauses_app.ui.widgets.dialogs import confirm, inform, warn
 SEARCH_DELAY_MS = 250
 MAX_COLUMN_WIDTH = 230
 FIT_ROWS = 50
+TEXT_COLUMN_FLOOR = 110  # px: what a shrunk text column keeps when the list is too wide
+
+
+def fit_widths(
+    natural: list[int], shrinkable: list[bool], available: int, floor: int = TEXT_COLUMN_FLOOR
+) -> list[int]:
+    """Column widths that fit ``available`` pixels when they can: text columns wider than
+    ``floor`` give up width in proportion to their excess (their text is elided, a column can
+    still be widened by hand); dates and numbers keep theirs. ``available`` 0: as they are."""
+    excess = sum(natural) - available
+    spare = [w - floor if s and w > floor else 0 for w, s in zip(natural, shrinkable, strict=True)]
+    if available <= 0 or excess <= 0 or not sum(spare):
+        return list(natural)
+    share = min(1.0, excess / sum(spare))
+    return [w - math.ceil(x * share) for w, x in zip(natural, spare, strict=True)]
 
 
 class ListPanel(QWidget):
@@ -211,8 +227,17 @@ class ListPanel(QWidget):
         self._fitted = True
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
-        for section in range(self.model.columnCount()):
-            width = min(max(header.sectionSize(section) + 12, 70), MAX_COLUMN_WIDTH)
+        natural = [
+            min(max(header.sectionSize(section) + 12, 70), MAX_COLUMN_WIDTH)
+            for section in range(self.model.columnCount())
+        ]
+        available = 0
+        if self.view.isVisible():  # less the vertical scroll bar, which long lists will show
+            scroll_bar = self.view.verticalScrollBar()
+            reserved = 0 if scroll_bar.isVisible() else scroll_bar.sizeHint().width()
+            available = self.view.viewport().width() - reserved
+        shrinkable = [column.kind == "text" for column in self.model.columns]
+        for section, width in enumerate(fit_widths(natural, shrinkable, available)):
             header.resizeSection(section, width)
 
     def _show_count(self) -> None:
