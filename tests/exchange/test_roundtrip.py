@@ -228,6 +228,27 @@ def test_cancel_rolls_back(source: Database, empty: Database, tmp_path: Path) ->
     assert not (tmp_path / "never.clause").exists()
 
 
+def test_preview_reports_progress_and_can_be_cancelled(
+    source: Database, empty: Database, tmp_path: Path
+) -> None:
+    path = export_clause_file(source, tmp_path / "a.clause").path
+    before = fingerprint(empty)
+    seen: list[tuple[int, int, str]] = []
+    report = preview_clause_file(
+        empty, path, progress=lambda done, total, message="": seen.append((done, total, message))
+    )
+    assert report.ok and seen
+    assert all(m.startswith("Vérification") for _, _, m in seen)
+    done_counts = [d for d, _, _ in seen]
+    assert done_counts == sorted(done_counts) and done_counts[-1] > 0
+    assert seen[-1][2] == "Vérification : hours_record.csv"  # every member, the last one too
+    flag = CancelFlag()
+    flag.cancel()
+    with pytest.raises(Cancelled):
+        preview_clause_file(empty, path, progress=flag)
+    assert fingerprint(empty) == before
+
+
 def test_only_valid_skips_bad_rows_and_their_children(
     source: Database, empty: Database, tmp_path: Path
 ) -> None:

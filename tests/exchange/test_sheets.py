@@ -22,6 +22,7 @@ from clauses_app.models import (
     ParticipantCriterion,
     PublicContract,
 )
+from clauses_app.services.progress import CancelFlag, Cancelled
 from clauses_app.storage import Database
 from tests import builders as b
 from tests.exchange.helpers import fingerprint
@@ -93,6 +94,18 @@ def test_preview_writes_nothing(database: Database) -> None:
     preview = preview_sheet(database, TRACKER, "tracker")
     assert preview.ok and not preview.applied and preview.count("employment").new == 15
     assert fingerprint(database) == before
+
+
+def test_preview_reports_progress_and_can_be_cancelled(database: Database) -> None:
+    seen: list[int] = []
+    preview = preview_sheet(
+        database, TRACKER, "tracker", progress=lambda done, total, message="": seen.append(done)
+    )
+    assert preview.ok and seen and seen == sorted(seen)
+    flag = CancelFlag()
+    flag.cancel()
+    with pytest.raises(Cancelled):
+        preview_sheet(database, TRACKER, "tracker", progress=flag)
 
 
 def test_statement_changed_month_is_updated(database: Database, tmp_path: Path) -> None:

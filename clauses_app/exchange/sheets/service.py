@@ -60,9 +60,11 @@ def preview_sheet(
     mapping: dict[str, str] | None = None,
     profile: str | None = None,
     limits: ImportLimits | None = None,
+    progress: Progress | None = None,
 ) -> SheetReport:
-    """What importing the spreadsheet would do; the database is left unchanged."""
-    return _run(database, Path(path), kind, mapping, profile, False, False, None, limits)
+    """What importing the spreadsheet would do; the database is left unchanged.
+    ``progress`` is told of the rows checked and may cancel by raising."""
+    return _run(database, Path(path), kind, mapping, profile, False, False, progress, limits)
 
 
 def import_sheet(

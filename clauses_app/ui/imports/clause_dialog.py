@@ -44,10 +44,8 @@ class Preview:
 
 
 def _preview(database: Database, path: Path, progress: CancelFlag) -> Preview:
-    # The preview service takes no progress callback: report the start so that a Cancel
-    # pressed meanwhile is honoured as soon as the (read-only) preview returns.
     progress(0, 1, f"Lecture de {path.name}")
-    report = preview_clause_file(database, path)
+    report = preview_clause_file(database, path, progress=progress)
     with database.session() as session:
         labels = conflict_labels(session, report.conflicts)
     progress(1, 1, "Aperçu prêt")

@@ -57,9 +57,8 @@ CONFIRM_MATCHES_TEXT = (
 def _preview(
     database: Database, path: Path, kind: str, mapping: dict[str, str] | None, progress: CancelFlag
 ) -> SheetReport:
-    # preview_sheet takes no progress callback; the calls around it honour Cancel.
     progress(0, 1, f"Lecture de {path.name}")
-    report = preview_sheet(database, path, kind, mapping=mapping)
+    report = preview_sheet(database, path, kind, mapping=mapping, progress=progress)
     progress(1, 1, "Aperçu prêt")
     return report
 
