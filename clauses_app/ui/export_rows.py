@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from clauses_app.services.progress import Progress, report
-from clauses_app.services.records import Column, ListQuery, ListRow, count_rows, fetch_rows
+from clauses_app.services.records import Column, ListQuery, ListRow, count_rows
+from clauses_app.services.records.lists import all_rows
 from clauses_app.storage import Database
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,17 +53,15 @@ def _csv_text(column: Column, value: Any) -> str:
 def query_rows(
     database: Database, kind: str, query: ListQuery, progress: Progress | None = None
 ) -> Iterator[ListRow]:
-    """Every row matching ``query``, page after page, reporting progress between pages."""
+    """Every row matching ``query``, batch after batch, reporting progress between them."""
     with database.session() as session:
         total = count_rows(session, kind, query)
-        offset = 0
-        while offset < total:
-            report(progress, offset, total, f"Export : {offset} lignes sur {total}")
-            page = fetch_rows(session, kind, query, offset, PAGE)
-            if not page:
-                break
-            yield from page
-            offset += len(page)
+        done = 0
+        report(progress, done, total, f"Export : 0 ligne sur {total}")
+        for batch in all_rows(session, kind, query, PAGE):
+            yield from batch
+            done += len(batch)
+            report(progress, done, total, f"Export : {done} lignes sur {total}")
         report(progress, total, total, "Export terminé")
 
 

@@ -242,3 +242,32 @@ def test_search_and_sorts_on_postgresql(
     assert_walks_match_plain_sort(pg_database)
     with pg_database.session() as s:
         assert records.count_rows(s, Kind.EMPLOYMENT, ListQuery()) == 9 + 102
+
+
+def test_an_export_reads_the_same_rows_in_the_same_order_as_the_pages(
+    database: Database,
+) -> None:
+    """all_rows (one streamed query, for exports) = the list's pages one after the other,
+    whatever the search and the sort, ties included."""
+    build(database)
+    build_for_sorts(database)
+    with database.session() as s:
+        for query in (
+            ListQuery(),
+            ListQuery(search="btp"),
+            ListQuery(sort_key="company", descending=True),
+            ListQuery(sort_key="participant"),
+        ):
+            total = records.count_rows(s, Kind.EMPLOYMENT, query)
+            pages = [
+                row
+                for offset in range(0, total, 7)
+                for row in records.fetch_rows(s, Kind.EMPLOYMENT, query, offset, 7)
+            ]
+            streamed = [
+                row
+                for batch in list_service.all_rows(s, Kind.EMPLOYMENT, query, 10)
+                for row in batch
+            ]
+            assert len(streamed) == total > 0
+            assert [(r.uuid, r.values) for r in streamed] == [(r.uuid, r.values) for r in pages]

@@ -8,7 +8,7 @@ filters become WHERE clauses over the whole table, and sorting is an ORDER BY, s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -132,6 +132,22 @@ def fetch_rows(
     statement = _where(session, spec, statement, query).order_by(*_order(spec, query))
     result = session.execute(statement.offset(offset).limit(limit)).mappings().all()
     return _list_rows(session, kind, result)
+
+
+def all_rows(
+    session: Session, kind: str, query: ListQuery, batch: int = 1000
+) -> Iterator[list[ListRow]]:
+    """Every row matching ``query``, in order, ``batch`` rows at a time (an export).
+
+    One query, read as it comes: page after page with OFFSET would sort and skip every
+    earlier row again for each page (a national employments export spent 10.9 s there), and
+    the keys-then-rows path that makes one page cheap costs a look-up per row for a whole
+    table."""
+    spec = SPECS[kind]
+    statement = select(*_columns(spec)).select_from(spec.source)
+    statement = _where(session, spec, statement, query).order_by(*_order(spec, query))
+    for part in session.execute(statement).mappings().partitions(batch):
+        yield _list_rows(session, kind, part)
 
 
 def first_page(
