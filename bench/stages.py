@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import figures_sql, load_baseline
-from bench.common import Results, run_child, stopwatch
+from bench.common import Results, read_through, run_child, stopwatch
 from clauses_app.services.bootstrap import open_app_database
 from clauses_app.services.periods import Period
 
@@ -106,8 +106,10 @@ def figures(ctx: Context) -> None:
     from clauses_app.services.figures import compute_figures
 
     database = open_app_database(str(ctx.source_db))
+    read_through(ctx.source_db)
     with stopwatch() as elapsed_sql:
         expected = figures_sql.figures_by_authority(str(ctx.source_db), ctx.year)
+    read_through(ctx.source_db)
     with stopwatch() as elapsed, database.session() as session:
         by_authority = compute_figures(session, Period.year(ctx.year)).by_authority()
     database.dispose()
