@@ -13,6 +13,7 @@ from clauses_app.models.contracts import (
 from clauses_app.models.employment import Employment, HoursKind, HoursRecord, Modality
 from clauses_app.models.parties import Company, Contact, ContractingAuthority
 from clauses_app.models.people import CriterionStatus, Participant, ParticipantCriterion, Sex
+from clauses_app.models.privacy import PrivacyPurge, RetentionHold
 from clauses_app.models.reference import (
     Narrative,
     ReferenceItem,
@@ -57,10 +58,12 @@ __all__ = [
     "Participant",
     "ParticipantCriterion",
     "PoolingScope",
+    "PrivacyPurge",
     "PublicContract",
     "Record",
     "ReferenceItem",
     "ReferenceKind",
+    "RetentionHold",
     "Setting",
     "Sex",
     "reference_uuid",

@@ -10,7 +10,8 @@
 - :func:`anonymize` does the same for one participant at once (a founded erasure request).
 - :func:`archive` marks a participant kept only for audit.
 
-Holds and the purge log (no names, only UUIDs and counts) live in the ``setting`` table.
+Holds and the purge log (no names, only UUIDs and counts) are the tables ``retention_hold``
+and ``privacy_purge`` (migration 0004; before it, two JSON values in ``setting``).
 See docs/privacy.md.
 """
 
@@ -33,17 +34,16 @@ from clauses_app.models import (
     HoursRecord,
     Lot,
     Participant,
+    PrivacyPurge,
     PublicContract,
     ReferenceKind,
-    Setting,
+    RetentionHold,
 )
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.reference import labels
 from clauses_app.services.settings import AppSettings, load_settings
 
 PSEUDONYM_LAST_NAME = "Anonyme"
-HOLDS_KEY = "privacy_retention_holds"
-PURGE_LOG_KEY = "privacy_purge_log"
 # Age band limits of guide §6 (< 26, 26–44, 45–49, ≥ 50): the ages a reduced birth date keeps.
 AGE_LIMITS = (26, 45, 50)
 CHUNK = 200
@@ -182,9 +182,9 @@ def _last_activities(
 
 def retention_holds(session: Session) -> dict[uuid.UUID, dict[str, str]]:
     """uuid → {"until": ISO date, "reason": text}: participants kept past their retention."""
-    row = session.get(Setting, HOLDS_KEY)
     return {
-        uuid.UUID(key): dict(value) for key, value in ((row.value if row else None) or {}).items()
+        hold.participant_uuid: {"until": hold.until.isoformat(), "reason": hold.reason}
+        for hold in session.scalars(select(RetentionHold))
     }
 
 
@@ -193,24 +193,22 @@ def set_retention_hold(
 ) -> None:
     """Keep a participant's data until ``until`` inclusive (None lifts the hold)."""
     _participant(session, participant_uuid)
-    holds = {str(k): v for k, v in retention_holds(session).items()}
+    hold = session.scalars(
+        select(RetentionHold).where(RetentionHold.participant_uuid == participant_uuid)
+    ).one_or_none()
     if until is None:
-        holds.pop(str(participant_uuid), None)
+        if hold is not None:
+            session.delete(hold)
+    elif hold is None:
+        session.add(RetentionHold(participant_uuid=participant_uuid, until=until, reason=reason))
     else:
-        holds[str(participant_uuid)] = {"until": until.isoformat(), "reason": reason}
-    row = session.get(Setting, HOLDS_KEY)
-    if row is None:
-        session.add(Setting(key=HOLDS_KEY, value=holds))
-    elif row.value != holds:
-        row.value = holds
+        hold.until, hold.reason = until, reason
 
 
 def _held(session: Session, today: date) -> set[uuid.UUID]:
-    return {
-        person
-        for person, hold in retention_holds(session).items()
-        if date.fromisoformat(hold["until"]) >= today
-    }
+    return set(
+        session.scalars(select(RetentionHold.participant_uuid).where(RetentionHold.until >= today))
+    )
 
 
 def preview_purge(session: Session, today: date, settings: AppSettings) -> PurgeResult:
@@ -312,25 +310,34 @@ def _log_purge(
     reason: str,
     retention_years: int | None,
 ) -> None:
-    entry = {
-        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "today": today.isoformat(),
-        "reason": reason,  # RETENTION (expired records) or REQUEST (one person's request)
-        "retention_years": retention_years,
-        "purged": len(purged),
-        "participants": sorted(str(u) for u in purged),
-    }
-    row = session.get(Setting, PURGE_LOG_KEY)
-    if row is None:
-        session.add(Setting(key=PURGE_LOG_KEY, value=[entry]))
-    else:
-        row.value = [*(row.value or []), entry]  # a new list: JSON columns track reassignment
+    session.add(
+        PrivacyPurge(
+            run_at=datetime.now(UTC).replace(microsecond=0),
+            reference_date=today,
+            reason=reason,  # RETENTION (expired records) or REQUEST (one person's request)
+            retention_years=retention_years,
+            purged=len(purged),
+            participants=sorted(str(u) for u in purged),
+        )
+    )
 
 
 def purge_log(session: Session) -> list[dict[str, Any]]:
     """Past purges, oldest first: when, with which retention, how many, which UUIDs."""
-    row = session.get(Setting, PURGE_LOG_KEY)
-    return list(row.value or []) if row else []
+    purges = session.scalars(
+        select(PrivacyPurge).order_by(PrivacyPurge.run_at, PrivacyPurge.created_at)
+    )
+    return [
+        {
+            "run_at": purge.run_at.isoformat(timespec="seconds"),
+            "today": purge.reference_date.isoformat(),
+            "reason": purge.reason,
+            "retention_years": purge.retention_years,
+            "purged": purge.purged,
+            "participants": list(purge.participants),
+        }
+        for purge in purges
+    ]
 
 
 def _iso(day: date | datetime | None) -> str | None:
