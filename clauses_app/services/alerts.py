@@ -149,7 +149,7 @@ def _collect(
         session, today, authority_uuid, settings, all_time
     )
     pending += behind_schedule(
-        today, period, thresholds.schedule_tolerance_percent, labels, uuids, all_time
+        today, period, thresholds.schedule_tolerance_percent, labels, all_time
     )
     del all_time  # the largest object here: let it go before the next queries
     report(progress, 2, STEPS, "Calcul des alertes : relevés d'heures")

@@ -31,7 +31,6 @@ from clauses_app.services.counting import ZERO, required_share_months, round_hou
 from clauses_app.services.eligibility import expiring_validations
 from clauses_app.services.figures import Figures
 from clauses_app.services.figures_load import (
-    UuidCache,
     as_date,
     driver_rows,
     month_index_of,
@@ -107,7 +106,6 @@ def behind_schedule(
     period: Period,
     tolerance_percent: Decimal,
     labels: dict[Any, AwardLabel],
-    uuids: UuidCache,
     all_time: Figures,
 ) -> list[PendingAlert]:
     """Done < required × elapsed share of the performance period, less the tolerance.
@@ -120,10 +118,10 @@ def behind_schedule(
     cutoff = end_of_last_elapsed_month(today)
     last_month = month_index_of(cutoff)
     factor = 1 - tolerance_percent / HUNDRED
-    by_uuid = {uuids[key]: label for key, label in labels.items()}
     alerts = []
     for figures in all_time.awards:
-        label = by_uuid.get(figures.award_uuid)
+        # Both sides keep the ids as stored: no UUID is made for an award that raises nothing.
+        label = labels.get(figures.raw_keys[0])
         if label is None or label.performance_start is None or label.performance_end is None:
             continue  # no schedule to be behind
         start, end = label.performance_start, label.performance_end
