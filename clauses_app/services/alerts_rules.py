@@ -31,6 +31,7 @@ from clauses_app.services.counting import ZERO, required_share_months, round_hou
 from clauses_app.services.eligibility import expiring_validations
 from clauses_app.services.figures import Figures
 from clauses_app.services.figures_load import (
+    MonthIndexes,
     as_date,
     driver_rows,
     month_index_of,
@@ -71,6 +72,7 @@ def award_labels(session: Session, authority_uuid: uuid.UUID | None) -> dict[Any
         .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
     )  # fmt: skip
     result = {}
+    month_of_day = MonthIndexes()  # awards mostly share their contract's dates
     for rows in driver_rows(session, scope(statement, authority_uuid)):
         for key, company, reference, number, l_start, l_end, c_start, c_end in rows:
             start, end = l_start or c_start, l_end or c_end
@@ -78,8 +80,8 @@ def award_labels(session: Session, authority_uuid: uuid.UUID | None) -> dict[Any
                 f"{company} — marché {reference}, lot {number}",
                 as_date(start) if start else None,
                 as_date(end) if end else None,
-                month_index_of(start) if start else None,
-                month_index_of(end) if end else None,
+                month_of_day[start],
+                month_of_day[end],
             )
     return result
 

@@ -27,6 +27,7 @@ from clauses_app.models import (
 from clauses_app.services.alerts_book import AlertKind, AlertRecord, PendingAlert
 from clauses_app.services.alerts_rules import AwardLabel, person_name
 from clauses_app.services.figures_load import (
+    MonthIndexes,
     UuidCache,
     as_date,
     driver_rows,
@@ -173,9 +174,10 @@ def stated_months(
     ).where(HoursRecord.kind == HoursKind.MONTH).group_by(employment)  # fmt: skip
     coverage: dict[Any, Coverage] = defaultdict(Coverage)
     gaps: set[Any] = set()
+    month_of_day = MonthIndexes()  # month records start on a few distinct days
     for rows in driver_rows(session, months):
         for emp, count, first, last in rows:
-            first_month, last_month = month_index_of(first), month_index_of(last)
+            first_month, last_month = month_of_day[first], month_of_day[last]
             if count == last_month - first_month + 1:
                 coverage[emp] = Coverage(first_month, last_month)
             else:
@@ -186,7 +188,7 @@ def stated_months(
     ).where(HoursRecord.kind == HoursKind.TOTAL)  # fmt: skip
     for rows in driver_rows(session, totals):
         for emp, first, last in rows:
-            coverage[emp].add(range(month_index_of(first), month_index_of(last) + 1))
+            coverage[emp].add(range(month_of_day[first], month_of_day[last] + 1))
     if gaps:
         _add_months_of(session, gaps, coverage, authority_uuid, start, end)
     return coverage
@@ -207,7 +209,8 @@ def _add_months_of(
     ).where(HoursRecord.kind == HoursKind.MONTH)
     if len(gaps) <= GAPS_BY_IDENTIFIER:
         statement = statement.where(employment.in_(list(gaps)))
+    month_of_day = MonthIndexes()
     for rows in driver_rows(session, statement):
         for emp, first in rows:
             if emp in gaps:
-                coverage[emp].add(month_index_of(first))
+                coverage[emp].add(month_of_day[first])
