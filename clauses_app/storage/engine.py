@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from clauses_app.storage.readers import note_changes_at_begin
+
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -44,3 +46,4 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
+        note_changes_at_begin(connection)  # see readers.has_written

@@ -1,0 +1,58 @@
+"""Whether a second connection would read what a session reads.
+
+The figures may ask the database for some of their sums on a connection of their own, on a
+worker thread, while the session's thread reads the rest (services/figures_sums.py). That is
+only right when the session's transaction has written nothing yet: its changes are invisible
+to any other connection until committed. Asking the database that question is dialect
+business, so it lives here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+CHANGES_AT_BEGIN = "clauses_changes_at_begin"
+
+
+def note_changes_at_begin(connection: Connection) -> None:
+    """Called as an SQLite transaction begins: remember the connection's change counter."""
+    connection.info[CHANGES_AT_BEGIN] = _sqlite_changes(connection)
+
+
+def second_reader_sees_the_same(session: Session) -> bool:
+    """True when another connection of the session's engine would read exactly what the
+    session reads: a file or server database (not one in memory), no pending changes, and
+    nothing written yet by the session's transaction."""
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or _in_memory(bind):
+        return False
+    if session.new or session.dirty or session.deleted:
+        return False
+    if not session.in_transaction():
+        return True
+    return not has_written(session.connection())
+
+
+def has_written(connection: Connection) -> bool:
+    """Whether the transaction open on ``connection`` has changed anything yet."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        return bool(_sqlite_changes(connection) != connection.info.get(CHANGES_AT_BEGIN))
+    if dialect == "postgresql":
+        # A transaction gets an id only when it first writes.
+        return connection.exec_driver_sql("SELECT txid_current_if_assigned()").scalar() is not None
+    return True  # not known: assume it has
+
+
+def _sqlite_changes(connection: Connection) -> Any:
+    return connection.connection.driver_connection.total_changes  # type: ignore[union-attr]
+
+
+def _in_memory(engine: Engine) -> bool:
+    database = engine.url.database
+    return engine.dialect.name == "sqlite" and (
+        not database or database == ":memory:" or "mode=memory" in str(engine.url)
+    )

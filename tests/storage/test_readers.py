@@ -1,0 +1,48 @@
+"""storage.readers: whether another connection would read what a session reads."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from clauses_app.models import ContractingAuthority
+from clauses_app.storage import Database
+from clauses_app.storage.readers import has_written, second_reader_sees_the_same
+from tests.conftest import PG_ADMIN_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database(request: pytest.FixtureRequest) -> Database:
+    if request.param == "postgresql" and not PG_ADMIN_URL:
+        pytest.skip("CLAUSES_TEST_PG_URL not set")
+    name = "database" if request.param == "sqlite" else "pg_database"
+    database: Database = request.getfixturevalue(name)
+    return database
+
+
+def test_a_transaction_that_wrote_is_told_apart(any_database: Database) -> None:
+    with any_database.session() as s:
+        assert second_reader_sees_the_same(s)  # no transaction yet
+        s.execute(select(ContractingAuthority.uuid)).all()
+        assert not has_written(s.connection())
+        assert second_reader_sees_the_same(s)
+        s.add(ContractingAuthority(name="Ville de Test"))
+        assert not second_reader_sees_the_same(s)  # pending, not flushed
+        s.flush()
+        assert has_written(s.connection())
+        assert not second_reader_sees_the_same(s)
+        s.commit()
+        s.execute(select(ContractingAuthority.uuid)).all()  # a new transaction
+        assert not has_written(s.connection())
+        assert second_reader_sees_the_same(s)
+
+
+def test_a_database_in_memory_has_no_second_reader() -> None:
+    from clauses_app.storage import open_database
+
+    database = open_database("sqlite://")
+    try:
+        with database.session() as s:
+            assert not second_reader_sees_the_same(s)
+    finally:
+        database.dispose()
