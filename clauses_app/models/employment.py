@@ -93,6 +93,16 @@ class HoursRecord(Record):
             "worked_hours",
             "training_hours",
         ),
+        # The same columns in the order the figures sum them per employment (migration 0005).
+        Index(
+            "ix_hours_record_sums",
+            "employment_uuid",
+            "kind",
+            "period_start",
+            "period_end",
+            "worked_hours",
+            "training_hours",
+        ),
     )
 
     employment_uuid: Mapped[uuid.UUID] = mapped_column(

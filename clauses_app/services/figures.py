@@ -21,6 +21,7 @@ from clauses_app.services.counting import ZERO
 from clauses_app.services.figures_hours import HoursTotals, add_hours_done
 from clauses_app.services.figures_load import AwardLoad, UuidCache, load_awards, to_decimal
 from clauses_app.services.figures_pooling import apply_pooling
+from clauses_app.services.figures_sums import PeriodSums, add_summed_hours
 from clauses_app.services.periods import Month, Period, month_from_index
 from clauses_app.services.settings import AppSettings, load_settings
 
@@ -229,8 +230,13 @@ def _compute(
     fast_path: bool,
     award_months: bool,
 ) -> Figures:
-    loads = load_awards(session, period, authority_uuid, settings, award_months=award_months)
-    hours = add_hours_done(session, period, authority_uuid, settings, loads, fast_path)
+    if fast_path and not award_months:
+        with PeriodSums(session, period, authority_uuid) as sums:  # asked for right away
+            loads = load_awards(session, period, authority_uuid, settings)
+            hours = add_summed_hours(session, period, authority_uuid, settings, loads, sums)
+    else:  # months per award need every record; the reference path reads them anyway
+        loads = load_awards(session, period, authority_uuid, settings, award_months=award_months)
+        hours = add_hours_done(session, period, authority_uuid, settings, loads, fast_path)
     uuids = UuidCache()
     awards: list[AwardFigures] = []
     for load in loads.values():

@@ -1,7 +1,9 @@
-"""Counting every employment's hours in a period into its award, in one streamed pass.
+"""Counting every employment's hours in a period into its award, record by record.
 
 The other half of the hot path (a national year is ~62,000 employments and ~315,000 monthly
-records). Employments are read first and sorted into two kinds:
+records). This streamed path serves figures with months per award (the alerts') and holds
+what the default path (:mod:`figures_sums`, sums made by the database) shares with it.
+Employments are read first and sorted into two kinds:
 
 - *plain* ones, whose counted hours are simply their monthly hours inside the award's window
   (no cap, no conversion, not excluded): each monthly record read is added straight to its
@@ -62,7 +64,7 @@ class HoursTotals:
     contract_types: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
 
-class _Plain:
+class Plain:
     """A plain employment during the pass: where its hours go, what it has counted."""
 
     __slots__ = ("first", "last", "load", "row", "seen", "total", "with_training")
@@ -76,14 +78,36 @@ class _Plain:
         self.total = 0.0
         self.seen = False  # a monthly record of the period was read (months replace totals)
 
+    def detailed(self, records: list[RawHours] | None = None) -> Detailed:
+        """This employment counted by the reference rules instead."""
+        return Detailed(self.load, self.row, records or [])
+
+    def add_records(
+        self, records: list[tuple[Any, float, float]], month_of: MonthIndexes, months: Any
+    ) -> None:
+        """Count monthly records (start, worked, training) inside the award's window."""
+        self.seen = True
+        for start, worked, training in records:
+            month = month_of[start]
+            if self.first <= month <= self.last:
+                value = worked + training if self.with_training else worked
+                if value:
+                    self.total += value
+                    months[month] += value
+
 
 @dataclass
-class _Detailed:
+class Detailed:
     """An employment counted by the reference rules, with its records of the period."""
 
     load: AwardLoad
     row: Any  # the raw employment row (its 7th column: dates overlapping the period)
     records: list[RawHours] = field(default_factory=list)
+
+
+def excluded(rules: CountingRules, transferred: Any, ineligible: Any) -> bool:
+    """An employment that counts no hours (and needs no records)."""
+    return bool(ineligible or (transferred and not rules.transferred_staff_counted))
 
 
 def is_plain(rules: CountingRules, modality: str, contract_type: str) -> bool:
@@ -106,11 +130,14 @@ def add_hours_done(
     loads: dict[Any, AwardLoad],
     fast_path: bool = True,
 ) -> HoursTotals:
-    """Count every employment's hours in the period into its award; return the totals."""
-    plain: dict[Any, _Plain] = {}
-    detailed: dict[Any, _Detailed] = {}
+    """Count every employment's hours in the period into its award, reading every record;
+    return the totals. ``fast_path=False`` counts every employment by the reference rules."""
+    plain: dict[Any, Plain] = {}
+    detailed: dict[Any, Detailed] = {}
     rows = [
-        row for batch in driver_rows(session, _employments(period, authority_uuid)) for row in batch
+        row
+        for batch in driver_rows(session, employments_statement(period, authority_uuid))
+        for row in batch
     ]
     for row in rows:
         emp_key, award_key, modality, contract_type, transferred, ineligible, overlapping = row[:7]
@@ -120,27 +147,59 @@ def add_hours_done(
         if overlapping:
             load.employment_count += 1
         rules = load.rules
-        if ineligible or (transferred and not rules.transferred_staff_counted):
-            continue  # counts no hours (and needs no records)
+        if excluded(rules, transferred, ineligible):
+            continue
         if fast_path and is_plain(rules, modality, contract_type):
-            plain[emp_key] = _Plain(load, row)
+            plain[emp_key] = Plain(load, row)
         else:
-            detailed[emp_key] = _Detailed(load, row)
+            detailed[emp_key] = Detailed(load, row)
     totals = HoursTotals()
-    undivided = _stream_records(session, period, authority_uuid, plain, detailed, totals)
-    _add_plain(plain, totals)
+    _stream_records(session, period, authority_uuid, plain, detailed, totals)
+    add_plain(plain, totals)
+    add_undivided(session, period, authority_uuid, plain, detailed)
+    count_detailed_all(session, period, settings, detailed, totals)
+    return totals
+
+
+def add_undivided(
+    session: Session,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    plain: dict[Any, Plain],
+    detailed: dict[Any, Detailed],
+) -> None:
+    """The undivided totals (few) that can count in the period: detailed employments keep
+    theirs; a plain employment with no monthly record in the period (months replace totals)
+    is counted by the reference rules with its totals."""
+    undivided: dict[Any, list[RawHours]] = defaultdict(list)
+    for batch in driver_rows(session, _records(period, authority_uuid, False), BATCH):
+        for emp_key, kind, start, end, worked, training in batch:
+            if emp_key in plain:
+                undivided[emp_key].append((kind, start, end, worked, training))
+            elif emp_key in detailed:
+                detailed[emp_key].records.append((kind, start, end, worked, training))
     for emp_key, records in undivided.items():
         was_plain = plain[emp_key]
-        if not was_plain.seen:  # no monthly record of the period replaces these totals
-            detailed[emp_key] = _Detailed(was_plain.load, was_plain.row, records)
+        if not was_plain.seen:
+            detailed[emp_key] = was_plain.detailed(records)
+
+
+def count_detailed_all(
+    session: Session,
+    period: Period,
+    settings: AppSettings,
+    detailed: dict[Any, Detailed],
+    totals: HoursTotals,
+) -> None:
+    """Count the detailed employments by the reference rules, once the undivided totals that
+    months replace are dropped."""
     if not period.is_all_time:
         _drop_totals_replaced_elsewhere(session, detailed)
     for entry in detailed.values():
         _count_detailed(entry, settings, period, totals)
-    return totals
 
 
-def _employments(period: Period, authority_uuid: uuid.UUID | None) -> Any:
+def employments_statement(period: Period, authority_uuid: uuid.UUID | None) -> Any:
     """The employments in scope, with whether their dates overlap the period."""
     overlapping = []
     if period.start is not None:
@@ -175,6 +234,12 @@ def _records(period: Period, authority_uuid: uuid.UUID | None, monthly: bool) ->
             cast(HoursRecord.worked_hours, Float),
             cast(HoursRecord.training_hours, Float),
         ).where(HoursRecord.kind != HoursKind.MONTH)
+    return records_statement(statement, period, authority_uuid)
+
+
+def records_statement(statement: Any, period: Period, authority_uuid: uuid.UUID | None) -> Any:
+    """``statement`` (on HoursRecord) limited to the records that can count in the period
+    (those of its months, and totals overlapping it) and to one authority, if given."""
     if authority_uuid is not None:
         statement = employments_in_scope(
             statement.join(Employment, HoursRecord.employment_uuid == Employment.uuid),
@@ -192,15 +257,13 @@ def _stream_records(
     session: Session,
     period: Period,
     authority_uuid: uuid.UUID | None,
-    plain: dict[Any, _Plain],
-    detailed: dict[Any, _Detailed],
+    plain: dict[Any, Plain],
+    detailed: dict[Any, Detailed],
     totals: HoursTotals,
-) -> dict[Any, list[RawHours]]:
+) -> None:
     """One pass over the period's monthly records: a plain employment's hours inside its
-    award's window are added to it and to the months; detailed employments keep their
-    records. Then the undivided totals (few): detailed employments keep theirs, those of
-    plain employments are returned (they count afterwards, unless months replace them).
-    Hot loop: ~315,000 records for a national year."""
+    award's window are added to it and to the months (and to the award's months);
+    detailed employments keep their records. ~315,000 records for a national year."""
     months = totals.months
     month_of = MonthIndexes()
     month_kind = HoursKind.MONTH
@@ -224,17 +287,9 @@ def _stream_records(
                     if entry.load.monthly is not None:
                         award_months = entry.load.monthly
                         award_months[month] = award_months.get(month, 0.0) + value
-    undivided: dict[Any, list[RawHours]] = defaultdict(list)
-    for batch in driver_rows(session, _records(period, authority_uuid, False), BATCH):
-        for emp_key, kind, start, end, worked, training in batch:
-            if emp_key in plain:
-                undivided[emp_key].append((kind, start, end, worked, training))
-            elif emp_key in detailed:
-                detailed[emp_key].records.append((kind, start, end, worked, training))
-    return undivided
 
 
-def _add_plain(plain: dict[Any, _Plain], totals: HoursTotals) -> None:
+def add_plain(plain: dict[Any, Plain], totals: HoursTotals) -> None:
     """What each plain employment counted, into its award and the breakdowns."""
     modalities = totals.modalities
     contract_types = totals.contract_types
@@ -251,7 +306,7 @@ def _add_plain(plain: dict[Any, _Plain], totals: HoursTotals) -> None:
             load.employment_count += 1
 
 
-def _drop_totals_replaced_elsewhere(session: Session, detailed: dict[Any, _Detailed]) -> None:
+def _drop_totals_replaced_elsewhere(session: Session, detailed: dict[Any, Detailed]) -> None:
     """Months replace totals: drop the undivided totals of employments with a monthly record
     in the period (kept) or outside it (looked up)."""
     with_totals = [
@@ -279,7 +334,7 @@ def _drop_totals_replaced_elsewhere(session: Session, detailed: dict[Any, _Detai
 
 
 def _count_detailed(
-    entry: _Detailed, settings: AppSettings, period: Period, totals: HoursTotals
+    entry: Detailed, settings: AppSettings, period: Period, totals: HoursTotals
 ) -> None:
     """Count one employment with the reference implementation of the rules."""
     load = entry.load

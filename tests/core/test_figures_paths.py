@@ -1,6 +1,9 @@
-"""The streamed figures against hand-computed values and the reference rules, on SQLite and
-PostgreSQL: plain employments (added as their records are read) mixed with every case that
-goes through counting.counted_hours (caps, undivided totals, exclusions, overrides)."""
+"""The figures against hand-computed values and the reference rules, on SQLite and
+PostgreSQL, by each of their paths: sums made by the database (on a worker thread's own
+connection, or on the session's), every record streamed (months per award), and every
+employment through counting.counted_hours. The scenario mixes plain employments with every
+case that leaves the plain path (caps, undivided totals, exclusions, overrides, hours
+outside the performance period)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy.orm import Session
 
+from clauses_app.services import figures_sums
 from clauses_app.services.figures import Figures, compute_figures
 from clauses_app.services.figures_load import UuidCache, to_decimal
 from clauses_app.services.periods import Period, month_from_index
@@ -106,18 +110,65 @@ def test_figures_by_hand_fast_and_reference_paths_agree(any_database: Database) 
         assert quarter.monthly() == {(2025, 4): D("180.00"), (2025, 5): D("100.00")}
         assert compute_figures(s, None, a).total().hours_done == D("700.00")
         for period in (Y2025, Q2_FROM_MID_APRIL, None):
-            fast = compute_figures(s, period, a)
-            slow = compute_figures(s, period, a, fast_path=False)
-            assert fast.total() == slow.total()
-            assert fast.monthly() == slow.monthly()
-            assert fast.by_modality() == slow.by_modality()
-            assert fast.by_contract_type() == slow.by_contract_type()
-            assert [x.employment_count for x in fast.awards] == [
-                x.employment_count for x in slow.awards
-            ]
+            _assert_paths_agree(s, period, a)
         everyone = compute_figures(s, Y2025)
         assert everyone.by_authority()[a] == year.total()
         assert everyone.by_authority()[other].hours_done == D("10.00")
+
+
+def _assert_paths_agree(s: Session, period: Period | None, a: uuid.UUID | None) -> None:
+    threaded = compute_figures(s, period, a)
+    streamed = compute_figures(s, period, a, award_months=True)
+    slow = compute_figures(s, period, a, fast_path=False)
+    for other in (streamed, slow):
+        assert threaded.total() == other.total()
+        assert threaded.monthly() == other.monthly()
+        assert threaded.by_modality() == other.by_modality()
+        assert threaded.by_contract_type() == other.by_contract_type()
+        assert threaded.by_authority() == other.by_authority()
+        assert [(x.award_uuid, x.hours_done, x.employment_count) for x in threaded.awards] == [
+            (x.award_uuid, x.hours_done, x.employment_count) for x in other.awards
+        ]
+
+
+@pytest.mark.parametrize("by_key_limit", [0, 3000])
+def test_sums_on_the_sessions_connection_and_by_scanning_agree(
+    database: Database, monkeypatch: pytest.MonkeyPatch, by_key_limit: int
+) -> None:
+    """The sums asked on the session's own connection (no second reader) and the records of
+    employments off the plain path read by one scan instead of by key give the same."""
+    with database.transaction() as s:
+        _scenario(s)
+    with database.session() as s:
+        expected = compute_figures(s, Y2025, fast_path=False)
+    monkeypatch.setattr(figures_sums, "second_reader_sees_the_same", lambda session: False)
+    monkeypatch.setattr(figures_sums, "BY_KEY_LIMIT", by_key_limit)
+    with database.session() as s:
+        inline = compute_figures(s, Y2025)
+    assert inline.by_authority() == expected.by_authority()
+    assert inline.monthly() == expected.monthly()
+
+
+def test_sums_are_asked_on_a_worker_thread_only_when_it_reads_the_same(
+    any_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Figures computed inside a transaction that wrote count what it wrote (a second
+    connection would not see it yet); in a clean session the sums come from a worker."""
+    threads: list[bool] = []
+    original = figures_sums.PeriodSums.__init__
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, *args, **kwargs)
+        threads.append(self._thread is not None)
+
+    monkeypatch.setattr(figures_sums.PeriodSums, "__init__", spy)
+    with any_database.transaction() as s:
+        a, _ = _scenario(s)
+        s.flush()
+        assert compute_figures(s, Y2025, a).total().hours_done == D("700.00")
+    with any_database.session() as s:
+        assert compute_figures(s, Y2025, a).total().hours_done == D("700.00")
+    assert threads == [False, True]
 
 
 def test_months_per_award_add_up_to_the_months_of_the_scope(database: Database) -> None:

@@ -1,0 +1,260 @@
+"""Counting a period's hours from sums the database makes: the default path of the figures.
+
+The database adds up each employment's monthly records of the period (one row per employment,
+~62,000 for a national year, instead of ~315,000 records) and the period's months (a row per
+month). A *plain* employment (see :mod:`figures_hours`) whose records all fall inside its
+award's window, and whose rules count training as the default rules do, counts its sums as
+they are. Every other employment that has monthly records in the period (excluded, counted by
+the reference rules, with records outside its window, or counting training otherwise) has
+its records read one by one, their raw hours taken out of the database's month totals, and
+is then counted exactly as on the streamed path. Tests check the three paths agree.
+
+Those two sums take SQLite about a quarter of the figures' time (a national year). When a
+second connection reads what the session reads (``storage.readers``), :class:`PeriodSums`
+asks for them on a connection of its own, on a worker thread, while the session's thread
+loads contracts, lots and awards (Python work; the worker waits on the database with
+Python's lock released). Otherwise it asks on the session's connection.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Float, cast, func, select
+from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.orm import Session
+
+from clauses_app.models import HoursKind, HoursRecord
+from clauses_app.services.figures_hours import (
+    Detailed,
+    HoursTotals,
+    Plain,
+    add_plain,
+    add_undivided,
+    count_detailed_all,
+    employments_statement,
+    excluded,
+    is_plain,
+    records_statement,
+)
+from clauses_app.services.figures_load import AwardLoad, MonthIndexes, driver_rows, raw
+from clauses_app.services.periods import Period
+from clauses_app.services.settings import AppSettings
+from clauses_app.storage.readers import second_reader_sees_the_same
+
+# Up to this many employments read record by record, their records are asked for by key;
+# beyond it, the period's records are scanned once (rules that send most employments to
+# the reference implementation, like a training cap, make every employment one of them).
+BY_KEY_LIMIT = 3000
+KEYS_PER_QUERY = 500
+
+
+class PeriodSums:
+    """The database's sums of a period's monthly records (per month, per employment), asked
+    for as soon as this is made: on a worker thread and a connection of its own when that
+    connection reads what the session reads, else on the session's connection when needed.
+    Use it as a context manager (the thread is joined and its connection closed on exit)."""
+
+    def __init__(self, session: Session, period: Period, authority_uuid: uuid.UUID | None):
+        self._session = session
+        self._months_statement = _month_sums(period, authority_uuid)
+        # Ordered by a sum: SQLite then makes every sum before it returns the first row, all
+        # of it inside the call the worker thread makes (fetching the rows is cheap).
+        self._employments_statement = _employment_sums(period, authority_uuid).order_by(
+            func.min(HoursRecord.period_start)
+        )
+        self._connection: Connection | None = None
+        self._months: Sequence[Any] | None = None
+        self._employments: CursorResult[Any] | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if second_reader_sees_the_same(session):
+            self._thread = threading.Thread(target=self._ask, name="figures-sums", daemon=True)
+            self._thread.start()
+
+    def _ask(self) -> None:
+        try:
+            engine = self._session.get_bind()
+            self._connection = engine.connect()  # type: ignore[union-attr]
+            self._months = self._connection.execute(self._months_statement).all()
+            self._employments = self._connection.execute(self._employments_statement)
+        except BaseException as error:  # handed to the session's thread by _wait
+            self._error = error
+
+    def _wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+            if self._error is not None:
+                raise self._error
+
+    def months(self) -> Sequence[Any]:
+        """(first day, worked, training) per month."""
+        self._wait()
+        if self._months is None:
+            self._months = self._session.execute(self._months_statement).all()
+        return self._months
+
+    def employments(self) -> Iterator[Sequence[Any]]:
+        """(employment, first month's day, last month's day, worked, training), in batches."""
+        self._wait()
+        if self._employments is None:
+            yield from driver_rows(self._session, self._employments_statement)
+            return
+        cursor = self._employments.cursor
+        while rows := cursor.fetchmany(5000):
+            yield rows
+
+    def __enter__(self) -> PeriodSums:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        if self._employments is not None:
+            self._employments.close()
+        if self._connection is not None:
+            self._connection.close()
+
+
+def add_summed_hours(
+    session: Session,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    settings: AppSettings,
+    loads: dict[Any, AwardLoad],
+    period_sums: PeriodSums,
+) -> HoursTotals:
+    """Count every employment's hours in the period into its award; return the totals."""
+    sums = {row[0]: row for batch in period_sums.employments() for row in batch}
+    base_training = settings.counting.training_counted
+    totals = HoursTotals()
+    month_of = MonthIndexes()
+    months = totals.months
+    for start, worked, training in period_sums.months():
+        months[month_of[start]] += worked + training if base_training else worked
+    modalities, contract_types = totals.modalities, totals.contract_types
+    plain: dict[Any, Plain] = {}  # plain, with records read one by one
+    detailed: dict[Any, Detailed] = {}
+    no_months: dict[Any, Plain] = {}  # plain, no monthly record in the period
+    unread = set(sums)  # employments whose sums did not count as they are
+    for batch in driver_rows(session, employments_statement(period, authority_uuid)):
+        for row in batch:
+            emp_key, award_key, modality, contract_type, transferred, ineligible, overlapping = row[
+                :7
+            ]
+            load = loads.get(award_key)
+            if load is None:
+                continue
+            if overlapping:
+                load.employment_count += 1
+            rules = load.rules
+            if excluded(rules, transferred, ineligible):
+                continue
+            if not is_plain(rules, modality, contract_type):
+                detailed[emp_key] = Detailed(load, row)
+                continue
+            summed = sums.get(emp_key)
+            if summed is None:
+                no_months[emp_key] = Plain(load, row)
+                continue
+            lot = load.lot
+            if (
+                rules.training_counted != base_training
+                or month_of[summed[1]] < lot.first
+                or month_of[summed[2]] > lot.last
+            ):
+                plain[emp_key] = Plain(load, row)
+                continue
+            unread.discard(emp_key)
+            value = summed[3] + summed[4] if base_training else summed[3]
+            if value:
+                load.done += value
+                modalities[modality] += value
+                contract_types[contract_type] += value
+                if not overlapping:  # counted outside its contract dates: one of the award's
+                    load.employment_count += 1
+    for emp_key, records in _read_records(session, period, authority_uuid, unread).items():
+        for start, worked, training in records:
+            month = month_of[start]
+            months[month] -= worked + training if base_training else worked
+        entry = plain.get(emp_key)
+        if entry is not None:
+            entry.add_records(records, month_of, months)
+        elif emp_key in detailed:
+            detailed[emp_key].records.extend(
+                (HoursKind.MONTH, start, None, worked, training)
+                for start, worked, training in records
+            )
+    add_plain(plain, totals)
+    add_undivided(session, period, authority_uuid, no_months, detailed)
+    count_detailed_all(session, period, settings, detailed, totals)
+    return totals
+
+
+def _employment_sums(period: Period, authority_uuid: uuid.UUID | None) -> Any:
+    """Per employment: its first and last month and its worked and training hours, summed
+    over its monthly records in the period."""
+    statement = select(
+        raw(HoursRecord.employment_uuid),
+        func.min(HoursRecord.period_start),
+        func.max(HoursRecord.period_start),
+        func.sum(cast(HoursRecord.worked_hours, Float)),
+        func.sum(cast(HoursRecord.training_hours, Float)),
+    ).where(HoursRecord.kind == HoursKind.MONTH)
+    return records_statement(statement, period, authority_uuid).group_by(
+        HoursRecord.employment_uuid
+    )
+
+
+def _month_sums(period: Period, authority_uuid: uuid.UUID | None) -> Any:
+    """Per month of the period: worked and training hours of every monthly record."""
+    statement = select(
+        HoursRecord.period_start,
+        func.sum(cast(HoursRecord.worked_hours, Float)),
+        func.sum(cast(HoursRecord.training_hours, Float)),
+    ).where(HoursRecord.kind == HoursKind.MONTH)
+    return records_statement(statement, period, authority_uuid).group_by(HoursRecord.period_start)
+
+
+def _read_records(
+    session: Session, period: Period, authority_uuid: uuid.UUID | None, keys: set[Any]
+) -> dict[Any, list[tuple[Any, float, float]]]:
+    """The monthly records in the period of the employments ``keys``: (start, worked,
+    training) each, by employment."""
+    found: dict[Any, list[tuple[Any, float, float]]] = {}
+    if not keys:
+        return found
+    statement = records_statement(
+        select(
+            raw(HoursRecord.employment_uuid),
+            raw(HoursRecord.period_start),
+            cast(HoursRecord.worked_hours, Float),
+            cast(HoursRecord.training_hours, Float),
+        ).where(HoursRecord.kind == HoursKind.MONTH),
+        period,
+        authority_uuid,
+    )
+    if len(keys) <= BY_KEY_LIMIT:
+        chosen = sorted(keys, key=str)
+        statements = [
+            statement.where(raw(HoursRecord.employment_uuid).in_(chosen[i : i + KEYS_PER_QUERY]))
+            for i in range(0, len(chosen), KEYS_PER_QUERY)
+        ]
+    else:
+        statements = [statement]
+    for each in statements:
+        for batch in driver_rows(session, each):
+            for emp_key, start, worked, training in batch:
+                if emp_key in keys:
+                    found.setdefault(emp_key, []).append((start, worked, training))
+    return found
