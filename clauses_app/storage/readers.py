@@ -9,6 +9,8 @@ business, so it lives here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -36,6 +38,21 @@ def second_reader_sees_the_same(session: Session) -> bool:
     return not has_written(session.connection())
 
 
+@contextmanager
+def own_connection(session: Session) -> Iterator[Connection]:
+    """A connection of the session's engine, out of the pool and closed for good afterwards:
+    the pool keeps one SQLite connection per thread that used it, each with up to 64 MB of
+    page cache, and work done beside a session should not leave one more behind."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    connection = engine.connect()
+    connection.detach()
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
 def has_written(connection: Connection) -> bool:
     """Whether the transaction open on ``connection`` has changed anything yet."""
     dialect = connection.dialect.name
@@ -48,7 +65,7 @@ def has_written(connection: Connection) -> bool:
 
 
 def _sqlite_changes(connection: Connection) -> Any:
-    return connection.connection.driver_connection.total_changes  # type: ignore[union-attr]
+    return connection.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
 
 
 def _in_memory(engine: Engine) -> bool:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from clauses_app.models import ContractingAuthority
 from clauses_app.storage import Database
-from clauses_app.storage.readers import has_written, second_reader_sees_the_same
+from clauses_app.storage.readers import has_written, own_connection, second_reader_sees_the_same
 from tests.conftest import PG_ADMIN_URL
 
 
@@ -46,3 +46,15 @@ def test_a_database_in_memory_has_no_second_reader() -> None:
             assert not second_reader_sees_the_same(s)
     finally:
         database.dispose()
+
+
+def test_an_own_connection_is_closed_for_good(database: Database) -> None:
+    """Not handed back to the pool, where it would keep its page cache (up to 64 MB)."""
+    import sqlite3
+
+    with database.session() as s, own_connection(s) as connection:
+        assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+        raw = connection.connection.dbapi_connection
+    assert raw is not None
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        raw.execute("SELECT 1")
