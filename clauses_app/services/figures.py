@@ -110,6 +110,11 @@ class AwardFigures:
         return self._keys
 
     @property
+    def uuids(self) -> UuidCache:
+        """Raw ids → UUIDs, shared by the awards of one computation."""
+        return self._uuids
+
+    @property
     def award_uuid(self) -> uuid.UUID:
         return self._uuids[self._keys[0]]  # type: ignore[no-any-return]
 
@@ -165,20 +170,28 @@ class Figures:
             groups[key(award)].append(award)
         return {k: self._totals(v, pooled) for k, v in groups.items()}
 
+    def _by_key(self, position: int, pooled: bool = False) -> dict[Hashable, Totals]:
+        """Totals per id at ``position`` of the awards' raw keys, as UUIDs (each made once)."""
+        groups: dict[Any, list[AwardFigures]] = defaultdict(list)
+        for award in self.awards:
+            groups[award.raw_keys[position]].append(award)
+        uuids = self.awards[0].uuids if self.awards else UuidCache()
+        return {uuids[k]: self._totals(v, pooled) for k, v in groups.items()}
+
     def by_authority(self) -> dict[Hashable, Totals]:
-        return self.group(lambda a: a.authority_uuid)
+        return self._by_key(4)
 
     def by_operation(self) -> dict[Hashable, Totals]:
-        return self.group(lambda a: a.operation_uuid)
+        return self._by_key(3)
 
     def by_contract(self) -> dict[Hashable, Totals]:
-        return self.group(lambda a: a.contract_uuid)
+        return self._by_key(2)
 
     def by_lot(self, pooled: bool = False) -> dict[Hashable, Totals]:
-        return self.group(lambda a: a.lot_uuid, pooled)
+        return self._by_key(1, pooled)
 
     def by_company(self) -> dict[Hashable, Totals]:
-        return self.group(lambda a: a.company_uuid)
+        return self._by_key(5)
 
     def monthly(self) -> dict[Month, Decimal]:
         """Counted hours per calendar month (months of the period only), cent-rounded."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,28 +157,25 @@ def add_hours_done(
     totals = HoursTotals()
     _stream_records(session, period, authority_uuid, plain, detailed, totals)
     add_plain(plain, totals)
-    add_undivided(session, period, authority_uuid, plain, detailed)
+    totals_rows = driver_rows(session, undivided_statement(period, authority_uuid), BATCH)
+    add_undivided((row for batch in totals_rows for row in batch), plain, detailed)
     count_detailed_all(session, period, settings, detailed, totals)
     return totals
 
 
 def add_undivided(
-    session: Session,
-    period: Period,
-    authority_uuid: uuid.UUID | None,
-    plain: dict[Any, Plain],
-    detailed: dict[Any, Detailed],
+    totals: Iterable[Sequence[Any]], plain: dict[Any, Plain], detailed: dict[Any, Detailed]
 ) -> None:
-    """The undivided totals (few) that can count in the period: detailed employments keep
-    theirs; a plain employment with no monthly record in the period (months replace totals)
-    is counted by the reference rules with its totals."""
+    """The undivided totals (few) that can count in the period (rows of
+    :func:`undivided_statement`): detailed employments keep theirs; a plain employment with
+    no monthly record in the period (months replace totals) is counted by the reference
+    rules with its totals."""
     undivided: dict[Any, list[RawHours]] = defaultdict(list)
-    for batch in driver_rows(session, _records(period, authority_uuid, False), BATCH):
-        for emp_key, kind, start, end, worked, training in batch:
-            if emp_key in plain:
-                undivided[emp_key].append((kind, start, end, worked, training))
-            elif emp_key in detailed:
-                detailed[emp_key].records.append((kind, start, end, worked, training))
+    for emp_key, kind, start, end, worked, training in totals:
+        if emp_key in plain:
+            undivided[emp_key].append((kind, start, end, worked, training))
+        elif emp_key in detailed:
+            detailed[emp_key].records.append((kind, start, end, worked, training))
     for emp_key, records in undivided.items():
         was_plain = plain[emp_key]
         if not was_plain.seen:
@@ -215,25 +213,27 @@ def employments_statement(period: Period, authority_uuid: uuid.UUID | None) -> A
     return employments_in_scope(statement, authority_uuid)
 
 
-def _records(period: Period, authority_uuid: uuid.UUID | None, monthly: bool) -> Any:
-    """Hours records that can count in the period: the monthly records of its months
-    (``monthly``: four columns, the hot path) or the undivided totals overlapping it."""
-    if monthly:
-        statement = select(
-            raw(HoursRecord.employment_uuid),
-            raw(HoursRecord.period_start),
-            cast(HoursRecord.worked_hours, Float),  # floats on every driver (summed as floats)
-            cast(HoursRecord.training_hours, Float),
-        ).where(HoursRecord.kind == HoursKind.MONTH)
-    else:
-        statement = select(
-            raw(HoursRecord.employment_uuid),
-            HoursRecord.kind,
-            raw(HoursRecord.period_start),
-            raw(HoursRecord.period_end),
-            cast(HoursRecord.worked_hours, Float),
-            cast(HoursRecord.training_hours, Float),
-        ).where(HoursRecord.kind != HoursKind.MONTH)
+def _monthly_records(period: Period, authority_uuid: uuid.UUID | None) -> Any:
+    """The monthly records of the period's months (four columns: the hot path)."""
+    statement = select(
+        raw(HoursRecord.employment_uuid),
+        raw(HoursRecord.period_start),
+        cast(HoursRecord.worked_hours, Float),  # floats on every driver (summed as floats)
+        cast(HoursRecord.training_hours, Float),
+    ).where(HoursRecord.kind == HoursKind.MONTH)
+    return records_statement(statement, period, authority_uuid)
+
+
+def undivided_statement(period: Period, authority_uuid: uuid.UUID | None) -> Any:
+    """The undivided totals overlapping the period."""
+    statement = select(
+        raw(HoursRecord.employment_uuid),
+        HoursRecord.kind,
+        raw(HoursRecord.period_start),
+        raw(HoursRecord.period_end),
+        cast(HoursRecord.worked_hours, Float),
+        cast(HoursRecord.training_hours, Float),
+    ).where(HoursRecord.kind != HoursKind.MONTH)
     return records_statement(statement, period, authority_uuid)
 
 
@@ -268,7 +268,7 @@ def _stream_records(
     month_of = MonthIndexes()
     month_kind = HoursKind.MONTH
     plain_entry = plain.get
-    for batch in driver_rows(session, _records(period, authority_uuid, True), BATCH):
+    for batch in driver_rows(session, _monthly_records(period, authority_uuid), BATCH):
         for emp_key, start, worked, training in batch:
             entry = plain_entry(emp_key)
             if entry is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any
 
@@ -40,11 +41,12 @@ from clauses_app.services.figures_hours import (
     excluded,
     is_plain,
     records_statement,
+    undivided_statement,
 )
 from clauses_app.services.figures_load import AwardLoad, MonthIndexes, driver_rows, raw
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
-from clauses_app.storage.readers import second_reader_sees_the_same
+from clauses_app.storage.readers import own_connection, second_reader_sees_the_same
 
 # Up to this many employments read record by record, their records are asked for by key;
 # beyond it, the period's records are scanned once (rules that send most employments to
@@ -62,13 +64,16 @@ class PeriodSums:
     def __init__(self, session: Session, period: Period, authority_uuid: uuid.UUID | None):
         self._session = session
         self._months_statement = _month_sums(period, authority_uuid)
+        self._undivided_statement = undivided_statement(period, authority_uuid)
         # Ordered by a sum: SQLite then makes every sum before it returns the first row, all
         # of it inside the call the worker thread makes (fetching the rows is cheap).
         self._employments_statement = _employment_sums(period, authority_uuid).order_by(
             func.min(HoursRecord.period_start)
         )
+        self._own: AbstractContextManager[Connection] | None = None
         self._connection: Connection | None = None
         self._months: Sequence[Any] | None = None
+        self._undivided: Sequence[Any] | None = None
         self._employments: CursorResult[Any] | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
@@ -78,9 +83,10 @@ class PeriodSums:
 
     def _ask(self) -> None:
         try:
-            engine = self._session.get_bind()
-            self._connection = engine.connect()  # type: ignore[union-attr]
+            self._own = own_connection(self._session)
+            self._connection = self._own.__enter__()
             self._months = self._connection.execute(self._months_statement).all()
+            self._undivided = self._connection.execute(self._undivided_statement).all()
             self._employments = self._connection.execute(self._employments_statement)
         except BaseException as error:  # handed to the session's thread by _wait
             self._error = error
@@ -98,6 +104,13 @@ class PeriodSums:
         if self._months is None:
             self._months = self._session.execute(self._months_statement).all()
         return self._months
+
+    def undivided(self) -> Sequence[Any]:
+        """The undivided totals overlapping the period (few: a scan of the period's index)."""
+        self._wait()
+        if self._undivided is None:
+            self._undivided = self._session.execute(self._undivided_statement).all()
+        return self._undivided
 
     def employments(self) -> Iterator[Sequence[Any]]:
         """(employment, first month's day, last month's day, worked, training), in batches."""
@@ -122,8 +135,8 @@ class PeriodSums:
             self._thread.join()
         if self._employments is not None:
             self._employments.close()
-        if self._connection is not None:
-            self._connection.close()
+        if self._own is not None:
+            self._own.__exit__(None, None, None)
 
 
 def add_summed_hours(
@@ -196,7 +209,7 @@ def add_summed_hours(
                 for start, worked, training in records
             )
     add_plain(plain, totals)
-    add_undivided(session, period, authority_uuid, no_months, detailed)
+    add_undivided(period_sums.undivided(), no_months, detailed)
     count_detailed_all(session, period, settings, detailed, totals)
     return totals
 
