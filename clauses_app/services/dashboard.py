@@ -1,7 +1,7 @@
 """Headline figures of the dashboard: one year, all authorities or one. Qt-free.
 
 Every figure comes from :func:`clauses_app.services.figures.compute_figures` (hours, rate,
-ETP, months) and from the period counts of :mod:`clauses_app.services.stats` (participants,
+ETP, months) and from the people counts of :mod:`clauses_app.services.stats` (participants,
 work contracts), so the dashboard always agrees with the reports and ``clauses stats``.
 :func:`load_snapshot` and :func:`load_alerts` are what the page's two background tasks run,
 each in its own session: the figures first, then the alerts (services.alerts).
@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from clauses_app.models import ContractingAuthority, Employment, HoursRecord, PublicContract
 from clauses_app.services.alerts import AlertBook, collect_alerts
+from clauses_app.services.beside import Beside
 from clauses_app.services.counting import ZERO
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.periods import Month, Period
 from clauses_app.services.progress import Progress
 from clauses_app.services.settings import AppSettings, load_settings
-from clauses_app.services.stats import period_counts
+from clauses_app.services.stats import people_counts
 from clauses_app.storage import Database
 
 
@@ -49,11 +50,13 @@ def dashboard_figures(
     authority_uuid: uuid.UUID | None = None,
     settings: AppSettings | None = None,
 ) -> DashboardFigures:
-    """Headline figures of ``year`` for every authority, or for ``authority_uuid``."""
+    """Headline figures of ``year`` for every authority, or for ``authority_uuid``. The
+    people are counted beside the figures (services.beside)."""
     settings = settings or load_settings(session)
     period = Period.year(year)
+    people = Beside(session, lambda other: people_counts(other, period, authority_uuid))
     figures = compute_figures(session, period, authority_uuid, settings)
-    counts = period_counts(session, figures, period, authority_uuid)
+    employments, participants = people.result()
     totals = figures.total()
     by_month = figures.monthly()
     monthly = tuple(((year, m), by_month.get((year, m), ZERO)) for m in range(1, 13))
@@ -64,8 +67,8 @@ def dashboard_figures(
         hours_done=totals.hours_done,
         completion_rate=totals.completion_rate,
         etp_done=totals.etp_done,
-        participants=counts["participants"],
-        employments=counts["employments"],
+        participants=participants,
+        employments=employments,
         monthly=monthly,
     )
 
@@ -140,10 +143,10 @@ def load_snapshot(
     """The figures and the selectors' choices, read in one session (on a worker thread)."""
     with database.session() as session:
         settings = load_settings(session)
-        years = data_years(session)
-        year = year or default_year(hours_years(session) or years, today)
+        years = Beside(session, data_years)  # only a default year needs them first
+        year = year or default_year(hours_years(session) or years.result(), today)
         figures = dashboard_figures(session, year, authority_uuid, settings)
-        return DashboardSnapshot(years, authority_choices(session), figures)
+        return DashboardSnapshot(years.result(), authority_choices(session), figures)
 
 
 def load_alerts(

@@ -96,6 +96,17 @@ def _record_counts(session: Session, authority_uuid: uuid.UUID | None) -> dict[s
     }
 
 
+def people_counts(
+    session: Session, period: Period, authority_uuid: uuid.UUID | None
+) -> tuple[int, int]:
+    """Work contracts whose dates overlap the period, and their distinct participants."""
+    employments = _employments_in(period, authority_uuid).subquery()
+    employment_count, participant_count = session.execute(
+        select(func.count(), func.count(employments.c.participant_uuid.distinct()))
+    ).one()
+    return int(employment_count), int(participant_count)
+
+
 def period_counts(
     session: Session, figures: Figures, period: Period, authority_uuid: uuid.UUID | None
 ) -> dict[str, int]:
@@ -108,10 +119,7 @@ def period_counts(
     def distinct(position: int) -> int:
         return len({k[position] for k in keys if k[position] is not None})
 
-    employments = _employments_in(period, authority_uuid).subquery()
-    employment_count, participant_count = session.execute(
-        select(func.count(), func.count(employments.c.participant_uuid.distinct()))
-    ).one()
+    employment_count, participant_count = people_counts(session, period, authority_uuid)
     return {
         "authorities": distinct(4),
         "operations": distinct(3),
@@ -119,8 +127,8 @@ def period_counts(
         "lots": distinct(1),
         "companies": distinct(5),
         "awards": len(keys),
-        "participants": int(participant_count),
-        "employments": int(employment_count),
+        "participants": participant_count,
+        "employments": employment_count,
     }
 
 
