@@ -158,9 +158,10 @@ APP_SAMPLES = {"national": 5, "territory": 3}  # other sizes: one sample
 def application(ctx: Context) -> None:
     """Window painted on the database vs a bare PySide6 window, lists, search, memory.
 
-    Start-up times are medians of interleaved samples (a bare window, then the application,
-    ``APP_SAMPLES`` times): one sample of a 0.3 s start moves by half its value when another
-    process takes the CPU for a moment."""
+    Start-up times and the dashboard's figures are medians of interleaved samples (a bare
+    window, then the application, ``APP_SAMPLES`` times): one sample of a 0.3 s start moves
+    by half its value when another process takes the CPU for a moment, and this machine's
+    CPU speed drifts by a third within minutes."""
     from bench import app_probe
 
     env = {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
@@ -179,8 +180,10 @@ def application(ctx: Context) -> None:
     r.ratio("app_window_ratio", painted_s, bare_s, "≤ 2.5")
     r.add("app_ready_s", statistics.median(run["ready_s"] for run in paint_runs),
           "(no target) paint → start page built", "s")  # fmt: skip
-    for key, target in (("dashboard_figures_s", "< 2 s more"),
-                        ("dashboard_alerts_s", "(no target) after the paint"),
+    r.add("app_dashboard_figures_s",
+          statistics.median(run["dashboard_figures_s"] for run in paint_runs),
+          "< 2 s more (median)", "s")  # fmt: skip
+    for key, target in (("dashboard_alerts_s", "(no target) after the paint"),
                         ("employments_list_s", "< 0.5 s"), ("search_s", "< 0.2 s")):  # fmt: skip
         if key in app:
             r.add(f"app_{key}", app[key], target, "s")
