@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 CHANGES_AT_BEGIN = "clauses_changes_at_begin"
+OWN_CACHE_KB = 8192
 
 
 def note_changes_at_begin(connection: Connection) -> None:
@@ -41,12 +42,16 @@ def second_reader_sees_the_same(session: Session) -> bool:
 @contextmanager
 def own_connection(session: Session) -> Iterator[Connection]:
     """A connection of the session's engine, out of the pool and closed for good afterwards:
-    the pool keeps one SQLite connection per thread that used it, each with up to 64 MB of
-    page cache, and work done beside a session should not leave one more behind."""
+    the pool keeps the connections it hands out, each SQLite one with up to 64 MB of page
+    cache, and work done beside a session should not leave one more behind."""
     engine = session.get_bind()
     assert isinstance(engine, Engine)
     connection = engine.connect()
     connection.detach()
+    if connection.dialect.name == "sqlite":
+        # Its work is one pass over an index or a table: pages are read once, and the
+        # operating system caches the file anyway. 8 MB instead of the sessions' 64 MB.
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{OWN_CACHE_KB}")
     try:
         yield connection
     finally:
