@@ -47,9 +47,9 @@ class Beside(Generic[T]):
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-            if self._error is not None:
-                raise self._error
-        elif not self._done:
+        if self._error is not None:
+            raise self._error
+        if not self._done:
             self._value = self._work(self._session)
             self._done = True
         return self._value  # type: ignore[return-value]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,22 +135,8 @@ def add_hours_done(
     return the totals. ``fast_path=False`` counts every employment by the reference rules."""
     plain: dict[Any, Plain] = {}
     detailed: dict[Any, Detailed] = {}
-    rows = [
-        row
-        for batch in driver_rows(session, employments_statement(period, authority_uuid))
-        for row in batch
-    ]
-    for row in rows:
-        emp_key, award_key, modality, contract_type, transferred, ineligible, overlapping = row[:7]
-        load = loads.get(award_key)
-        if load is None:
-            continue
-        if overlapping:
-            load.employment_count += 1
-        rules = load.rules
-        if excluded(rules, transferred, ineligible):
-            continue
-        if fast_path and is_plain(rules, modality, contract_type):
+    for emp_key, row, load, simple in employments_to_count(session, period, authority_uuid, loads):
+        if fast_path and simple:
             plain[emp_key] = Plain(load, row)
         else:
             detailed[emp_key] = Detailed(load, row)
@@ -161,6 +147,29 @@ def add_hours_done(
     add_undivided((row for batch in totals_rows for row in batch), plain, detailed)
     count_detailed_all(session, period, settings, detailed, totals)
     return totals
+
+
+def employments_to_count(
+    session: Session,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    loads: dict[Any, AwardLoad],
+) -> Iterator[tuple[Any, Any, AwardLoad, bool]]:
+    """(key, raw row, award, plain?) of every employment in scope that can count hours;
+    each one whose dates overlap the period is counted in its award on the way."""
+    for batch in driver_rows(session, employments_statement(period, authority_uuid)):
+        for row in batch:
+            emp_key, award_key, modality, contract_type, transferred, ineligible, overlapping = row[
+                :7
+            ]
+            load = loads.get(award_key)
+            if load is None:
+                continue
+            if overlapping:
+                load.employment_count += 1
+            rules = load.rules
+            if not excluded(rules, transferred, ineligible):
+                yield emp_key, row, load, is_plain(rules, modality, contract_type)
 
 
 def add_undivided(

@@ -37,9 +37,7 @@ from clauses_app.services.figures_hours import (
     add_plain,
     add_undivided,
     count_detailed_all,
-    employments_statement,
-    excluded,
-    is_plain,
+    employments_to_count,
     records_statement,
     undivided_statement,
 )
@@ -160,42 +158,30 @@ def add_summed_hours(
     detailed: dict[Any, Detailed] = {}
     no_months: dict[Any, Plain] = {}  # plain, no monthly record in the period
     unread = set(sums)  # employments whose sums did not count as they are
-    for batch in driver_rows(session, employments_statement(period, authority_uuid)):
-        for row in batch:
-            emp_key, award_key, modality, contract_type, transferred, ineligible, overlapping = row[
-                :7
-            ]
-            load = loads.get(award_key)
-            if load is None:
-                continue
-            if overlapping:
+    for emp_key, row, load, simple in employments_to_count(session, period, authority_uuid, loads):
+        if not simple:
+            detailed[emp_key] = Detailed(load, row)
+            continue
+        summed = sums.get(emp_key)
+        if summed is None:
+            no_months[emp_key] = Plain(load, row)
+            continue
+        lot = load.lot
+        if (
+            load.rules.training_counted != base_training
+            or month_of[summed[1]] < lot.first
+            or month_of[summed[2]] > lot.last
+        ):
+            plain[emp_key] = Plain(load, row)
+            continue
+        unread.discard(emp_key)
+        value = summed[3] + summed[4] if base_training else summed[3]
+        if value:
+            load.done += value
+            modalities[row[2]] += value
+            contract_types[row[3]] += value
+            if not row[6]:  # counted outside its contract dates: one of the award's
                 load.employment_count += 1
-            rules = load.rules
-            if excluded(rules, transferred, ineligible):
-                continue
-            if not is_plain(rules, modality, contract_type):
-                detailed[emp_key] = Detailed(load, row)
-                continue
-            summed = sums.get(emp_key)
-            if summed is None:
-                no_months[emp_key] = Plain(load, row)
-                continue
-            lot = load.lot
-            if (
-                rules.training_counted != base_training
-                or month_of[summed[1]] < lot.first
-                or month_of[summed[2]] > lot.last
-            ):
-                plain[emp_key] = Plain(load, row)
-                continue
-            unread.discard(emp_key)
-            value = summed[3] + summed[4] if base_training else summed[3]
-            if value:
-                load.done += value
-                modalities[modality] += value
-                contract_types[contract_type] += value
-                if not overlapping:  # counted outside its contract dates: one of the award's
-                    load.employment_count += 1
     for emp_key, records in _read_records(session, period, authority_uuid, unread).items():
         for start, worked, training in records:
             month = month_of[start]
