@@ -123,7 +123,7 @@ def behind_schedule(
     alerts = []
     for figures in all_time.awards:
         # Both sides keep the ids as stored: no UUID is made for an award that raises nothing.
-        label = labels.get(figures.raw_keys[0])
+        label = labels.get(figures.key)
         if label is None or label.performance_start is None or label.performance_end is None:
             continue  # no schedule to be behind
         start, end = label.performance_start, label.performance_end

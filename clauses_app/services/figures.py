@@ -12,14 +12,16 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from clauses_app.services.collector import collector_paused
 from clauses_app.services.counting import ZERO
+from clauses_app.services.figures_award import AwardFigures
 from clauses_app.services.figures_hours import HoursTotals, add_hours_done
-from clauses_app.services.figures_load import AwardLoad, UuidCache, load_awards, to_decimal
+from clauses_app.services.figures_load import UuidCache, load_awards, to_decimal
 from clauses_app.services.figures_pooling import apply_pooling
 from clauses_app.services.figures_sums import PeriodSums, add_summed_hours
 from clauses_app.services.periods import Month, Period, month_from_index
@@ -63,85 +65,6 @@ class Totals:
         )
 
 
-class AwardFigures:
-    """One award's figures for the period (hours cent-rounded; ``monthly`` unrounded).
-
-    Its identifiers are read raw and become UUIDs when first asked for: a national balance has
-    ~75,000 awards and most screens group them by one key only (the authority, the lot).
-    """
-
-    __slots__ = (
-        "_keys",
-        "_uuids",
-        "employment_count",
-        "hours_done",
-        "hours_done_pooled",
-        "hours_required",
-        "lot_number",
-        "monthly",
-        "pooling_scope",
-    )
-
-    def __init__(
-        self, load: AwardLoad, uuids: UuidCache, hours_done: Decimal, pooled: Decimal
-    ) -> None:
-        self._uuids = uuids
-        lot = load.lot
-        contract = lot.contract
-        self._keys = (
-            load.key, lot.key, contract.key, contract.operation_key, contract.authority_key,
-            load.company_key,
-        )  # fmt: skip
-        self.pooling_scope: str = contract.pooling_scope
-        self.lot_number: str = lot.number
-        self.hours_required: Decimal = load.hours_required
-        self.hours_done = hours_done
-        self.hours_done_pooled = pooled
-        self.employment_count: int = load.employment_count
-        # Unrounded counted hours per month index (year × 12 + month − 1), only when
-        # compute_figures(..., award_months=True) was asked for them.
-        self.monthly: dict[int, float] | None = load.monthly
-
-    @property
-    def raw_keys(self) -> tuple[Any, ...]:
-        """The award's, lot's, contract's, operation's, authority's and company's ids as
-        stored (hex text on SQLite, UUIDs on PostgreSQL): for counting and matching many
-        awards without making a UUID of each."""
-        return self._keys
-
-    @property
-    def uuids(self) -> UuidCache:
-        """Raw ids → UUIDs, shared by the awards of one computation."""
-        return self._uuids
-
-    @property
-    def award_uuid(self) -> uuid.UUID:
-        return self._uuids[self._keys[0]]  # type: ignore[no-any-return]
-
-    @property
-    def lot_uuid(self) -> uuid.UUID:
-        return self._uuids[self._keys[1]]  # type: ignore[no-any-return]
-
-    @property
-    def contract_uuid(self) -> uuid.UUID:
-        return self._uuids[self._keys[2]]  # type: ignore[no-any-return]
-
-    @property
-    def operation_uuid(self) -> uuid.UUID | None:
-        return self._uuids[self._keys[3]]  # type: ignore[no-any-return]
-
-    @property
-    def authority_uuid(self) -> uuid.UUID:
-        return self._uuids[self._keys[4]]  # type: ignore[no-any-return]
-
-    @property
-    def company_uuid(self) -> uuid.UUID:
-        return self._uuids[self._keys[5]]  # type: ignore[no-any-return]
-
-    def __repr__(self) -> str:
-        return f"AwardFigures({self.award_uuid}, {self.hours_required} h, {self.hours_done} h)"
-
-
 @dataclass
 class Figures:
     """Every award's figures for a period, with the roll-ups the screens and reports need."""
@@ -170,28 +93,30 @@ class Figures:
             groups[key(award)].append(award)
         return {k: self._totals(v, pooled) for k, v in groups.items()}
 
-    def _by_key(self, position: int, pooled: bool = False) -> dict[Hashable, Totals]:
-        """Totals per id at ``position`` of the awards' raw keys, as UUIDs (each made once)."""
+    def _by_key(self, path: str, pooled: bool = False) -> dict[Hashable, Totals]:
+        """Totals per raw id at ``path`` (an attribute path from the award), as UUIDs (each
+        made once)."""
+        key = attrgetter(path)
         groups: dict[Any, list[AwardFigures]] = defaultdict(list)
         for award in self.awards:
-            groups[award.raw_keys[position]].append(award)
+            groups[key(award)].append(award)
         uuids = self.awards[0].uuids if self.awards else UuidCache()
         return {uuids[k]: self._totals(v, pooled) for k, v in groups.items()}
 
     def by_authority(self) -> dict[Hashable, Totals]:
-        return self._by_key(4)
+        return self._by_key("lot.contract.authority_key")
 
     def by_operation(self) -> dict[Hashable, Totals]:
-        return self._by_key(3)
+        return self._by_key("lot.contract.operation_key")
 
     def by_contract(self) -> dict[Hashable, Totals]:
-        return self._by_key(2)
+        return self._by_key("lot.contract.key")
 
     def by_lot(self, pooled: bool = False) -> dict[Hashable, Totals]:
-        return self._by_key(1, pooled)
+        return self._by_key("lot.key", pooled)
 
     def by_company(self) -> dict[Hashable, Totals]:
-        return self._by_key(5)
+        return self._by_key("company_key")
 
     def monthly(self) -> dict[Month, Decimal]:
         """Counted hours per calendar month (months of the period only), cent-rounded."""
@@ -243,18 +168,21 @@ def _compute(
     fast_path: bool,
     award_months: bool,
 ) -> Figures:
+    uuids = UuidCache()
     if fast_path and not award_months:
         with PeriodSums(session, period, authority_uuid) as sums:  # asked for right away
-            loads = load_awards(session, period, authority_uuid, settings)
+            loads = load_awards(session, period, authority_uuid, settings, uuids)
             hours = add_summed_hours(session, period, authority_uuid, settings, loads, sums)
     else:  # months per award need every record; the reference path reads them anyway
-        loads = load_awards(session, period, authority_uuid, settings, award_months=award_months)
+        loads = load_awards(
+            session, period, authority_uuid, settings, uuids, award_months=award_months
+        )
         hours = add_hours_done(session, period, authority_uuid, settings, loads, fast_path)
-    uuids = UuidCache()
     awards: list[AwardFigures] = []
-    for load in loads.values():
-        done = to_decimal(load.done) if load.done else ZERO
-        if load.hours_required or done or load.employment_count:
-            awards.append(AwardFigures(load, uuids, done, done))
+    for award in loads.values():
+        if award.done:
+            award.hours_done = award.hours_done_pooled = to_decimal(award.done)
+        if award.hours_required or award.hours_done or award.employment_count:
+            awards.append(award)
     apply_pooling(awards)
     return Figures(period, awards, settings.etp_basis, hours)

@@ -36,9 +36,9 @@ from clauses_app.models import (
     Modality,
 )
 from clauses_app.services.counting import EmploymentRow, HoursRow, counted_hours
+from clauses_app.services.figures_award import AwardFigures
 from clauses_app.services.figures_load import (
     NO_LIMIT,
-    AwardLoad,
     MonthIndexes,
     as_date,
     decimal,
@@ -70,7 +70,7 @@ class Plain:
 
     __slots__ = ("first", "last", "load", "row", "seen", "total", "with_training")
 
-    def __init__(self, load: AwardLoad, row: Any) -> None:
+    def __init__(self, load: AwardFigures, row: Any) -> None:
         self.load = load
         self.row = row  # the raw employment row
         self.first = load.lot.first
@@ -101,7 +101,7 @@ class Plain:
 class Detailed:
     """An employment counted by the reference rules, with its records of the period."""
 
-    load: AwardLoad
+    load: AwardFigures
     row: Any  # the raw employment row (its 7th column: dates overlapping the period)
     records: list[RawHours] = field(default_factory=list)
 
@@ -128,7 +128,7 @@ def add_hours_done(
     period: Period,
     authority_uuid: uuid.UUID | None,
     settings: AppSettings,
-    loads: dict[Any, AwardLoad],
+    loads: dict[Any, AwardFigures],
     fast_path: bool = True,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award, reading every record;
@@ -153,8 +153,8 @@ def employments_to_count(
     session: Session,
     period: Period,
     authority_uuid: uuid.UUID | None,
-    loads: dict[Any, AwardLoad],
-) -> Iterator[tuple[Any, Any, AwardLoad, bool]]:
+    loads: dict[Any, AwardFigures],
+) -> Iterator[tuple[Any, Any, AwardFigures, bool]]:
     """(key, raw row, award, plain?) of every employment in scope that can count hours;
     each one whose dates overlap the period is counted in its award on the way."""
     for batch in driver_rows(session, employments_statement(period, authority_uuid)):

@@ -29,6 +29,7 @@ from clauses_app.models import (
     PublicContract,
 )
 from clauses_app.services.counting import required_share_months, round_hours
+from clauses_app.services.figures_award import AwardFigures
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, CountingRules, effective_rules
 
@@ -170,23 +171,6 @@ class LotLoad:
     awards: int = 0
 
 
-@dataclass(slots=True)
-class AwardLoad:
-    """One award while its figures are being computed: raw keys, float accumulators."""
-
-    key: Any
-    company_key: Any
-    lot: LotLoad
-    hours_required: Decimal
-    done: float = 0.0
-    employment_count: int = 0
-    monthly: dict[int, float] | None = None  # per month index, only when asked for
-
-    @property
-    def rules(self) -> CountingRules:
-        return self.lot.contract.rules
-
-
 def scope(statement: Select, authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
     """``statement`` (joined up to PublicContract) limited to one authority, if given."""
     if authority_uuid is None:
@@ -216,11 +200,13 @@ def load_awards(
     period: Period,
     authority_uuid: uuid.UUID | None,
     settings: AppSettings,
+    uuids: UuidCache,
     *,
     award_months: bool = False,
-) -> dict[Any, AwardLoad]:
+) -> dict[Any, AwardFigures]:
     """Every award in scope, keyed by its raw id, with its required hours for the period and
-    its counting rules (``award_months``: keep counted hours per month for each award).
+    its counting rules (``award_months``: keep counted hours per month for each award;
+    ``uuids``: the computation's cache of UUIDs, which the awards share).
 
     Contracts, lots and awards are read by three plain scans joined here by key (cheaper than
     one joined query on text keys); awards per lot are counted on the way."""
@@ -244,7 +230,7 @@ def load_awards(
         lots[row[1]].awards += 1
     lo = month_index_of(period.start) if period.start else None
     hi = month_index_of(period.end) if period.end else None
-    loads: dict[Any, AwardLoad] = {}
+    loads: dict[Any, AwardFigures] = {}
     for award_key, lot_key, company_key, hours, percent, worked, award_date in rows:
         lot = lots[lot_key]
         required = award_required(lot, hours, percent, worked, settings)
@@ -253,10 +239,9 @@ def load_awards(
             required, lot.first_month, lot.last_month,
             year_of(fallback) if fallback else None, lo, hi,
         )  # fmt: skip
-        loads[award_key] = AwardLoad(
-            award_key, company_key, lot, round_hours(share), 0.0, 0,
-            {} if award_months else None,
-        )  # fmt: skip
+        loads[award_key] = AwardFigures(
+            award_key, company_key, lot, round_hours(share), uuids, {} if award_months else None
+        )
     return loads
 
 

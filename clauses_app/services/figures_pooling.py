@@ -20,15 +20,17 @@ def apply_pooling(awards: list[AwardFigures]) -> None:
     only the per-lot ``hours_done_pooled`` moves. Shortfalls are filled, and surpluses taken,
     in lot order."""
     pools: dict[tuple[object, object], list[AwardFigures]] = defaultdict(list)
-    for f in awards:
-        if f.pooling_scope == PoolingScope.CONTRACT:
-            pools[(f.contract_uuid, f.company_uuid)].append(f)
-        elif f.pooling_scope == PoolingScope.OPERATION:
-            pools[(f.operation_uuid or f.contract_uuid, f.company_uuid)].append(f)
+    for f in awards:  # grouped on raw ids: no UUID made for ~75,000 awards
+        contract = f.lot.contract
+        if contract.pooling_scope == PoolingScope.CONTRACT:
+            pools[(contract.key, f.company_key)].append(f)
+        elif contract.pooling_scope == PoolingScope.OPERATION:
+            pools[(contract.operation_key or contract.key, f.company_key)].append(f)
     for members in pools.values():
         if len(members) < 2:
             continue
-        members.sort(key=lambda f: (str(f.contract_uuid), f.lot_number))
+        # Raw ids are hex text (SQLite) or UUIDs (PostgreSQL): both sort as the UUIDs' text.
+        members.sort(key=lambda f: (str(f.lot.contract.key), f.lot.number))
         surplus = sum((max(f.hours_done - f.hours_required, ZERO) for f in members), ZERO)
         if surplus <= 0:
             continue

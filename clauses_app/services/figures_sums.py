@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import Session
 
 from clauses_app.models import HoursKind, HoursRecord
+from clauses_app.services.figures_award import AwardFigures
 from clauses_app.services.figures_hours import (
     Detailed,
     HoursTotals,
@@ -41,7 +42,7 @@ from clauses_app.services.figures_hours import (
     records_statement,
     undivided_statement,
 )
-from clauses_app.services.figures_load import AwardLoad, MonthIndexes, driver_rows, raw
+from clauses_app.services.figures_load import MonthIndexes, driver_rows, raw
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 from clauses_app.storage.readers import own_connection, second_reader_sees_the_same
@@ -142,7 +143,7 @@ def add_summed_hours(
     period: Period,
     authority_uuid: uuid.UUID | None,
     settings: AppSettings,
-    loads: dict[Any, AwardLoad],
+    loads: dict[Any, AwardFigures],
     period_sums: PeriodSums,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award; return the totals."""

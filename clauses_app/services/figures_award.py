@@ -1,0 +1,111 @@
+"""One award's figures for a period: made by the load, counted into, then rounded.
+
+A national balance has ~75,000 awards, so one object serves the whole computation: the load
+makes it with the award's required hours (:mod:`figures_load`), the hours paths add its
+counted hours into the float ``done`` (:mod:`figures_hours`, :mod:`figures_sums`), and
+:func:`clauses_app.services.figures.compute_figures` rounds them into ``hours_done``.
+Identifiers are kept raw and become UUIDs when first asked for: most screens group the awards
+by one key only (the authority, the lot).
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from clauses_app.services.counting import ZERO
+
+if TYPE_CHECKING:
+    from clauses_app.services.figures_load import LotLoad, UuidCache
+    from clauses_app.services.settings import CountingRules
+
+
+class AwardFigures:
+    """One award's figures for the period (hours cent-rounded; ``monthly`` unrounded)."""
+
+    __slots__ = (
+        "company_key",
+        "done",
+        "employment_count",
+        "hours_done",
+        "hours_done_pooled",
+        "hours_required",
+        "key",
+        "lot",
+        "monthly",
+        "uuids",
+    )
+
+    def __init__(
+        self,
+        key: Any,
+        company_key: Any,
+        lot: LotLoad,
+        hours_required: Decimal,
+        uuids: UuidCache,
+        monthly: dict[int, float] | None = None,
+    ) -> None:
+        self.key = key  # raw ids: hex text on SQLite, UUIDs on PostgreSQL
+        self.company_key = company_key
+        self.lot = lot
+        self.hours_required = hours_required
+        self.uuids = uuids  # raw ids → UUIDs, shared by the awards of one computation
+        # Counted hours while the figures are computed (a float sum), then rounded.
+        self.done = 0.0
+        self.hours_done: Decimal = ZERO
+        self.hours_done_pooled: Decimal = ZERO  # after pooling (figures_pooling)
+        self.employment_count = 0
+        # Unrounded counted hours per month index (year × 12 + month − 1), only when
+        # compute_figures(..., award_months=True) was asked for them.
+        self.monthly = monthly
+
+    @property
+    def rules(self) -> CountingRules:
+        return self.lot.contract.rules
+
+    @property
+    def pooling_scope(self) -> str:
+        return self.lot.contract.pooling_scope
+
+    @property
+    def lot_number(self) -> str:
+        return self.lot.number
+
+    @property
+    def raw_keys(self) -> tuple[Any, ...]:
+        """The award's, lot's, contract's, operation's, authority's and company's ids as
+        stored: for counting and matching many awards without making a UUID of each."""
+        lot = self.lot
+        contract = lot.contract
+        return (
+            self.key, lot.key, contract.key, contract.operation_key, contract.authority_key,
+            self.company_key,
+        )  # fmt: skip
+
+    @property
+    def award_uuid(self) -> uuid.UUID:
+        return self.uuids[self.key]  # type: ignore[no-any-return]
+
+    @property
+    def lot_uuid(self) -> uuid.UUID:
+        return self.uuids[self.lot.key]  # type: ignore[no-any-return]
+
+    @property
+    def contract_uuid(self) -> uuid.UUID:
+        return self.uuids[self.lot.contract.key]  # type: ignore[no-any-return]
+
+    @property
+    def operation_uuid(self) -> uuid.UUID | None:
+        return self.uuids[self.lot.contract.operation_key]  # type: ignore[no-any-return]
+
+    @property
+    def authority_uuid(self) -> uuid.UUID:
+        return self.uuids[self.lot.contract.authority_key]  # type: ignore[no-any-return]
+
+    @property
+    def company_uuid(self) -> uuid.UUID:
+        return self.uuids[self.company_key]  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"AwardFigures({self.award_uuid}, {self.hours_required} h, {self.hours_done} h)"

@@ -1,0 +1,65 @@
+"""The collector pause: no collection inside, none of the pause's objects left young after."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from clauses_app.services.collector import collector_paused
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only the cyclic collector frees it
+
+
+@pytest.fixture
+def collector_on():
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def test_no_collection_during_the_pause_and_it_resumes(collector_on):
+    runs = []
+
+    def seen(phase, info):
+        if phase == "start":
+            runs.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+            kept = [Node() for _ in range(20_000)]
+        assert runs == []
+        assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(seen)
+    assert len(kept) == 20_000
+
+
+def test_objects_made_during_the_pause_leave_the_youngest_generation(collector_on):
+    with collector_paused():
+        kept = [Node() for _ in range(20_000)]
+    young, middle, _ = gc.get_count()
+    assert young < 1_000  # without the promotion: ~40,000 (the nodes and their dicts)
+    assert len(kept) == 20_000
+
+
+def test_cycles_made_during_the_pause_are_still_collected(collector_on):
+    with collector_paused():
+        for _ in range(1_000):
+            Node()
+    assert gc.collect() >= 1_000
+
+
+def test_a_nested_pause_leaves_the_collector_to_the_outer_one(collector_on):
+    with collector_paused():
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
