@@ -180,20 +180,46 @@ def required_share_months(
 ) -> Decimal:
     """:func:`required_share` on month indexes (year × 12 + month − 1): the performance
     period's first and last months, the period's first and last months (None: open)."""
+    return apply_share(required, share_months(first, last, fallback_year, lo, hi))
+
+
+WHOLE = (1, 1)
+NOTHING = (0, 1)
+
+
+def share_months(
+    first: int | None,
+    last: int | None,
+    fallback_year: int | None,
+    lo: int | None,
+    hi: int | None,
+) -> tuple[int, int]:
+    """The fraction of required hours that falls in the period, as (months inside, months of
+    the performance period): :data:`WHOLE`, :data:`NOTHING` or a pro-rata (guide §6)."""
     if lo is None and hi is None:
-        return required
+        return WHOLE
     if first is None or last is None:
         if fallback_year is None:
-            return required
+            return WHOLE
         if (hi is not None and fallback_year * 12 > hi) or (
             lo is not None and fallback_year * 12 + 11 < lo
         ):
-            return ZERO
-        return required
+            return NOTHING
+        return WHOLE
     total = last - first + 1
     if total <= 0:
-        return ZERO
+        return NOTHING
     inside = min(last, last if hi is None else hi) - max(first, first if lo is None else lo) + 1
     if inside <= 0:
+        return NOTHING
+    return inside, total
+
+
+def apply_share(required: Decimal, share: tuple[int, int]) -> Decimal:
+    """``required`` × the fraction :func:`share_months` gave (unrounded)."""
+    inside, total = share
+    if inside == total:
+        return required
+    if not inside:
         return ZERO
     return required * Decimal(inside) / Decimal(total)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from operator import attrgetter
 from typing import Any
@@ -65,21 +65,44 @@ class Totals:
         )
 
 
-@dataclass
 class Figures:
-    """Every award's figures for a period, with the roll-ups the screens and reports need."""
+    """Every award's figures for a period, with the roll-ups the screens and reports need.
 
-    period: Period
-    awards: list[AwardFigures]
-    etp_basis: int = 1607
-    # Unrounded counted hours of every award together (use monthly(), by_modality()...).
-    hours: HoursTotals = field(default_factory=HoursTotals)
+    Pooling moves hours between a company's lots (``hours_done_pooled``) and changes no
+    total, so it is applied when the awards are first handed out or a pooled roll-up is
+    asked for: the dashboard's totals of a national year never need it."""
+
+    def __init__(
+        self,
+        period: Period,
+        awards: list[AwardFigures],
+        etp_basis: int = 1607,
+        hours: HoursTotals | None = None,
+    ) -> None:
+        self.period = period
+        self.etp_basis = etp_basis
+        # Unrounded counted hours of every award together (use monthly(), by_modality()...).
+        self.hours = hours or HoursTotals()
+        self._awards = awards
+        self._pooled = False
+
+    @property
+    def awards(self) -> list[AwardFigures]:
+        self._pool()
+        return self._awards
+
+    def _pool(self) -> None:
+        if not self._pooled:
+            apply_pooling(self._awards)
+            self._pooled = True
 
     def total(self) -> Totals:
-        return self._totals(self.awards)
+        return self._totals(self._awards)
 
     def _totals(self, awards: Iterable[AwardFigures], pooled: bool = False) -> Totals:
         required = sum((a.hours_required for a in awards_list(awards)), ZERO)
+        if pooled:
+            self._pool()
         done = sum(
             (a.hours_done_pooled if pooled else a.hours_done for a in awards_list(awards)), ZERO
         )
@@ -98,9 +121,9 @@ class Figures:
         made once)."""
         key = attrgetter(path)
         groups: dict[Any, list[AwardFigures]] = defaultdict(list)
-        for award in self.awards:
+        for award in self._awards:
             groups[key(award)].append(award)
-        uuids = self.awards[0].uuids if self.awards else UuidCache()
+        uuids = self._awards[0].uuids if self._awards else UuidCache()
         return {uuids[k]: self._totals(v, pooled) for k, v in groups.items()}
 
     def by_authority(self) -> dict[Hashable, Totals]:
@@ -184,5 +207,4 @@ def _compute(
             award.hours_done = award.hours_done_pooled = to_decimal(award.done)
         if award.hours_required or award.hours_done or award.employment_count:
             awards.append(award)
-    apply_pooling(awards)
     return Figures(period, awards, settings.etp_basis, hours)

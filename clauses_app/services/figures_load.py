@@ -28,7 +28,7 @@ from clauses_app.models import (
     PoolingScope,
     PublicContract,
 )
-from clauses_app.services.counting import required_share_months, round_hours
+from clauses_app.services.counting import apply_share, round_hours, share_months
 from clauses_app.services.figures_award import AwardFigures
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, CountingRules, effective_rules
@@ -168,6 +168,9 @@ class LotLoad:
     last_month: int | None
     first: int
     last: int
+    # The fraction of required hours that falls in the period (counting.share_months); None
+    # when it depends on each award's date (no performance period and no notification).
+    share: tuple[int, int] | None
     awards: int = 0
 
 
@@ -234,14 +237,13 @@ def load_awards(
     for award_key, lot_key, company_key, hours, percent, worked, award_date in rows:
         lot = lots[lot_key]
         required = award_required(lot, hours, percent, worked, settings)
-        fallback = lot.contract.notification or award_date
-        share = required_share_months(
-            required, lot.first_month, lot.last_month,
-            year_of(fallback) if fallback else None, lo, hi,
-        )  # fmt: skip
-        loads[award_key] = AwardFigures(
-            award_key, company_key, lot, round_hours(share), uuids, {} if award_months else None
+        share = lot.share or share_months(
+            lot.first_month, lot.last_month, year_of(award_date) if award_date else None, lo, hi
         )
+        loads[award_key] = AwardFigures(
+            award_key, company_key, lot, round_hours(apply_share(required, share)), uuids,
+            {} if award_months else None,
+        )  # fmt: skip
     return loads
 
 
@@ -303,23 +305,33 @@ def _load_lots(
             statement.join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
             authority_uuid,
         )
-    lo = month_index_of(period.start) if period.start else -NO_LIMIT
-    hi = month_index_of(period.end) if period.end else NO_LIMIT
+    lo = month_index_of(period.start) if period.start else None
+    hi = month_index_of(period.end) if period.end else None
+    window_lo = -NO_LIMIT if lo is None else lo
+    window_hi = NO_LIMIT if hi is None else hi
     month_of = MonthIndexes()  # lots mostly share their contract's dates
+    shares: dict[tuple[int, int], tuple[int, int]] = {}  # performance months → share
     lots: dict[Any, LotLoad] = {}
     for row in _all(session, statement):
-        key, contract_key, lot_number, mode, hours, percent, start, end, share, cost = row
+        key, contract_key, lot_number, mode, hours, percent, start, end, labour, cost = row
         contract = contracts[contract_key]
         start, end = start or contract.start, end or contract.end
         first = month_of[start]
         last = month_of[end]
-        window_first, window_last = lo, hi
+        window_first, window_last = window_lo, window_hi
         if contract.rules.only_performance_period:
-            window_first = lo if first is None else max(lo, first)
-            window_last = hi if last is None else min(hi, last)
+            window_first = window_lo if first is None else max(window_lo, first)
+            window_last = window_hi if last is None else min(window_hi, last)
+        share = None  # see LotLoad.share
+        if first is not None and last is not None:
+            share = shares.get((first, last))
+            if share is None:
+                share = shares[first, last] = share_months(first, last, None, lo, hi)
+        elif contract.notification:
+            share = share_months(None, None, year_of(contract.notification), lo, hi)
         lots[key] = LotLoad(
-            key, contract, lot_number, mode, hours, percent, start, end, share, cost,
-            first, last, window_first, window_last,
+            key, contract, lot_number, mode, hours, percent, start, end, labour, cost, first,
+            last, window_first, window_last, share,
         )  # fmt: skip
     return lots
 

@@ -108,6 +108,10 @@ def test_pooling_moves_a_surplus_between_lots_of_one_company(session: Session) -
     assert (pooled[lots[0].uuid].hours_done, pooled[lots[1].uuid].hours_done) == (110, 100)
     contract_total = figures.by_contract()[con.uuid]
     assert (contract_total.hours_required, contract_total.hours_done) == (200, 210)
+    # Pooling is applied when the awards are handed out (not for totals, which it keeps).
+    fresh = compute_figures(session, Y2025, auth.uuid)
+    assert fresh.total().hours_done == 210
+    assert sorted(a.hours_done_pooled for a in fresh.awards) == [100, 110]
 
     # Without pooling the lots stand alone.
     con.pooling_scope = "NONE"
