@@ -11,7 +11,8 @@ Employments are read first and sorted into two kinds:
 - the others (caps, sub-contracting converted from an amount, and every undivided total whose
   months do not replace it) keep their records and go through
   :func:`clauses_app.services.counting.counted_hours`, the reference implementation of the
-  rules. ``fast_path=False`` sends every employment there; tests check both agree.
+  rules (:mod:`figures_detailed`, which reads what else they need). ``fast_path=False`` sends
+  every employment there; tests check both agree.
 
 Excluded employments (ineligible, transferred staff not counted) count no hours and need no
 records. Hours are summed as floats (they have two decimals, so a sum rounded to the cent is
@@ -35,21 +36,15 @@ from clauses_app.models import (
     HoursRecord,
     Modality,
 )
-from clauses_app.services.counting import EmploymentRow, HoursRow, counted_hours
 from clauses_app.services.figures_award import AwardFigures
+from clauses_app.services.figures_detailed import Detailed, count_detailed_all
 from clauses_app.services.figures_load import (
-    NO_LIMIT,
     MonthIndexes,
-    as_date,
-    decimal,
     driver_rows,
     employments_in_scope,
-    exact,
-    month_index_of,
-    number,
     raw,
 )
-from clauses_app.services.periods import Period, last_day, month_of
+from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, CountingRules, SubcontractingMode
 
 RawHours = tuple[str, Any, Any, float, float]  # kind, start, end, worked, training
@@ -95,15 +90,6 @@ class Plain:
                 if value:
                     self.total += value
                     months[month] += value
-
-
-@dataclass
-class Detailed:
-    """An employment counted by the reference rules, with its records of the period."""
-
-    load: AwardFigures
-    row: Any  # the raw employment row (its 7th column: dates overlapping the period)
-    records: list[RawHours] = field(default_factory=list)
 
 
 def excluded(rules: CountingRules, transferred: Any, ineligible: Any) -> bool:
@@ -191,21 +177,6 @@ def add_undivided(
             detailed[emp_key] = was_plain.detailed(records)
 
 
-def count_detailed_all(
-    session: Session,
-    period: Period,
-    settings: AppSettings,
-    detailed: dict[Any, Detailed],
-    totals: HoursTotals,
-) -> None:
-    """Count the detailed employments by the reference rules, once the undivided totals that
-    months replace are dropped."""
-    if not period.is_all_time:
-        _drop_totals_replaced_elsewhere(session, detailed)
-    for entry in detailed.values():
-        _count_detailed(entry, settings, period, totals)
-
-
 def employments_statement(period: Period, authority_uuid: uuid.UUID | None) -> Any:
     """The employments in scope, with whether their dates overlap the period."""
     overlapping = []
@@ -217,7 +188,6 @@ def employments_statement(period: Period, authority_uuid: uuid.UUID | None) -> A
         raw(Employment.uuid), raw(Employment.award_uuid), Employment.modality_code,
         Employment.contract_type_code, Employment.transferred_staff, Employment.ineligible,
         case((and_(true(), *overlapping), 1), else_=0),
-        raw(Employment.start_date), raw(Employment.end_date), number(Employment.invoiced_amount),
     )  # fmt: skip
     return employments_in_scope(statement, authority_uuid)
 
@@ -313,77 +283,3 @@ def add_plain(plain: dict[Any, Plain], totals: HoursTotals) -> None:
         contract_types[row[3]] += total
         if not row[6]:  # counted hours outside its contract dates: still one of the award's
             load.employment_count += 1
-
-
-def _drop_totals_replaced_elsewhere(session: Session, detailed: dict[Any, Detailed]) -> None:
-    """Months replace totals: drop the undivided totals of employments with a monthly record
-    in the period (kept) or outside it (looked up)."""
-    with_totals = [
-        k for k, e in detailed.items() if any(r[0] != HoursKind.MONTH for r in e.records)
-    ]
-    candidates = []
-    for key in with_totals:
-        entry = detailed[key]
-        if any(r[0] == HoursKind.MONTH for r in entry.records):
-            entry.records = [r for r in entry.records if r[0] == HoursKind.MONTH]
-        else:
-            candidates.append(key)
-    for first in range(0, len(candidates), 500):
-        chunk = candidates[first : first + 500]
-        replaced = session.scalars(
-            select(raw(HoursRecord.employment_uuid))
-            .where(
-                HoursRecord.kind == HoursKind.MONTH,
-                raw(HoursRecord.employment_uuid).in_(chunk),
-            )
-            .distinct()
-        ).all()
-        for key in replaced:
-            detailed[key].records = []
-
-
-def _count_detailed(
-    entry: Detailed, settings: AppSettings, period: Period, totals: HoursTotals
-) -> None:
-    """Count one employment with the reference implementation of the rules."""
-    load = entry.load
-    lot = load.lot
-    (_, _, modality, contract_type, transferred, ineligible, _, start, end, invoiced) = entry.row
-    employment = EmploymentRow(
-        modality=modality,
-        contract_type=contract_type,
-        start=as_date(start),
-        end=as_date(end) if end else None,
-        transferred_staff=transferred,
-        ineligible=ineligible,
-        invoiced_amount=decimal(invoiced),
-        performance_start=as_date(lot.performance_start) if lot.performance_start else None,
-        performance_end=as_date(lot.performance_end) if lot.performance_end else None,
-        labour_share=decimal(lot.labour_share),
-        hourly_cost=decimal(lot.hourly_cost),
-    )
-    records = []
-    for kind, start, end, worked, training in entry.records:
-        day = as_date(start)
-        last = as_date(end) if end else last_day(month_of(day))  # monthly: read without end
-        records.append(HoursRow(kind, day, last, exact(worked), exact(training)))
-    lo = month_index_of(period.start) if period.start else -NO_LIMIT
-    hi = month_index_of(period.end) if period.end else NO_LIMIT
-    counted = 0.0
-    by_month = counted_hours(employment, records, load.rules, settings.hourly_cost)
-    for (year, month), hours in by_month.items():
-        index = year * 12 + month - 1
-        value = float(hours)
-        if not (lo <= index <= hi) or not value:
-            continue
-        counted += value
-        totals.months[index] += value
-        if load.monthly is not None:
-            load.monthly[index] = load.monthly.get(index, 0.0) + value
-    if not counted:
-        return
-    load.done += counted
-    totals.modalities[modality] += counted
-    totals.contract_types[contract_type] += counted
-    if not entry.row[6]:
-        load.employment_count += 1

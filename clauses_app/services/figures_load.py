@@ -84,6 +84,34 @@ def driver_rows(session: Session, statement: Any, batch: int = 5000) -> Iterator
             yield rows
 
 
+# Up to this many keys, rows are asked for by key (KEYS_PER_QUERY at a time); beyond it, the
+# statement is read whole once and filtered here (rules that send most employments to the
+# reference implementation, like a training cap, make every employment one of them).
+BY_KEY_LIMIT = 3000
+KEYS_PER_QUERY = 500
+
+
+def rows_for_keys(
+    session: Session, statement: Any, key_column: Any, keys: set[Any]
+) -> Iterator[Sequence[Any]]:
+    """The rows of ``statement`` whose first column, ``key_column`` read raw, is in ``keys``."""
+    if not keys:
+        return
+    if len(keys) <= BY_KEY_LIMIT:
+        chosen = sorted(keys, key=str)
+        statements = [
+            statement.where(raw(key_column).in_(chosen[i : i + KEYS_PER_QUERY]))
+            for i in range(0, len(chosen), KEYS_PER_QUERY)
+        ]
+    else:
+        statements = [statement]
+    for each in statements:
+        for batch in driver_rows(session, each):
+            for row in batch:
+                if row[0] in keys:
+                    yield row
+
+
 def number(column: Any) -> Any:
     """A numeric column read as the driver gives it (float on SQLite, Decimal on PostgreSQL)."""
     return type_coerce(column, Float).label(f"num_{column.table.name}_{column.key}")
@@ -162,8 +190,6 @@ class LotLoad:
     required_percent: Any
     performance_start: Any  # raw dates
     performance_end: Any
-    labour_share: Any
-    hourly_cost: Any
     first_month: int | None  # of the performance period
     last_month: int | None
     first: int
@@ -298,7 +324,7 @@ def _load_lots(
     statement = select(
         raw(Lot.uuid), raw(Lot.contract_uuid), Lot.number, Lot.clause_mode,
         number(Lot.required_hours), number(Lot.required_percent), raw(Lot.start_date),
-        raw(Lot.end_date), number(Lot.labour_share), number(Lot.hourly_cost),
+        raw(Lot.end_date),
     )  # fmt: skip
     if authority_uuid is not None:
         statement = scope(
@@ -313,7 +339,7 @@ def _load_lots(
     shares: dict[tuple[int, int], tuple[int, int]] = {}  # performance months → share
     lots: dict[Any, LotLoad] = {}
     for row in _all(session, statement):
-        key, contract_key, lot_number, mode, hours, percent, start, end, labour, cost = row
+        key, contract_key, lot_number, mode, hours, percent, start, end = row
         contract = contracts[contract_key]
         start, end = start or contract.start, end or contract.end
         first = month_of[start]
@@ -330,8 +356,8 @@ def _load_lots(
         elif contract.notification:
             share = share_months(None, None, year_of(contract.notification), lo, hi)
         lots[key] = LotLoad(
-            key, contract, lot_number, mode, hours, percent, start, end, labour, cost, first,
-            last, window_first, window_last, share,
+            key, contract, lot_number, mode, hours, percent, start, end, first, last,
+            window_first, window_last, share,
         )  # fmt: skip
     return lots
 

@@ -31,27 +31,20 @@ from sqlalchemy.orm import Session
 
 from clauses_app.models import HoursKind, HoursRecord
 from clauses_app.services.figures_award import AwardFigures
+from clauses_app.services.figures_detailed import Detailed, count_detailed_all
 from clauses_app.services.figures_hours import (
-    Detailed,
     HoursTotals,
     Plain,
     add_plain,
     add_undivided,
-    count_detailed_all,
     employments_to_count,
     records_statement,
     undivided_statement,
 )
-from clauses_app.services.figures_load import MonthIndexes, driver_rows, raw
+from clauses_app.services.figures_load import MonthIndexes, driver_rows, raw, rows_for_keys
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 from clauses_app.storage.readers import own_connection, second_reader_sees_the_same
-
-# Up to this many employments read record by record, their records are asked for by key;
-# beyond it, the period's records are scanned once (rules that send most employments to
-# the reference implementation, like a training cap, make every employment one of them).
-BY_KEY_LIMIT = 3000
-KEYS_PER_QUERY = 500
 
 
 class PeriodSums:
@@ -231,9 +224,6 @@ def _read_records(
 ) -> dict[Any, list[tuple[Any, float, float]]]:
     """The monthly records in the period of the employments ``keys``: (start, worked,
     training) each, by employment."""
-    found: dict[Any, list[tuple[Any, float, float]]] = {}
-    if not keys:
-        return found
     statement = records_statement(
         select(
             raw(HoursRecord.employment_uuid),
@@ -244,17 +234,9 @@ def _read_records(
         period,
         authority_uuid,
     )
-    if len(keys) <= BY_KEY_LIMIT:
-        chosen = sorted(keys, key=str)
-        statements = [
-            statement.where(raw(HoursRecord.employment_uuid).in_(chosen[i : i + KEYS_PER_QUERY]))
-            for i in range(0, len(chosen), KEYS_PER_QUERY)
-        ]
-    else:
-        statements = [statement]
-    for each in statements:
-        for batch in driver_rows(session, each):
-            for emp_key, start, worked, training in batch:
-                if emp_key in keys:
-                    found.setdefault(emp_key, []).append((start, worked, training))
+    found: dict[Any, list[tuple[Any, float, float]]] = {}
+    for emp_key, start, worked, training in rows_for_keys(
+        session, statement, HoursRecord.employment_uuid, keys
+    ):
+        found.setdefault(emp_key, []).append((start, worked, training))
     return found

@@ -14,7 +14,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy.orm import Session
 
-from clauses_app.services import figures_sums
+from clauses_app.services import figures_load, figures_sums
 from clauses_app.services.figures import Figures, compute_figures
 from clauses_app.services.figures_load import UuidCache, to_decimal
 from clauses_app.services.periods import Period, month_from_index
@@ -142,7 +142,7 @@ def test_sums_on_the_sessions_connection_and_by_scanning_agree(
     with database.session() as s:
         expected = compute_figures(s, Y2025, fast_path=False)
     monkeypatch.setattr(figures_sums, "second_reader_sees_the_same", lambda session: False)
-    monkeypatch.setattr(figures_sums, "BY_KEY_LIMIT", by_key_limit)
+    monkeypatch.setattr(figures_load, "BY_KEY_LIMIT", by_key_limit)
     with database.session() as s:
         inline = compute_figures(s, Y2025)
     assert inline.by_authority() == expected.by_authority()
