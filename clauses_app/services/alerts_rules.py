@@ -27,7 +27,7 @@ from clauses_app.models import (
     PublicContract,
 )
 from clauses_app.services.alerts_book import AlertKind, AlertRecord, PendingAlert
-from clauses_app.services.counting import ZERO, required_share_months, round_hours
+from clauses_app.services.counting import ZERO, round_hours, round_share, share_months
 from clauses_app.services.eligibility import expiring_validations
 from clauses_app.services.figures import Figures
 from clauses_app.services.figures_load import (
@@ -113,7 +113,7 @@ def behind_schedule(
     """Done < required × elapsed share of the performance period, less the tolerance.
 
     The elapsed share counts whole months up to the last one over, with the guide's pro-rata
-    rule (counting.required_share_months, the one compute_figures applies to a period); hours done
+    rule (counting.share_months, the one compute_figures applies to a period); hours done
     to date are the award's counted months up to then (each rounded to the cent, as
     ``Figures.monthly`` gives them), plus what pooling moved to it over all time.
     """
@@ -129,8 +129,8 @@ def behind_schedule(
         start, end = label.performance_start, label.performance_end
         if start > cutoff or not period.overlaps(start, end):
             continue
-        expected = round_hours(required_share_months(
-            figures.hours_required, label.first_month, label.last_month, None, None, last_month
+        expected = round_share(figures.hours_required, share_months(
+            label.first_month, label.last_month, None, None, last_month
         ))  # fmt: skip
         if expected <= 0:
             continue

@@ -142,6 +142,29 @@ def round_hours(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def hours_from_cents(cents: int) -> Decimal:
+    """Whole cents of an hour as the two-decimal hours they are (12345 → 123.45)."""
+    return Decimal(cents).scaleb(-2)
+
+
+def share_in_cents(numerator: int, denominator: int, share: tuple[int, int]) -> int:
+    """``numerator / denominator`` hours × the fraction ``share`` (:func:`share_months`), in
+    cents rounded half-up (away from zero), computed exactly: :func:`round_hours` of the
+    same product in Decimal, without its 28-digit intermediate rounding."""
+    inside, total = share
+    scaled = numerator * inside * 100
+    divisor = denominator * total
+    if scaled >= 0:
+        return (2 * scaled + divisor) // (2 * divisor)
+    return -((-2 * scaled + divisor) // (2 * divisor))
+
+
+def round_share(required: Decimal, share: tuple[int, int]) -> Decimal:
+    """:func:`share_in_cents` of a Decimal number of hours, as hours."""
+    numerator, denominator = required.as_integer_ratio()
+    return hours_from_cents(share_in_cents(numerator, denominator, share))
+
+
 def required_share(
     required: Decimal,
     performance_start: date | None,

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from clauses_app.services.collector import collector_paused
-from clauses_app.services.counting import ZERO
+from clauses_app.services.counting import hours_from_cents
 from clauses_app.services.figures_award import AwardFigures
 from clauses_app.services.figures_hours import HoursTotals, add_hours_done
-from clauses_app.services.figures_load import UuidCache, load_awards, to_decimal
+from clauses_app.services.figures_load import UuidCache, cents_of_sum, load_awards, to_decimal
 from clauses_app.services.figures_pooling import apply_pooling
 from clauses_app.services.figures_sums import PeriodSums, add_summed_hours
 from clauses_app.services.periods import Month, Period, month_from_index
@@ -100,13 +100,14 @@ class Figures:
         return self._totals(self._awards)
 
     def _totals(self, awards: Iterable[AwardFigures], pooled: bool = False) -> Totals:
-        required = sum((a.hours_required for a in awards_list(awards)), ZERO)
+        awards = awards_list(awards)
+        required = sum(a.required_cents for a in awards)
         if pooled:
             self._pool()
-        done = sum(
-            (a.hours_done_pooled if pooled else a.hours_done for a in awards_list(awards)), ZERO
-        )
-        return Totals(required, done, self.etp_basis)
+            done = sum(a.pooled_cents for a in awards)
+        else:
+            done = sum(a.done_cents for a in awards)
+        return Totals(hours_from_cents(required), hours_from_cents(done), self.etp_basis)
 
     def group(
         self, key: Callable[[AwardFigures], Hashable], pooled: bool = False
@@ -204,7 +205,7 @@ def _compute(
     awards: list[AwardFigures] = []
     for award in loads.values():
         if award.done:
-            award.hours_done = award.hours_done_pooled = to_decimal(award.done)
-        if award.hours_required or award.hours_done or award.employment_count:
+            award.done_cents = award.pooled_cents = cents_of_sum(award.done)
+        if award.required_cents or award.done_cents or award.employment_count:
             awards.append(award)
     return Figures(period, awards, settings.etp_basis, hours)

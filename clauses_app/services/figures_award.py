@@ -3,9 +3,12 @@
 A national balance has ~75,000 awards, so one object serves the whole computation: the load
 makes it with the award's required hours (:mod:`figures_load`), the hours paths add its
 counted hours into the float ``done`` (:mod:`figures_hours`, :mod:`figures_sums`), and
-:func:`clauses_app.services.figures.compute_figures` rounds them into ``hours_done``.
-Identifiers are kept raw and become UUIDs when first asked for: most screens group the awards
-by one key only (the authority, the lot).
+:func:`clauses_app.services.figures.compute_figures` rounds them to the cent.
+
+Figures are kept in whole cents (exact, and summed as integers): ``hours_required``,
+``hours_done`` and ``hours_done_pooled`` are the Decimal hours they stand for, made when
+asked for. Identifiers are kept raw and become UUIDs when first asked for: most screens
+group the awards by one key only (the authority, the lot).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from clauses_app.services.counting import ZERO
+from clauses_app.services.counting import hours_from_cents
 
 if TYPE_CHECKING:
     from clauses_app.services.figures_load import LotLoad, UuidCache
@@ -27,13 +30,13 @@ class AwardFigures:
     __slots__ = (
         "company_key",
         "done",
+        "done_cents",
         "employment_count",
-        "hours_done",
-        "hours_done_pooled",
-        "hours_required",
         "key",
         "lot",
         "monthly",
+        "pooled_cents",
+        "required_cents",
         "uuids",
     )
 
@@ -42,23 +45,35 @@ class AwardFigures:
         key: Any,
         company_key: Any,
         lot: LotLoad,
-        hours_required: Decimal,
+        required_cents: int,
         uuids: UuidCache,
         monthly: dict[int, float] | None = None,
     ) -> None:
         self.key = key  # raw ids: hex text on SQLite, UUIDs on PostgreSQL
         self.company_key = company_key
         self.lot = lot
-        self.hours_required = hours_required
+        self.required_cents = required_cents
         self.uuids = uuids  # raw ids → UUIDs, shared by the awards of one computation
         # Counted hours while the figures are computed (a float sum), then rounded.
         self.done = 0.0
-        self.hours_done: Decimal = ZERO
-        self.hours_done_pooled: Decimal = ZERO  # after pooling (figures_pooling)
+        self.done_cents = 0
+        self.pooled_cents = 0  # after pooling (figures_pooling)
         self.employment_count = 0
         # Unrounded counted hours per month index (year × 12 + month − 1), only when
         # compute_figures(..., award_months=True) was asked for them.
         self.monthly = monthly
+
+    @property
+    def hours_required(self) -> Decimal:
+        return hours_from_cents(self.required_cents)
+
+    @property
+    def hours_done(self) -> Decimal:
+        return hours_from_cents(self.done_cents)
+
+    @property
+    def hours_done_pooled(self) -> Decimal:
+        return hours_from_cents(self.pooled_cents)
 
     @property
     def rules(self) -> CountingRules:

@@ -28,7 +28,7 @@ from clauses_app.models import (
     PoolingScope,
     PublicContract,
 )
-from clauses_app.services.counting import apply_share, round_hours, share_months
+from clauses_app.services.counting import NOTHING, round_hours, share_in_cents, share_months
 from clauses_app.services.figures_award import AwardFigures
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, CountingRules, effective_rules
@@ -262,12 +262,12 @@ def load_awards(
     loads: dict[Any, AwardFigures] = {}
     for award_key, lot_key, company_key, hours, percent, worked, award_date in rows:
         lot = lots[lot_key]
-        required = award_required(lot, hours, percent, worked, settings)
+        numerator, denominator = award_required(lot, hours, percent, worked, settings)
         share = lot.share or share_months(
             lot.first_month, lot.last_month, year_of(award_date) if award_date else None, lo, hi
         )
         loads[award_key] = AwardFigures(
-            award_key, company_key, lot, round_hours(apply_share(required, share)), uuids,
+            award_key, company_key, lot, share_in_cents(numerator, denominator, share), uuids,
             {} if award_months else None,
         )  # fmt: skip
     return loads
@@ -364,17 +364,43 @@ def _load_lots(
 
 def award_required(
     lot: LotLoad, award_hours: Any, award_percent: Any, award_worked: Any, settings: AppSettings
-) -> Decimal:
-    """The hours an award owes: its own figure, else its equal share of the lot's.
+) -> tuple[int, int]:
+    """The hours an award owes, as an exact fraction (numerator, denominator): its own figure,
+    else its equal share of the lot's.
 
     Numbers come raw (float or Decimal) and only those the clause mode uses are converted."""
     if lot.clause_mode == ClauseMode.PERCENT:
         percent = award_percent if award_percent is not None else lot.required_percent
         if percent is None or award_worked is None:
-            return Decimal(0)
-        return settings.round_hours(exact(award_worked) * exact(percent) / HUNDRED)
+            return NOTHING
+        owed = settings.round_hours(exact(award_worked) * exact(percent) / HUNDRED)
+        return owed.as_integer_ratio()
     if award_hours is not None:
-        return exact(award_hours)
+        return exact_ratio(award_hours)
     if lot.required_hours is not None and lot.awards:
-        return exact(lot.required_hours) / Decimal(lot.awards)
-    return Decimal(0)
+        numerator, denominator = exact_ratio(lot.required_hours)
+        return numerator, denominator * lot.awards
+    return NOTHING
+
+
+def exact_ratio(value: Any) -> tuple[int, int]:
+    """A raw number as the exact fraction of the decimal it stands for. A float read from
+    SQLite is its nearest binary value: one within a millionth of a whole cent is that number
+    of cents (the common case, without making a Decimal), any other goes through its repr."""
+    if isinstance(value, float):
+        scaled = value * 100
+        cents = round(scaled)
+        if abs(scaled - cents) < 1e-6:
+            return cents, 100
+    return exact(value).as_integer_ratio()
+
+
+def cents_of_sum(value: float) -> int:
+    """A float sum of hours rounded to the whole cent, half-up: :func:`to_decimal` × 100,
+    without making a Decimal when the sum is within a millionth of a cent (hours have two
+    decimals, so a sum of them is)."""
+    scaled = value * 100
+    cents = round(scaled)
+    if abs(scaled - cents) < 1e-6:
+        return cents
+    return int(to_decimal(value) * 100)
