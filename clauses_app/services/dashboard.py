@@ -17,7 +17,13 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clauses_app.models import ContractingAuthority, Employment, HoursRecord, PublicContract
+from clauses_app.models import (
+    ContractingAuthority,
+    Employment,
+    HoursKind,
+    HoursRecord,
+    PublicContract,
+)
 from clauses_app.services.alerts import AlertBook, collect_alerts
 from clauses_app.services.beside import Beside
 from clauses_app.services.counting import ZERO
@@ -81,22 +87,29 @@ def data_years(session: Session) -> list[int]:
         for col_a, col_b in (
             (PublicContract.start_date, PublicContract.end_date),
             (Employment.start_date, Employment.end_date),
-            (HoursRecord.period_start, HoursRecord.period_end),
         )
     ]
     days = [d for pair in bounds for d in pair if d is not None]
-    if not days:
+    years = [d.year for d in days] + hours_years(session)
+    if not years:
         return []
-    return list(range(min(days).year, max(days).year + 1))
+    return list(range(min(years), max(years) + 1))
 
 
 def hours_years(session: Session) -> list[int]:
-    """Every year from the first to the last hours statement, ascending (empty: none)."""
-    first, last = session.execute(
-        select(func.min(HoursRecord.period_start), func.max(HoursRecord.period_end))
-    ).one()
-    if first is None or last is None:
+    """Every year from the first to the last hours statement, ascending (empty: none).
+
+    Asked as three look-ups in indexes rather than one scan: the first and last starts (the
+    counting index) and the last end of an undivided total (a partial index); a monthly
+    record ends in the month it starts."""
+    first = session.scalar(select(func.min(HoursRecord.period_start)))
+    if first is None:
         return []
+    last_start = session.scalar(select(func.max(HoursRecord.period_start)))
+    last_total = session.scalar(
+        select(func.max(HoursRecord.period_end)).where(HoursRecord.kind != HoursKind.MONTH)
+    )
+    last = max(last_start, last_total) if last_total is not None else last_start
     return list(range(first.year, last.year + 1))
 
 

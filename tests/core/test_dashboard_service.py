@@ -93,6 +93,20 @@ def test_years_and_default_year(session, dataset) -> None:  # type: ignore[no-un
     assert hours_years(session) == [2024, 2025]
 
 
+def test_hours_years_reach_the_end_of_an_undivided_total(session) -> None:  # type: ignore[no-untyped-def]
+    """The last year is the last end: a total stated over 2025-2027 ends after every month."""
+    a = b.authority(session)
+    aw = b.award(session, b.lot(session, b.contract(session, a)), b.company(session), 100)
+    emp = b.employment(session, aw, b.participant(session), date(2024, 6, 1))
+    assert hours_years(session) == []
+    b.month_hours(session, emp, 2024, 11, 10)
+    b.month_hours(session, emp, 2025, 2, 10)
+    assert hours_years(session) == [2024, 2025]
+    b.total_hours(session, emp, date(2025, 3, 1), date(2027, 2, 28), 300)
+    assert hours_years(session) == [2024, 2025, 2026, 2027]
+    assert data_years(session)[-1] == 2027
+
+
 def test_authority_choices_sorted_by_name(session, dataset) -> None:  # type: ignore[no-untyped-def]
     assert [name for _u, name in authority_choices(session)] == ["Bourg B", "Ville A"]
 
