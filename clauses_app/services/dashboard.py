@@ -109,7 +109,7 @@ def hours_years(session: Session) -> list[int]:
     last_total = session.scalar(
         select(func.max(HoursRecord.period_end)).where(HoursRecord.kind != HoursKind.MONTH)
     )
-    last = max(last_start, last_total) if last_total is not None else last_start
+    last = max(day for day in (first, last_start, last_total) if day is not None)
     return list(range(first.year, last.year + 1))
 
 

@@ -40,8 +40,8 @@ class Detailed:
     """An employment counted by the reference rules, with its records of the period."""
 
     load: AwardFigures
-    # The raw employment row of figures_hours.employments_statement: key, award, modality,
-    # contract type, transferred, ineligible, dates overlapping the period.
+    # A raw row that starts with figures_hours.employments_statement's columns: key, award,
+    # modality, contract type, transferred, ineligible, dates overlapping the period.
     row: Any
     records: list[RawHours] = field(default_factory=list)
     # Read by count_detailed_all: start, end, invoiced amount, lot's labour share and cost.
@@ -111,7 +111,7 @@ def _count_detailed(
     """Count one employment with the reference implementation of the rules."""
     load = entry.load
     lot = load.lot
-    (_, _, modality, contract_type, transferred, ineligible, overlapping) = entry.row
+    (_, _, modality, contract_type, transferred, ineligible, overlapping) = entry.row[:7]
     start, end, invoiced, labour_share, hourly_cost = entry.details
     employment = EmploymentRow(
         modality=modality,

@@ -121,7 +121,8 @@ def add_hours_done(
     return the totals. ``fast_path=False`` counts every employment by the reference rules."""
     plain: dict[Any, Plain] = {}
     detailed: dict[Any, Detailed] = {}
-    for emp_key, row, load, simple in employments_to_count(session, period, authority_uuid, loads):
+    rows = driver_rows(session, employments_statement(period, authority_uuid))
+    for emp_key, row, load, simple in employments_to_count(rows, loads):
         if fast_path and simple:
             plain[emp_key] = Plain(load, row)
         else:
@@ -136,14 +137,12 @@ def add_hours_done(
 
 
 def employments_to_count(
-    session: Session,
-    period: Period,
-    authority_uuid: uuid.UUID | None,
-    loads: dict[Any, AwardFigures],
+    batches: Iterable[Sequence[Sequence[Any]]], loads: dict[Any, AwardFigures]
 ) -> Iterator[tuple[Any, Any, AwardFigures, bool]]:
-    """(key, raw row, award, plain?) of every employment in scope that can count hours;
-    each one whose dates overlap the period is counted in its award on the way."""
-    for batch in driver_rows(session, employments_statement(period, authority_uuid)):
+    """(key, raw row, award, plain?) of every employment in scope that can count hours, from
+    batches of rows that start with :func:`employments_statement`'s columns; each one whose
+    dates overlap the period is counted in its award on the way."""
+    for batch in batches:
         for row in batch:
             emp_key, award_key, modality, contract_type, transferred, ineligible, overlapping = row[
                 :7

@@ -113,7 +113,8 @@ def rows_for_keys(
 
 
 def number(column: Any) -> Any:
-    """A numeric column read as the driver gives it (float on SQLite, Decimal on PostgreSQL)."""
+    """A numeric column read as the driver gives it (int or float on SQLite, Decimal on
+    PostgreSQL)."""
     return type_coerce(column, Float).label(f"num_{column.table.name}_{column.key}")
 
 
@@ -387,6 +388,8 @@ def exact_ratio(value: Any) -> tuple[int, int]:
     """A raw number as the exact fraction of the decimal it stands for. A float read from
     SQLite is its nearest binary value: one within a millionth of a whole cent is that number
     of cents (the common case, without making a Decimal), any other goes through its repr."""
+    if isinstance(value, int):  # SQLite gives whole numbers as int
+        return value, 1
     if isinstance(value, float):
         scaled = value * 100
         cents = round(scaled)

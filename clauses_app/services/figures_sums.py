@@ -1,15 +1,15 @@
 """Counting a period's hours from sums the database makes: the default path of the figures.
 
-The database adds up each employment's monthly records of the period (one row per employment,
-~62,000 for a national year, instead of ~315,000 records) and the period's months (a row per
-month). A *plain* employment (see :mod:`figures_hours`) whose records all fall inside its
+The database adds up each employment's monthly records of the period and hands them with the
+employment's own columns (one row per employment, ~62,000 for a national year, instead of
+~315,000 records), and the period's months (a row per month). A *plain* employment (see :mod:`figures_hours`) whose records all fall inside its
 award's window, and whose rules count training as the default rules do, counts its sums as
 they are. Every other employment that has monthly records in the period (excluded, counted by
 the reference rules, with records outside its window, or counting training otherwise) has
 its records read one by one, their raw hours taken out of the database's month totals, and
 is then counted exactly as on the streamed path. Tests check the three paths agree.
 
-Those two sums take SQLite about a quarter of the figures' time (a national year). When a
+Those sums take SQLite about a third of the figures' time (a national year). When a
 second connection reads what the session reads (``storage.readers``), :class:`PeriodSums`
 asks for them on a connection of its own, on a worker thread, while the session's thread
 loads contracts, lots and awards (Python work; the worker waits on the database with
@@ -29,7 +29,7 @@ from sqlalchemy import Float, cast, func, select
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import Session
 
-from clauses_app.models import HoursKind, HoursRecord
+from clauses_app.models import Employment, HoursKind, HoursRecord
 from clauses_app.services.figures_award import AwardFigures
 from clauses_app.services.figures_detailed import Detailed, count_detailed_all
 from clauses_app.services.figures_hours import (
@@ -37,6 +37,7 @@ from clauses_app.services.figures_hours import (
     Plain,
     add_plain,
     add_undivided,
+    employments_statement,
     employments_to_count,
     records_statement,
     undivided_statement,
@@ -45,6 +46,8 @@ from clauses_app.services.figures_load import MonthIndexes, driver_rows, raw, ro
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 from clauses_app.storage.readers import own_connection, second_reader_sees_the_same
+
+SUMS = 7  # where the sums start in a row of PeriodSums.employments()
 
 
 class PeriodSums:
@@ -57,11 +60,7 @@ class PeriodSums:
         self._session = session
         self._months_statement = _month_sums(period, authority_uuid)
         self._undivided_statement = undivided_statement(period, authority_uuid)
-        # Ordered by a sum: SQLite then makes every sum before it returns the first row, all
-        # of it inside the call the worker thread makes (fetching the rows is cheap).
-        self._employments_statement = _employment_sums(period, authority_uuid).order_by(
-            func.min(HoursRecord.period_start)
-        )
+        self._employments_statement = _employments_with_sums(period, authority_uuid)
         self._own: AbstractContextManager[Connection] | None = None
         self._connection: Connection | None = None
         self._months: Sequence[Any] | None = None
@@ -105,7 +104,9 @@ class PeriodSums:
         return self._undivided
 
     def employments(self) -> Iterator[Sequence[Any]]:
-        """(employment, first month's day, last month's day, worked, training), in batches."""
+        """Every employment in scope (figures_hours.employments_statement's columns), then its
+        first and last month's day, worked and training hours (None: no monthly record in the
+        period), in batches."""
         self._wait()
         if self._employments is None:
             yield from driver_rows(self._session, self._employments_statement)
@@ -140,7 +141,6 @@ def add_summed_hours(
     period_sums: PeriodSums,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award; return the totals."""
-    sums = {row[0]: row for batch in period_sums.employments() for row in batch}
     base_training = settings.counting.training_counted
     totals = HoursTotals()
     month_of = MonthIndexes()
@@ -151,31 +151,41 @@ def add_summed_hours(
     plain: dict[Any, Plain] = {}  # plain, with records read one by one
     detailed: dict[Any, Detailed] = {}
     no_months: dict[Any, Plain] = {}  # plain, no monthly record in the period
-    unread = set(sums)  # employments whose sums did not count as they are
-    for emp_key, row, load, simple in employments_to_count(session, period, authority_uuid, loads):
+    summed: set[Any] = set()  # employments with monthly records in the period
+    counted: set[Any] = set()  # those whose sums counted as they are
+
+    def batches() -> Iterator[Sequence[Any]]:
+        for batch in period_sums.employments():
+            summed.update(row[0] for row in batch if row[SUMS] is not None)
+            yield batch
+
+    for emp_key, row, load, simple in employments_to_count(batches(), loads):
         if not simple:
             detailed[emp_key] = Detailed(load, row)
             continue
-        summed = sums.get(emp_key)
-        if summed is None:
+        first, last, worked, training = row[SUMS:]
+        if first is None:
             no_months[emp_key] = Plain(load, row)
             continue
         lot = load.lot
         if (
             load.rules.training_counted != base_training
-            or month_of[summed[1]] < lot.first
-            or month_of[summed[2]] > lot.last
+            or month_of[first] < lot.first
+            or month_of[last] > lot.last
         ):
             plain[emp_key] = Plain(load, row)
             continue
-        unread.discard(emp_key)
-        value = summed[3] + summed[4] if base_training else summed[3]
+        counted.add(emp_key)
+        value = worked + training if base_training else worked
         if value:
             load.done += value
             modalities[row[2]] += value
             contract_types[row[3]] += value
             if not row[6]:  # counted outside its contract dates: one of the award's
                 load.employment_count += 1
+    # Every other employment with records (set aside, excluded...): its raw hours come out
+    # of the month totals, and plain and detailed ones count them record by record.
+    unread = summed - counted
     for emp_key, records in _read_records(session, period, authority_uuid, unread).items():
         for start, worked, training in records:
             month = month_of[start]
@@ -194,18 +204,34 @@ def add_summed_hours(
     return totals
 
 
-def _employment_sums(period: Period, authority_uuid: uuid.UUID | None) -> Any:
-    """Per employment: its first and last month and its worked and training hours, summed
-    over its monthly records in the period."""
-    statement = select(
-        raw(HoursRecord.employment_uuid),
-        func.min(HoursRecord.period_start),
-        func.max(HoursRecord.period_start),
-        func.sum(cast(HoursRecord.worked_hours, Float)),
-        func.sum(cast(HoursRecord.training_hours, Float)),
-    ).where(HoursRecord.kind == HoursKind.MONTH)
-    return records_statement(statement, period, authority_uuid).group_by(
-        HoursRecord.employment_uuid
+def _employments_with_sums(period: Period, authority_uuid: uuid.UUID | None) -> Any:
+    """:func:`figures_hours.employments_statement`, each employment with its first and last
+    month's day and its worked and training hours summed over its monthly records in the
+    period (None when it has none).
+
+    Ordered by a sum: SQLite then makes every row before it returns the first one, inside the
+    call the worker thread makes; the rows are then read from its sorter, faster than from
+    the tables (measured on the national demo: 0.10 s instead of 0.24 s for two reads)."""
+    sums = (
+        records_statement(
+            select(
+                HoursRecord.employment_uuid.label("employment"),
+                func.min(HoursRecord.period_start).label("first"),
+                func.max(HoursRecord.period_start).label("last"),
+                func.sum(cast(HoursRecord.worked_hours, Float)).label("worked"),
+                func.sum(cast(HoursRecord.training_hours, Float)).label("training"),
+            ).where(HoursRecord.kind == HoursKind.MONTH),
+            period,
+            authority_uuid,
+        )
+        .group_by(HoursRecord.employment_uuid)
+        .subquery("sums")
+    )
+    return (
+        employments_statement(period, authority_uuid)
+        .add_columns(sums.c.first, sums.c.last, sums.c.worked, sums.c.training)
+        .outerjoin(sums, sums.c.employment == Employment.uuid)
+        .order_by(sums.c.worked)
     )
 
 
