@@ -295,14 +295,15 @@ def _load_contracts(
         ),
         authority_uuid,
     )  # fmt: skip
-    rules_cache: dict[tuple[str, str], CountingRules] = {}
+    rules_cache: dict[tuple[Any, Any], CountingRules] = {}
     contracts: dict[Any, ContractLoad] = {}
     for key, authority, operation, notification, start, end, pooling, override in _all(
         session, statement
     ):
         operation_override = overrides.get(operation)
-        # Raw JSON is text on SQLite but a decoded (unhashable) dict on PostgreSQL.
-        cache_key = (repr(operation_override), repr(override))
+        cache_key: tuple[Any, Any] = (operation_override, override)  # raw JSON text on SQLite
+        if isinstance(operation_override, dict) or isinstance(override, dict):
+            cache_key = (repr(operation_override), repr(override))  # decoded on PostgreSQL
         rules = rules_cache.get(cache_key)
         if rules is None:
             rules = rules_cache[cache_key] = effective_rules(
