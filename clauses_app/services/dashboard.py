@@ -26,6 +26,7 @@ from clauses_app.models import (
 )
 from clauses_app.services.alerts import AlertBook, collect_alerts
 from clauses_app.services.beside import Beside
+from clauses_app.services.collector import collector_paused
 from clauses_app.services.counting import ZERO
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.periods import Month, Period
@@ -153,8 +154,9 @@ class DashboardSnapshot:
 def load_snapshot(
     database: Database, year: int | None, authority_uuid: uuid.UUID | None, today: date
 ) -> DashboardSnapshot:
-    """The figures and the selectors' choices, read in one session (on a worker thread)."""
-    with database.session() as session:
+    """The figures and the selectors' choices, read in one session (on a worker thread),
+    with the cyclic collector paused throughout (see services.collector)."""
+    with collector_paused(), database.session() as session:
         settings = load_settings(session)
         years = Beside(session, data_years)  # only a default year needs them first
         year = year or default_year(hours_years(session) or years.result(), today)

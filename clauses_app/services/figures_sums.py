@@ -2,12 +2,13 @@
 
 The database adds up each employment's monthly records of the period and hands them with the
 employment's own columns (one row per employment, ~62,000 for a national year, instead of
-~315,000 records), and the period's months (a row per month). A *plain* employment (see :mod:`figures_hours`) whose records all fall inside its
-award's window, and whose rules count training as the default rules do, counts its sums as
-they are. Every other employment that has monthly records in the period (excluded, counted by
-the reference rules, with records outside its window, or counting training otherwise) has
-its records read one by one, their raw hours taken out of the database's month totals, and
-is then counted exactly as on the streamed path. Tests check the three paths agree.
+~315,000 records), and the period's months (a row per month). A *plain* employment (see
+:mod:`figures_hours`) whose records all fall inside its award's window, and whose rules count
+training as the default rules do, counts its sums as they are. Every other employment that
+has monthly records in the period (excluded, counted by the reference rules, with records
+outside its window, or counting training otherwise) has its records read one by one, their
+raw hours taken out of the database's month totals, and is then counted exactly as on the
+streamed path. Tests check the three paths agree.
 
 Those sums take SQLite about a third of the figures' time (a national year). When a
 second connection reads what the session reads (``storage.readers``), :class:`PeriodSums`
