@@ -12,9 +12,10 @@ streamed path. Tests check the three paths agree.
 
 Those sums take SQLite about a third of the figures' time (a national year). When a
 second connection reads what the session reads (``storage.readers``), :class:`PeriodSums`
-asks for them on a connection of its own, on a worker thread, while the session's thread
-loads contracts, lots and awards (Python work; the worker waits on the database with
-Python's lock released). Otherwise it asks on the session's connection.
+asks for them on a connection of its own, on the worker thread of ``services.beside`` (first
+in its queue), while the session's thread loads contracts, lots and awards (Python work; the
+worker waits on the database with Python's lock released). Otherwise it asks on the
+session's connection.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Employment, HoursKind, HoursRecord
+from clauses_app.services.beside import FIRST, LANE, on_lane
 from clauses_app.services.figures_award import AwardFigures
 from clauses_app.services.figures_detailed import Detailed, count_detailed_all
 from clauses_app.services.figures_hours import (
@@ -46,16 +48,17 @@ from clauses_app.services.figures_hours import (
 from clauses_app.services.figures_load import MonthIndexes, driver_rows, raw, rows_for_keys
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
-from clauses_app.storage.readers import own_connection, second_reader_sees_the_same
+from clauses_app.storage.readers import own_connection
 
 SUMS = 7  # where the sums start in a row of PeriodSums.employments()
 
 
 class PeriodSums:
     """The database's sums of a period's monthly records (per month, per employment), asked
-    for as soon as this is made: on a worker thread and a connection of its own when that
-    connection reads what the session reads, else on the session's connection when needed.
-    Use it as a context manager (the thread is joined and its connection closed on exit)."""
+    for as soon as this is made: on the beside lane's worker and a connection of its own when
+    that connection reads what the session reads, else on the session's connection when
+    needed. Use it as a context manager (on exit, the worker's answer is awaited and its
+    connection closed)."""
 
     def __init__(self, session: Session, period: Period, authority_uuid: uuid.UUID | None):
         self._session = session
@@ -68,10 +71,10 @@ class PeriodSums:
         self._undivided: Sequence[Any] | None = None
         self._employments: CursorResult[Any] | None = None
         self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
-        if second_reader_sees_the_same(session):
-            self._thread = threading.Thread(target=self._ask, name="figures-sums", daemon=True)
-            self._thread.start()
+        self._asked: threading.Event | None = None
+        if on_lane(session):
+            self._asked = threading.Event()
+            LANE.submit(FIRST, self._ask)
 
     def _ask(self) -> None:
         try:
@@ -82,11 +85,18 @@ class PeriodSums:
             self._employments = self._connection.execute(self._employments_statement)
         except BaseException as error:  # handed to the session's thread by _wait
             self._error = error
+        finally:
+            assert self._asked is not None
+            self._asked.set()
+
+    @property
+    def on_worker(self) -> bool:
+        """Whether the sums are asked on the lane's worker (else on the session)."""
+        return self._asked is not None
 
     def _wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        if self._asked is not None:
+            self._asked.wait()
             if self._error is not None:
                 raise self._error
 
@@ -125,8 +135,8 @@ class PeriodSums:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._thread is not None:
-            self._thread.join()
+        if self._asked is not None:
+            self._asked.wait()
         if self._employments is not None:
             self._employments.close()
         if self._own is not None:

@@ -141,7 +141,7 @@ def test_sums_on_the_sessions_connection_and_by_scanning_agree(
         _scenario(s)
     with database.session() as s:
         expected = compute_figures(s, Y2025, fast_path=False)
-    monkeypatch.setattr(figures_sums, "second_reader_sees_the_same", lambda session: False)
+    monkeypatch.setattr(figures_sums, "on_lane", lambda session: False)
     monkeypatch.setattr(figures_load, "BY_KEY_LIMIT", by_key_limit)
     with database.session() as s:
         inline = compute_figures(s, Y2025)
@@ -159,7 +159,7 @@ def test_sums_are_asked_on_a_worker_thread_only_when_it_reads_the_same(
 
     def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         original(self, *args, **kwargs)
-        threads.append(self._thread is not None)
+        threads.append(self.on_worker)
 
     monkeypatch.setattr(figures_sums.PeriodSums, "__init__", spy)
     with any_database.transaction() as s:

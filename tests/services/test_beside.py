@@ -39,3 +39,36 @@ def test_an_error_beside_is_raised_to_the_caller(database: Database) -> None:
         for _ in range(2):  # asked again, it still fails rather than answering None
             with pytest.raises(ValueError, match="boom"):
                 beside.result()
+
+
+def test_work_beside_runs_one_job_at_a_time_most_urgent_first(database: Database) -> None:
+    """One worker for all work beside sessions: the session's thread keeps the other core."""
+    from clauses_app.services.beside import FIRST, LANE, LATER
+
+    ran: list[str] = []
+    gate = threading.Event()
+    LANE.submit(FIRST, lambda: gate.wait(5))  # holds the worker while the others queue
+
+    def job(name: str, pause: float = 0.0):  # type: ignore[no-untyped-def]
+        def work(session: Session) -> str:
+            ran.append(f"{name} starts")
+            threading.Event().wait(pause)
+            ran.append(f"{name} ends")
+            return threading.current_thread().name
+
+        return work
+
+    with database.session() as s:
+        later = Beside(s, job("later", 0.05), LATER)
+        first = Beside(s, job("first", 0.05), FIRST)
+        gate.set()
+        assert (first.result(), later.result()) == ("beside", "beside")
+    assert ran == ["first starts", "first ends", "later starts", "later ends"]
+
+
+def test_work_asked_from_the_worker_itself_runs_inline(database: Database) -> None:
+    """Work beside a session that itself asks for work beside runs it on the spot (queued
+    behind itself, it would wait forever)."""
+    with database.session() as s:
+        nested = Beside(s, lambda own: Beside(own, _count).result())
+        assert nested.result() == (0, "beside")
