@@ -13,6 +13,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -39,6 +40,7 @@ WARNING_LINE = colors.HexColor("#E67E22")
 MARGIN = 2 * cm
 KEEP_TOGETHER_ROWS = 20  # a short table moves whole to the next page rather than split
 ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
+CELL_PADDING = 4  # points, left and right of a table cell
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -308,13 +310,24 @@ def _table(
         ]
 
     # Figures (right-aligned columns) are plain strings: they never wrap, and laying out a
-    # paragraph per number would be most of a large report's time.
+    # paragraph per number would be most of a large report's time. So is any text that fits
+    # on one line of its column (most names and dates): only longer text is a paragraph.
     wrapped = [c.align != "right" for c in block.columns]
+    total_width = sum(c.width for c in block.columns)
+    widths = [width * c.width / total_width for c in block.columns]
+    room = [w - 2 * CELL_PADDING - 1 for w in widths]
+
+    def cell(value: str, style: ParagraphStyle, wrap: bool, limit: float) -> Any:
+        if not wrap:
+            return value
+        if "\n" not in value and stringWidth(value, style.fontName, style.fontSize) <= limit:
+            return value
+        return RLParagraph(_text(value), style)
 
     def line(values: tuple[str, ...], column_styles: list[ParagraphStyle]) -> list[Any]:
         return [
-            RLParagraph(_text(v), st) if wrap else v
-            for v, st, wrap in zip(values, column_styles, wrapped, strict=True)
+            cell(v, st, wrap, limit)
+            for v, st, wrap, limit in zip(values, column_styles, wrapped, room, strict=True)
         ]
 
     body, strong = aligned(base), aligned(bold)
@@ -323,10 +336,7 @@ def _table(
     data += [line(row, body) for row in block.rows]
     if block.total is not None:
         data.append(line(block.total, strong))
-    total_width = sum(c.width for c in block.columns)
-    table = RLTable(
-        data, colWidths=[width * c.width / total_width for c in block.columns], repeatRows=1
-    )
+    table = RLTable(data, colWidths=widths, repeatRows=1)
     commands: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), FONT),  # the table's own default is Helvetica
         ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
@@ -334,13 +344,13 @@ def _table(
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#D0D7DE")),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     commands.append(("FONT", (0, 1), (-1, -1), FONT, base.fontSize, base.leading))
     for i, column in enumerate(block.columns):
-        if column.align == "right":
-            commands.append(("ALIGN", (i, 1), (i, -1), "RIGHT"))
+        if column.align != "left":  # plain strings follow the column's alignment too
+            commands.append(("ALIGN", (i, 1), (i, -1), column.align.upper()))
     for i in range(2, len(block.rows) + 1, 2):
         commands.append(("BACKGROUND", (0, i), (-1, i), ZEBRA))
     if block.total is not None:
