@@ -37,6 +37,7 @@ class AwardFigures:
         "monthly",
         "pooled_cents",
         "required_cents",
+        "rules",
         "uuids",
     )
 
@@ -52,6 +53,7 @@ class AwardFigures:
         self.key = key  # raw ids: hex text on SQLite, UUIDs on PostgreSQL
         self.company_key = company_key
         self.lot = lot
+        self.rules: CountingRules = lot.contract.rules  # read once per employment counted
         self.required_cents = required_cents
         self.uuids = uuids  # raw ids → UUIDs, shared by the awards of one computation
         # Counted hours while the figures are computed (a float sum), then rounded.
@@ -74,10 +76,6 @@ class AwardFigures:
     @property
     def hours_done_pooled(self) -> Decimal:
         return hours_from_cents(self.pooled_cents)
-
-    @property
-    def rules(self) -> CountingRules:
-        return self.lot.contract.rules
 
     @property
     def pooling_scope(self) -> str:

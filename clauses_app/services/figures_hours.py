@@ -137,24 +137,29 @@ def add_hours_done(
 
 
 def employments_to_count(
-    batches: Iterable[Sequence[Sequence[Any]]], loads: dict[Any, AwardFigures]
+    batches: Iterable[Sequence[Sequence[Any]]],
+    loads: dict[Any, AwardFigures],
+    passed: list[Sequence[Any]] | None = None,
 ) -> Iterator[tuple[Any, Any, AwardFigures, bool]]:
     """(key, raw row, award, plain?) of every employment in scope that can count hours, from
     batches of rows that start with :func:`employments_statement`'s columns; each one whose
-    dates overlap the period is counted in its award on the way."""
+    dates overlap the period is counted in its award on the way. The rows of the others (no
+    award in scope, excluded) go to ``passed`` when given."""
     for batch in batches:
         for row in batch:
-            emp_key, award_key, modality, contract_type, transferred, ineligible, overlapping = row[
-                :7
-            ]
-            load = loads.get(award_key)
+            load = loads.get(row[1])
             if load is None:
+                if passed is not None:
+                    passed.append(row)
                 continue
-            if overlapping:
+            if row[6]:  # dates overlapping the period
                 load.employment_count += 1
             rules = load.rules
-            if not excluded(rules, transferred, ineligible):
-                yield emp_key, row, load, is_plain(rules, modality, contract_type)
+            if excluded(rules, row[4], row[5]):  # transferred staff, ineligible
+                if passed is not None:
+                    passed.append(row)
+                continue
+            yield row[0], row, load, is_plain(rules, row[2], row[3])  # modality, contract type
 
 
 def add_undivided(

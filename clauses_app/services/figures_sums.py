@@ -162,19 +162,17 @@ def add_summed_hours(
     plain: dict[Any, Plain] = {}  # plain, with records read one by one
     detailed: dict[Any, Detailed] = {}
     no_months: dict[Any, Plain] = {}  # plain, no monthly record in the period
-    summed: set[Any] = set()  # employments with monthly records in the period
-    counted: set[Any] = set()  # those whose sums counted as they are
-
-    def batches() -> Iterator[Sequence[Any]]:
-        for batch in period_sums.employments():
-            summed.update(row[0] for row in batch if row[SUMS] is not None)
-            yield batch
-
-    for emp_key, row, load, simple in employments_to_count(batches(), loads):
+    set_aside: set[Any] = set()  # with monthly records, not counted from their sums
+    passed: list[Sequence[Any]] = []  # excluded, or with no award in scope
+    for emp_key, row, load, simple in employments_to_count(
+        period_sums.employments(), loads, passed
+    ):
+        first, last, worked, training = row[SUMS:]
         if not simple:
             detailed[emp_key] = Detailed(load, row)
+            if first is not None:
+                set_aside.add(emp_key)
             continue
-        first, last, worked, training = row[SUMS:]
         if first is None:
             no_months[emp_key] = Plain(load, row)
             continue
@@ -185,8 +183,8 @@ def add_summed_hours(
             or month_of[last] > lot.last
         ):
             plain[emp_key] = Plain(load, row)
+            set_aside.add(emp_key)
             continue
-        counted.add(emp_key)
         value = worked + training if base_training else worked
         if value:
             load.done += value
@@ -196,7 +194,7 @@ def add_summed_hours(
                 load.employment_count += 1
     # Every other employment with records (set aside, excluded...): its raw hours come out
     # of the month totals, and plain and detailed ones count them record by record.
-    unread = summed - counted
+    unread = set_aside | {row[0] for row in passed if row[SUMS] is not None}
     for emp_key, records in _read_records(session, period, authority_uuid, unread).items():
         for start, worked, training in records:
             month = month_of[start]
