@@ -105,12 +105,9 @@ class HoursRecord(Record):
         ),
         # The few undivided totals by end, for the last year with hours (migration 0006): a
         # monthly record ends in the month it starts, so the counting index gives the rest.
-        Index(
-            "ix_hours_record_totals_end",
-            "period_end",
-            sqlite_where=text("kind <> 'MONTH'"),
-            postgresql_where=text("kind <> 'MONTH'"),
-        ),
+        # The migration makes it partial on PostgreSQL too; saying so here
+        # (postgresql_where) would import SQLAlchemy's PostgreSQL dialect at every start.
+        Index("ix_hours_record_totals_end", "period_end", sqlite_where=text("kind <> 'MONTH'")),
     )
 
     employment_uuid: Mapped[uuid.UUID] = mapped_column(

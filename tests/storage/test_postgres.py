@@ -30,6 +30,24 @@ def test_migrations_down_and_up_on_postgres(pg_database: Database) -> None:
             text("SELECT count(*) FROM information_schema.tables WHERE table_schema='public'")
         ).scalar()
     assert tables and tables >= 14
+    with pg_database.engine.connect() as connection:
+        totals_end = connection.execute(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_hours_record_totals_end'")
+        ).scalar()
+    assert totals_end and "WHERE" in totals_end and "MONTH" in totals_end  # partial, as on SQLite
+
+
+def test_years_with_hours_on_postgres(pg_database: Database) -> None:
+    from clauses_app.services.dashboard import hours_years
+
+    with pg_database.transaction() as s:
+        auth = b.authority(s)
+        award = b.award(s, b.lot(s, b.contract(s, auth)), b.company(s), "100")
+        emp = b.employment(s, award, b.participant(s), date(2024, 6, 1))
+        b.month_hours(s, emp, 2024, 11, "10")
+        b.total_hours(s, emp, date(2025, 3, 1), date(2026, 2, 28), "300")
+    with pg_database.session() as s:
+        assert hours_years(s) == [2024, 2025, 2026]
 
 
 def test_figures_on_postgres_equal_hand_computed(pg_database: Database) -> None:
