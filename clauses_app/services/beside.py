@@ -18,6 +18,7 @@ Python's lock, which the busy thread holds for up to 5 ms at a time.
 from __future__ import annotations
 
 import itertools
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from clauses_app.storage.readers import own_connection, second_reader_sees_the_same
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 FIRST = 0  # work the session's thread will wait for soonest (the figures' sums)
 LATER = 1  # work whose result is asked for at the end (counts, years)
@@ -59,7 +61,10 @@ class Lane:
     def _serve(self) -> None:
         while True:
             _, _, job = self._jobs.get()
-            job()
+            try:
+                job()
+            except BaseException:  # jobs hand their errors over; this keeps the lane alive
+                log.exception("Work beside a session failed")
 
 
 LANE = Lane("beside")

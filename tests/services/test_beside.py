@@ -72,3 +72,22 @@ def test_work_asked_from_the_worker_itself_runs_inline(database: Database) -> No
     with database.session() as s:
         nested = Beside(s, lambda own: Beside(own, _count).result())
         assert nested.result() == (0, "beside")
+
+
+def test_a_job_that_fails_on_its_own_leaves_the_lane_working(database: Database) -> None:
+    from clauses_app.services.beside import LANE, LATER
+
+    def broken() -> None:
+        raise RuntimeError("a job that does not hand its error over")
+
+    LANE.submit(LATER, broken)
+    answers: list[tuple[int, str]] = []
+
+    def ask() -> None:
+        with database.session() as s:
+            answers.append(Beside(s, _count).result())
+
+    asking = threading.Thread(target=ask, daemon=True)
+    asking.start()
+    asking.join(10)  # a dead lane would never answer: fail rather than hang
+    assert answers == [(0, "beside")]
