@@ -76,20 +76,32 @@ def on_lane(session: Session) -> bool:
 
 
 class Beside(Generic[T]):
-    """``work(session)`` queued now beside ``session``; :meth:`result` waits for it."""
+    """``work(session)`` queued beside ``session`` now (or at :meth:`start`, with
+    ``start=False``); :meth:`result` waits for it, or does it when it was never queued."""
 
     def __init__(
-        self, session: Session, work: Callable[[Session], T], priority: int = LATER
+        self,
+        session: Session,
+        work: Callable[[Session], T],
+        priority: int = LATER,
+        *,
+        start: bool = True,
     ) -> None:
         self._session = session
         self._work = work
+        self._priority = priority
         self._value: T | None = None
         self._error: BaseException | None = None
         self._done = False
         self._finished: threading.Event | None = None
-        if on_lane(session):
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Queue the work on the lane (once; nothing when it must run on the session)."""
+        if self._finished is None and not self._done and on_lane(self._session):
             self._finished = threading.Event()
-            LANE.submit(priority, self._run)
+            LANE.submit(self._priority, self._run)
 
     def _run(self) -> None:
         try:

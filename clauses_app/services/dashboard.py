@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -56,13 +57,19 @@ def dashboard_figures(
     year: int,
     authority_uuid: uuid.UUID | None = None,
     settings: AppSettings | None = None,
+    alongside: tuple[Beside[Any], ...] = (),
 ) -> DashboardFigures:
     """Headline figures of ``year`` for every authority, or for ``authority_uuid``. The
-    people are counted beside the figures (services.beside)."""
+    people are counted beside the figures (services.beside), after the figures' own sums, as
+    is any work ``alongside`` (see compute_figures)."""
     settings = settings or load_settings(session)
     period = Period.year(year)
-    people = Beside(session, lambda other: people_counts(other, period, authority_uuid))
-    figures = compute_figures(session, period, authority_uuid, settings)
+    people = Beside(
+        session, lambda other: people_counts(other, period, authority_uuid), start=False
+    )
+    figures = compute_figures(
+        session, period, authority_uuid, settings, alongside=(people, *alongside)
+    )
     employments, participants = people.result()
     totals = figures.total()
     by_month = figures.monthly()
@@ -158,9 +165,11 @@ def load_snapshot(
     with the cyclic collector paused throughout (see services.collector)."""
     with collector_paused(), database.session() as session:
         settings = load_settings(session)
-        years = Beside(session, data_years)  # only a default year needs them first
+        # The years covered are asked for beside the figures, after their sums; without any
+        # hours, the default year needs them first.
+        years = Beside(session, data_years, start=False)
         year = year or default_year(hours_years(session) or years.result(), today)
-        figures = dashboard_figures(session, year, authority_uuid, settings)
+        figures = dashboard_figures(session, year, authority_uuid, settings, alongside=(years,))
         return DashboardSnapshot(years.result(), authority_choices(session), figures)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from clauses_app.services.beside import Beside
 from clauses_app.services.collector import collector_paused
 from clauses_app.services.counting import hours_from_cents
 from clauses_app.services.figures_award import AwardFigures
@@ -170,18 +171,22 @@ def compute_figures(
     *,
     fast_path: bool = True,
     award_months: bool = False,
+    alongside: Iterable[Beside[Any]] = (),
 ) -> Figures:
     """Figures of every award (of one authority, when given) for ``period`` (all time if None).
 
     ``award_months`` keeps each award's counted hours per month (``AwardFigures.monthly``);
     the totals per month are always there (``Figures.monthly()``). ``fast_path=False`` sends
     every employment through the reference implementation of the counting rules (tests
-    compare both).
+    compare both). ``alongside``: work made with ``Beside(..., start=False)``, started once
+    the figures' own work beside the session is queued, so that it runs after it.
     """
     period = period or Period()
     settings = settings or load_settings(session)
     with collector_paused():
-        return _compute(session, period, authority_uuid, settings, fast_path, award_months)
+        return _compute(
+            session, period, authority_uuid, settings, fast_path, award_months, alongside
+        )
 
 
 def _compute(
@@ -191,13 +196,18 @@ def _compute(
     settings: AppSettings,
     fast_path: bool,
     award_months: bool,
+    alongside: Iterable[Beside[Any]],
 ) -> Figures:
     uuids = UuidCache()
     if fast_path and not award_months:
         with PeriodSums(session, period, authority_uuid) as sums:  # asked for right away
+            for work in alongside:
+                work.start()
             loads = load_awards(session, period, authority_uuid, settings, uuids)
             hours = add_summed_hours(session, period, authority_uuid, settings, loads, sums)
     else:  # months per award need every record; the reference path reads them anyway
+        for work in alongside:
+            work.start()
         loads = load_awards(
             session, period, authority_uuid, settings, uuids, award_months=award_months
         )

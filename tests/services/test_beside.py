@@ -91,3 +91,40 @@ def test_a_job_that_fails_on_its_own_leaves_the_lane_working(database: Database)
     asking.start()
     asking.join(10)  # a dead lane would never answer: fail rather than hang
     assert answers == [(0, "beside")]
+
+
+def test_work_alongside_the_figures_runs_after_their_sums(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Queued before the figures start, a count would take the idle worker first and the
+    figures' thread would wait for its sums; started alongside, it comes after them."""
+    from datetime import date
+
+    from clauses_app.services import figures_sums
+    from clauses_app.services.figures import compute_figures
+    from clauses_app.services.periods import Period
+
+    order: list[str] = []
+    ask = figures_sums.PeriodSums._ask
+
+    def spied_ask(self):  # type: ignore[no-untyped-def]
+        order.append("sums")
+        ask(self)
+
+    monkeypatch.setattr(figures_sums.PeriodSums, "_ask", spied_ask)
+    with database.transaction() as s:
+        authority = b.authority(s)
+        award = b.award(s, b.lot(s, b.contract(s, authority)), b.company(s), 100)
+        b.month_hours(s, b.employment(s, award, b.participant(s), date(2025, 1, 1)), 2025, 3, 35)
+
+    def counted(session: Session) -> tuple[int, str]:
+        order.append("alongside")
+        return _count(session)
+
+    with database.session() as s:
+        later = Beside(s, counted, start=False)
+        assert order == []  # not queued yet
+        figures = compute_figures(s, Period.year(2025), alongside=(later,))
+        assert later.result() == (1, "beside")
+    assert figures.total().hours_done == 35
+    assert order == ["sums", "alongside"]
