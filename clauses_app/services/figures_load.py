@@ -392,19 +392,23 @@ def exact_ratio(value: Any) -> tuple[int, int]:
     if isinstance(value, int):  # SQLite gives whole numbers as int
         return value, 1
     if isinstance(value, float):
-        scaled = value * 100
-        cents = round(scaled)
-        if abs(scaled - cents) < 1e-6:
+        cents = whole_cents(value)
+        if cents is not None:
             return cents, 100
     return exact(value).as_integer_ratio()
 
 
 def cents_of_sum(value: float) -> int:
     """A float sum of hours rounded to the whole cent, half-up: :func:`to_decimal` × 100,
-    without making a Decimal when the sum is within a millionth of a cent (hours have two
-    decimals, so a sum of them is)."""
+    without making a Decimal when the sum is whole cents (hours have two decimals, so a sum
+    of them is)."""
+    cents = whole_cents(value)
+    return cents if cents is not None else int(to_decimal(value) * 100)
+
+
+def whole_cents(value: float) -> int | None:
+    """The whole number of cents a float of hours stands for, when it is within a millionth
+    of one (else None: the value has more than two decimals)."""
     scaled = value * 100
     cents = round(scaled)
-    if abs(scaled - cents) < 1e-6:
-        return cents
-    return int(to_decimal(value) * 100)
+    return cents if abs(scaled - cents) < 1e-6 else None
