@@ -48,7 +48,7 @@ from clauses_app.services.figures_hours import (
 from clauses_app.services.figures_load import MonthIndexes, driver_rows, raw, rows_for_keys
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
-from clauses_app.storage.readers import own_connection
+from clauses_app.storage.readers import SCAN_CACHE_KB, own_connection
 
 SUMS = 7  # where the sums start in a row of PeriodSums.employments()
 
@@ -71,22 +71,32 @@ class PeriodSums:
         self._undivided: Sequence[Any] | None = None
         self._employments: CursorResult[Any] | None = None
         self._error: BaseException | None = None
-        self._asked: threading.Event | None = None
+        self._asked: threading.Event | None = None  # set when everything was asked
+        self._employments_asked: threading.Event | None = None
         if on_lane(session):
             self._asked = threading.Event()
+            self._employments_asked = threading.Event()
             LANE.submit(FIRST, self._ask)
 
     def _ask(self) -> None:
+        """On the worker: the employments first (the session's thread needs them first, and
+        they take SQLite the longest), then the months and undivided totals, which it needs
+        only once it has counted the employments."""
+        assert self._asked is not None and self._employments_asked is not None
         try:
             self._own = own_connection(self._session)
             self._connection = self._own.__enter__()
-            self._months = self._connection.execute(self._months_statement).all()
-            self._undivided = self._connection.execute(self._undivided_statement).all()
             self._employments = self._connection.execute(self._employments_statement)
+            self._employments_asked.set()
+            # Another connection: the session's thread reads the employments from this one
+            # meanwhile, and a connection serves one call at a time.
+            with own_connection(self._session, cache_kb=SCAN_CACHE_KB) as connection:
+                self._months = connection.execute(self._months_statement).all()
+                self._undivided = connection.execute(self._undivided_statement).all()
         except BaseException as error:  # handed to the session's thread by _wait
             self._error = error
         finally:
-            assert self._asked is not None
+            self._employments_asked.set()
             self._asked.set()
 
     @property
@@ -94,22 +104,22 @@ class PeriodSums:
         """Whether the sums are asked on the lane's worker (else on the session)."""
         return self._asked is not None
 
-    def _wait(self) -> None:
-        if self._asked is not None:
-            self._asked.wait()
+    def _wait(self, asked: threading.Event | None) -> None:
+        if asked is not None:
+            asked.wait()
             if self._error is not None:
                 raise self._error
 
     def months(self) -> Sequence[Any]:
         """(first day, worked, training) per month."""
-        self._wait()
+        self._wait(self._asked)
         if self._months is None:
             self._months = self._session.execute(self._months_statement).all()
         return self._months
 
     def undivided(self) -> Sequence[Any]:
         """The undivided totals overlapping the period (few: a scan of the period's index)."""
-        self._wait()
+        self._wait(self._asked)
         if self._undivided is None:
             self._undivided = self._session.execute(self._undivided_statement).all()
         return self._undivided
@@ -118,7 +128,7 @@ class PeriodSums:
         """Every employment in scope (figures_hours.employments_statement's columns), then its
         first and last month's day, worked and training hours (None: no monthly record in the
         period), in batches."""
-        self._wait()
+        self._wait(self._employments_asked)
         if self._employments is None:
             yield from driver_rows(self._session, self._employments_statement)
             return
@@ -156,8 +166,6 @@ def add_summed_hours(
     totals = HoursTotals()
     month_of = MonthIndexes()
     months = totals.months
-    for start, worked, training in period_sums.months():
-        months[month_of[start]] += worked + training if base_training else worked
     modalities, contract_types = totals.modalities, totals.contract_types
     plain: dict[Any, Plain] = {}  # plain, with records read one by one
     detailed: dict[Any, Detailed] = {}
@@ -192,6 +200,9 @@ def add_summed_hours(
             contract_types[row[3]] += value
             if not row[6]:  # counted outside its contract dates: one of the award's
                 load.employment_count += 1
+    # The months' totals come after the employments: the worker asks for them second.
+    for start, worked, training in period_sums.months():
+        months[month_of[start]] += worked + training if base_training else worked
     # Every other employment with records (set aside, excluded...): its raw hours come out
     # of the month totals, and plain and detailed ones count them record by record.
     unread = set_aside | {row[0] for row in passed if row[SUMS] is not None}

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 CHANGES_AT_BEGIN = "clauses_changes_at_begin"
 OWN_CACHE_KB = 24576
+SCAN_CACHE_KB = 2048  # SQLite's default: enough for a pass over an index, nothing kept
 
 
 def note_changes_at_begin(connection: Connection) -> None:
@@ -40,20 +41,21 @@ def second_reader_sees_the_same(session: Session) -> bool:
 
 
 @contextmanager
-def own_connection(session: Session) -> Iterator[Connection]:
+def own_connection(session: Session, cache_kb: int = OWN_CACHE_KB) -> Iterator[Connection]:
     """A connection of the session's engine, out of the pool and closed for good afterwards:
     the pool keeps the connections it hands out, each SQLite one with up to 64 MB of page
-    cache, and work done beside a session should not leave one more behind."""
+    cache, and work done beside a session should not leave one more behind. ``cache_kb``:
+    its SQLite page cache."""
     engine = session.get_bind()
     assert isinstance(engine, Engine)
     connection = engine.connect()
     connection.detach()
     if connection.dialect.name == "sqlite":
         # Its work is one pass over an index or a table: pages are read once, and the
-        # operating system caches the file anyway. 24 MB instead of the sessions' 64 MB:
-        # the size also bounds SQLite's in-memory sorter, and the figures' employments with
-        # their sums (~12 MB for a national year) spilled to a temporary file with 8 MB.
-        connection.exec_driver_sql(f"PRAGMA cache_size=-{OWN_CACHE_KB}")
+        # operating system caches the file anyway. By default 24 MB instead of the sessions'
+        # 64 MB: the size also bounds SQLite's in-memory sorter, and the figures' employments
+        # with their sums (~12 MB for a national year) spilled to a temporary file with 8 MB.
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_kb)}")
     try:
         yield connection
     finally:

@@ -171,6 +171,29 @@ def test_sums_are_asked_on_a_worker_thread_only_when_it_reads_the_same(
     assert threads == [False, True]
 
 
+@pytest.mark.parametrize("failing", [1, 2])
+def test_a_failure_on_the_worker_reaches_the_figures_thread(
+    database: Database, monkeypatch: pytest.MonkeyPatch, failing: int
+) -> None:
+    """The worker asks for the employments on one connection, then for the months on a
+    second: whichever fails, the figures' thread gets the error instead of waiting forever."""
+    with database.transaction() as s:
+        a, _ = _scenario(s)
+    opened: list[int] = []
+    own = figures_sums.own_connection
+
+    def failing_connection(*args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(1)
+        if len(opened) == failing:
+            raise RuntimeError("connexion refusée")
+        return own(*args, **kwargs)
+
+    monkeypatch.setattr(figures_sums, "own_connection", failing_connection)
+    with database.session() as s, pytest.raises(RuntimeError, match="connexion refusée"):
+        compute_figures(s, Y2025, a)
+    assert len(opened) == failing
+
+
 def test_months_per_award_add_up_to_the_months_of_the_scope(database: Database) -> None:
     with database.transaction() as s:
         a, _ = _scenario(s)
