@@ -1,6 +1,7 @@
 """Where the application keeps its files.
 
-One place decides every folder: data (the SQLite database), backups, logs and settings.
+One place decides every folder: data (the SQLite database), backups, logs, settings and
+the cache (figures kept between runs).
 By default they follow the platform's conventions (platformdirs); the ``CLAUSES_HOME``
 environment variable moves all of them into one folder, for tests and portable use.
 Nothing here is ever relative to the working directory: frozen builds start anywhere.
@@ -55,6 +56,12 @@ def config_dir() -> Path:
     """Folder of per-user configuration (window state, import mapping profiles)."""
     home = _home()
     return _ensure(home / "config" if home else Path(_dirs().user_config_dir))
+
+
+def cache_dir() -> Path:
+    """Folder of what can be thrown away and made again (the dashboard's kept figures)."""
+    home = _home()
+    return _ensure(home / "cache" if home else Path(_dirs().user_cache_dir))
 
 
 def default_database_path() -> Path:

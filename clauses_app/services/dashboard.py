@@ -9,6 +9,7 @@ each in its own session: the figures first, then the alerts (services.alerts).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -30,11 +31,15 @@ from clauses_app.services.beside import Beside
 from clauses_app.services.collector import collector_paused
 from clauses_app.services.counting import ZERO
 from clauses_app.services.figures import compute_figures
+from clauses_app.services.kept import keep, kept_stamp, read_kept
 from clauses_app.services.periods import Month, Period
 from clauses_app.services.progress import Progress
 from clauses_app.services.settings import AppSettings, load_settings
 from clauses_app.services.stats import people_counts
 from clauses_app.storage import Database
+
+log = logging.getLogger(__name__)
+KEPT_KIND = "dashboard"  # services.kept's file of kept dashboards
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,18 @@ def load_snapshot(
     database: Database, year: int | None, authority_uuid: uuid.UUID | None, today: date
 ) -> DashboardSnapshot:
     """The figures and the selectors' choices, read in one session (on a worker thread),
-    with the cyclic collector paused throughout (see services.collector)."""
+    with the cyclic collector paused throughout (see services.collector). The snapshot is
+    kept between runs while the data do not change (services.kept): a start on the same
+    data shows it without computing it again."""
+    # The default year depends on today's year only; any other request, on nothing else.
+    request = f"{year or f'default {today.year}'}|{authority_uuid.hex if authority_uuid else 'all'}"
+    stamp = kept_stamp(database)  # before the data are read
+    kept = read_kept(KEPT_KIND, database, request, stamp)
+    if kept is not None:
+        try:
+            return snapshot_from_json(kept)
+        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+            log.warning("Ignoring the kept dashboard: %s", error)
     with collector_paused(), database.session() as session:
         settings = load_settings(session)
         # The years covered are asked for beside the figures, after their sums; without any
@@ -170,7 +186,55 @@ def load_snapshot(
         years = Beside(session, data_years, start=False)
         year = year or default_year(hours_years(session) or years.result(), today)
         figures = dashboard_figures(session, year, authority_uuid, settings, alongside=(years,))
-        return DashboardSnapshot(years.result(), authority_choices(session), figures)
+        snapshot = DashboardSnapshot(years.result(), authority_choices(session), figures)
+    keep(KEPT_KIND, database, request, stamp, snapshot_to_json(snapshot))
+    return snapshot
+
+
+def snapshot_to_json(snapshot: DashboardSnapshot) -> dict[str, Any]:
+    """The snapshot as JSON data (numbers as text: Decimals stay exact)."""
+    figures = snapshot.figures
+    return {
+        "years": snapshot.years,
+        "authorities": [[key.hex, name] for key, name in snapshot.authorities],
+        "figures": {
+            "year": figures.year,
+            "authority": figures.authority_uuid.hex if figures.authority_uuid else None,
+            "hours_required": str(figures.hours_required),
+            "hours_done": str(figures.hours_done),
+            "completion_rate": _text(figures.completion_rate),
+            "etp_done": str(figures.etp_done),
+            "participants": figures.participants,
+            "employments": figures.employments,
+            "monthly": [[y, m, str(hours)] for (y, m), hours in figures.monthly],
+        },
+    }
+
+
+def snapshot_from_json(data: dict[str, Any]) -> DashboardSnapshot:
+    """:func:`snapshot_to_json` read back."""
+    figures = data["figures"]
+    authority = figures["authority"]
+    rate = figures["completion_rate"]
+    return DashboardSnapshot(
+        years=[int(y) for y in data["years"]],
+        authorities=[(uuid.UUID(hex=key), str(name)) for key, name in data["authorities"]],
+        figures=DashboardFigures(
+            year=int(figures["year"]),
+            authority_uuid=uuid.UUID(hex=authority) if authority else None,
+            hours_required=Decimal(figures["hours_required"]),
+            hours_done=Decimal(figures["hours_done"]),
+            completion_rate=None if rate is None else Decimal(rate),
+            etp_done=Decimal(figures["etp_done"]),
+            participants=int(figures["participants"]),
+            employments=int(figures["employments"]),
+            monthly=tuple(((int(y), int(m)), Decimal(h)) for y, m, h in figures["monthly"]),
+        ),
+    )
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def load_alerts(

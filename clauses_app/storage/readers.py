@@ -31,7 +31,7 @@ def second_reader_sees_the_same(session: Session) -> bool:
     session reads: a file or server database (not one in memory), no pending changes, and
     nothing written yet by the session's transaction."""
     bind = session.get_bind()
-    if not isinstance(bind, Engine) or _in_memory(bind):
+    if not isinstance(bind, Engine) or in_memory(bind):
         return False
     if session.new or session.dirty or session.deleted:
         return False
@@ -77,7 +77,8 @@ def _sqlite_changes(connection: Connection) -> Any:
     return connection.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
 
 
-def _in_memory(engine: Engine) -> bool:
+def in_memory(engine: Engine) -> bool:
+    """Whether ``engine`` is an SQLite database in memory (each connection its own)."""
     database = engine.url.database
     return engine.dialect.name == "sqlite" and (
         not database or database == ":memory:" or "mode=memory" in str(engine.url)

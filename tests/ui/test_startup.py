@@ -243,3 +243,42 @@ def test_an_error_before_the_paint_installs_the_full_hook_and_is_shown(
     assert sys.excepthook is errors.exception_hook  # the full hook from now on
     assert "RuntimeError: police introuvable" in errors.log_file().read_text(encoding="utf-8")
     assert len(shown) == 1 and "police introuvable" in shown[0]
+
+
+def test_a_second_start_on_the_same_data_shows_the_kept_dashboard(
+    started_windows: list[Any], qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting, showing the dashboard and its alerts write nothing: the database keeps its
+    stamp, and the next start shows the same figures without computing them."""
+    from datetime import date
+
+    from clauses_app.services import dashboard
+    from clauses_app.storage.stamp import content_stamp
+    from tests import builders as b
+
+    path = tmp_path / "suivi.sqlite3"
+    database = bootstrap.open_app_database(str(path))
+    with database.transaction() as s:
+        contract = b.contract(s, b.authority(s), start_date=date(2025, 1, 1))
+        award = b.award(s, b.lot(s, contract), b.company(s), 700)
+        b.month_hours(s, b.employment(s, award, b.participant(s), date(2025, 1, 1)), 2025, 2, 70)
+    stamp = content_stamp(database.engine)
+    database.dispose()
+    computed: list[int] = []
+    compute = dashboard.compute_figures
+    monkeypatch.setattr(
+        dashboard, "compute_figures", lambda *a, **k: computed.append(1) or compute(*a, **k)
+    )
+    shown = []
+    for _ in range(2):
+        started = app_module.start(["--db", str(path), "--page", "dashboard"])
+        assert not isinstance(started, int)
+        started_windows.append(started)
+        page = started.window.pages["dashboard"]
+        qtbot.waitUntil(
+            lambda page=page: page.figures_filled and page.alerts_filled, timeout=20_000
+        )
+        shown.append(page.cards["hours_done"].value_label.text())
+    assert computed == [1]
+    assert shown[0] == shown[1] and "70" in shown[0]
+    assert content_stamp(started.context.database.engine) == stamp

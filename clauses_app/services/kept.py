@@ -1,0 +1,98 @@
+"""Results kept between runs under the stamp of the data they came from. Qt-free.
+
+On a national database the dashboard's figures take the better part of two seconds to
+compute, and most starts find the data as the last run left it. A result is kept in the
+cache folder (``paths.cache_dir``) with the database's *content stamp* read before its data
+were (``storage.stamp``); it is handed back only while the database still has that stamp,
+for the same request, by the same version of the application. Any write changes the stamp
+(whatever wrote it: the application, the command line, another tool), so a kept result is
+never older than the data. A database without a stamp (PostgreSQL, in memory) keeps nothing.
+
+The file is JSON (no code runs when it is read), written whole and renamed into place; a
+file that cannot be read or written is ignored: the result is then computed, as without it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from clauses_app import paths
+from clauses_app.storage import Database
+from clauses_app.storage.stamp import content_stamp
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # of the file; a file of another format is ignored
+ENTRIES_KEPT = 16  # per kind of result, the most recently used first
+
+
+def kept_stamp(database: Database) -> str | None:
+    """The stamp to keep a result under, or None when the database gives none. Read it
+    before reading the data the result is computed from."""
+    stamp = content_stamp(database.engine)
+    if stamp is None:
+        return None
+    from clauses_app import __version__
+
+    return f"{__version__}|{stamp}"
+
+
+def read_kept(kind: str, database: Database, request: str, stamp: str | None) -> Any:
+    """The result of ``kind`` kept for ``request`` on ``database`` under ``stamp``, or None."""
+    if stamp is None:
+        return None
+    entry = _read(_file(kind)).get(_entry_key(database, request))
+    if not isinstance(entry, dict) or entry.get("stamp") != stamp:
+        return None
+    return entry.get("value")
+
+
+def keep(kind: str, database: Database, request: str, stamp: str | None, value: Any) -> None:
+    """Keep ``value`` (JSON data) as the result of ``kind`` for ``request`` under ``stamp``
+    (nothing when None). Older entries beyond :data:`ENTRIES_KEPT` are dropped."""
+    if stamp is None:
+        return
+    file = _file(kind)
+    entries = _read(file)
+    entries[_entry_key(database, request)] = {"stamp": stamp, "used": time.time(), "value": value}
+    newest = sorted(entries.items(), key=lambda item: item[1].get("used", 0), reverse=True)
+    try:
+        temporary = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+        temporary.write_text(
+            json.dumps({"format": FORMAT, "entries": dict(newest[:ENTRIES_KEPT])}),
+            encoding="utf-8",
+        )
+        os.replace(temporary, file)
+    except OSError as error:
+        log.warning("Cannot keep the %s figures in %s: %s", kind, file, error)
+
+
+def _file(kind: str) -> Path:
+    return paths.cache_dir() / f"{kind}.json"
+
+
+def _entry_key(database: Database, request: str) -> str:
+    return f"{database.display_name}|{request}"
+
+
+def _read(file: Path) -> dict[str, Any]:
+    try:
+        content = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        log.warning("Ignoring the kept results in %s: %s", file, error)
+        return {}
+    if not isinstance(content, dict) or content.get("format") != FORMAT:
+        return {}
+    entries = content.get("entries")
+    return (
+        {k: v for k, v in entries.items() if isinstance(v, dict)}
+        if isinstance(entries, dict)
+        else {}
+    )
