@@ -115,14 +115,21 @@ if MODE == "app":
 """
 
 
-def measure(mode: str, db_path: Path, env: dict[str, str]) -> dict[str, Any]:
+def measure(
+    mode: str, db_path: Path, env: dict[str, str], home: Path | None = None
+) -> dict[str, Any]:
     """Run the probe in a fresh interpreter. ``mode``: "bare" (the baseline window), "paint"
     (the application until its start page is built and the dashboard's figures are shown) or
-    "app" (then the dashboard's alerts, the employments list and a search)."""
-    # A fresh home: the window starts as on a first run (default size, dashboard) and never
-    # reads or writes the user's own window state and log.
+    "app" (then the dashboard's alerts, the employments list and a search).
+
+    By default in a fresh home: the window starts as on a first run (default size,
+    dashboard, no figures kept from an earlier run: they are computed) and never reads or
+    writes the user's own window state and log. ``home``: that folder instead, kept from
+    one start to the next as a user's is."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory(prefix="clauses-probe-") as home:
-        child_env = dict(env, BENCH_MODE=mode, BENCH_DB=str(db_path), CLAUSES_HOME=home)
+    with tempfile.TemporaryDirectory(prefix="clauses-probe-") as fresh:
+        child_env = dict(
+            env, BENCH_MODE=mode, BENCH_DB=str(db_path), CLAUSES_HOME=str(home or fresh)
+        )
         child_env["BENCH_T0"] = repr(time.time())
         return run_child(PROBE, env=child_env)

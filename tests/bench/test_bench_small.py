@@ -28,6 +28,8 @@ def test_bench_runs_on_small_data(tmp_path: Path, capsys: pytest.CaptureFixture[
         "app_window_s",
         "app_bare_window_s",
         "app_search_s",
+        "app_dashboard_figures_s",
+        "app_dashboard_kept_s",
     )
     for key in measured:
         assert figures[key] > 0
