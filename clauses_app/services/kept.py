@@ -14,9 +14,11 @@ file that cannot be read or written is ignored: the result is then computed, as 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -44,9 +46,10 @@ def kept_stamp(database: Database) -> str | None:
 
 def read_kept(kind: str, database: Database, request: str, stamp: str | None) -> Any:
     """The result of ``kind`` kept for ``request`` on ``database`` under ``stamp``, or None."""
-    if stamp is None:
+    file = _file(kind)
+    if stamp is None or file is None:
         return None
-    entry = _read(_file(kind)).get(_entry_key(database, request))
+    entry = _read(file).get(_entry_key(database, request))
     if not isinstance(entry, dict) or entry.get("stamp") != stamp:
         return None
     return entry.get("value")
@@ -55,25 +58,29 @@ def read_kept(kind: str, database: Database, request: str, stamp: str | None) ->
 def keep(kind: str, database: Database, request: str, stamp: str | None, value: Any) -> None:
     """Keep ``value`` (JSON data) as the result of ``kind`` for ``request`` under ``stamp``
     (nothing when None). Older entries beyond :data:`ENTRIES_KEPT` are dropped."""
-    if stamp is None:
-        return
     file = _file(kind)
+    if stamp is None or file is None:
+        return
     entries = _read(file)
     entries[_entry_key(database, request)] = {"stamp": stamp, "used": time.time(), "value": value}
     newest = sorted(entries.items(), key=lambda item: item[1].get("used", 0), reverse=True)
+    content = json.dumps({"format": FORMAT, "entries": dict(newest[:ENTRIES_KEPT])})
+    temporary = file.with_name(f"{file.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        temporary = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-        temporary.write_text(
-            json.dumps({"format": FORMAT, "entries": dict(newest[:ENTRIES_KEPT])}),
-            encoding="utf-8",
-        )
+        temporary.write_text(content, encoding="utf-8")
         os.replace(temporary, file)
     except OSError as error:
-        log.warning("Cannot keep the %s figures in %s: %s", kind, file, error)
+        log.warning("Cannot keep the %s results in %s: %s", kind, file, error)
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
-def _file(kind: str) -> Path:
-    return paths.cache_dir() / f"{kind}.json"
+def _file(kind: str) -> Path | None:
+    try:
+        return paths.cache_dir() / f"{kind}.json"
+    except OSError as error:  # the folder cannot be made
+        log.warning("No cache folder: %s", error)
+        return None
 
 
 def _entry_key(database: Database, request: str) -> str:

@@ -127,7 +127,13 @@ def test_a_damaged_or_unwritable_cache_only_costs_a_computation(
     not_a_folder.write_text("x", encoding="utf-8")
     monkeypatch.setattr(paths, "cache_dir", lambda: not_a_folder)
     assert load_snapshot(database, None, None, TODAY).figures.hours_done == D("350")
-    assert computations == [1, 1, 1, 1]
+
+    def refused() -> Path:
+        raise PermissionError("accès refusé")
+
+    monkeypatch.setattr(paths, "cache_dir", refused)
+    assert load_snapshot(database, None, None, TODAY).figures.hours_done == D("350")
+    assert computations == [1, 1, 1, 1, 1]
 
 
 def test_the_cache_keeps_the_latest_requests(database: Database) -> None:
