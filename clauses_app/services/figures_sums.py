@@ -55,10 +55,10 @@ SUMS = 7  # where the sums start in a row of PeriodSums.employments()
 
 class PeriodSums:
     """The database's sums of a period's monthly records (per month, per employment), asked
-    for as soon as this is made: on the beside lane's worker and a connection of its own when
-    that connection reads what the session reads, else on the session's connection when
-    needed. Use it as a context manager (on exit, the worker's answer is awaited and its
-    connection closed)."""
+    for as soon as this is made: on the beside lane's worker and connections of its own (the
+    employments first, then the months on a second one) when they read what the session
+    reads, else on the session's connection when needed. Use it as a context manager (on
+    exit, the worker's answer is awaited and its connections closed)."""
 
     def __init__(self, session: Session, period: Period, authority_uuid: uuid.UUID | None):
         self._session = session

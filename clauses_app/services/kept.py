@@ -98,8 +98,6 @@ def _read(file: Path) -> dict[str, Any]:
     if not isinstance(content, dict) or content.get("format") != FORMAT:
         return {}
     entries = content.get("entries")
-    return (
-        {k: v for k, v in entries.items() if isinstance(v, dict)}
-        if isinstance(entries, dict)
-        else {}
-    )
+    if not isinstance(entries, dict):
+        return {}
+    return {key: entry for key, entry in entries.items() if isinstance(entry, dict)}
