@@ -4,7 +4,8 @@ On a national database the dashboard's figures take the better part of two secon
 compute, and most starts find the data as the last run left it. A result is kept in the
 cache folder (``paths.cache_dir``) with the database's *content stamp* read before its data
 were (``storage.stamp``); it is handed back only while the database still has that stamp,
-for the same request, by the same version of the application. Any write changes the stamp
+for the same request, by the same version of the application (in a source tree, with the
+same modules). Any write changes the stamp
 (whatever wrote it: the application, the command line, another tool), so a kept result is
 never older than the data. A database without a stamp (PostgreSQL, in memory) keeps nothing.
 
@@ -15,6 +16,7 @@ file that cannot be read or written is ignored: the result is then computed, as 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -39,9 +41,23 @@ def kept_stamp(database: Database) -> str | None:
     stamp = content_stamp(database.engine)
     if stamp is None:
         return None
+    return f"{code_stamp()}|{stamp}"
+
+
+@functools.cache
+def code_stamp() -> str:
+    """The application's version and, in a source tree, the newest change to the modules
+    that compute results (a developer's edit is not a new version). A frozen build has no
+    module files to look at: its version says it all."""
     from clauses_app import __version__
 
-    return f"{__version__}|{stamp}"
+    changed = 0
+    for package in ("models", "services", "storage"):
+        folder = Path(__file__).parent.parent / package
+        for module in folder.rglob("*.py"):
+            with contextlib.suppress(OSError):
+                changed = max(changed, module.stat().st_mtime_ns)
+    return f"{__version__}:{changed}"
 
 
 def read_kept(kind: str, database: Database, request: str, stamp: str | None) -> Any:
