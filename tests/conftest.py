@@ -80,3 +80,13 @@ def pg_database(pg_url: str) -> Iterator[Database]:
     database = open_app_database(pg_url)
     yield database
     database.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database(request: pytest.FixtureRequest) -> Database:
+    """The test once on SQLite and once on PostgreSQL (skipped without CLAUSES_TEST_PG_URL)."""
+    if request.param == "postgresql" and not PG_ADMIN_URL:
+        pytest.skip("CLAUSES_TEST_PG_URL not set")
+    name = "database" if request.param == "sqlite" else "pg_database"
+    database: Database = request.getfixturevalue(name)
+    return database

@@ -20,7 +20,6 @@ from clauses_app.services.figures_load import UuidCache, to_decimal
 from clauses_app.services.periods import Period, month_from_index
 from clauses_app.storage import Database
 from tests import builders as b
-from tests.conftest import PG_ADMIN_URL
 
 Y2025 = Period.year(2025)
 Q2_FROM_MID_APRIL = Period(date(2025, 4, 15), date(2025, 6, 30))
@@ -70,15 +69,6 @@ def _scenario(s: Session) -> tuple[uuid.UUID, uuid.UUID]:
     w3 = b.award(s, b.lot(s, c3), b.company(s, "Autre"), "100")
     b.month_hours(s, hire(w3, date(2025, 1, 1)), 2025, 1, 10)
     return auth.uuid, other.uuid
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_database(request: pytest.FixtureRequest) -> Database:
-    if request.param == "postgresql" and not PG_ADMIN_URL:
-        pytest.skip("CLAUSES_TEST_PG_URL not set")
-    name = "database" if request.param == "sqlite" else "pg_database"
-    database: Database = request.getfixturevalue(name)
-    return database
 
 
 def _check(figures: Figures, **expected: object) -> None:

@@ -8,16 +8,6 @@ from sqlalchemy import select
 from clauses_app.models import ContractingAuthority
 from clauses_app.storage import Database
 from clauses_app.storage.readers import has_written, own_connection, second_reader_sees_the_same
-from tests.conftest import PG_ADMIN_URL
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_database(request: pytest.FixtureRequest) -> Database:
-    if request.param == "postgresql" and not PG_ADMIN_URL:
-        pytest.skip("CLAUSES_TEST_PG_URL not set")
-    name = "database" if request.param == "sqlite" else "pg_database"
-    database: Database = request.getfixturevalue(name)
-    return database
 
 
 def test_a_transaction_that_wrote_is_told_apart(any_database: Database) -> None:
