@@ -165,6 +165,7 @@ def application(ctx: Context) -> None:
     CPU speed drifts by a third within minutes."""
     from bench import app_probe
 
+    app_probe.compile_application()
     env = {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     bare_runs, paint_runs = [], []
     for _ in range(APP_SAMPLES.get(ctx.size, 1)):

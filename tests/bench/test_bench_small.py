@@ -34,3 +34,19 @@ def test_bench_runs_on_small_data(tmp_path: Path, capsys: pytest.CaptureFixture[
     for key in measured:
         assert figures[key] > 0
     assert any(line.startswith("figures_ratio") for line in lines[:-1])  # the printed table
+
+
+def test_application_starts_are_timed_with_compiled_modules(tmp_path: Path) -> None:
+    """Like an installed copy, whatever PYTHONDONTWRITEBYTECODE says (./test sets it)."""
+    import importlib.util
+
+    from bench.app_probe import compile_application
+
+    package = tmp_path / "package"
+    (package / "inner").mkdir(parents=True)
+    modules = [package / "first.py", package / "inner" / "second.py"]
+    for module in modules:
+        module.write_text("VALUE = 1\n", encoding="utf-8")
+    compile_application(package)
+    for module in modules:
+        assert Path(importlib.util.cache_from_source(str(module))).is_file()
