@@ -29,6 +29,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from clauses_app.reports import document as d
+from clauses_app.reports.pdf_lines import break_lines
 from clauses_app.reports.resources import FONT, FONT_BOLD, register_fonts
 
 ACCENT = colors.HexColor("#1F4E79")
@@ -309,20 +310,20 @@ def _table(
             for i, c in enumerate(block.columns)
         ]
 
-    # Figures (right-aligned columns) are plain strings: they never wrap, and laying out a
-    # paragraph per number would be most of a large report's time. So is any text that fits
-    # on one line of its column (most names and dates): only longer text is a paragraph.
+    # Cells are plain strings, which the table draws line by line: laying out a paragraph
+    # per cell would be most of a large report's time. Figures (right-aligned columns) never
+    # wrap; longer text is broken into lines here (pdf_lines), as a paragraph would be.
     wrapped = [c.align != "right" for c in block.columns]
     total_width = sum(c.width for c in block.columns)
     widths = [width * c.width / total_width for c in block.columns]
-    room = [w - 2 * CELL_PADDING - 1 for w in widths]
+    room = [w - 2 * CELL_PADDING for w in widths]  # a paragraph's width in the cell
 
     def cell(value: str, style: ParagraphStyle, wrap: bool, limit: float) -> Any:
         if not wrap:
             return value
         if "\n" not in value and stringWidth(value, style.fontName, style.fontSize) <= limit:
             return value
-        return RLParagraph(_text(value), style)
+        return "\n".join(break_lines(value, style.fontName, style.fontSize, limit))
 
     def line(values: tuple[str, ...], column_styles: list[ParagraphStyle]) -> list[Any]:
         return [
