@@ -42,6 +42,15 @@ def wait(app, condition, timeout=120.0):
         time.sleep(0.002)
     return condition()
 
+def figures_filled_at(app, page):
+    # When the dashboard showed its figures: its figures_loaded signal, which it emits once
+    # the values are in its widgets and painted (then it lets go of the computation behind
+    # them and starts its alerts).
+    at = [time.time()] if page.figures_filled else []
+    page.figures_loaded.connect(lambda: at.append(time.time()))
+    wait(app, lambda: at)
+    return at[0]
+
 app = QApplication.instance() or QApplication(["bench"])
 watcher = FirstPaint()
 MODE = os.environ["BENCH_MODE"]
@@ -80,20 +89,16 @@ if MODE != "bare":
 if MODE == "paint":
     # The dashboard's figures, then leave without waiting for its alerts (a QThread still
     # running at a normal exit aborts the process).
-    app.processEvents()
     page = window.pages["dashboard"]
-    wait(app, lambda: page.figures_filled)
-    __result["dashboard_figures_s"] = time.time() - FirstPaint.at
+    __result["dashboard_figures_s"] = figures_filled_at(app, page) - FirstPaint.at
     import json, resource
     __result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(__result), flush=True)
     os._exit(0)
 if MODE == "app":
     from clauses_app.ui import tasks
-    app.processEvents()
     page = window.pages["dashboard"]
-    wait(app, lambda: page.figures_filled)
-    __result["dashboard_figures_s"] = time.time() - FirstPaint.at
+    __result["dashboard_figures_s"] = figures_filled_at(app, page) - FirstPaint.at
     wait(app, lambda: page.alerts_filled)
     __result["dashboard_alerts_s"] = time.time() - FirstPaint.at
     wait(app, lambda: not tasks.running_tasks())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -63,10 +63,12 @@ def dashboard_figures(
     authority_uuid: uuid.UUID | None = None,
     settings: AppSettings | None = None,
     alongside: tuple[Beside[Any], ...] = (),
+    leftovers: list[object] | None = None,
 ) -> DashboardFigures:
     """Headline figures of ``year`` for every authority, or for ``authority_uuid``. The
     people are counted beside the figures (services.beside), after the figures' own sums, as
-    is any work ``alongside`` (see compute_figures)."""
+    is any work ``alongside`` (see compute_figures). ``leftovers``: where to leave the
+    computation behind them, for the caller to let go of (see DashboardSnapshot)."""
     settings = settings or load_settings(session)
     period = Period.year(year)
     people = Beside(
@@ -76,6 +78,8 @@ def dashboard_figures(
         session, period, authority_uuid, settings, alongside=(people, *alongside)
     )
     employments, participants = people.result()
+    if leftovers is not None:
+        leftovers.append(figures)
     totals = figures.total()
     by_month = figures.monthly()
     monthly = tuple(((year, m), by_month.get((year, m), ZERO)) for m in range(1, 13))
@@ -161,6 +165,10 @@ class DashboardSnapshot:
     years: list[int]
     authorities: list[tuple[uuid.UUID, str]]
     figures: DashboardFigures
+    # The computation behind the figures, when they were computed: ~200,000 objects on
+    # national data, whose freeing takes ~0.05 s. The page lets go of them once the figures
+    # are on screen (clearing the list), rather than the service before handing them over.
+    leftovers: list[object] = field(default_factory=list, compare=False, repr=False)
 
 
 def load_snapshot(
@@ -185,8 +193,11 @@ def load_snapshot(
         # hours, the default year needs them first.
         years = Beside(session, data_years, start=False)
         year = year or default_year(hours_years(session) or years.result(), today)
-        figures = dashboard_figures(session, year, authority_uuid, settings, alongside=(years,))
-        snapshot = DashboardSnapshot(years.result(), authority_choices(session), figures)
+        leftovers: list[object] = []
+        figures = dashboard_figures(
+            session, year, authority_uuid, settings, alongside=(years,), leftovers=leftovers
+        )
+        snapshot = DashboardSnapshot(years.result(), authority_choices(session), figures, leftovers)
     keep(KEPT_KIND, database, request, stamp, snapshot_to_json(snapshot))
     return snapshot
 

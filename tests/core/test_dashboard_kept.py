@@ -78,6 +78,21 @@ def test_a_start_on_unchanged_data_shows_the_kept_dashboard(
     assert computations == [1, 1, 1]
 
 
+def test_a_computed_snapshot_hands_over_its_computation_a_kept_one_has_none(
+    database: Database,
+) -> None:
+    """The caller lets go of the figures' work objects when it suits it (the page: once the
+    figures are painted); a kept snapshot had no computation."""
+    from clauses_app.services.figures import Figures
+
+    _fill(database)
+    computed = load_snapshot(database, None, None, TODAY)
+    assert [type(work) for work in computed.leftovers] == [Figures]
+    assert computed.leftovers[0].total().hours_done == D("350")
+    kept_again = load_snapshot(database, None, None, TODAY)
+    assert kept_again == computed and kept_again.leftovers == []
+
+
 def test_any_write_makes_the_dashboard_computed_again(
     database: Database, computations: list[int]
 ) -> None:

@@ -18,7 +18,7 @@ from clauses_app.services.alerts import (
     PendingAlert,
     compute_alerts,
 )
-from clauses_app.services.dashboard import load_alerts
+from clauses_app.services.dashboard import DashboardSnapshot, load_alerts
 from clauses_app.services.periods import Period
 from clauses_app.ui.context import AppContext, RecordKind
 from clauses_app.ui.pages.dashboard import DashboardPage
@@ -220,6 +220,25 @@ def test_figures_shown_before_the_alerts(qtbot, page, gated_alerts) -> None:  # 
         gated_alerts.set()
     assert page.alerts_filled and page.alert_model.rowCount() == 4
     assert page.alerts_title.text() == "Alertes (4)"
+
+
+def test_the_computation_is_let_go_of_once_the_figures_are_painted(qtbot, page) -> None:  # type: ignore[no-untyped-def]
+    """Freeing it takes ~0.05 s on national data: after the paint, not before."""
+    shown: list[DashboardSnapshot] = []
+    original = page._show_figures
+    page._show_figures = lambda snapshot: (shown.append(snapshot), original(snapshot))
+    painted: list[str] = []
+    card = page.cards["hours_done"].value_label
+    original_paint = card.paintEvent
+    card.paintEvent = lambda event: (painted.append(card.text()), original_paint(event))
+    at_signal: list[tuple[int, bool]] = []
+    page.figures_loaded.connect(
+        lambda: at_signal.append((len(shown[-1].leftovers), f"1{NNBSP}607{NBSP}h" in painted))
+    )
+    with qtbot.waitSignal(page.loaded, timeout=10_000):  # the alerts too: nothing left running
+        page.show()
+    assert at_signal == [(1, True)]  # the value painted, the computation still held
+    assert shown[-1].leftovers == []  # then let go of
 
 
 def test_leaving_the_page_cancels_the_alerts(qtbot, page, gated_alerts) -> None:  # type: ignore[no-untyped-def]
