@@ -1,7 +1,7 @@
 """A stamp of what a database holds: two equal stamps, the same data.
 
 The dashboard keeps its figures between runs under the stamp of the data they were computed
-from (services/dashboard_kept.py). Only an SQLite file in its default journal mode gives one
+from (services/kept.py). Only an SQLite file in its default journal mode gives one
 for free: its header holds a *file change counter* that every transaction that writes
 increments when it commits, whatever wrote (this application, the command line, another
 tool). The stamp adds the file's size and modification time, so that a file put back from a
