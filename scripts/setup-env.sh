@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # Shared by ./run and ./test: install what is missing, then leave an up-to-date .venv.
 # Sourced, not executed. Idempotent and quiet when everything is already there.
+#
+# Each entry point names its profile (`ensure_system run`, `ensure_system test`); the Debian
+# packages of each profile are listed here and nowhere else, so tests/installer/test_setup.py
+# reads the same lists the scripts install.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 PY="${PYTHON:-python3}"
 
-# Debian packages Qt needs to run offscreen, plus tools the checks use.
+# Qt needs these to run, offscreen included.
 QT_LIBS=(libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0
          libxkbcommon0)
-EXTRA_DEBS=(${EXTRA_DEBS:-})
+# pycairo (charts rasterised for DOCX reports) builds from source on Linux.
+RUN_DEBS=("${QT_LIBS[@]}" libcairo2-dev pkg-config)
+# The tests also re-read reports (pdftotext, pdftoppm) and build the Windows installer (makensis).
+TEST_DEBS=("${RUN_DEBS[@]}" poppler-utils nsis)
+
+# What each profile checks after set-up: "command to run|Debian package that provides it".
+RUN_TOOLS=("pkg-config --exists cairo|libcairo2-dev" "pkg-config --version|pkg-config")
+TEST_TOOLS=("${RUN_TOOLS[@]}" "pdftotext -v|poppler-utils" "pdftoppm -v|poppler-utils"
+            "makensis -VERSION|nsis")
 
 apt_install_missing() {
   local missing=()
@@ -29,12 +41,34 @@ apt_install_missing() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Stop with one French sentence naming the first missing package, instead of a compiler error
+# sixty lines deep later on.
+require_tools() {
+  local entry command package
+  for entry in "$@"; do
+    command="${entry%|*}"
+    package="${entry##*|}"
+    if ! $command >/dev/null 2>&1; then
+      echo "Il manque le paquet Debian « $package » (« $command » a échoué) : installez-le" \
+        "avec « sudo apt-get install $package », puis relancez la commande." >&2
+      exit 1
+    fi
+  done
+}
+
 ensure_system() {
+  local profile="$1" debs tools
+  case "$profile" in
+    run) debs=("${RUN_DEBS[@]}"); tools=("${RUN_TOOLS[@]}") ;;
+    test) debs=("${TEST_DEBS[@]}"); tools=("${TEST_TOOLS[@]}") ;;
+    *) echo "ensure_system: unknown profile '$profile'" >&2; return 2 ;;
+  esac
   if command -v dpkg-query >/dev/null 2>&1; then
-    apt_install_missing "${QT_LIBS[@]}" "${EXTRA_DEBS[@]}"
+    apt_install_missing "${debs[@]}"
     if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
       apt_install_missing python3-venv python3-pip
     fi
+    require_tools "${tools[@]}"
   fi
   if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     echo "Python 3.11 ou plus récent est nécessaire ($PY est trop ancien)." >&2
