@@ -127,3 +127,24 @@ def test_without_root_the_missing_packages_are_named_and_nothing_is_installed(
     assert "libcairo2-dev" in result.stderr
     assert "« libcairo2-dev »" in result.stderr
     assert not (tmp_path / "apt.log").exists()
+
+
+def test_without_a_display_run_writes_a_demo_database_and_its_balance_report(
+    tmp_path: Path,
+) -> None:
+    """What ``./run`` executes when there is no screen (its last lines choose this path)."""
+    assert 'exec .venv/bin/python -m clauses_app.headless "$PWD/out"' in (ROOT / "run").read_text()
+    env = {key: value for key, value in os.environ.items() if key not in ("DISPLAY", "CLAUSES_DB")}
+    env["CLAUSES_HOME"] = str(tmp_path / "home")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "clauses_app.headless", str(tmp_path / "out")],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    from pypdf import PdfReader
+
+    text = PdfReader(tmp_path / "out" / "bilan-demo.pdf").pages[0].extract_text()
+    assert "Bilan" in text
+    assert (tmp_path / "out" / "demo.sqlite3").stat().st_size > 0
