@@ -19,6 +19,7 @@ from clauses_app.exchange import (
     preview_clause_file,
     preview_sheet,
 )
+from clauses_app.exchange.labels import entity_label
 from clauses_app.exchange.sheets import KINDS, field_labels, save_profile
 from clauses_app.exchange.sheets.service import SheetReport
 from clauses_app.models import ContractingAuthority, Operation
@@ -92,7 +93,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     total = sum(result.rows.values())
     print(f"Export : {total} lignes dans {result.path}")
     for entity, rows in result.rows.items():
-        print(f"  {entity:<24} {rows}")
+        print(f"  {entity_label(entity):<24} {rows}")
     return 0
 
 
@@ -147,14 +148,14 @@ def _print_report(report: ImportReport, dry_run: bool) -> None:
     print(f"{'Entité':<24} {'nouveaux':>9} {'modifiés':>9} {'inchangés':>10} {'conflits':>9}")
     for entity, counts in report.counts.items():
         print(
-            f"{entity:<24} {counts.new:>9} {counts.updated:>9} {counts.unchanged:>10} "
-            f"{counts.conflicts:>9}"
+            f"{entity_label(entity):<24} {counts.new:>9} {counts.updated:>9} "
+            f"{counts.unchanged:>10} {counts.conflicts:>9}"
         )
     for entity, removed in report.removed.items():
-        print(f"{entity}: {removed} total(s) remplacé(s) par des relevés mensuels")
+        print(f"{entity_label(entity)} : {removed} total(s) remplacé(s) par des relevés mensuels")
     for conflict in report.conflicts[:SHOWN_ISSUES]:
         print(
-            f"Conflit gardé en local : {conflict.entity} {conflict.uuid} (local "
+            f"Conflit gardé en local : {entity_label(conflict.entity)} {conflict.uuid} (local "
             f"{conflict.local_updated_at:%d/%m/%Y %H:%M}, fichier "
             f"{conflict.file_updated_at:%d/%m/%Y %H:%M})"
         )

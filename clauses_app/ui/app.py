@@ -104,14 +104,10 @@ def open_database_interactively(  # type: ignore[no-untyped-def]
 
 
 def install_french(app: object) -> None:
-    """Qt's own texts (Yes/No, Cancel, context menus) in French."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    """Qt's own texts (Yes/No, Cancel, context menus, the file dialog) in French."""
+    from clauses_app.ui.i18n import install_french as install_catalogues
 
-    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    translator = QTranslator(app)  # type: ignore[arg-type]
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load("qtbase_fr", folder):
-        app.installTranslator(translator)  # type: ignore[attr-defined]
+    install_catalogues(app)  # type: ignore[arg-type]
 
 
 def wait_until_settled(app: object, timeout: float = SCREENSHOT_TIMEOUT_S) -> None:

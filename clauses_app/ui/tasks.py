@@ -18,10 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
 from clauses_app.services.progress import CancelFlag, Cancelled
 from clauses_app.storage import Database
+from clauses_app.ui.i18n import PERCENT_FORMAT
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class Task(QObject):
         if show_progress:
             self.dialog = QProgressDialog(title, "Annuler", 0, 0, parent)
             self.dialog.setWindowTitle(title)
+            self.dialog.setBar(french_progress_bar())
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self.dialog.setMinimumDuration(400)
             self.dialog.canceled.connect(self.cancel)
@@ -162,6 +164,13 @@ class Task(QObject):
         self._finish()
         if self.on_cancel is not None:
             self.on_cancel()
+
+
+def french_progress_bar() -> QProgressBar:
+    """A progress bar whose text reads « 10 % » (a no-break space, as in French)."""
+    bar = QProgressBar()
+    bar.setFormat(PERCENT_FORMAT)
+    return bar
 
 
 _running: set[Task] = set()

@@ -15,14 +15,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QWidget,
 )
 
+from clauses_app.exchange.labels import french_step
 from clauses_app.storage import Database
-from clauses_app.ui.imports.report_models import french_step
-from clauses_app.ui.tasks import Task, TaskFunction, run_task
+from clauses_app.ui.tasks import Task, TaskFunction, french_progress_bar, run_task
 
 ERROR_STYLE = "color: #b3261e;"
 SUCCESS_STYLE = "color: #1b5e20;"
@@ -103,7 +102,7 @@ class TaskDialog(QDialog):
         row = QHBoxLayout(self.progress_row)
         row.setContentsMargins(0, 0, 0, 0)
         self.progress_label = QLabel("")
-        self.progress_bar = QProgressBar()
+        self.progress_bar = french_progress_bar()
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumWidth(260)
         self.cancel_button = QPushButton("Annuler")

@@ -18,27 +18,13 @@ from sqlalchemy.orm import Session
 
 from clauses_app.exchange import ImportReport, Issue
 from clauses_app.exchange.format import SPECS
+from clauses_app.exchange.labels import entity_label
 from clauses_app.exchange.report import COUNT_KEYS, Conflict, UncertainMatch
 from clauses_app.formatting import format_date, format_number
 from clauses_app.services.records import Kind, label_of
 
 Index = QModelIndex | QPersistentModelIndex
 
-# French names of the exchanged entities, in the order of the format (parents first).
-ENTITY_LABELS: dict[str, str] = {
-    "reference_item": "Listes de référence",
-    "contracting_authority": "Donneurs d'ordre",
-    "contact": "Contacts",
-    "company": "Entreprises",
-    "operation": "Opérations",
-    "public_contract": "Marchés",
-    "lot": "Lots",
-    "award": "Attributions",
-    "participant": "Participants",
-    "participant_criterion": "Critères d'éligibilité",
-    "employment": "Contrats et missions",
-    "hours_record": "Relevés d'heures",
-}
 ENTITY_ORDER = tuple(spec.name for spec in SPECS)
 # Exchanged entities that are records the window names (services.records.record_label).
 ENTITY_KINDS: dict[str, str] = {
@@ -57,19 +43,6 @@ ISSUE_HEADERS = ("Fichier ou membre", "Feuille", "Ligne", "Colonne", "Message")
 CONFLICT_HEADERS = ("Entité", "Enregistrement", "Modifié ici le", "Modifié dans le fichier le")
 MATCH_HEADERS = ("Ligne", "Feuille", "Personne du fichier", "Participant retenu", "Raison")
 TOTAL_LABEL = "Total"
-
-
-def entity_label(name: str) -> str:
-    return ENTITY_LABELS.get(name, name)
-
-
-def french_step(message: str) -> str:
-    """A service's progress message with the entity's French name (``Import : employment``
-    → ``Import : Contrats et missions``)."""
-    head, separator, entity = message.rpartition(" : ")
-    if separator and entity in ENTITY_LABELS:
-        return f"{head} : {ENTITY_LABELS[entity]}"
-    return message
 
 
 def count(value: int) -> str:
