@@ -71,11 +71,10 @@ def open_database_interactively(  # type: ignore[no-untyped-def]
     db: str | None, interactive: bool, parent: object = None
 ):
     """Open the database; on failure explain why and offer another file or quit."""
-    from PySide6.QtWidgets import QFileDialog
-
     from clauses_app.services.bootstrap import open_app_database
     from clauses_app.storage import DatabaseError
     from clauses_app.ui.errors import WayOut, ask_database_way_out, explain_database_error
+    from clauses_app.ui.widgets.files import FileKind, ask_open_path
 
     while True:
         try:
@@ -94,13 +93,13 @@ def open_database_interactively(  # type: ignore[no-untyped-def]
             if choice == WayOut.QUIT:
                 return None
             if choice == WayOut.OTHER_FILE:
-                path, _ = QFileDialog.getOpenFileName(
-                    parent, "Ouvrir une base Clauses", "",  # type: ignore[arg-type]
+                path = ask_open_path(
+                    parent, FileKind.DATABASE, "Ouvrir une base Clauses",  # type: ignore[arg-type]
                     "Base Clauses (*.sqlite3 *.sqlite *.db);;Tous les fichiers (*)",
                 )  # fmt: skip
-                if not path:
+                if path is None:
                     return None
-                db = path
+                db = str(path)
 
 
 def install_french(app: object) -> None:

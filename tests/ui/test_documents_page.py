@@ -164,3 +164,23 @@ def test_leaving_with_an_unsaved_narrative_asks(page, database, seeded, monkeypa
     assert page.confirm_leave()
     with database.session() as s:
         assert get_narrative(s, seeded["Bourg B"][0], Period.year(2025)) == "À garder."
+
+
+def test_a_written_document_offers_open_and_its_folder(qtbot, page, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from clauses_app.ui.widgets import files
+
+    opened = []
+    monkeypatch.setattr(files, "open_with_system", lambda path: opened.append(path) or True)
+    assert not page.written.isVisible()
+    page.generate_balance("docx")
+    _wait(qtbot, page)
+    path = tmp_path / "bilan-2025-bourg-b.docx"
+    assert path.is_file() and page.written.isVisible()
+    page.written.open_button.click()
+    page.written.folder_button.click()
+    assert opened == [path, tmp_path]
+    page.generate_all()  # a folder of reports: « Ouvrir le dossier » only
+    _wait(qtbot, page)
+    assert page.written.isVisible() and not page.written.open_button.isVisible()
+    page.written.folder_button.click()
+    assert opened[-1] == tmp_path / "bilans"

@@ -33,6 +33,7 @@ from clauses_app.ui.imports.common import (
 )
 from clauses_app.ui.imports.report_models import conflict_labels
 from clauses_app.ui.imports.report_view import ReportView
+from clauses_app.ui.widgets.files import FileKind
 
 ONLY_VALID_TEXT = "N'importer que les lignes valides (les lignes en erreur sont ignorées)"
 
@@ -76,7 +77,7 @@ class ClauseImportDialog(TaskDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.file_row = FileRow("Choisir un fichier Clause", CLAUSE_FILTER)
+        self.file_row = FileRow("Choisir un fichier Clause", CLAUSE_FILTER, FileKind.CLAUSE)
         self.file_row.chosen.connect(self.set_path)
         form.addRow("Fichier :", self.file_row)
         layout.addLayout(form)

@@ -11,7 +11,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from clauses_app.exchange.labels import french_step
 from clauses_app.storage import Database
 from clauses_app.ui.tasks import Task, TaskFunction, french_progress_bar, run_task
+from clauses_app.ui.widgets.files import FileKind, ask_open_path, ask_save_path
 
 ERROR_STYLE = "color: #b3261e;"
 SUCCESS_STYLE = "color: #1b5e20;"
@@ -36,10 +36,13 @@ class FileRow(QWidget):
 
     chosen = Signal(Path)
 
-    def __init__(self, caption: str, file_filter: str, save: bool = False) -> None:
+    def __init__(
+        self, caption: str, file_filter: str, kind: FileKind, save: bool = False
+    ) -> None:
         super().__init__()
         self.caption = caption
         self.file_filter = file_filter
+        self.kind = kind
         self.save = save
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -59,14 +62,16 @@ class FileRow(QWidget):
         self.edit.setText(str(path))
 
     def choose(self) -> None:
-        start = str(self.path() or Path.home())
+        """Ask for the file, starting from the one in the field, else from the last folder
+        of this kind of file."""
+        current = self.path()
         if self.save:
-            name, _filter = QFileDialog.getSaveFileName(self, self.caption, start, self.file_filter)
+            path = ask_save_path(self, self.kind, self.caption, self.file_filter, current)
         else:
-            name, _filter = QFileDialog.getOpenFileName(self, self.caption, start, self.file_filter)
-        if name:
-            self.set_path(Path(name))
-            self.chosen.emit(Path(name))
+            path = ask_open_path(self, self.kind, self.caption, self.file_filter, current)
+        if path is not None:
+            self.set_path(path)
+            self.chosen.emit(path)
 
 
 def status_label() -> QLabel:

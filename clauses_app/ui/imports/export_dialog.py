@@ -46,6 +46,7 @@ from clauses_app.ui.imports.report_models import (
     entity_label,
 )
 from clauses_app.ui.imports.report_view import fit_columns, report_table
+from clauses_app.ui.widgets.files import FileKind, WrittenFileLinks, last_folder
 
 EVERYTHING, AUTHORITY, OPERATION = "everything", "authority", "operation"
 ANONYMIZE_TEXT = "Anonymiser les participants (consolidation, partage hors de la structure)"
@@ -58,11 +59,9 @@ EXPORT_SIZE = (780, 670)
 
 
 def default_export_path(today: date | None = None) -> Path:
-    """``clauses-AAAA-MM-JJ.clause`` in the Documents folder (else the home folder)."""
-    folder = Path.home() / "Documents"
-    if not folder.is_dir():
-        folder = Path.home()
-    return folder / f"clauses-{(today or date.today()).isoformat()}.clause"
+    """``clauses-AAAA-MM-JJ.clause`` in the folder of the last Clause file (at first, the
+    Documents folder, else the home folder)."""
+    return last_folder(FileKind.CLAUSE) / f"clauses-{(today or date.today()).isoformat()}.clause"
 
 
 def date_edit(value: date) -> QDateEdit:
@@ -109,7 +108,9 @@ class ExportDialog(TaskDialog):
         layout.addWidget(self.anonymize)
         layout.addWidget(hint_label(ANONYMIZE_HINT, indent=True))
         form = QFormLayout()
-        self.file_row = FileRow("Enregistrer le fichier Clause", CLAUSE_FILTER, save=True)
+        self.file_row = FileRow(
+            "Enregistrer le fichier Clause", CLAUSE_FILTER, FileKind.CLAUSE, save=True
+        )
         self.file_row.set_path(default_export_path())
         form.addRow("Fichier :", self.file_row)
         layout.addLayout(form)
@@ -120,6 +121,8 @@ class ExportDialog(TaskDialog):
         layout.addWidget(self.rows_view, 1)
         self.status = status_label()
         layout.addWidget(self.status)
+        self.written = WrittenFileLinks()  # a .clause file opens in Clauses: the folder only
+        layout.addWidget(self.written)
         layout.addWidget(self.progress_row)
         layout.addStretch(0)
         self.buttons = QDialogButtonBox()
@@ -222,6 +225,7 @@ class ExportDialog(TaskDialog):
             self.file_row.set_path(path)
         scope, anonymize = self.scope(), self.anonymize.isChecked()
         self.export_button.setEnabled(False)
+        self.written.show_for(None)
         show_status(self.status, "Export en cours…")
         self.start_task(
             "Export au format Clause",
@@ -245,6 +249,7 @@ class ExportDialog(TaskDialog):
             f"Export terminé : {total} lignes écrites dans {result.path.name}{anonymized}.",
             success=True,
         )
+        self.written.show_for(result.path, folder_only=True)
         self.export_button.setEnabled(True)
 
     def _show_failure(self, error: BaseException) -> None:

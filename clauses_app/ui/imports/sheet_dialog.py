@@ -42,6 +42,7 @@ from clauses_app.ui.imports.common import (
 )
 from clauses_app.ui.imports.mapping_editor import MappingEditor
 from clauses_app.ui.imports.report_view import ReportView
+from clauses_app.ui.widgets.files import FileKind
 
 FILE_STEP, MAPPING_STEP, PREVIEW_STEP = 0, 1, 2
 STEP_TITLES = ("Fichier", "Correspondance des colonnes", "Aperçu et import")
@@ -122,7 +123,7 @@ class SheetImportDialog(TaskDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         form = QFormLayout()
-        self.file_row = FileRow("Choisir un tableur", SHEET_FILTER)
+        self.file_row = FileRow("Choisir un tableur", SHEET_FILTER, FileKind.SHEET)
         self.file_row.edit.textChanged.connect(self._update_buttons)
         form.addRow("Fichier :", self.file_row)
         layout.addLayout(form)

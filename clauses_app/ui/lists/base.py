@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,7 +33,8 @@ from clauses_app.ui.forms import open_form
 from clauses_app.ui.forms.base import RecordForm
 from clauses_app.ui.table_models import RecordTableModel
 from clauses_app.ui.tasks import data_bus, notify_data_changed, run_task
-from clauses_app.ui.widgets.dialogs import confirm, inform, warn
+from clauses_app.ui.widgets.dialogs import confirm, warn
+from clauses_app.ui.widgets.files import FileKind, announce_written, ask_save_path
 
 SEARCH_DELAY_MS = 250
 MAX_COLUMN_WIDTH = 230
@@ -325,12 +325,12 @@ class ListPanel(QWidget):
         return delete_with_confirmation(self, self.context, self.kind, record_uuid)
 
     def ask_export(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Exporter les lignes affichées", str(Path.home() / f"{self.title}.xlsx"),
-            "Classeur Excel (*.xlsx);;CSV (*.csv)",
+        path = ask_save_path(
+            self, FileKind.LIST_EXPORT, "Exporter les lignes affichées",
+            "Classeur Excel (*.xlsx);;CSV (*.csv)", f"{self.title}.xlsx",
         )  # fmt: skip
-        if path:
-            self.export_to(Path(path))
+        if path is not None:
+            self.export_to(path)
 
     def export_to(self, path: Path) -> Any:
         """Export every row of the current search and filters, in a background task."""
@@ -340,8 +340,10 @@ class ListPanel(QWidget):
         return run_task(
             self, "Export de la liste", self.context.database,
             lambda db, progress: export_list(db, kind, query, columns, path, title, progress),
-            on_done=lambda n: inform(self, "Export terminé",
-                                     f"{format_number(n, 0)} lignes exportées dans {path}."),
+            on_done=lambda n: announce_written(
+                self, "Export terminé", f"{format_number(n, 0)} lignes exportées dans {path}.",
+                path,
+            ),
             changes_data=False,
         )  # fmt: skip
 

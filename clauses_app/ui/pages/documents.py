@@ -14,14 +14,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -52,6 +51,12 @@ from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.combos import find_data
 from clauses_app.ui.pages.sizing import decimal_spin, spin_decimal
 from clauses_app.ui.tasks import Task, data_bus, run_task
+from clauses_app.ui.widgets.files import (
+    FileKind,
+    WrittenFileLinks,
+    ask_folder_path,
+    ask_save_path,
+)
 
 MISSING_REPORTS = "Le module des documents n'est pas disponible dans cette version."
 FORMATS = (("pdf", "PDF (à envoyer)"), ("docx", "DOCX (modifiable)"))
@@ -107,16 +112,12 @@ class DocumentsPage(QWidget):
     # --- file choosers (tests replace these) -----------------------------------------------
 
     def ask_save_path(self, title: str, suggested: str, fmt: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        """Where to write a document (the suggested name in the last documents' folder)."""
         filters = {"pdf": "Document PDF (*.pdf)", "docx": "Document Word (*.docx)"}
-        path, _ = QFileDialog.getSaveFileName(
-            self, title, str(Path(folder) / suggested), filters[fmt]
-        )
-        return Path(path) if path else None
+        return ask_save_path(self, FileKind.DOCUMENT, title, filters[fmt], suggested)
 
     def ask_folder(self, title: str) -> Path | None:
-        path = QFileDialog.getExistingDirectory(self, title)
-        return Path(path) if path else None
+        return ask_folder_path(self, FileKind.DOCUMENT, title)
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -147,6 +148,8 @@ class DocumentsPage(QWidget):
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
+        self.written = WrittenFileLinks()
+        layout.addWidget(self.written)
         self.authority_combo.currentIndexChanged.connect(self._authority_changed)
 
     def _balance_box(self) -> QGroupBox:
@@ -442,7 +445,7 @@ class DocumentsPage(QWidget):
                 narrative=narrative,
                 progress=progress,
             ),
-            lambda written: self._say(f"Bilan enregistré : {written}"),
+            lambda written: self._say(f"Bilan enregistré : {written}", written=Path(written)),
         )
 
     def generate_all(self) -> Task | None:
@@ -460,9 +463,12 @@ class DocumentsPage(QWidget):
             lambda db, progress: balance.write_all_balance_reports(
                 db, period, fmt, folder, progress=progress
             ),
-            lambda paths: self._say(f"{len(paths)} bilan(s) enregistré(s) dans {folder}."),
+            lambda paths: self._say(
+                f"{len(paths)} bilan(s) enregistré(s) dans {folder}.", written=folder
+            ),
             on_cancel=lambda: self._say(
-                f"Génération annulée : les bilans déjà écrits restent dans {folder}."
+                f"Génération annulée : les bilans déjà écrits restent dans {folder}.",
+                written=folder,
             ),
         )
 
@@ -505,7 +511,7 @@ class DocumentsPage(QWidget):
         text = f"Clause enregistrée : {result.path}"
         if missing:
             text += f". À compléter à la main : {', '.join(missing)}."
-        self._say(text)
+        self._say(text, written=Path(result.path))
 
     def _start(self, title: str, function: Any, on_done: Any, **options: Any) -> Task:
         options.setdefault("changes_data", False)
@@ -534,6 +540,9 @@ class DocumentsPage(QWidget):
         )  # fmt: skip
         return self.task
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: str, error: bool = False, written: Path | None = None) -> None:
+        """Show the page's status line, with « Ouvrir » and « Ouvrir le dossier » when a
+        document or a folder of documents was just ``written``."""
         self.status_label.setStyleSheet("color: #b03a2e;" if error else "")
         self.status_label.setText(text)
+        self.written.show_for(written)

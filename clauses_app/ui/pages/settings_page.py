@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -58,6 +57,7 @@ from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.reference_table import KIND_LABELS, ReferenceTableModel
 from clauses_app.ui.pages.sizing import FRENCH, decimal_spin, spin_decimal
 from clauses_app.ui.tasks import notify_data_changed
+from clauses_app.ui.widgets.files import FileKind, ask_open_path
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROUNDING_LABELS = {
@@ -475,11 +475,12 @@ class SettingsPage(QWidget):
         self.status_label.setText(message)
 
     def _choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choisir le logo", self.logo_path.text(), "Images (*.png *.jpg *.jpeg)"
-        )
-        if path:
-            self.logo_path.setText(path)
+        path = ask_open_path(
+            self, FileKind.IMAGE, "Choisir le logo", "Images (*.png *.jpg *.jpeg)",
+            self.logo_path.text() or None,
+        )  # fmt: skip
+        if path is not None:
+            self.logo_path.setText(str(path))
 
     def _show_logo(self, text: str) -> None:
         pixmap = QPixmap(text) if text and Path(text).is_file() else QPixmap()
