@@ -174,7 +174,7 @@ def application(ctx: Context) -> None:
     app = app_probe.measure("app", ctx.source_db, env)
     paint_runs.append(app)
     # Starts sharing one home, as a user's do: the first keeps its dashboard, the next ones
-    # find the data unchanged and show the kept figures (services.kept).
+    # find the data unchanged and show the kept figures (storage.result_cache).
     home = ctx.workdir / "probe-home"
     shutil.rmtree(home, ignore_errors=True)
     kept_samples = min(3, APP_SAMPLES.get(ctx.size, 1))

@@ -26,20 +26,20 @@ from clauses_app.models import (
     HoursRecord,
     PublicContract,
 )
+from clauses_app.runtime import collector_paused
 from clauses_app.services.alerts import AlertBook, collect_alerts
-from clauses_app.services.beside import Beside
-from clauses_app.services.collector import collector_paused
 from clauses_app.services.counting import ZERO
 from clauses_app.services.figures import compute_figures
-from clauses_app.services.kept import keep, kept_stamp, read_kept
 from clauses_app.services.periods import Month, Period
 from clauses_app.services.progress import Progress
 from clauses_app.services.settings import AppSettings, load_settings
 from clauses_app.services.stats import people_counts
 from clauses_app.storage import Database
+from clauses_app.storage.result_cache import cache_fingerprint, read_cached, store_cached
+from clauses_app.storage.worker import BackgroundQuery
 
 log = logging.getLogger(__name__)
-KEPT_KIND = "dashboard"  # services.kept's file of kept dashboards
+CACHE_KIND = "dashboard"  # storage.result_cache's file of kept dashboards
 
 
 @dataclass(frozen=True)
@@ -62,24 +62,24 @@ def dashboard_figures(
     year: int,
     authority_uuid: uuid.UUID | None = None,
     settings: AppSettings | None = None,
-    alongside: tuple[Beside[Any], ...] = (),
-    leftovers: list[object] | None = None,
+    background: tuple[BackgroundQuery[Any], ...] = (),
+    computation: list[object] | None = None,
 ) -> DashboardFigures:
     """Headline figures of ``year`` for every authority, or for ``authority_uuid``. The
-    people are counted beside the figures (services.beside), after the figures' own sums, as
-    is any work ``alongside`` (see compute_figures). ``leftovers``: where to leave the
+    people are counted beside the figures (storage.worker), after the figures' own sums, as
+    is any work ``background`` (see compute_figures). ``computation``: where to leave the
     computation behind them, for the caller to let go of (see DashboardSnapshot)."""
     settings = settings or load_settings(session)
     period = Period.year(year)
-    people = Beside(
+    people = BackgroundQuery(
         session, lambda other: people_counts(other, period, authority_uuid), start=False
     )
     figures = compute_figures(
-        session, period, authority_uuid, settings, alongside=(people, *alongside)
+        session, period, authority_uuid, settings, background=(people, *background)
     )
     employments, participants = people.result()
-    if leftovers is not None:
-        leftovers.append(figures)
+    if computation is not None:
+        computation.append(figures)
     totals = figures.total()
     by_month = figures.monthly()
     monthly = tuple(((year, m), by_month.get((year, m), ZERO)) for m in range(1, 13))
@@ -168,20 +168,20 @@ class DashboardSnapshot:
     # The computation behind the figures, when they were computed: ~200,000 objects on
     # national data, whose freeing takes ~0.05 s. The page lets go of them once the figures
     # are on screen (clearing the list), rather than the service before handing them over.
-    leftovers: list[object] = field(default_factory=list, compare=False, repr=False)
+    computation: list[object] = field(default_factory=list, compare=False, repr=False)
 
 
 def load_snapshot(
     database: Database, year: int | None, authority_uuid: uuid.UUID | None, today: date
 ) -> DashboardSnapshot:
     """The figures and the selectors' choices, read in one session (on a worker thread),
-    with the cyclic collector paused throughout (see services.collector). The snapshot is
-    kept between runs while the data do not change (services.kept): a start on the same
+    with the cyclic collector paused throughout (see runtime). The snapshot is
+    kept between runs while the data do not change (storage.result_cache): a start on the same
     data shows it without computing it again."""
     # The default year depends on today's year only; any other request, on nothing else.
     request = f"{year or f'default {today.year}'}|{authority_uuid.hex if authority_uuid else 'all'}"
-    stamp = kept_stamp(database)  # before the data are read
-    kept = read_kept(KEPT_KIND, database, request, stamp)
+    stamp = cache_fingerprint(database)  # before the data are read
+    kept = read_cached(CACHE_KIND, database, request, stamp)
     if kept is not None:
         try:
             return snapshot_from_json(kept)
@@ -191,14 +191,16 @@ def load_snapshot(
         settings = load_settings(session)
         # The years covered are asked for beside the figures, after their sums; without any
         # hours, the default year needs them first.
-        years = Beside(session, data_years, start=False)
+        years = BackgroundQuery(session, data_years, start=False)
         year = year or default_year(hours_years(session) or years.result(), today)
-        leftovers: list[object] = []
+        computation: list[object] = []
         figures = dashboard_figures(
-            session, year, authority_uuid, settings, alongside=(years,), leftovers=leftovers
+            session, year, authority_uuid, settings, background=(years,), computation=computation
         )
-        snapshot = DashboardSnapshot(years.result(), authority_choices(session), figures, leftovers)
-    keep(KEPT_KIND, database, request, stamp, snapshot_to_json(snapshot))
+        snapshot = DashboardSnapshot(
+            years.result(), authority_choices(session), figures, computation
+        )
+    store_cached(CACHE_KIND, database, request, stamp, snapshot_to_json(snapshot))
     return snapshot
 
 

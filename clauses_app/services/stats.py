@@ -25,7 +25,7 @@ from clauses_app.models import (
     PublicContract,
 )
 from clauses_app.services.figures import Figures, compute_figures
-from clauses_app.services.figures_load import employments_in_scope
+from clauses_app.services.figures.awards import employments_in_scope
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, load_settings
 

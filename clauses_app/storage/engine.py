@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from clauses_app.storage.readers import note_changes_at_begin
+from clauses_app.storage.connections import note_changes_at_begin
 
 BUSY_TIMEOUT_MS = 10_000
 

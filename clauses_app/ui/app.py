@@ -202,7 +202,7 @@ def start(argv: Sequence[str] | None = None) -> Started | int:
     # From here on, the slow part: SQLAlchemy, the services, the pages. The cyclic collector
     # waits meanwhile (~220 collections, 0.06-0.09 s, walking what the imports made); the
     # start page's figures, on a worker thread, keep it paused until they are done.
-    from clauses_app.services.collector import collector_paused
+    from clauses_app.runtime import collector_paused
 
     with collector_paused():
         return _open_and_attach(args, app, window, interactive)

@@ -306,7 +306,7 @@ def statements_with_gaps(session):  # type: ignore[no-untyped-def]
 def test_missing_months_around_gaps_and_totals(
     session, statements_with_gaps, monkeypatch, by_identifier
 ) -> None:  # type: ignore[no-untyped-def]
-    from clauses_app.services import alerts_statements
+    from clauses_app.services.alerts import statements as alerts_statements
 
     if not by_identifier:  # as when thousands of work contracts have gaps
         monkeypatch.setattr(alerts_statements, "GAPS_BY_IDENTIFIER", 0)

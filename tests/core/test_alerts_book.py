@@ -9,14 +9,14 @@ from datetime import date
 import pytest
 
 from clauses_app.services.alerts import (
-    STEPS,
     AlertBook,
     AlertKind,
     AlertRecord,
-    PendingAlert,
     collect_alerts,
     compute_alerts,
 )
+from clauses_app.services.alerts.book import PendingAlert
+from clauses_app.services.alerts.collect import STEPS
 from clauses_app.services.periods import Period
 from clauses_app.services.progress import Cancelled
 from tests import builders as b

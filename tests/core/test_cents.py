@@ -15,7 +15,7 @@ from clauses_app.services.counting import (
     share_in_cents,
     share_months,
 )
-from clauses_app.services.figures_load import cents_of_sum, exact_ratio, to_decimal
+from clauses_app.services.figures.awards import cents_of_sum, exact_ratio, to_decimal
 
 
 def half_up_cents(value: Fraction) -> int:

@@ -14,9 +14,10 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy.orm import Session
 
-from clauses_app.services import figures_load, figures_sums
 from clauses_app.services.figures import Figures, compute_figures
-from clauses_app.services.figures_load import UuidCache, to_decimal
+from clauses_app.services.figures import awards as figures_load
+from clauses_app.services.figures import summed as figures_sums
+from clauses_app.services.figures.awards import UuidCache, to_decimal
 from clauses_app.services.periods import Period, month_from_index
 from clauses_app.storage import Database
 from tests import builders as b
@@ -131,7 +132,7 @@ def test_sums_on_the_sessions_connection_and_by_scanning_agree(
         _scenario(s)
     with database.session() as s:
         expected = compute_figures(s, Y2025, fast_path=False)
-    monkeypatch.setattr(figures_sums, "on_lane", lambda session: False)
+    monkeypatch.setattr(figures_sums, "uses_worker", lambda session: False)
     monkeypatch.setattr(figures_load, "BY_KEY_LIMIT", by_key_limit)
     with database.session() as s:
         inline = compute_figures(s, Y2025)

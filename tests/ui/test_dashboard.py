@@ -233,12 +233,12 @@ def test_the_computation_is_let_go_of_once_the_figures_are_painted(qtbot, page) 
     card.paintEvent = lambda event: (painted.append(card.text()), original_paint(event))
     at_signal: list[tuple[int, bool]] = []
     page.figures_loaded.connect(
-        lambda: at_signal.append((len(shown[-1].leftovers), f"1{NNBSP}607{NBSP}h" in painted))
+        lambda: at_signal.append((len(shown[-1].computation), f"1{NNBSP}607{NBSP}h" in painted))
     )
     with qtbot.waitSignal(page.loaded, timeout=10_000):  # the alerts too: nothing left running
         page.show()
     assert at_signal == [(1, True)]  # the value painted, the computation still held
-    assert shown[-1].leftovers == []  # then let go of
+    assert shown[-1].computation == []  # then let go of
 
 
 def test_leaving_the_page_cancels_the_alerts(qtbot, page, gated_alerts) -> None:  # type: ignore[no-untyped-def]

@@ -253,7 +253,7 @@ def test_a_second_start_on_the_same_data_shows_the_kept_dashboard(
     from datetime import date
 
     from clauses_app.services import dashboard
-    from clauses_app.storage.stamp import content_stamp
+    from clauses_app.storage.fingerprint import database_fingerprint
     from tests import builders as b
 
     path = tmp_path / "suivi.sqlite3"
@@ -262,7 +262,7 @@ def test_a_second_start_on_the_same_data_shows_the_kept_dashboard(
         contract = b.contract(s, b.authority(s), start_date=date(2025, 1, 1))
         award = b.award(s, b.lot(s, contract), b.company(s), 700)
         b.month_hours(s, b.employment(s, award, b.participant(s), date(2025, 1, 1)), 2025, 2, 70)
-    stamp = content_stamp(database.engine)
+    stamp = database_fingerprint(database.engine)
     database.dispose()
     computed: list[int] = []
     compute = dashboard.compute_figures
@@ -281,4 +281,4 @@ def test_a_second_start_on_the_same_data_shows_the_kept_dashboard(
         shown.append(page.cards["hours_done"].value_label.text())
     assert computed == [1]
     assert shown[0] == shown[1] and "70" in shown[0]
-    assert content_stamp(started.context.database.engine) == stamp
+    assert database_fingerprint(started.context.database.engine) == stamp

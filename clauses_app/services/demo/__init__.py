@@ -17,7 +17,7 @@ from sqlalchemy import exists, insert, select, text
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Base, Company, ContractingAuthority, Participant
-from clauses_app.services.collector import collector_paused
+from clauses_app.runtime import collector_paused
 from clauses_app.services.demo.generator import DemoGenerator
 from clauses_app.services.demo.plan import PLANS, SIZES, SizePlan
 from clauses_app.services.progress import Progress, report

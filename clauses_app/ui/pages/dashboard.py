@@ -274,7 +274,7 @@ class DashboardPage(QWidget):
         # on national data) and the alerts start: neither holds up the figures' paint.
         self.repaint()
         self.figures_loaded.emit()
-        snapshot.leftovers.clear()
+        snapshot.computation.clear()
         if self.isVisible():
             self._start_alerts()
         else:

@@ -2,7 +2,7 @@
 
 A national database raises tens of thousands of alerts. The model shows the book's rows
 without copying them; the kind and due date of a row cost nothing, and its message is worded
-(services.alerts_book) only when the view asks for it, a page at a time, kept in a cache.
+(services.alerts.book) only when the view asks for it, a page at a time, kept in a cache.
 """
 
 from __future__ import annotations

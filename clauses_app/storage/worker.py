@@ -4,7 +4,7 @@ A screen's figures need a few aggregate queries (years covered, people counted) 
 database's sums of the hours (``figures_sums``), which SQLite answers with Python's lock
 released, while the figures themselves are Python work: asked for on another thread, they
 cost nothing of the figures' time. Only when another connection reads what the session
-reads (``storage.readers``); otherwise the work runs on the session when its result is asked
+reads (``storage.connections``); otherwise the work runs on the session when its result is asked
 for.
 
 All such work goes through one *lane*: a single worker thread that runs one job at a time,
@@ -26,7 +26,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from clauses_app.storage.readers import own_connection, second_reader_sees_the_same
+from clauses_app.storage.connections import own_connection, second_reader_sees_the_same
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ FIRST = 0  # work the session's thread will wait for soonest (the figures' sums)
 LATER = 1  # work whose result is asked for at the end (counts, years)
 
 
-class Lane:
+class DatabaseWorker:
     """One worker thread running jobs one at a time, by priority, then in order of arrival.
     The thread starts with the first job and stays for the next ones (a daemon)."""
 
@@ -67,15 +67,15 @@ class Lane:
                 log.exception("Work beside a session failed")
 
 
-LANE = Lane("beside")
+DATABASE_WORKER = DatabaseWorker("beside")
 
 
-def on_lane(session: Session) -> bool:
+def uses_worker(session: Session) -> bool:
     """Whether work beside ``session`` goes to the lane (see the module docstring)."""
-    return not LANE.is_current() and second_reader_sees_the_same(session)
+    return not DATABASE_WORKER.is_current() and second_reader_sees_the_same(session)
 
 
-class Beside(Generic[T]):
+class BackgroundQuery(Generic[T]):
     """``work(session)`` queued beside ``session`` now (or at :meth:`start`, with
     ``start=False``); :meth:`result` waits for it, or does it when it was never queued."""
 
@@ -99,9 +99,9 @@ class Beside(Generic[T]):
 
     def start(self) -> None:
         """Queue the work on the lane (once; nothing when it must run on the session)."""
-        if self._finished is None and not self._done and on_lane(self._session):
+        if self._finished is None and not self._done and uses_worker(self._session):
             self._finished = threading.Event()
-            LANE.submit(self._priority, self._run)
+            DATABASE_WORKER.submit(self._priority, self._run)
 
     def _run(self) -> None:
         try:

@@ -1,4 +1,4 @@
-"""The dashboard kept between runs (services.kept): handed back while the data have not
+"""The dashboard kept between runs (storage.result_cache): handed back while the data have not
 changed, computed again after any write, whoever wrote; never kept without a stamp."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from sqlalchemy import select
 import clauses_app
 from clauses_app import paths
 from clauses_app.models import Employment
-from clauses_app.services import dashboard, kept
+from clauses_app.services import dashboard
 from clauses_app.services.dashboard import load_snapshot, snapshot_from_json, snapshot_to_json
-from clauses_app.storage import Database
+from clauses_app.storage import Database, result_cache
 from tests import builders as b
 from tests.conftest import requires_postgres
 
@@ -87,10 +87,10 @@ def test_a_computed_snapshot_hands_over_its_computation_a_kept_one_has_none(
 
     _fill(database)
     computed = load_snapshot(database, None, None, TODAY)
-    assert [type(work) for work in computed.leftovers] == [Figures]
-    assert computed.leftovers[0].total().hours_done == D("350")
+    assert [type(work) for work in computed.computation] == [Figures]
+    assert computed.computation[0].total().hours_done == D("350")
     kept_again = load_snapshot(database, None, None, TODAY)
-    assert kept_again == computed and kept_again.leftovers == []
+    assert kept_again == computed and kept_again.computation == []
 
 
 def test_any_write_makes_the_dashboard_computed_again(
@@ -118,12 +118,12 @@ def test_another_version_of_the_application_computes_again(
     _fill(database)
     load_snapshot(database, None, None, TODAY)
     monkeypatch.setattr(clauses_app, "__version__", "99.0.0", raising=False)
-    kept.code_stamp.cache_clear()  # read once per process
+    result_cache.code_version.cache_clear()  # read once per process
     try:
         load_snapshot(database, None, None, TODAY)
         load_snapshot(database, None, None, TODAY)
     finally:
-        kept.code_stamp.cache_clear()
+        result_cache.code_version.cache_clear()
     assert computations == [1, 1]
 
 
@@ -135,7 +135,8 @@ def test_a_damaged_or_unwritable_cache_only_costs_a_computation(
     file = paths.cache_dir() / "dashboard.json"
     file.write_text("{ not json", encoding="utf-8")
     assert load_snapshot(database, None, None, TODAY).figures.hours_done == D("350")
-    assert json.loads(file.read_text(encoding="utf-8"))["format"] == kept.FORMAT  # rewritten
+    rewritten = json.loads(file.read_text(encoding="utf-8"))
+    assert rewritten["format"] == result_cache.FORMAT
 
     stored = json.loads(file.read_text(encoding="utf-8"))
     for entry in stored["entries"].values():  # a kept value of the wrong shape
@@ -158,11 +159,11 @@ def test_a_damaged_or_unwritable_cache_only_costs_a_computation(
 
 def test_the_cache_keeps_the_latest_requests(database: Database) -> None:
     _fill(database)
-    for year in range(2000, 2000 + kept.ENTRIES_KEPT + 4):
+    for year in range(2000, 2000 + result_cache.ENTRIES + 4):
         load_snapshot(database, year, None, TODAY)
     stored = json.loads((paths.cache_dir() / "dashboard.json").read_text(encoding="utf-8"))
     requests = sorted(key.split("|")[1] for key in stored["entries"])
-    assert requests == [str(y) for y in range(2004, 2000 + kept.ENTRIES_KEPT + 4)]
+    assert requests == [str(y) for y in range(2004, 2000 + result_cache.ENTRIES + 4)]
 
 
 def test_a_snapshot_reads_back_from_json(database: Database) -> None:

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from clauses_app.storage.readers import in_memory
+from clauses_app.storage.connections import in_memory
 
 HEADER_SIZE = 100
 MAGIC = b"SQLite format 3\x00"
 ROLLBACK_JOURNAL = 1  # header bytes 18 and 19 (file format write and read versions); WAL is 2
 
 
-def content_stamp(engine: Engine) -> str | None:
+def database_fingerprint(engine: Engine) -> str | None:
     """The stamp of the data in ``engine``'s database, or None when it has none (see the
     module). Read it *before* reading the data it stands for: a write that commits in
     between then gives the data a newer stamp than the one kept with them."""

@@ -3,7 +3,7 @@
 On a national database the dashboard's figures take the better part of two seconds to
 compute, and most starts find the data as the last run left it. A result is kept in the
 cache folder (``paths.cache_dir``) with the database's *content stamp* read before its data
-were (``storage.stamp``); it is handed back only while the database still has that stamp,
+were (``storage.fingerprint``); it is handed back only while the database still has that stamp,
 for the same request, by the same version of the application (in a source tree, with the
 same modules). Any write changes the stamp
 (whatever wrote it: the application, the command line, another tool), so a kept result is
@@ -27,25 +27,25 @@ from typing import Any
 
 from clauses_app import paths
 from clauses_app.storage import Database
-from clauses_app.storage.stamp import content_stamp
+from clauses_app.storage.fingerprint import database_fingerprint
 
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # of the file; a file of another format is ignored
-ENTRIES_KEPT = 16  # per kind of result, the most recently used first
+ENTRIES = 16  # per kind of result, the most recently used first
 
 
-def kept_stamp(database: Database) -> str | None:
+def cache_fingerprint(database: Database) -> str | None:
     """The stamp to keep a result under, or None when the database gives none. Read it
     before reading the data the result is computed from."""
-    stamp = content_stamp(database.engine)
+    stamp = database_fingerprint(database.engine)
     if stamp is None:
         return None
-    return f"{code_stamp()}|{stamp}"
+    return f"{code_version()}|{stamp}"
 
 
 @functools.cache
-def code_stamp() -> str:
+def code_version() -> str:
     """The application's version and, in a source tree, the newest change to the modules
     that compute results (a developer's edit is not a new version). A frozen build has no
     module files to look at: its version says it all."""
@@ -60,7 +60,7 @@ def code_stamp() -> str:
     return f"{__version__}:{changed}"
 
 
-def read_kept(kind: str, database: Database, request: str, stamp: str | None) -> Any:
+def read_cached(kind: str, database: Database, request: str, stamp: str | None) -> Any:
     """The result of ``kind`` kept for ``request`` on ``database`` under ``stamp``, or None."""
     file = _file(kind)
     if stamp is None or file is None:
@@ -71,16 +71,18 @@ def read_kept(kind: str, database: Database, request: str, stamp: str | None) ->
     return entry.get("value")
 
 
-def keep(kind: str, database: Database, request: str, stamp: str | None, value: Any) -> None:
+def store_cached(
+    kind: str, database: Database, request: str, stamp: str | None, value: Any
+) -> None:
     """Keep ``value`` (JSON data) as the result of ``kind`` for ``request`` under ``stamp``
-    (nothing when None). Older entries beyond :data:`ENTRIES_KEPT` are dropped."""
+    (nothing when None). Older entries beyond :data:`ENTRIES` are dropped."""
     file = _file(kind)
     if stamp is None or file is None:
         return
     entries = _read(file)
     entries[_entry_key(database, request)] = {"stamp": stamp, "used": time.time(), "value": value}
     newest = sorted(entries.items(), key=lambda item: item[1].get("used", 0), reverse=True)
-    content = json.dumps({"format": FORMAT, "entries": dict(newest[:ENTRIES_KEPT])})
+    content = json.dumps({"format": FORMAT, "entries": dict(newest[:ENTRIES])})
     temporary = file.with_name(f"{file.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         temporary.write_text(content, encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from clauses_app.models import PoolingScope
 
 if TYPE_CHECKING:
-    from clauses_app.services.figures_award import AwardFigures
+    from clauses_app.services.figures.award import AwardFigures
 
 
 def apply_pooling(awards: list[AwardFigures]) -> None:

@@ -26,11 +26,11 @@ from clauses_app.models import (
     Participant,
     PublicContract,
 )
-from clauses_app.services.alerts_book import AlertKind, AlertRecord, PendingAlert
+from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
 from clauses_app.services.counting import ZERO, round_hours, round_share, share_months
 from clauses_app.services.eligibility import expiring_validations
 from clauses_app.services.figures import Figures
-from clauses_app.services.figures_load import (
+from clauses_app.services.figures.awards import (
     MonthIndexes,
     as_date,
     driver_rows,

@@ -1,6 +1,6 @@
 """The dashboard's alerts: what the facilitator should do next. Qt-free.
 
-Five kinds (found by :mod:`clauses_app.services.alerts_rules`, each in a few bulk queries):
+Five kinds (found by :mod:`clauses_app.services.alerts.rules`, each in a few bulk queries):
 
 - awards behind their pro-rata schedule (figures from ``compute_figures``);
 - contracts ending soon with hours still due;
@@ -25,7 +25,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Setting
-from clauses_app.services.alerts_book import (
+from clauses_app.runtime import collector_paused
+from clauses_app.services.alerts.book import (
     ALERT_TITLES,
     Alert,
     AlertBook,
@@ -33,17 +34,16 @@ from clauses_app.services.alerts_book import (
     AlertRecord,
     PendingAlert,
 )
-from clauses_app.services.alerts_rules import (
+from clauses_app.services.alerts.rules import (
     award_labels,
     behind_schedule,
     contracts_ending,
     eligibility_expiring,
     outcomes_missing,
 )
-from clauses_app.services.alerts_statements import missing_statements
-from clauses_app.services.collector import collector_paused
+from clauses_app.services.alerts.statements import missing_statements
 from clauses_app.services.figures import compute_figures
-from clauses_app.services.figures_load import UuidCache
+from clauses_app.services.figures.awards import UuidCache
 from clauses_app.services.periods import Period
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.settings import AppSettings, load_settings
@@ -124,7 +124,7 @@ def collect_alerts(
     period = period or Period()
     settings = settings or load_settings(session)
     thresholds = thresholds or load_alert_thresholds(session)
-    with collector_paused():  # ~150,000 small objects and no cycles: see services.collector
+    with collector_paused():  # ~150,000 small objects and no cycles: see runtime
         return _collect(session, today, period, authority_uuid, settings, thresholds, progress)
 
 

@@ -1,4 +1,4 @@
-"""storage.readers: whether another connection would read what a session reads."""
+"""storage.connections: whether another connection would read what a session reads."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from clauses_app.models import ContractingAuthority
 from clauses_app.storage import Database
-from clauses_app.storage.readers import has_written, own_connection, second_reader_sees_the_same
+from clauses_app.storage.connections import has_written, own_connection, second_reader_sees_the_same
 
 
 def test_a_transaction_that_wrote_is_told_apart(any_database: Database) -> None:

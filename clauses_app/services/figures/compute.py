@@ -17,16 +17,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clauses_app.services.beside import Beside
-from clauses_app.services.collector import collector_paused
+from clauses_app.runtime import collector_paused
 from clauses_app.services.counting import hours_from_cents
-from clauses_app.services.figures_award import AwardFigures
-from clauses_app.services.figures_hours import HoursTotals, add_hours_done
-from clauses_app.services.figures_load import UuidCache, cents_of_sum, load_awards, to_decimal
-from clauses_app.services.figures_pooling import apply_pooling
-from clauses_app.services.figures_sums import PeriodSums, add_summed_hours
+from clauses_app.services.figures.award import AwardFigures
+from clauses_app.services.figures.awards import UuidCache, cents_of_sum, read_awards, to_decimal
+from clauses_app.services.figures.pooling import apply_pooling
+from clauses_app.services.figures.streamed import HoursTotals, add_hours_done
+from clauses_app.services.figures.summed import PeriodSums, add_summed_hours
 from clauses_app.services.periods import Month, Period, month_from_index
 from clauses_app.services.settings import AppSettings, load_settings
+from clauses_app.storage.worker import BackgroundQuery
 
 HUNDRED = Decimal(100)
 RATE_QUANTUM = Decimal("0.0001")
@@ -171,21 +171,22 @@ def compute_figures(
     *,
     fast_path: bool = True,
     award_months: bool = False,
-    alongside: Iterable[Beside[Any]] = (),
+    background: Iterable[BackgroundQuery[Any]] = (),
 ) -> Figures:
     """Figures of every award (of one authority, when given) for ``period`` (all time if None).
 
     ``award_months`` keeps each award's counted hours per month (``AwardFigures.monthly``);
     the totals per month are always there (``Figures.monthly()``). ``fast_path=False`` sends
     every employment through the reference implementation of the counting rules (tests
-    compare both). ``alongside``: work made with ``Beside(..., start=False)``, started once
-    the figures' own work beside the session is queued, so that it runs after it.
+    compare both). ``background``: queries made with ``BackgroundQuery(..., start=False)``,
+    started once the figures' own work on the database worker is queued, so that they run
+    after it.
     """
     period = period or Period()
     settings = settings or load_settings(session)
     with collector_paused():
         return _compute(
-            session, period, authority_uuid, settings, fast_path, award_months, alongside
+            session, period, authority_uuid, settings, fast_path, award_months, background
         )
 
 
@@ -196,24 +197,24 @@ def _compute(
     settings: AppSettings,
     fast_path: bool,
     award_months: bool,
-    alongside: Iterable[Beside[Any]],
+    background: Iterable[BackgroundQuery[Any]],
 ) -> Figures:
     uuids = UuidCache()
     if fast_path and not award_months:
         with PeriodSums(session, period, authority_uuid) as sums:  # asked for right away
-            for work in alongside:
+            for work in background:
                 work.start()
-            loads = load_awards(session, period, authority_uuid, settings, uuids)
-            hours = add_summed_hours(session, period, authority_uuid, settings, loads, sums)
+            by_key = read_awards(session, period, authority_uuid, settings, uuids)
+            hours = add_summed_hours(session, period, authority_uuid, settings, by_key, sums)
     else:  # months per award need every record; the reference path reads them anyway
-        for work in alongside:
+        for work in background:
             work.start()
-        loads = load_awards(
+        by_key = read_awards(
             session, period, authority_uuid, settings, uuids, award_months=award_months
         )
-        hours = add_hours_done(session, period, authority_uuid, settings, loads, fast_path)
+        hours = add_hours_done(session, period, authority_uuid, settings, by_key, fast_path)
     awards: list[AwardFigures] = []
-    for award in loads.values():
+    for award in by_key.values():
         if award.done:
             award.done_cents = award.pooled_cents = cents_of_sum(award.done)
         if award.required_cents or award.done_cents or award.employment_count:

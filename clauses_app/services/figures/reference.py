@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from clauses_app.models import Award, Employment, HoursKind, HoursRecord, Lot
 from clauses_app.services.counting import EmploymentRow, HoursRow, counted_hours
-from clauses_app.services.figures_award import AwardFigures
-from clauses_app.services.figures_load import (
+from clauses_app.services.figures.award import AwardFigures
+from clauses_app.services.figures.awards import (
     NO_LIMIT,
     as_date,
     decimal,
@@ -32,14 +32,14 @@ from clauses_app.services.periods import Period, last_day, month_of
 from clauses_app.services.settings import AppSettings
 
 if TYPE_CHECKING:
-    from clauses_app.services.figures_hours import HoursTotals, RawHours
+    from clauses_app.services.figures.streamed import HoursTotals, RawHours
 
 
 @dataclass
 class Detailed:
     """An employment counted by the reference rules, with its records of the period."""
 
-    load: AwardFigures
+    award: AwardFigures
     # A raw row that starts with figures_hours.employments_statement's columns: key, award,
     # modality, contract type, transferred, ineligible, dates overlapping the period.
     row: Any
@@ -109,8 +109,8 @@ def _count_detailed(
     entry: Detailed, settings: AppSettings, period: Period, totals: HoursTotals
 ) -> None:
     """Count one employment with the reference implementation of the rules."""
-    load = entry.load
-    lot = load.lot
+    award = entry.award
+    lot = award.lot
     (_, _, modality, contract_type, transferred, ineligible, overlapping) = entry.row[:7]
     start, end, invoiced, labour_share, hourly_cost = entry.details
     employment = EmploymentRow(
@@ -134,7 +134,7 @@ def _count_detailed(
     lo = month_index_of(period.start) if period.start else -NO_LIMIT
     hi = month_index_of(period.end) if period.end else NO_LIMIT
     counted = 0.0
-    by_month = counted_hours(employment, records, load.rules, settings.hourly_cost)
+    by_month = counted_hours(employment, records, award.rules, settings.hourly_cost)
     for (year, month), hours in by_month.items():
         index = year * 12 + month - 1
         value = float(hours)
@@ -142,12 +142,12 @@ def _count_detailed(
             continue
         counted += value
         totals.months[index] += value
-        if load.monthly is not None:
-            load.monthly[index] = load.monthly.get(index, 0.0) + value
+        if award.monthly is not None:
+            award.monthly[index] = award.monthly.get(index, 0.0) + value
     if not counted:
         return
-    load.done += counted
+    award.done += counted
     totals.modalities[modality] += counted
     totals.contract_types[contract_type] += counted
     if not overlapping:
-        load.employment_count += 1
+        award.employment_count += 1

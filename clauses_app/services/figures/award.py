@@ -1,6 +1,6 @@
-"""One award's figures for a period: made by the load, counted into, then rounded.
+"""One award's figures for a period: made by the award, counted into, then rounded.
 
-A national balance has ~75,000 awards, so one object serves the whole computation: the load
+A national balance has ~75,000 awards, so one object serves the whole computation: the award
 makes it with the award's required hours (:mod:`figures_load`), the hours paths add its
 counted hours into the float ``done`` (:mod:`figures_hours`, :mod:`figures_sums`), and
 :func:`clauses_app.services.figures.compute_figures` rounds them to the cent.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from clauses_app.services.counting import hours_from_cents
 
 if TYPE_CHECKING:
-    from clauses_app.services.figures_load import LotLoad, UuidCache
+    from clauses_app.services.figures.awards import LotTerms, UuidCache
     from clauses_app.services.settings import CountingRules
 
 
@@ -45,7 +45,7 @@ class AwardFigures:
         self,
         key: Any,
         company_key: Any,
-        lot: LotLoad,
+        lot: LotTerms,
         required_cents: int,
         uuids: UuidCache,
         monthly: dict[int, float] | None = None,

@@ -11,9 +11,9 @@ raw hours taken out of the database's month totals, and is then counted exactly 
 streamed path. Tests check the three paths agree.
 
 Those sums take SQLite about a third of the figures' time (a national year). When a
-second connection reads what the session reads (``storage.readers``), :class:`PeriodSums`
-asks for them on a connection of its own, on the worker thread of ``services.beside`` (first
-in its queue), while the session's thread loads contracts, lots and awards (Python work; the
+second connection reads what the session reads (``storage.connections``), :class:`PeriodSums`
+asks for them on a connection of its own, on the worker thread of ``storage.worker`` (first
+in its queue), while the session's thread awards contracts, lots and awards (Python work; the
 worker waits on the database with Python's lock released). Otherwise it asks on the
 session's connection.
 """
@@ -32,10 +32,10 @@ from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Employment, HoursKind, HoursRecord
-from clauses_app.services.beside import FIRST, LANE, on_lane
-from clauses_app.services.figures_award import AwardFigures
-from clauses_app.services.figures_detailed import Detailed, count_detailed_all
-from clauses_app.services.figures_hours import (
+from clauses_app.services.figures.award import AwardFigures
+from clauses_app.services.figures.awards import MonthIndexes, driver_rows, raw, rows_for_keys
+from clauses_app.services.figures.reference import Detailed, count_detailed_all
+from clauses_app.services.figures.streamed import (
     HoursTotals,
     Plain,
     add_plain,
@@ -45,10 +45,10 @@ from clauses_app.services.figures_hours import (
     records_statement,
     undivided_statement,
 )
-from clauses_app.services.figures_load import MonthIndexes, driver_rows, raw, rows_for_keys
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
-from clauses_app.storage.readers import SCAN_CACHE_KB, own_connection
+from clauses_app.storage.connections import SCAN_CACHE_KB, own_connection
+from clauses_app.storage.worker import DATABASE_WORKER, FIRST, uses_worker
 
 SUMS = 7  # where the sums start in a row of PeriodSums.employments()
 
@@ -73,10 +73,10 @@ class PeriodSums:
         self._error: BaseException | None = None
         self._asked: threading.Event | None = None  # set when everything was asked
         self._employments_asked: threading.Event | None = None
-        if on_lane(session):
+        if uses_worker(session):
             self._asked = threading.Event()
             self._employments_asked = threading.Event()
-            LANE.submit(FIRST, self._ask)
+            DATABASE_WORKER.submit(FIRST, self._ask)
 
     def _ask(self) -> None:
         """On the worker: the employments first (the session's thread needs them first, and
@@ -158,7 +158,7 @@ def add_summed_hours(
     period: Period,
     authority_uuid: uuid.UUID | None,
     settings: AppSettings,
-    loads: dict[Any, AwardFigures],
+    awards: dict[Any, AwardFigures],
     period_sums: PeriodSums,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award; return the totals."""
@@ -172,34 +172,34 @@ def add_summed_hours(
     no_months: dict[Any, Plain] = {}  # plain, no monthly record in the period
     set_aside: set[Any] = set()  # with monthly records, not counted from their sums
     passed: list[Sequence[Any]] = []  # excluded, or with no award in scope
-    for emp_key, row, load, simple in employments_to_count(
-        period_sums.employments(), loads, passed
+    for emp_key, row, award, simple in employments_to_count(
+        period_sums.employments(), awards, passed
     ):
         first, last, worked, training = row[SUMS:]
         if not simple:
-            detailed[emp_key] = Detailed(load, row)
+            detailed[emp_key] = Detailed(award, row)
             if first is not None:
                 set_aside.add(emp_key)
             continue
         if first is None:
-            no_months[emp_key] = Plain(load, row)
+            no_months[emp_key] = Plain(award, row)
             continue
-        lot = load.lot
+        lot = award.lot
         if (
-            load.rules.training_counted != base_training
+            award.rules.training_counted != base_training
             or month_of[first] < lot.first
             or month_of[last] > lot.last
         ):
-            plain[emp_key] = Plain(load, row)
+            plain[emp_key] = Plain(award, row)
             set_aside.add(emp_key)
             continue
         value = worked + training if base_training else worked
         if value:
-            load.done += value
+            award.done += value
             modalities[row[2]] += value
             contract_types[row[3]] += value
             if not row[6]:  # counted outside its contract dates: one of the award's
-                load.employment_count += 1
+                award.employment_count += 1
     # The months' totals come after the employments: the worker asks for them second.
     for start, worked, training in period_sums.months():
         months[month_of[start]] += worked + training if base_training else worked

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from clauses_app.services.collector import collector_paused
+from clauses_app.runtime import collector_paused
 
 
 class Node:

@@ -24,9 +24,9 @@ from clauses_app.models import (
     HoursRecord,
     Participant,
 )
-from clauses_app.services.alerts_book import AlertKind, AlertRecord, PendingAlert
-from clauses_app.services.alerts_rules import AwardLabel, person_name
-from clauses_app.services.figures_load import (
+from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
+from clauses_app.services.alerts.rules import AwardLabel, person_name
+from clauses_app.services.figures.awards import (
     MonthIndexes,
     UuidCache,
     as_date,

@@ -1,4 +1,4 @@
-"""services.beside: work started on a worker thread with a session of its own."""
+"""storage.worker: work started on a worker thread with a session of its own."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clauses_app.models import ContractingAuthority
-from clauses_app.services.beside import Beside
 from clauses_app.storage import Database
+from clauses_app.storage.worker import BackgroundQuery
 from tests import builders as b
 
 
@@ -23,11 +23,11 @@ def test_work_runs_beside_a_clean_session_and_inline_after_a_write(database: Dat
     with database.transaction() as s:
         b.authority(s)
     with database.session() as s:
-        assert Beside(s, _count).result() == (1, "beside")
+        assert BackgroundQuery(s, _count).result() == (1, "beside")
     with database.transaction() as s:
         b.authority(s, "Autre ville")
         s.flush()  # written, not committed: only this session sees it
-        assert Beside(s, _count).result() == (2, threading.current_thread().name)
+        assert BackgroundQuery(s, _count).result() == (2, threading.current_thread().name)
 
 
 def test_an_error_beside_is_raised_to_the_caller(database: Database) -> None:
@@ -35,7 +35,7 @@ def test_an_error_beside_is_raised_to_the_caller(database: Database) -> None:
         raise ValueError("boom")
 
     with database.session() as s:
-        beside = Beside(s, fails)
+        beside = BackgroundQuery(s, fails)
         for _ in range(2):  # asked again, it still fails rather than answering None
             with pytest.raises(ValueError, match="boom"):
                 beside.result()
@@ -43,11 +43,11 @@ def test_an_error_beside_is_raised_to_the_caller(database: Database) -> None:
 
 def test_work_beside_runs_one_job_at_a_time_most_urgent_first(database: Database) -> None:
     """One worker for all work beside sessions: the session's thread keeps the other core."""
-    from clauses_app.services.beside import FIRST, LANE, LATER
+    from clauses_app.storage.worker import DATABASE_WORKER, FIRST, LATER
 
     ran: list[str] = []
     gate = threading.Event()
-    LANE.submit(FIRST, lambda: gate.wait(5))  # holds the worker while the others queue
+    DATABASE_WORKER.submit(FIRST, lambda: gate.wait(5))  # holds the worker while the others queue
 
     def job(name: str, pause: float = 0.0):  # type: ignore[no-untyped-def]
         def work(session: Session) -> str:
@@ -59,8 +59,8 @@ def test_work_beside_runs_one_job_at_a_time_most_urgent_first(database: Database
         return work
 
     with database.session() as s:
-        later = Beside(s, job("later", 0.05), LATER)
-        first = Beside(s, job("first", 0.05), FIRST)
+        later = BackgroundQuery(s, job("later", 0.05), LATER)
+        first = BackgroundQuery(s, job("first", 0.05), FIRST)
         gate.set()
         assert (first.result(), later.result()) == ("beside", "beside")
     assert ran == ["first starts", "first ends", "later starts", "later ends"]
@@ -70,22 +70,22 @@ def test_work_asked_from_the_worker_itself_runs_inline(database: Database) -> No
     """Work beside a session that itself asks for work beside runs it on the spot (queued
     behind itself, it would wait forever)."""
     with database.session() as s:
-        nested = Beside(s, lambda own: Beside(own, _count).result())
+        nested = BackgroundQuery(s, lambda own: BackgroundQuery(own, _count).result())
         assert nested.result() == (0, "beside")
 
 
 def test_a_job_that_fails_on_its_own_leaves_the_lane_working(database: Database) -> None:
-    from clauses_app.services.beside import LANE, LATER
+    from clauses_app.storage.worker import DATABASE_WORKER, LATER
 
     def broken() -> None:
         raise RuntimeError("a job that does not hand its error over")
 
-    LANE.submit(LATER, broken)
+    DATABASE_WORKER.submit(LATER, broken)
     answers: list[tuple[int, str]] = []
 
     def ask() -> None:
         with database.session() as s:
-            answers.append(Beside(s, _count).result())
+            answers.append(BackgroundQuery(s, _count).result())
 
     asking = threading.Thread(target=ask, daemon=True)
     asking.start()
@@ -97,11 +97,11 @@ def test_work_alongside_the_figures_runs_after_their_sums(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Queued before the figures start, a count would take the idle worker first and the
-    figures' thread would wait for its sums; started alongside, it comes after them."""
+    figures' thread would wait for its sums; started background, it comes after them."""
     from datetime import date
 
-    from clauses_app.services import figures_sums
     from clauses_app.services.figures import compute_figures
+    from clauses_app.services.figures import summed as figures_sums
     from clauses_app.services.periods import Period
 
     order: list[str] = []
@@ -118,13 +118,13 @@ def test_work_alongside_the_figures_runs_after_their_sums(
         b.month_hours(s, b.employment(s, award, b.participant(s), date(2025, 1, 1)), 2025, 3, 35)
 
     def counted(session: Session) -> tuple[int, str]:
-        order.append("alongside")
+        order.append("background")
         return _count(session)
 
     with database.session() as s:
-        later = Beside(s, counted, start=False)
+        later = BackgroundQuery(s, counted, start=False)
         assert order == []  # not queued yet
-        figures = compute_figures(s, Period.year(2025), alongside=(later,))
+        figures = compute_figures(s, Period.year(2025), background=(later,))
         assert later.result() == (1, "beside")
     assert figures.total().hours_done == 35
-    assert order == ["sums", "alongside"]
+    assert order == ["sums", "background"]

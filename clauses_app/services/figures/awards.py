@@ -29,7 +29,7 @@ from clauses_app.models import (
     PublicContract,
 )
 from clauses_app.services.counting import NOTHING, round_hours, share_in_cents, share_months
-from clauses_app.services.figures_award import AwardFigures
+from clauses_app.services.figures.award import AwardFigures
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, CountingRules, effective_rules
 
@@ -164,7 +164,7 @@ class MonthIndexes(dict[Any, Any]):
 
 
 @dataclass(slots=True)
-class ContractLoad:
+class ContractTerms:
     """What the figures need of a public contract (raw keys and dates)."""
 
     key: Any
@@ -178,13 +178,13 @@ class ContractLoad:
 
 
 @dataclass(slots=True)
-class LotLoad:
+class LotTerms:
     """What the figures need of a lot: its performance period (its own dates, else its
     contract's) and the month indexes whose hours may count in the period (``first``/``last``:
     the period's, narrowed to the performance period when the rules say so)."""
 
     key: Any
-    contract: ContractLoad
+    contract: ContractTerms
     number: str
     clause_mode: str
     required_hours: Any  # raw numbers: Decimal only when a rule uses them
@@ -225,7 +225,7 @@ def _all(session: Session, statement: Any) -> list[Any]:
     return [row for batch in driver_rows(session, statement) for row in batch]
 
 
-def load_awards(
+def read_awards(
     session: Session,
     period: Period,
     authority_uuid: uuid.UUID | None,
@@ -260,23 +260,23 @@ def load_awards(
         lots[row[1]].awards += 1
     lo = month_index_of(period.start) if period.start else None
     hi = month_index_of(period.end) if period.end else None
-    loads: dict[Any, AwardFigures] = {}
+    awards: dict[Any, AwardFigures] = {}
     for award_key, lot_key, company_key, hours, percent, worked, award_date in rows:
         lot = lots[lot_key]
         numerator, denominator = award_required(lot, hours, percent, worked, settings)
         share = lot.share or share_months(
             lot.first_month, lot.last_month, year_of(award_date) if award_date else None, lo, hi
         )
-        loads[award_key] = AwardFigures(
+        awards[award_key] = AwardFigures(
             award_key, company_key, lot, share_in_cents(numerator, denominator, share), uuids,
             {} if award_months else None,
         )  # fmt: skip
-    return loads
+    return awards
 
 
 def _load_contracts(
     session: Session, authority_uuid: uuid.UUID | None, settings: AppSettings
-) -> dict[Any, ContractLoad]:
+) -> dict[Any, ContractTerms]:
     """The contracts in scope, each with its effective counting rules."""
     overrides = dict(
         _all(
@@ -296,7 +296,7 @@ def _load_contracts(
         authority_uuid,
     )  # fmt: skip
     rules_cache: dict[tuple[Any, Any], CountingRules] = {}
-    contracts: dict[Any, ContractLoad] = {}
+    contracts: dict[Any, ContractTerms] = {}
     for key, authority, operation, notification, start, end, pooling, override in _all(
         session, statement
     ):
@@ -309,7 +309,7 @@ def _load_contracts(
             rules = rules_cache[cache_key] = effective_rules(
                 settings, json_value(operation_override), json_value(override)
             )
-        contracts[key] = ContractLoad(
+        contracts[key] = ContractTerms(
             key, authority, operation, notification, start, end,
             pooling or PoolingScope.NONE, rules,
         )  # fmt: skip
@@ -320,8 +320,8 @@ def _load_lots(
     session: Session,
     period: Period,
     authority_uuid: uuid.UUID | None,
-    contracts: dict[Any, ContractLoad],
-) -> dict[Any, LotLoad]:
+    contracts: dict[Any, ContractTerms],
+) -> dict[Any, LotTerms]:
     """The lots in scope with their performance period and counting window."""
     statement = select(
         raw(Lot.uuid), raw(Lot.contract_uuid), Lot.number, Lot.clause_mode,
@@ -339,7 +339,7 @@ def _load_lots(
     window_hi = NO_LIMIT if hi is None else hi
     month_of = MonthIndexes()  # lots mostly share their contract's dates
     shares: dict[tuple[int, int], tuple[int, int]] = {}  # performance months → share
-    lots: dict[Any, LotLoad] = {}
+    lots: dict[Any, LotTerms] = {}
     for row in _all(session, statement):
         key, contract_key, lot_number, mode, hours, percent, start, end = row
         contract = contracts[contract_key]
@@ -350,14 +350,14 @@ def _load_lots(
         if contract.rules.only_performance_period:
             window_first = window_lo if first is None else max(window_lo, first)
             window_last = window_hi if last is None else min(window_hi, last)
-        share = None  # see LotLoad.share
+        share = None  # see LotTerms.share
         if first is not None and last is not None:
             share = shares.get((first, last))
             if share is None:
                 share = shares[first, last] = share_months(first, last, None, lo, hi)
         elif contract.notification:
             share = share_months(None, None, year_of(contract.notification), lo, hi)
-        lots[key] = LotLoad(
+        lots[key] = LotTerms(
             key, contract, lot_number, mode, hours, percent, start, end, first, last,
             window_first, window_last, share,
         )  # fmt: skip
@@ -365,7 +365,7 @@ def _load_lots(
 
 
 def award_required(
-    lot: LotLoad, award_hours: Any, award_percent: Any, award_worked: Any, settings: AppSettings
+    lot: LotTerms, award_hours: Any, award_percent: Any, award_worked: Any, settings: AppSettings
 ) -> tuple[int, int]:
     """The hours an award owes, as an exact fraction (numerator, denominator): its own figure,
     else its equal share of the lot's.

@@ -36,14 +36,14 @@ from clauses_app.models import (
     HoursRecord,
     Modality,
 )
-from clauses_app.services.figures_award import AwardFigures
-from clauses_app.services.figures_detailed import Detailed, count_detailed_all
-from clauses_app.services.figures_load import (
+from clauses_app.services.figures.award import AwardFigures
+from clauses_app.services.figures.awards import (
     MonthIndexes,
     driver_rows,
     employments_in_scope,
     raw,
 )
+from clauses_app.services.figures.reference import Detailed, count_detailed_all
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, CountingRules, SubcontractingMode
 
@@ -63,20 +63,20 @@ class HoursTotals:
 class Plain:
     """A plain employment during the pass: where its hours go, what it has counted."""
 
-    __slots__ = ("first", "last", "load", "row", "seen", "total", "with_training")
+    __slots__ = ("award", "first", "last", "row", "seen", "total", "with_training")
 
-    def __init__(self, load: AwardFigures, row: Any) -> None:
-        self.load = load
+    def __init__(self, award: AwardFigures, row: Any) -> None:
+        self.award = award
         self.row = row  # the raw employment row
-        self.first = load.lot.first
-        self.last = load.lot.last
-        self.with_training = load.rules.training_counted
+        self.first = award.lot.first
+        self.last = award.lot.last
+        self.with_training = award.rules.training_counted
         self.total = 0.0
         self.seen = False  # a monthly record of the period was read (months replace totals)
 
     def detailed(self, records: list[RawHours] | None = None) -> Detailed:
         """This employment counted by the reference rules instead."""
-        return Detailed(self.load, self.row, records or [])
+        return Detailed(self.award, self.row, records or [])
 
     def add_records(
         self, records: list[tuple[Any, float, float]], month_of: MonthIndexes, months: Any
@@ -114,7 +114,7 @@ def add_hours_done(
     period: Period,
     authority_uuid: uuid.UUID | None,
     settings: AppSettings,
-    loads: dict[Any, AwardFigures],
+    awards: dict[Any, AwardFigures],
     fast_path: bool = True,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award, reading every record;
@@ -122,11 +122,11 @@ def add_hours_done(
     plain: dict[Any, Plain] = {}
     detailed: dict[Any, Detailed] = {}
     rows = driver_rows(session, employments_statement(period, authority_uuid))
-    for emp_key, row, load, simple in employments_to_count(rows, loads):
+    for emp_key, row, award, simple in employments_to_count(rows, awards):
         if fast_path and simple:
-            plain[emp_key] = Plain(load, row)
+            plain[emp_key] = Plain(award, row)
         else:
-            detailed[emp_key] = Detailed(load, row)
+            detailed[emp_key] = Detailed(award, row)
     totals = HoursTotals()
     _stream_records(session, period, authority_uuid, plain, detailed, totals)
     add_plain(plain, totals)
@@ -138,7 +138,7 @@ def add_hours_done(
 
 def employments_to_count(
     batches: Iterable[Sequence[Sequence[Any]]],
-    loads: dict[Any, AwardFigures],
+    awards: dict[Any, AwardFigures],
     passed: list[Sequence[Any]] | None = None,
 ) -> Iterator[tuple[Any, Any, AwardFigures, bool]]:
     """(key, raw row, award, plain?) of every employment in scope that can count hours, from
@@ -147,19 +147,19 @@ def employments_to_count(
     award in scope, excluded) go to ``passed`` when given."""
     for batch in batches:
         for row in batch:
-            load = loads.get(row[1])
-            if load is None:
+            award = awards.get(row[1])
+            if award is None:
                 if passed is not None:
                     passed.append(row)
                 continue
             if row[6]:  # dates overlapping the period
-                load.employment_count += 1
-            rules = load.rules
+                award.employment_count += 1
+            rules = award.rules
             if excluded(rules, row[4], row[5]):  # transferred staff, ineligible
                 if passed is not None:
                     passed.append(row)
                 continue
-            yield row[0], row, load, is_plain(rules, row[2], row[3])  # modality, contract type
+            yield row[0], row, award, is_plain(rules, row[2], row[3])  # modality, contract type
 
 
 def add_undivided(
@@ -267,8 +267,8 @@ def _stream_records(
                 if value:
                     entry.total += value
                     months[month] += value
-                    if entry.load.monthly is not None:
-                        award_months = entry.load.monthly
+                    if entry.award.monthly is not None:
+                        award_months = entry.award.monthly
                         award_months[month] = award_months.get(month, 0.0) + value
 
 
@@ -280,10 +280,10 @@ def add_plain(plain: dict[Any, Plain], totals: HoursTotals) -> None:
         total = entry.total
         if not total:
             continue
-        load = entry.load
+        award = entry.award
         row = entry.row
-        load.done += total
+        award.done += total
         modalities[row[2]] += total
         contract_types[row[3]] += total
         if not row[6]:  # counted hours outside its contract dates: still one of the award's
-            load.employment_count += 1
+            award.employment_count += 1
