@@ -40,8 +40,11 @@ def format_number(value: Number, decimals: int = 2) -> str:
     return _decimal(value, "#,##0" + ("." + "#" * decimals if decimals else ""))
 
 
-def format_hours(value: Number) -> str:
-    """Hours with at most two decimals and the unit: ``1 607 h``, ``151,67 h``."""
+def format_hours(value: Number, fixed: bool = False) -> str:
+    """Hours with at most two decimals and the unit: ``1 607 h``, ``151,67 h``; with
+    ``fixed``, always two (``1 607,00 h``), so that a column of figures lines up."""
+    if fixed:
+        return f"{_decimal(value, '#,##0.00')}\u00a0h"
     return f"{format_number(value, 2)}\u00a0h"
 
 
@@ -50,11 +53,15 @@ def format_money(value: Number) -> str:
     return format_currency(value, "EUR", locale=LOCALE)
 
 
-def format_percent(ratio: Number | None, decimals: int = 1) -> str:
-    """A ratio as a percentage with at most one decimal: 0.125 → ``12,5 %``; None → ``—``."""
+def format_percent(ratio: Number | None, decimals: int = 1, fixed: bool = False) -> str:
+    """A ratio as a percentage with at most one decimal: 0.125 → ``12,5 %``; None → ``—``;
+    with ``fixed``, always ``decimals`` of them (0.45 → ``45,0 %``)."""
     if ratio is None:
         return "—"
-    return f"{format_number(Decimal(str(ratio)) * 100, decimals)}\u00a0%"
+    percent = Decimal(str(ratio)) * 100
+    if fixed and decimals:
+        return f"{_decimal(percent, '#,##0.' + '0' * decimals)}\u00a0%"
+    return f"{format_number(percent, decimals)}\u00a0%"
 
 
 def format_etp(value: Number) -> str:

@@ -8,6 +8,7 @@ Every figure comes from :class:`~clauses_app.services.balance.BalanceData` (itse
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from clauses_app.formatting import (
     format_date,
@@ -18,10 +19,17 @@ from clauses_app.formatting import (
 )
 from clauses_app.reports import document as d
 from clauses_app.reports.balance_people_sections import annex_blocks, people_blocks
-from clauses_app.reports.charts import completion_per_contract_chart, hours_per_month_chart
+from clauses_app.reports.charts import (
+    MAX_CONTRACTS,
+    completion_per_contract_chart,
+    hours_per_month_chart,
+)
 from clauses_app.services.balance import BalanceData, FigureRow, HoursShare
 from clauses_app.services.figures import Totals
 
+# Every figure of the report with the same decimals, so that its columns line up.
+hours = partial(format_hours, fixed=True)
+percent = partial(format_percent, fixed=True)
 TITLE = "Bilan de la clause sociale d'insertion"
 EMPTY_NOTICE = (
     "Aucune donnée pour cette période : aucune heure d'insertion prescrite ni réalisée et "
@@ -56,12 +64,13 @@ def build_balance_document(data: BalanceData, narrative: str = "") -> d.Document
     else:
         document.add(d.Paragraph(summary_sentence(data)))
     document.add(_key_figures(data))
+    # The facilitator's reading of the figures comes right after them, before the detail.
+    document.add(d.Heading("Commentaire du facilitateur", 2))
+    text = narrative.strip() or "Aucun commentaire n'a été saisi pour cette période."
+    document.add(*(d.Paragraph(part) for part in text.split("\n\n")))
     if not data.is_empty:
         document.add(*_figure_sections(data))
         document.add(*people_blocks(data))
-    document.add(d.Heading("Commentaire du facilitateur"))
-    text = narrative.strip() or "Aucun commentaire n'a été saisi pour cette période."
-    document.add(*(d.Paragraph(part) for part in text.split("\n\n")))
     document.add(d.Paragraph(_method_note(data), "small"))
     if data.nominative is not None:
         document.add(*annex_blocks(data))
@@ -71,11 +80,15 @@ def build_balance_document(data: BalanceData, narrative: str = "") -> d.Document
 def _cover(data: BalanceData) -> d.Cover:
     org = data.organisation
     lines = [f"Période : {data.period_label}", f"Établi par : {org.name}"]
-    contact = ", ".join(
-        x for x in (org.facilitator_name, org.facilitator_email, org.facilitator_phone) if x
-    )
-    if contact:
+    contact = ", ".join(x for x in (org.facilitator_email, org.facilitator_phone) if x)
+    if org.facilitator_name:
+        lines.append(
+            f"Facilitateur : {org.facilitator_name}" + (f" ({contact})" if contact else "")
+        )
+    elif contact:
         lines.append(f"Contact : {contact}")
+    if not data.is_empty:
+        lines.append(cover_summary(data))
     lines.append(f"Document édité le {format_date(data.generated_on, long=True)}")
     notices = []
     if data.is_empty:
@@ -91,17 +104,26 @@ def _cover(data: BalanceData) -> d.Cover:
     )
 
 
+def cover_summary(data: BalanceData) -> str:
+    """The cover's one line: hours done for hours required, the rate, the people."""
+    t = data.totals
+    text = f"En bref : {hours(t.hours_done)} réalisées pour {hours(t.hours_required)} prescrites"
+    if t.completion_rate is not None:
+        text += f" ({percent(t.completion_rate)})"
+    return text + f", {plural(data.participant_count, 'participant', 'participants')}."
+
+
 def summary_sentence(data: BalanceData) -> str:
     """The one-paragraph summary at the top of the report."""
     t = data.totals
     rate = t.completion_rate
     text = (
         f"Sur la période ({data.period_label}), les marchés de {data.authority_name} comportant "
-        f"une clause sociale d'insertion ont permis de réaliser {format_hours(t.hours_done)} "
-        f"d'insertion pour {format_hours(t.hours_required)} prescrites"
+        f"une clause sociale d'insertion ont permis de réaliser {hours(t.hours_done)} "
+        f"d'insertion pour {hours(t.hours_required)} prescrites"
     )
     if rate is not None:
-        text += f", soit un taux de réalisation de {format_percent(rate)}"
+        text += f", soit un taux de réalisation de {percent(rate)}"
     text += f" et {format_etp(t.etp_done)} (base {format_number(data.etp_basis, 0)} h). "
     text += (
         f"{plural(data.participant_count, 'participant', 'participants')} "
@@ -123,9 +145,9 @@ def _key_figures(data: BalanceData) -> d.KeyFigures:
     t = data.totals
     return d.KeyFigures(
         (
-            ("Heures prescrites", format_hours(t.hours_required)),
-            ("Heures réalisées", format_hours(t.hours_done)),
-            ("Taux de réalisation", format_percent(t.completion_rate)),
+            ("Heures prescrites", hours(t.hours_required)),
+            ("Heures réalisées", hours(t.hours_done)),
+            ("Taux de réalisation", percent(t.completion_rate)),
             ("Équivalents temps plein", format_etp(t.etp_done)),
             ("Participants", format_number(data.participant_count, 0)),
             ("Contrats de travail", format_number(data.employment_count, 0)),
@@ -148,9 +170,9 @@ def _figures_columns(first: str, *extra: d.Column) -> tuple[d.Column, ...]:
 
 def _figures_cells(row: FigureRow | Totals) -> tuple[str, ...]:
     return (
-        format_hours(row.hours_required),
-        format_hours(row.hours_done),
-        format_percent(row.completion_rate),
+        hours(row.hours_required),
+        hours(row.hours_done),
+        percent(row.completion_rate),
         format_etp(row.etp_done),
     )
 
@@ -178,9 +200,19 @@ def _figure_sections(data: BalanceData) -> list[d.Block]:
                _figures_table("Entreprise", data.by_company, data.totals)]  # fmt: skip
     if data.monthly:
         blocks.append(d.Chart("Heures réalisées par mois", hours_per_month_chart(data.monthly)))
-    if any(r.completion_rate is not None for r in data.by_contract):
+    charted = sum(r.completion_rate is not None for r in data.by_contract)
+    if charted:
         chart = completion_per_contract_chart(data.by_contract)
         blocks.append(d.Chart("Taux de réalisation par marché", chart))
+        if charted > MAX_CONTRACTS:
+            blocks.append(
+                d.Paragraph(
+                    f"Le graphique montre les {MAX_CONTRACTS} premiers marchés sur "
+                    f"{format_number(charted, 0)} ; tous figurent dans le tableau « Réalisation "
+                    "par marché » ci-dessus.",
+                    "small",
+                )
+            )
     blocks += [d.Heading("Répartition des heures réalisées"),
                _share_table("Modalité de réalisation", data.by_modality, data),
                _share_table("Type de contrat", data.by_contract_type, data)]  # fmt: skip
@@ -201,20 +233,23 @@ def _lot_table(data: BalanceData) -> d.Table:
     rows = []
     for lot in data.by_lot:
         row = [lot.contract_reference, f"{lot.number} – {lot.title}", lot.companies,
-               format_hours(lot.hours_required), format_hours(lot.hours_done),
-               format_percent(lot.completion_rate)]  # fmt: skip
+               hours(lot.hours_required), hours(lot.hours_done),
+               percent(lot.completion_rate)]  # fmt: skip
         if data.pooling:
             pooled = [
-                format_hours(lot.hours_done_pooled),
-                format_percent(lot.completion_rate_pooled),
+                hours(lot.hours_done_pooled),
+                percent(lot.completion_rate_pooled),
             ]
             row += pooled if lot.pooled else ["—", "—"]
         rows.append(tuple(row))
     t = data.totals
-    total = ["Total", "", "", format_hours(t.hours_required), format_hours(t.hours_done),
-             format_percent(t.completion_rate)]  # fmt: skip
+    total = ["Total", "", "", hours(t.hours_required), hours(t.hours_done),
+             percent(t.completion_rate)]  # fmt: skip
     if data.pooling:
-        total += [format_hours(t.hours_done), format_percent(t.completion_rate)]
+        total += [
+            hours(t.hours_done),
+            percent(t.completion_rate),
+        ]
     note = (
         "Mutualisation : quand le marché le prévoit, l'excédent d'heures d'une entreprise sur un "
         "lot couvre son déficit sur un autre lot du même marché ou de la même opération ; "
@@ -232,11 +267,11 @@ def _share_table(title: str, rows: Sequence[HoursShare], data: BalanceData) -> d
             d.Column("Heures réalisées", 1.2, R),
             d.Column("Part", 0.8, R),
         ),
-        rows=tuple((r.label, format_hours(r.hours), format_percent(r.share)) for r in rows),
+        rows=tuple((r.label, hours(r.hours), percent(r.share)) for r in rows),
         total=(
             "Total",
-            format_hours(data.totals.hours_done),
-            format_percent(1 if data.totals.hours_done else None),
+            hours(data.totals.hours_done),
+            percent(1 if data.totals.hours_done else None),
         ),
     )
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from clauses_app.formatting import format_date, format_number, format_percent
 from clauses_app.reports import document as d
 from clauses_app.services.balance import BalanceData
 from clauses_app.services.balance_people import CountRow
 
+# Every figure of the report with the same decimals, so that its columns line up.
+percent = partial(format_percent, fixed=True)
 R: d.Align = "right"
 
 
 def _count_table(title: str, rows: Sequence[CountRow], base: int, unit: str) -> d.Table:
     return d.Table(
         columns=(d.Column(title, 3.5), d.Column(unit, 1.2, R), d.Column("Part", 0.8, R)),
-        rows=tuple((r.label, format_number(r.count, 0), format_percent(r.share)) for r in rows),
-        total=("Total", format_number(base, 0), format_percent(1 if base else None)),
+        rows=tuple((r.label, format_number(r.count, 0), percent(r.share)) for r in rows),
+        total=("Total", format_number(base, 0), percent(1 if base else None)),
     )
 
 
@@ -39,8 +42,7 @@ def people_blocks(data: BalanceData) -> list[d.Block]:
                 d.Column("Part", 0.8, R),
             ),
             rows=tuple(
-                (r.label, format_number(r.count, 0), format_percent(r.share))
-                for r in p.by_criterion
+                (r.label, format_number(r.count, 0), percent(r.share)) for r in p.by_criterion
             ),
             note="Une personne peut relever de plusieurs critères : le total des parts peut "
             "dépasser 100 %.",
@@ -83,16 +85,26 @@ def _outcomes(data: BalanceData) -> list[d.Block]:
     blocks: list[d.Block] = [d.Heading("Sorties et suites de parcours")]
     if not o.ended:
         return [*blocks, d.Paragraph("Aucun contrat de travail ne s'est terminé sur la période.")]
-    text = (
-        f"{_plural(o.ended, 'contrat de travail terminé', 'contrats de travail terminés')} sur "
-        f"la période ; situation à l'issue connue pour {format_number(o.known_at_end, 0)} : "
-        f"{_plural(o.durable_at_end, 'emploi durable', 'emplois durables')} "
-        f"({format_percent(_ratio(o.durable_at_end, o.known_at_end))} des situations connues, "
-        f"CDI ou CDD de plus de 6 mois), {_plural(o.training_at_end, 'formation', 'formations')}. "
-        f"À 6 mois : situation connue pour {format_number(o.known_at_6m, 0)}, dont "
-        f"{_plural(o.durable_at_6m, 'emploi durable', 'emplois durables')} et "
-        f"{_plural(o.training_at_6m, 'formation', 'formations')}."
-    )
+    ended = _plural(o.ended, "contrat de travail terminé", "contrats de travail terminés")
+    text = f"{ended} sur la période ; "
+    if o.known_at_end:
+        durable = percent(_ratio(o.durable_at_end, o.known_at_end))
+        text += (
+            f"situation à l'issue connue pour {format_number(o.known_at_end, 0)} : "
+            f"{_plural(o.durable_at_end, 'emploi durable', 'emplois durables')} ({durable} des "
+            "situations connues, CDI ou CDD de plus de 6 mois), "
+            f"{_plural(o.training_at_end, 'formation', 'formations')}."
+        )
+    else:
+        text += "la situation à l'issue n'est encore renseignée pour aucun."
+    if o.known_at_6m:
+        text += (
+            f" À 6 mois : situation connue pour {format_number(o.known_at_6m, 0)}, dont "
+            f"{_plural(o.durable_at_6m, 'emploi durable', 'emplois durables')} et "
+            f"{_plural(o.training_at_6m, 'formation', 'formations')}."
+        )
+    else:
+        text += " La situation 6 mois après n'est encore connue pour aucun."
     blocks.append(d.Paragraph(text))
     if o.at_end:
         blocks.append(_count_table("Situation à l'issue du contrat", o.at_end, o.known_at_end,

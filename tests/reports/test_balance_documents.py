@@ -231,6 +231,7 @@ def test_demo_report_shows_the_services_figures(database: Database, tmp_path: Pa
     path = write_balance_report(database, authority, YEAR, "pdf", tmp_path / "demo.pdf")
     text = "\n".join(pdf_pages(path))
     assert totals.hours_done > 0
-    for value in (format_hours(totals.hours_done), format_hours(totals.hours_required),
-                  format_percent(totals.completion_rate)):  # fmt: skip
+    for value in (format_hours(totals.hours_done, fixed=True),
+                  format_hours(totals.hours_required, fixed=True),
+                  format_percent(totals.completion_rate, fixed=True)):  # fmt: skip
         assert value.replace("\u00a0", " ") in text.replace("\u00a0", " "), value
