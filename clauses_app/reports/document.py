@@ -6,6 +6,7 @@ always say the same thing; each writer only decides how a block looks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -83,3 +84,53 @@ class Document:
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
+
+
+def unbreakable_pieces(text: str, wraps: bool) -> list[str]:
+    """What a cell's text may not be broken inside: its words (split at plain spaces and line
+    breaks only: the no-break spaces of French numbers hold), or the whole text when the
+    column does not wrap (figures)."""
+    if not wraps:
+        return [text]
+    return [word for line in text.split("\n") for word in line.split(" ") if word]
+
+
+def fitted_widths(
+    table: Table,
+    available: float,
+    text_width: Callable[[str, bool], float],
+    padding: float,
+) -> list[float]:
+    """Column widths sharing ``available`` by the columns' weights, none narrower than the
+    widest piece of text it must not break (``text_width(text, bold)``, plus ``padding`` on
+    both sides): a word split between two lines is what a reader notices first.
+
+    When even those minimums do not fit, they are scaled down together (words then break).
+    """
+    need = []
+    for index, column in enumerate(table.columns):
+        wraps = column.align != "right"
+        pieces = [(word, True) for word in unbreakable_pieces(column.title, True)]
+        pieces += [(piece, False) for row in table.rows
+                   for piece in unbreakable_pieces(row[index], wraps)]  # fmt: skip
+        if table.total is not None:
+            pieces += [(piece, True) for piece in unbreakable_pieces(table.total[index], wraps)]
+        need.append(max((text_width(p, bold) for p, bold in pieces), default=0.0) + 2 * padding)
+    if sum(need) >= available:
+        return [available * n / sum(need) for n in need]
+    at_minimum: set[int] = set()
+    while True:
+        free = available - sum(need[i] for i in at_minimum)
+        weight = sum(c.width for i, c in enumerate(table.columns) if i not in at_minimum)
+        too_narrow = {
+            i
+            for i, c in enumerate(table.columns)
+            if i not in at_minimum and free * c.width / weight < need[i]
+        }
+        if not too_narrow:
+            break
+        at_minimum |= too_narrow
+    return [
+        need[i] if i in at_minimum else free * c.width / weight
+        for i, c in enumerate(table.columns)
+    ]

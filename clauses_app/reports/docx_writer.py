@@ -18,9 +18,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from clauses_app.reports import document as d
 from clauses_app.reports.charts import chart_png
+from clauses_app.reports.resources import FONT as PDF_FONT
+from clauses_app.reports.resources import FONT_BOLD as PDF_FONT_BOLD
+from clauses_app.reports.resources import register_fonts
 
 FONT = "Calibri"
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
@@ -31,6 +35,7 @@ ALIGN = {
     "center": WD_ALIGN_PARAGRAPH.CENTER,
 }
 TEXT_WIDTH_CM = 17.0
+CELL_MARGIN = 3.0  # points, left and right of a table cell (Word's default is 5.4)
 
 
 def new_document(title: str, author: str, footer: str, *, cover: bool = True) -> DocxDocument:
@@ -63,8 +68,9 @@ def _footer(paragraph: object, text: str) -> None:
     from docx.text.paragraph import Paragraph
 
     assert isinstance(paragraph, Paragraph)
-    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), alignment=2)  # right
-    run = paragraph.add_run(f"{text}\tPage ")
+    # One run of text: a tab to the right margin collided with the page number whenever the
+    # footer's text reached the Footer style's own tab stops (seen in LibreOffice).
+    run = paragraph.add_run(f"{text} · Page ")
     run.font.size, run.font.color.rgb = Pt(8), GREY
     _field(paragraph, "PAGE")
     tail = paragraph.add_run(" sur ")
@@ -211,15 +217,17 @@ def _table(doc: DocxDocument, block: d.Table) -> None:
     table = doc.add_table(rows=len(rows), cols=len(block.columns))
     table.style = doc.styles["Table Grid"]
     table.autofit = False
-    total_width = sum(c.width for c in block.columns)
-    for column, spec in zip(table.columns, block.columns, strict=True):
-        column.width = Cm(TEXT_WIDTH_CM * spec.width / total_width)  # LibreOffice reads these
+    _cell_margins(table, CELL_MARGIN)
+    widths = [Pt(points) for points in _fitted_widths(block, size.pt)]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # LibreOffice reads these
     for r, (values, row) in enumerate(zip(rows, table.rows, strict=True)):
         is_header, is_total = r == 0, block.total is not None and r == len(rows) - 1
+        _keep_row_on_one_page(row)
         # _Cell over the row's own <w:tc>: table.cell() rescans the whole grid (quadratic).
         cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
-        for cell, value, column in zip(cells, values, block.columns, strict=True):
-            cell.width = Cm(TEXT_WIDTH_CM * column.width / total_width)
+        for cell, value, width, column in zip(cells, values, widths, block.columns, strict=True):
+            cell.width = width
             paragraph = cell.paragraphs[0]
             paragraph.alignment = ALIGN[column.align]
             run = paragraph.add_run(value)
@@ -253,6 +261,43 @@ def _fill_body(template: Any, rows: Sequence[Sequence[str]]) -> None:
         previous.addnext(copy)
         previous = copy
     template.getparent().remove(template)
+
+
+def _fitted_widths(block: d.Table, font_size: float) -> list[float]:
+    """Column widths in points wide enough for every word. Word and LibreOffice measure with
+    the document's font (Calibri, or a metric twin); DejaVu Sans, which the PDF embeds, is
+    wider, so its measures are a safe upper bound."""
+    register_fonts()
+    return d.fitted_widths(
+        block,
+        TEXT_WIDTH_CM / 2.54 * 72,
+        lambda text, is_bold: stringWidth(text, PDF_FONT_BOLD if is_bold else PDF_FONT, font_size),
+        CELL_MARGIN,
+    )
+
+
+def _cell_margins(table: Any, points: float) -> None:
+    """Left and right margins of every cell of ``table``: the widths are fitted to them."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(points * 20)))  # twentieths of a point
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    properties = table._tbl.tblPr
+    look = properties.find(qn("w:tblLook"))  # the schema puts the margins before it
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        properties.append(margins)
+
+
+def _keep_row_on_one_page(row: object) -> None:
+    """A row is never split across two pages (copies of the template row inherit it)."""
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    cant_split = OxmlElement("w:cantSplit")
+    cant_split.set(qn("w:val"), "true")
+    properties.append(cant_split)
 
 
 def _repeat_header(row: object) -> None:

@@ -314,8 +314,12 @@ def _table(
     # per cell would be most of a large report's time. Figures (right-aligned columns) never
     # wrap; longer text is broken into lines here (pdf_lines), as a paragraph would be.
     wrapped = [c.align != "right" for c in block.columns]
-    total_width = sum(c.width for c in block.columns)
-    widths = [width * c.width / total_width for c in block.columns]
+    widths = d.fitted_widths(
+        block,
+        width,
+        lambda text, is_bold: stringWidth(text, FONT_BOLD if is_bold else FONT, base.fontSize),
+        CELL_PADDING,
+    )
     room = [w - 2 * CELL_PADDING for w in widths]  # a paragraph's width in the cell
 
     def cell(value: str, style: ParagraphStyle, wrap: bool, limit: float) -> Any:
