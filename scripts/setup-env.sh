@@ -16,13 +16,14 @@ QT_LIBS=(libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib
          libxkbcommon0)
 # pycairo (charts rasterised for DOCX reports) builds from source on Linux.
 RUN_DEBS=("${QT_LIBS[@]}" libcairo2-dev pkg-config)
-# The tests also re-read reports (pdftotext, pdftoppm) and build the Windows installer (makensis).
-TEST_DEBS=("${RUN_DEBS[@]}" poppler-utils nsis)
+# The tests also re-read reports (pdftotext, pdftoppm), open the DOCX reports in a second
+# client (LibreOffice) and build the Windows installer (makensis).
+TEST_DEBS=("${RUN_DEBS[@]}" poppler-utils libreoffice-writer-nogui nsis)
 
 # What each profile checks after set-up: "command to run|Debian package that provides it".
 RUN_TOOLS=("pkg-config --exists cairo|libcairo2-dev" "pkg-config --version|pkg-config")
 TEST_TOOLS=("${RUN_TOOLS[@]}" "pdftotext -v|poppler-utils" "pdftoppm -v|poppler-utils"
-            "makensis -VERSION|nsis")
+            "soffice --version|libreoffice-writer-nogui" "makensis -VERSION|nsis")
 
 apt_install_missing() {
   local missing=()

@@ -30,9 +30,9 @@ QT_LIBS = {
     "libxkbcommon0",
 }
 RUN_PACKAGES = QT_LIBS | {"libcairo2-dev", "pkg-config"}
-TEST_PACKAGES = RUN_PACKAGES | {"poppler-utils", "nsis"}
+TEST_PACKAGES = RUN_PACKAGES | {"poppler-utils", "libreoffice-writer-nogui", "nsis"}
 # Programs the set-up checks after installing, with the stub's behaviour.
-CHECKED_TOOLS = ("pkg-config", "pdftotext", "pdftoppm", "makensis")
+CHECKED_TOOLS = ("pkg-config", "pdftotext", "pdftoppm", "soffice", "makensis")
 REAL_PROGRAMS = ("bash", "dirname", "grep", "cat")
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Debian set-up only")
