@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -93,6 +93,7 @@ class RecordForm(QDialog):
         self._snapshot = self.snapshot()
         self.refresh_errors()
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.focus_first_field()
 
     # --- to override -------------------------------------------------------------------
     def build_fields(self, session: Session) -> list[FormField]:
@@ -168,6 +169,14 @@ class RecordForm(QDialog):
         screen = self.screen().availableGeometry().height() if self.screen() else 768
         wanted = body.sizeHint().height() + heading.sizeHint().height() + 110
         self.resize(700, max(360, min(wanted, int(screen * 0.92))))
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in the first field the user can type in (the form opens there)."""
+        for item in self.fields.values():
+            widget = item.field.input_widget()
+            if widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                item.field.focus()
+                return
 
     # --- values --------------------------------------------------------------------------
     def load_values(self, values: dict[str, Any]) -> None:

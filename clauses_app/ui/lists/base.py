@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from clauses_app.formatting import format_number
 from clauses_app.services import records
-from clauses_app.services.records import ListQuery, ListRow
+from clauses_app.services.records import Kind, ListQuery, ListRow
 from clauses_app.services.records.lists import first_page
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.export_rows import export_list
@@ -34,12 +35,53 @@ from clauses_app.ui.forms.base import RecordForm
 from clauses_app.ui.table_models import RecordTableModel
 from clauses_app.ui.tasks import data_bus, notify_data_changed, run_task
 from clauses_app.ui.widgets.dialogs import confirm, warn
+from clauses_app.ui.widgets.empty_state import EmptyState
 from clauses_app.ui.widgets.files import FileKind, announce_written, ask_save_path
 
 SEARCH_DELAY_MS = 250
 MAX_COLUMN_WIDTH = 230
 FIT_ROWS = 50
 TEXT_COLUMN_FLOOR = 110  # px: what a shrunk text column keeps when the list is too wide
+
+# What an empty list says above its main action: (heading, what the list holds).
+EMPTY_TEXTS: dict[str, tuple[str, str]] = {
+    Kind.AUTHORITY: (
+        "Aucun donneur d'ordre pour l'instant",
+        "Les donneurs d'ordre sont les acheteurs publics (communes, bailleurs, départements…) "
+        "qui inscrivent une clause sociale dans leurs marchés.",
+    ),
+    Kind.OPERATION: (
+        "Aucune opération pour l'instant",
+        "Une opération regroupe les marchés d'un même projet (un programme de rénovation, un "
+        "projet ANRU) ; les heures peuvent y être mutualisées.",
+    ),
+    Kind.CONTRACT: (
+        "Aucun marché pour l'instant",
+        "Les marchés publics qui comportent une clause sociale d'insertion, avec leurs lots et "
+        "les entreprises qui les ont remportés.",
+    ),
+    Kind.LOT: (
+        "Ce marché n'a pas encore de lot",
+        "Chaque lot fixe ses heures d'insertion et reçoit l'entreprise qui l'a remporté.",
+    ),
+    Kind.COMPANY: (
+        "Aucune entreprise pour l'instant",
+        "Les entreprises attributaires des marchés, les structures d'insertion (SIAE) et les "
+        "autres employeurs des participants.",
+    ),
+    Kind.PARTICIPANT: (
+        "Aucun participant pour l'instant",
+        "Les personnes en parcours d'insertion employées au titre des clauses, avec leurs "
+        "critères d'éligibilité.",
+    ),
+    Kind.EMPLOYMENT: (
+        "Aucun contrat de travail pour l'instant",
+        "Les contrats et missions des participants sur les marchés attribués, et leurs heures "
+        "réalisées mois par mois.",
+    ),
+}
+NO_MATCH = ("Aucun résultat", "Aucune ligne ne correspond à la recherche ou aux filtres choisis.")
+CLEAR_SEARCH = "Effacer la recherche et les filtres"
 
 
 def fit_widths(
@@ -57,7 +99,11 @@ def fit_widths(
 
 
 class ListPanel(QWidget):
-    """The list of one kind of record, with its toolbar."""
+    """The list of one kind of record, with its toolbar.
+
+    The page's main list (``main_list``) answers Ctrl+N (a new record) and Ctrl+F (the
+    search box) anywhere in the window while it is shown; a page shows one main list at a
+    time (the contracts' lots are not one)."""
 
     selection_changed = Signal()
 
@@ -68,11 +114,14 @@ class ListPanel(QWidget):
         title: str,
         new_label: str = "Nouveau…",
         parent: QWidget | None = None,
+        main_list: bool = True,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.kind = kind
         self.title = title
+        self.main_list = main_list
+        self.new_label = new_label
         self.loaded = False
         self.stale = False
         self.sort_key: str | None = None
@@ -83,6 +132,8 @@ class ListPanel(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.refresh)
         self._build(new_label)
+        if main_list:
+            self._add_window_shortcuts()
         data_bus().data_changed.connect(self._on_data_changed)
 
     # --- layout --------------------------------------------------------------------------
@@ -147,10 +198,32 @@ class ListPanel(QWidget):
         ):
             shortcut = QShortcut(QKeySequence(keys), self.view, activated=slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        layout.addWidget(self.view, 1)
+        self.empty_state = EmptyState()
+        self.empty_state.setObjectName(f"empty_{self.kind}")
+        self.table_or_empty = QStackedWidget()
+        self.table_or_empty.addWidget(self.view)
+        self.table_or_empty.addWidget(self.empty_state)
+        layout.addWidget(self.table_or_empty, 1)
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #555;")
         layout.addWidget(self.count_label)
+
+    def _add_window_shortcuts(self) -> None:
+        """Ctrl+N and Ctrl+F in the whole window, while this list is shown (Qt ignores the
+        shortcuts of hidden widgets: the other pages' lists)."""
+        for keys, slot in (
+            (QKeySequence.StandardKey.New, self.new_record),
+            (QKeySequence.StandardKey.Find, self.focus_search),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box, its words selected (typing replaces them)."""
+        if self.search.isVisible():
+            self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.search.selectAll()
 
     def add_filters(self) -> None:
         """Fill the filter combos from the service (authorities, years… change with data)."""
@@ -215,6 +288,7 @@ class ListPanel(QWidget):
         self.model.set_loader(load_page, total)
         self._fit_columns()
         self._show_count()
+        self.show_empty_state()
         kept = selected is not None and self.select_uuid(selected)
         if not kept and self.model.rowCount():
             self.view.setCurrentIndex(self.model.index(0, 0))
@@ -246,6 +320,36 @@ class ListPanel(QWidget):
             "Aucune ligne" if not total else
             f"{format_number(total, 0)} ligne{'s' if total > 1 else ''}"
         )  # fmt: skip
+
+    def is_filtered(self) -> bool:
+        """True when search words or a filter narrow the list."""
+        return bool(self.search.text().strip()) or any(
+            combo.currentData() is not None for combo in self.filters.values()
+        )
+
+    def show_empty_state(self) -> None:
+        """The table when it has rows; otherwise what the list holds and its main action
+        (or, when a search or filter found nothing, a way to clear them)."""
+        empty = not self.model.total
+        if empty and self.is_filtered():
+            self.empty_state.set_content(*NO_MATCH, CLEAR_SEARCH, self.clear_search)
+        elif empty:
+            heading, text = EMPTY_TEXTS.get(self.kind, ("Aucune ligne", ""))
+            self.empty_state.set_content(heading, text, self.new_label, self.new_record)
+        self.table_or_empty.setCurrentWidget(self.empty_state if empty else self.view)
+        self.count_label.setVisible(not empty)
+
+    def clear_search(self) -> None:
+        """Every row again: no search words, every filter on « Tous »."""
+        self._search_timer.stop()
+        for combo in self.filters.values():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.refresh()
 
     def _on_sort_requested(self, key: str, descending: bool) -> None:
         self.sort_key, self.descending = key, descending

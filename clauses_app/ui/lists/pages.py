@@ -140,7 +140,9 @@ class LotsPanel(ListPanel):
 
     def __init__(self, context: AppContext) -> None:
         self.contract_uuid: uuid.UUID | None = None
-        super().__init__(context, Kind.LOT, "Lots et attributions", "Nouveau lot…")
+        super().__init__(
+            context, Kind.LOT, "Lots et attributions", "Nouveau lot…", main_list=False
+        )
         self.search.hide()
         self.export_button.hide()
         self.delete_button.setText("Supprimer le lot")
@@ -154,6 +156,11 @@ class LotsPanel(ListPanel):
             self.loaded = True
             self.model.set_rows([])
             self.count_label.setText("Choisissez un marché pour voir ses lots.")
+            self.empty_state.set_content(
+                "Aucun marché choisi", "Choisissez un marché pour voir ses lots."
+            )
+            self.table_or_empty.setCurrentWidget(self.empty_state)
+            self.count_label.hide()
             return
         super().refresh()
 
