@@ -30,9 +30,17 @@ class ImportLimits:
     ratio_floor_bytes: int = 1 * MIB
     # The manifest is small; anything bigger is not one.
     max_manifest_bytes: int = 1 * MIB
-    # Rows and columns of one spreadsheet.
+    # Rows and columns of one spreadsheet. Only rows and cells that exist count: a sheet's
+    # declared dimension is never trusted (one far cell is one cell).
     max_sheet_rows: int = 1_000_000
     max_sheet_columns: int = 200
+    # Cells kept from one sheet and from the whole file. A national tracker (62,000 rows × 30
+    # columns, 1.86 million cells) fits; each kept cell costs ~60 bytes of memory, so the file
+    # cap bounds reading at a few hundred MB whatever the file holds.
+    max_sheet_cells: int = 2_000_000
+    max_file_cells: int = 3_000_000
+    # Uncompressed size of one XML part of a workbook (a sheet, the shared strings).
+    max_xlsx_part_bytes: int = 256 * MIB
     # Errors kept in a report (the rest are counted, not listed).
     max_errors: int = 10_000
 

@@ -144,3 +144,61 @@ _UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplemented
 
 def _unreadable(name: str, exc: BaseException) -> UnsafeFileError:
     return UnsafeFileError(f"Élément « {name} » illisible (archive tronquée ou corrompue : {exc}).")
+
+
+class _RootReached(Exception):
+    """The first element of an XML part: its prologue, where a DOCTYPE would be, is over."""
+
+
+def refuse_doctypes(archive: zipfile.ZipFile, limits: ImportLimits, kind: str) -> None:
+    """Refuse ``archive`` when any of its XML parts declares a DOCTYPE, or is too big.
+
+    Office Open XML never needs a document type declaration; one is how entity bombs and
+    external entities get in. Parsers differ on what they do with it (openpyxl reads sheets
+    through defusedxml, which refuses entities, but the workbook, styles and relationship
+    parts through lxml with entities merely not expanded), so every part is checked here, the
+    same way, before any parser sees it. Only each part's prologue is read: a DOCTYPE must
+    come before the root element.
+    """
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        name = info.filename
+        if info.file_size > limits.max_xlsx_part_bytes:
+            raise UnsafeFileError(
+                f"Élément « {name} » trop volumineux une fois décompressé ({_mib(info.file_size)}, "
+                f"au plus {_mib(limits.max_xlsx_part_bytes)}) : {kind} refusé par précaution."
+            )
+        if _declares_doctype(archive, name):
+            raise UnsafeFileError(
+                f"Élément « {name} » refusé : il contient une déclaration DOCTYPE (entités XML), "
+                f"ce qu'un {kind} ne fait jamais (protection contre les bombes XML et l'accès "
+                "à des fichiers externes)."
+            )
+
+
+def _declares_doctype(archive: zipfile.ZipFile, name: str) -> bool:
+    from xml.parsers import expat
+
+    found: list[bool] = []
+
+    def doctype(*_args: object) -> None:
+        found.append(True)
+        raise _RootReached
+
+    def root(*_args: object) -> None:
+        raise _RootReached
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        for chunk in entry_chunks(archive, name):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _RootReached:
+        pass
+    except expat.ExpatError:
+        # Not XML (an image, a binary part) or broken XML: openpyxl refuses what it needs.
+        pass
+    return bool(found)

@@ -7,14 +7,14 @@ A mapping is ``{field: header text}``, as shown to and corrected by the user.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from dataclasses import field as default
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clauses_app.exchange.sheets.grid import Sheet
+from clauses_app.exchange.sheets.grid import Sheet, sums_row_reason
 from clauses_app.exchange.sheets.values import normalise
 from clauses_app.models import Setting
 
@@ -164,24 +164,15 @@ def guess_mapping(headers: list[Any], kind: str) -> dict[str, str]:
 
 @dataclass
 class Table:
-    """The data of one sheet under its header row; ``rows`` are (row number, cells)."""
+    """The data of one sheet under its header row; ``rows`` are (row number, cells);
+    ``skipped`` the rows below the header left out as total lines, with the reason."""
 
     sheet: str | None
     header_row: int
     headers: list[str]
     title_text: str
     rows: list[tuple[int, list[Any]]]
-
-
-_TOTAL = re.compile(r"^(sous )?tota(l|ux)\b")
-
-
-def is_total_row(cells: list[Any]) -> bool:
-    """A TOTAL (or sub-total) line, or a line of formulas, below the data."""
-    texts = [normalise(c) for c in cells if c not in (None, "")]
-    if texts and _TOTAL.match(texts[0]):
-        return True
-    return any(isinstance(c, str) and c.startswith("=") for c in cells)
+    skipped: list[tuple[int, str]] = default(default_factory=list)
 
 
 def _header_score(row: list[Any], kind: str, mapping: dict[str, str] | None) -> int:
@@ -194,25 +185,32 @@ def _header_score(row: list[Any], kind: str, mapping: dict[str, str] | None) -> 
 def find_table(
     sheets: list[Sheet], kind: str, mapping: dict[str, str] | None = None, scan: int = 30
 ) -> Table | None:
-    """The sheet and header row with the most recognised headers (at least 2): the headers
-    of ``mapping`` when given, else those the guesser knows."""
+    """The sheet and header row (among rows 1 to ``scan``) with the most recognised headers
+    (at least 2): the headers of ``mapping`` when given, else those the guesser knows."""
     best: tuple[int, int, Sheet] | None = None
     for sheet in sheets:
-        for index, row in enumerate(sheet.rows[:scan]):
+        for index, (number, row) in enumerate(sheet.rows):
+            if number > scan:
+                break
             score = _header_score(row, kind, mapping)
             if score >= 2 and (best is None or score > best[0]):
                 best = (score, index, sheet)
     if best is None:
         return None
     _score_value, index, sheet = best
-    headers = ["" if c is None else str(c).strip() for c in sheet.rows[index]]
-    title = " ".join(str(c) for row in sheet.rows[:index] for c in row if c is not None)
-    rows = []
-    for number, cells in enumerate(sheet.rows[index + 1 :], start=index + 2):
-        if all(c is None or str(c).strip() == "" for c in cells) or is_total_row(cells):
+    header_row, header_cells = sheet.rows[index]
+    headers = ["" if c is None else str(c).strip() for c in header_cells]
+    title = " ".join(str(c) for _n, row in sheet.rows[:index] for c in row if c is not None)
+    table = Table(sheet.name, header_row, headers, title, [])
+    for number, cells in sheet.rows[index + 1 :]:
+        if all(c is None or str(c).strip() == "" for c in cells):
             continue
-        rows.append((number, list(cells) + [None] * (len(headers) - len(cells))))
-    return Table(sheet.name, index + 1, headers, title, rows)
+        reason = sums_row_reason(cells)
+        if reason is not None:
+            table.skipped.append((number, reason))
+            continue
+        table.rows.append((number, list(cells) + [None] * (len(headers) - len(cells))))
+    return table
 
 
 # ---------------------------------------------------------------- profiles

@@ -118,6 +118,8 @@ def _run(
         sink.error("aucune ligne d'en-tête reconnue dans les 30 premières lignes", file=path.name)
         return result
     result.sheet, result.header_row, result.headers = table.sheet, table.header_row, table.headers
+    for number, reason in table.skipped:
+        sink.warning(reason, file=path.name, sheet=table.sheet, row=number)
     result.mapping = dict(mapping) if mapping is not None else guess_mapping(table.headers, kind)
     if not _mapping_usable(result, table, sink, path.name):
         return result
