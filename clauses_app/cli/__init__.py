@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from clauses_app import __version__
-from clauses_app.cli import core, demo, exchange, privacy, reports
+from clauses_app.cli import core, demo, exchange, privacy, reports, statements
 from clauses_app.cli.common import CliError, UserFacingError
 
-COMMAND_MODULES = (core, demo, exchange, reports, privacy)
+COMMAND_MODULES = (core, demo, exchange, reports, privacy, statements)
 
 
 def build_parser() -> argparse.ArgumentParser:

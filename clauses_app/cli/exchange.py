@@ -15,13 +15,12 @@ from clauses_app.exchange import (
     Scope,
     export_clause_file,
     import_clause_file,
-    import_sheet,
     preview_clause_file,
-    preview_sheet,
 )
 from clauses_app.exchange.labels import entity_label
 from clauses_app.exchange.sheets import KINDS, field_labels, save_profile
-from clauses_app.exchange.sheets.service import SheetReport
+from clauses_app.exchange.sheets.service import BatchReport, SheetReport
+from clauses_app.formatting import format_hours, format_month
 from clauses_app.models import ContractingAuthority, Operation
 
 REFUSED = 1
@@ -50,12 +49,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     clause.add_argument("--json", action="store_true", help="sortie JSON")
     clause.set_defaults(handler=cmd_import)
 
-    sheet = subparsers.add_parser("import-sheet", help="importer un tableau XLSX ou CSV")
-    sheet.add_argument("file", metavar="FICHIER")
+    sheet = subparsers.add_parser(
+        "import-sheet",
+        help="importer des tableaux XLSX ou CSV (plusieurs fichiers ou un dossier : tout ou rien)",
+        description="Importe un ou plusieurs tableurs du même genre en une seule fois : si un "
+        "fichier comporte une erreur, aucun n'est importé. Un dossier vaut pour ses fichiers "
+        ".xlsx et .csv. Les relevés préparés par « clauses statements prepare » sont reconnus "
+        "sans correspondance de colonnes.",
+    )
+    sheet.add_argument("file", metavar="FICHIER", nargs="+", help="fichier(s) ou dossier(s)")
     sheet.add_argument("--kind", required=True, choices=KINDS, help="tracker ou hours")
     sheet.add_argument("--mapping", metavar="NOM", help="profil de correspondance enregistré")
     sheet.add_argument(
         "--save-mapping", metavar="NOM", help="enregistrer la correspondance utilisée sous ce nom"
+    )
+    sheet.add_argument(
+        "--map-value",
+        metavar="EN-TÊTE:TEXTE=CODE",
+        action="append",
+        default=[],
+        help="code d'une valeur non reconnue, ex. « Type de contrat:Contrat aidé=CDDI » "
+        "(l'en-tête tel qu'écrit dans le fichier ; répétable ; enregistré avec --save-mapping)",
+    )
+    sheet.add_argument(
+        "--month",
+        metavar="AAAA-MM",
+        help="mois attendu des relevés préparés (sinon celui du premier)",
     )
     sheet.add_argument("--dry-run", action="store_true", help="aperçu seulement, rien n'est écrit")
     sheet.add_argument(
@@ -107,22 +126,89 @@ def cmd_import(args: argparse.Namespace) -> int:
     return _finish(report, args)
 
 
-def cmd_import_sheet(args: argparse.Namespace) -> int:
-    _check_file(args.file)
-    with opened_database(args) as database:
-        if args.dry_run:
-            report = preview_sheet(database, args.file, args.kind, profile=args.mapping)
-        else:
-            report = import_sheet(
-                database, args.file, args.kind, profile=args.mapping, only_valid=args.only_valid
+def parse_map_values(texts: list[str]) -> dict[str, dict[str, str]]:
+    """``["Type de contrat:Contrat aidé=CDDI", …]`` → ``{header: {text: code}}``."""
+    result: dict[str, dict[str, str]] = {}
+    for text in texts:
+        head, sep, code = text.rpartition("=")
+        header, colon, value = head.partition(":")
+        if not (sep and colon and header.strip() and value.strip() and code.strip()):
+            raise CliError(
+                f"--map-value : « {text} » n'a pas la forme « En-tête de colonne:texte=CODE »."
             )
-        if args.save_mapping and report.mapping and not args.dry_run:
+        result.setdefault(header.strip(), {})[value.strip()] = code.strip()
+    return result
+
+
+def cmd_import_sheet(args: argparse.Namespace) -> int:
+    from clauses_app.exchange.sheets.service import field_values, import_sheets
+    from clauses_app.exchange.sheets.statements import parse_month_key
+
+    for name in args.file:
+        if not Path(name).exists():
+            raise CliError(f"Fichier introuvable : « {name} ».")
+    header_values = parse_map_values(args.map_value)
+    try:
+        month = parse_month_key(args.month) if args.month else None
+    except ValueError as exc:
+        raise CliError(f"--month : {exc}") from None
+    with opened_database(args) as database:
+        batch = import_sheets(
+            database, args.file, args.kind, profile=args.mapping, apply=not args.dry_run,
+            only_valid=args.only_valid, month=month, header_values=header_values,
+        )  # fmt: skip
+        if not batch.files:
+            raise CliError("Aucun fichier .xlsx ou .csv dans les dossiers donnés.")
+        first = batch.files[0]
+        if args.save_mapping and first.mapping and not args.dry_run:
+            values = field_values(first.mapping, None, header_values)
             try:
                 with database.transaction() as session:
-                    save_profile(session, args.kind, args.save_mapping, report.mapping)
+                    save_profile(session, args.kind, args.save_mapping, first.mapping, values)
             except ValueError as exc:
                 raise CliError(str(exc)) from None
-    return _finish(report, args)
+    mapped = {h for f in batch.files for h in f.mapping.values()}
+    for header in sorted(set(header_values) - mapped):
+        print(f"Avertissement : --map-value : colonne « {header} » absente de la correspondance.")
+    single = len(batch.files) == 1 and Path(args.file[0]).is_file()
+    if args.json:
+        if single:
+            print_json(dict(first.to_json(), companies=batch.to_json()["companies"]))
+        else:
+            print_json(batch.to_json())
+        return 0 if batch.ok else REFUSED
+    for report in batch.files:
+        if not single:
+            print(f"=== {Path(report.source).name}")
+        _print_report(report, args.dry_run, single)
+    _print_batch(batch, args.dry_run, single)
+    return 0 if batch.ok else REFUSED
+
+
+def _print_batch(batch: BatchReport, dry_run: bool, single: bool) -> None:
+    if batch.companies:
+        month = f" ({format_month(*batch.month)})" if batch.month else ""
+        print(f"Par entreprise{month} :")
+        for company in batch.companies:
+            training = (
+                f", dont {format_hours(company.training)} de formation" if company.training else ""
+            )
+            print(
+                f"  {company.name:<40} {company.rows:>4} ligne(s) "
+                f"{format_hours(company.worked + company.training)}{training}"
+            )
+    if single:
+        return
+    refused = [Path(f.source).name for f in batch.files if not f.ok]
+    if batch.applied:
+        print(f"Import effectué : {len(batch.files)} fichier(s).")
+    elif dry_run:
+        print("Aperçu : rien n'a été écrit.")
+    else:
+        print(
+            f"Import refusé ({', '.join(refused)}) : aucun fichier n'a été importé, la base n'a "
+            "pas été modifiée."
+        )
 
 
 def _check_file(name: str) -> None:
@@ -138,7 +224,7 @@ def _finish(report: ImportReport, args: argparse.Namespace) -> int:
     return 0 if report.ok else REFUSED
 
 
-def _print_report(report: ImportReport, dry_run: bool) -> None:
+def _print_report(report: ImportReport, dry_run: bool, verdict: bool = True) -> None:
     if isinstance(report, SheetReport) and report.mapping:
         labels = field_labels(report.kind)
         where = f"feuille « {report.sheet} », " if report.sheet else ""
@@ -171,6 +257,17 @@ def _print_report(report: ImportReport, dry_run: bool) -> None:
     hidden = max(0, len(report.errors) - SHOWN_ISSUES) + report.errors_left_out
     if hidden:
         print(f"… et {hidden} autres erreurs (--json pour la liste complète).")
+    if isinstance(report, SheetReport):
+        for field_name, values in report.unknown_values.items():
+            label = field_labels(report.kind).get(field_name, field_name)
+            header = report.mapping.get(field_name, label)
+            for text, rows in values.items():
+                print(
+                    f"Valeur non reconnue ({label}) : « {text} » ({rows} ligne(s)) ; précisez "
+                    f"son code avec --map-value \"{header}:{text}=CODE\""
+                )
+    if not verdict:
+        return
     if report.applied:
         print("Import effectué." if report.ok else "Lignes valides importées, les autres refusées.")
     elif dry_run:

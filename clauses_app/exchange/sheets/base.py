@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from clauses_app.exchange.report import ErrorSink, ImportReport
-from clauses_app.exchange.sheets.mapping import Table, field_labels
+from clauses_app.exchange.sheets.mapping import Table, ValueMap, field_labels, value_key
 from clauses_app.exchange.sheets.values import BadCell, cell_text
 
 T = TypeVar("T")
@@ -43,6 +43,19 @@ class SheetImport:
         self.file_name = file_name
         self.positions = {f: table.headers.index(h) for f, h in mapping.items()}
         self.labels = field_labels(self.kind)
+        # Codes chosen by the user for coded values not understood: {field: {text: code}}.
+        self.values: ValueMap = {}
+
+    def chosen_code(self, field_name: str, text: str) -> str | None:
+        """The code the user chose for this value of a coded column, if any."""
+        return self.values.get(field_name, {}).get(value_key(text))
+
+    def not_understood(self, field_name: str, text: str) -> None:
+        """Count a coded value not understood, for the mapping step to offer a choice."""
+        unknown = getattr(self.report, "unknown_values", None)
+        if unknown is not None:
+            per_field = unknown.setdefault(field_name, {})
+            per_field[text] = per_field.get(text, 0) + 1
 
     def where(self, row: int | None, field_name: str | None = None) -> dict[str, Any]:
         column = self.mapping.get(field_name or "", None) if field_name else None

@@ -80,6 +80,7 @@ class HoursImport(SheetImport):
                 continue
             seen[key] = number
             rows.append(row)
+        self.rows_read = rows
         self._check_monthly_load(rows)
         for row in rows:
             self._apply(row)

@@ -229,14 +229,33 @@ def profile_key(kind: str, name: str) -> str:
     return key
 
 
-def save_profile(session: Session, kind: str, name: str, mapping: dict[str, str]) -> None:
-    """Store (or replace) a named mapping; the caller's transaction commits it."""
+ValueMap = dict[str, dict[str, str]]  # {field: {normalised text: code}}
+
+
+def value_key(text: object) -> str:
+    """How a coded cell is looked up in a value map: accents, case and punctuation ignored."""
+    return normalise(text)
+
+
+def save_profile(
+    session: Session,
+    kind: str,
+    name: str,
+    mapping: dict[str, str],
+    values: ValueMap | None = None,
+) -> None:
+    """Store (or replace) a named mapping, with the codes chosen for values not understood
+    (``{field: {text: code}}``); the caller's transaction commits it."""
     known = {f.name for f in FIELDS[kind]}
-    unknown = set(mapping) - known
+    unknown = (set(mapping) | set(values or {})) - known
     if unknown:
         raise ValueError(f"Champs inconnus dans la correspondance : {', '.join(sorted(unknown))}.")
     key = profile_key(kind, name)
-    value = {"kind": kind, "name": name, "mapping": dict(mapping)}
+    value: dict[str, object] = {"kind": kind, "name": name, "mapping": dict(mapping)}
+    if values:
+        value["values"] = {
+            f: {value_key(t): str(c) for t, c in codes.items()} for f, codes in values.items()
+        }
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))
@@ -245,10 +264,25 @@ def save_profile(session: Session, kind: str, name: str, mapping: dict[str, str]
 
 
 def load_profile(session: Session, kind: str, name: str) -> dict[str, str] | None:
+    loaded = load_profile_values(session, kind, name)
+    return None if loaded is None else loaded[0]
+
+
+def load_profile_values(
+    session: Session, kind: str, name: str
+) -> tuple[dict[str, str], ValueMap] | None:
+    """A profile's mapping and its chosen codes (``None`` when there is no such profile)."""
     row = session.get(Setting, profile_key(kind, name))
     if row is None or not isinstance(row.value, dict):
         return None
-    return {str(k): str(v) for k, v in row.value.get("mapping", {}).items()}
+    mapping = {str(k): str(v) for k, v in row.value.get("mapping", {}).items()}
+    stored = row.value.get("values") or {}
+    values = {
+        str(f): {str(t): str(c) for t, c in codes.items()}
+        for f, codes in stored.items()
+        if isinstance(codes, dict)
+    }
+    return mapping, values
 
 
 def list_profiles(session: Session, kind: str) -> list[str]:

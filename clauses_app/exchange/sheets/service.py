@@ -1,13 +1,17 @@
 """Preview and import of spreadsheets (trackers and hour statements): the services the
 window and the command line call.
 
-Both run the whole import inside one transaction; the preview (and an import with errors,
-unless ``only_valid``) rolls it back, so what the preview shows is exactly what the import
-does.
+One file or several (``import_sheets``): the files are read first, then every file is
+imported inside one transaction, in order; the preview (and an import with any error in any
+file, unless ``only_valid``) rolls it back, so what the preview shows is exactly what the
+import does and a batch is all-or-nothing. A statement workbook made by
+``statements.prepare_statements`` is recognised and needs no mapping.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,38 +23,117 @@ from clauses_app.exchange.sheets.grid import read_sheets
 from clauses_app.exchange.sheets.hours import HoursImport
 from clauses_app.exchange.sheets.mapping import (
     FIELDS,
+    HOURS,
     KINDS,
     REQUIRED,
     TRACKER,
     Table,
+    ValueMap,
     field_labels,
     find_table,
     guess_mapping,
-    load_profile,
+    load_profile_values,
+    value_key,
+)
+from clauses_app.exchange.sheets.statements import month_key
+from clauses_app.exchange.sheets.statements_read import (
+    CompanyHours,
+    StatementImport,
+    StatementWorkbook,
+    employer_of,
+    is_statement,
+    read_statement,
 )
 from clauses_app.exchange.sheets.tracker import TrackerImport
+from clauses_app.formatting import format_month
+from clauses_app.models import Company
+from clauses_app.services.database_identity import database_identity
+from clauses_app.services.periods import Month
 from clauses_app.services.progress import Progress, report
 from clauses_app.storage import Database
+
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
 @dataclass
 class SheetReport(ImportReport):
-    """An import report with what the mapping step shows: headers, mapping, sheet."""
+    """An import report with what the mapping step shows: headers, mapping, sheet, the first
+    data rows, and the values of coded columns that were not understood."""
 
     kind: str = TRACKER
     sheet: str | None = None
     header_row: int | None = None
     headers: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
+    sample_rows: list[list[Any]] = field(default_factory=list)
+    # {field: {text as written: rows using it}} for coded columns not understood.
+    unknown_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    # A prepared statement workbook: its month ("2025-03") and employer's name.
+    statement_month: str | None = None
+    employer: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         result = super().to_json()
         result["mapping"] = dict(self.mapping)
+        if self.unknown_values:
+            result["unknown_values"] = {k: dict(v) for k, v in self.unknown_values.items()}
+        if self.statement_month:
+            result["statement"] = {"month": self.statement_month, "employer": self.employer}
         return result
+
+
+@dataclass
+class BatchReport:
+    """Several files imported together: one report per file, then per company (hours)."""
+
+    kind: str
+    files: list[SheetReport] = field(default_factory=list)
+    companies: list[CompanyHours] = field(default_factory=list)
+    month: Month | None = None
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.files) and all(f.ok for f in self.files)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "applied": self.applied,
+            "month": month_key(self.month) if self.month else None,
+            "files": [dict(f.to_json(), file=Path(f.source).name) for f in self.files],
+            "companies": [
+                {"uuid": str(c.company_uuid), "name": c.name, "rows": c.rows,
+                 "worked_hours": str(c.worked), "training_hours": str(c.training),
+                 "files": list(c.files)}
+                for c in self.companies
+            ],
+        }  # fmt: skip
+
+
+SAMPLE_ROWS = 5
 
 
 class _Rollback(Exception):
     pass
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a folder stands for its spreadsheets (not its sub-folders), by name."""
+    result: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            result.extend(
+                sorted(
+                    p for p in path.iterdir()
+                    if p.is_file() and p.suffix.lower() in SHEET_SUFFIXES
+                    and not p.name.startswith((".", "~$"))
+                )
+            )  # fmt: skip
+        else:
+            result.append(path)
+    return result
 
 
 def preview_sheet(
@@ -61,10 +144,15 @@ def preview_sheet(
     profile: str | None = None,
     limits: ImportLimits | None = None,
     progress: Progress | None = None,
+    values: ValueMap | None = None,
 ) -> SheetReport:
     """What importing the spreadsheet would do; the database is left unchanged.
     ``progress`` is told of the rows checked and may cancel by raising."""
-    return _run(database, Path(path), kind, mapping, profile, False, False, progress, limits)
+    batch = import_sheets(
+        database, [path], kind, mapping, profile, values, apply=False, progress=progress,
+        limits=limits,
+    )  # fmt: skip
+    return batch.files[0]
 
 
 def import_sheet(
@@ -76,67 +164,252 @@ def import_sheet(
     only_valid: bool = False,
     progress: Progress | None = None,
     limits: ImportLimits | None = None,
+    values: ValueMap | None = None,
 ) -> SheetReport:
     """Import a tracker (``kind="tracker"``) or an hour statement (``kind="hours"``).
 
     The mapping is, in order: ``mapping``, the saved profile named ``profile``, the guess
     from the headers. Any error changes nothing unless ``only_valid``.
     """
-    return _run(database, Path(path), kind, mapping, profile, True, only_valid, progress, limits)
+    batch = import_sheets(
+        database, [path], kind, mapping, profile, values, apply=True, only_valid=only_valid,
+        progress=progress, limits=limits,
+    )  # fmt: skip
+    return batch.files[0]
 
 
-def _run(
+@dataclass
+class _File:
+    path: Path
+    report: SheetReport
+    sink: ErrorSink
+    table: Table | None = None
+    statement: StatementWorkbook | None = None
+
+
+def import_sheets(
     database: Database,
-    path: Path,
+    paths: Iterable[str | Path],
     kind: str,
-    mapping: dict[str, str] | None,
-    profile: str | None,
-    apply: bool,
-    only_valid: bool,
-    progress: Progress | None,
-    limits: ImportLimits | None,
-) -> SheetReport:
+    mapping: dict[str, str] | None = None,
+    profile: str | None = None,
+    values: ValueMap | None = None,
+    apply: bool = True,
+    only_valid: bool = False,
+    month: Month | None = None,
+    progress: Progress | None = None,
+    limits: ImportLimits | None = None,
+    header_values: dict[str, dict[str, str]] | None = None,
+) -> BatchReport:
+    """Import several spreadsheets of one kind in one transaction (``apply=False``: preview).
+
+    Statement workbooks must all be of ``month`` (default: the first one's) and of different
+    employers. ``values`` maps coded values not understood to codes (``{field: {text: code}}``),
+    over those of the profile; ``header_values`` does the same keyed by the header as written
+    in each file (``--map-value``). Any error in any file changes nothing unless ``only_valid``.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
     limits = limits or DEFAULT_LIMITS
+    files = expand_paths(paths)
+    batch = BatchReport(kind)
+    if mapping is None and profile:
+        with database.session() as session:
+            loaded = load_profile_values(session, kind, profile)
+        if loaded is None:
+            for path in files or [Path(profile)]:
+                result = SheetReport(source=str(path), kind=kind)
+                result.errors.append(_issue(f"profil de correspondance « {profile} » introuvable",
+                                            path.name))  # fmt: skip
+                batch.files.append(result)
+            return batch
+        mapping, profile_values = loaded
+        values = {**profile_values, **(values or {})}
+    steps = 2 * len(files) + 1
+    read = [_read(path, kind, mapping, limits, progress, index, steps)
+            for index, path in enumerate(files)]  # fmt: skip
+    batch.files = [f.report for f in read]
+    statements = [f.statement for f in read if f.statement is not None]
+    batch.month = month or (statements[0].month if statements else None)
+    try:
+        with database.transaction() as session:
+            identity = database_identity(session, create=False)
+            seen: dict[tuple[uuid.UUID, Month], str] = {}
+            months: dict[tuple[uuid.UUID, Month], str] = {}
+            companies: dict[uuid.UUID, CompanyHours] = {}
+            for index, item in enumerate(read):
+                report(progress, len(read) + index, steps, f"Contrôle de {item.path.name}")
+                if item.statement is not None:
+                    importer = StatementImport(item.statement, item.report, item.sink)
+                    assert batch.month is not None
+                    if importer.check_identity(identity, batch.month, seen):
+                        importer.run(session)
+                        _add_company(companies, importer.company_hours(session))
+                    rows = importer.rows_read
+                elif item.table is not None:
+                    generic = _generic_import(item, values, header_values)
+                    if generic is None:
+                        continue
+                    generic.run(session)
+                    rows = getattr(generic, "rows_read", [])
+                    if isinstance(generic, HoursImport):
+                        _add_rows(session, companies, rows, item.path.name, generic.awards)
+                else:
+                    continue
+                _same_hours_twice(rows, months, item)
+            batch.companies = sorted(companies.values(), key=lambda c: c.name.lower())
+            report(progress, 2 * len(read), steps, "Enregistrement")
+            if not apply or not (batch.ok or only_valid):
+                raise _Rollback
+            for item in read:
+                item.report.applied = item.report.ok or only_valid
+            batch.applied = True
+    except _Rollback:
+        batch.applied = False
+    report(progress, steps, steps, "Terminé")
+    return batch
+
+
+def _issue(message: str, file: str) -> Any:
+    from clauses_app.exchange.report import Issue
+
+    return Issue(message, file=file)
+
+
+def _read(
+    path: Path, kind: str, mapping: dict[str, str] | None, limits: ImportLimits,
+    progress: Progress | None, index: int, count: int,
+) -> _File:  # fmt: skip
     result = SheetReport(source=str(path), kind=kind)
-    sink = ErrorSink(result, limits.max_errors)
-    report(progress, 0, 3, "Lecture du fichier")
+    item = _File(path, result, ErrorSink(result, limits.max_errors))
+    report(progress, index, count, f"Lecture de {path.name}")
+    if not path.is_file():
+        item.sink.error("fichier introuvable", file=path.name)
+        return item
     try:
         sheets = read_sheets(path, limits)
     except UnsafeFileError as exc:
-        sink.error(str(exc), file=path.name)
-        return result
-    if mapping is None and profile:
-        with database.session() as session:
-            mapping = load_profile(session, kind, profile)
-        if mapping is None:
-            sink.error(f"profil de correspondance « {profile} » introuvable", file=path.name)
-            return result
+        item.sink.error(str(exc), file=path.name)
+        return item
+    if is_statement(sheets):
+        if kind != HOURS:
+            item.sink.error(
+                "relevé d'heures mensuel préparé par Clauses : importez-le comme relevé d'heures",
+                file=path.name,
+            )
+            return item
+        try:
+            item.statement = read_statement(path, sheets, item.sink)
+        except UnsafeFileError as exc:
+            item.sink.error(str(exc), file=path.name)
+            return item
+        if item.statement is not None:
+            own = item.statement.table
+            result.sheet, result.header_row, result.headers = own.sheet, own.header_row, own.headers
+            result.mapping = dict(_statement_mapping(own))
+            result.sample_rows = [cells for _n, cells in own.rows[:SAMPLE_ROWS]]
+            result.statement_month = month_key(item.statement.month)
+        return item
     table = find_table(sheets, kind, mapping)
     if table is None:
-        sink.error("aucune ligne d'en-tête reconnue dans les 30 premières lignes", file=path.name)
-        return result
+        item.sink.error(
+            "aucune ligne d'en-tête reconnue dans les 30 premières lignes", file=path.name
+        )
+        return item
     result.sheet, result.header_row, result.headers = table.sheet, table.header_row, table.headers
     for number, reason in table.skipped:
         sink.warning(reason, file=path.name, sheet=table.sheet, row=number)
     result.mapping = dict(mapping) if mapping is not None else guess_mapping(table.headers, kind)
-    if not _mapping_usable(result, table, sink, path.name):
-        return result
-    report(progress, 1, 3, "Contrôle des lignes")
-    importer_class = TrackerImport if kind == TRACKER else HoursImport
-    importer = importer_class(table, result.mapping, result, sink, path.name)
-    try:
-        with database.transaction() as session:
-            importer.run(session)
-            report(progress, 2, 3, "Enregistrement")
-            if not apply or not (result.ok or only_valid):
-                raise _Rollback
-            result.applied = True
-    except _Rollback:
-        result.applied = False
-    report(progress, 3, 3, "Terminé")
+    result.sample_rows = [cells for _n, cells in table.rows[:SAMPLE_ROWS]]
+    if _mapping_usable(result, table, item.sink, path.name):
+        item.table = table
+    return item
+
+
+def _statement_mapping(table: Table) -> dict[str, str]:
+    from clauses_app.exchange.sheets.statements_read import MAPPING
+
+    return {f: h for f, h in MAPPING.items() if h in table.headers}
+
+
+def _generic_import(
+    item: _File, values: ValueMap | None, header_values: dict[str, dict[str, str]] | None
+) -> TrackerImport | HoursImport | None:
+    assert item.table is not None
+    report_ = item.report
+    importer_class = TrackerImport if report_.kind == TRACKER else HoursImport
+    importer = importer_class(item.table, report_.mapping, report_, item.sink, item.path.name)
+    importer.values = field_values(report_.mapping, values, header_values)
+    return importer
+
+
+def field_values(
+    mapping: dict[str, str],
+    values: ValueMap | None,
+    header_values: dict[str, dict[str, str]] | None,
+) -> ValueMap:
+    """``values`` (by field) with ``header_values`` (by header) added through ``mapping``;
+    texts are keyed as the importers look them up."""
+    result: ValueMap = {f: {value_key(t): c for t, c in codes.items()}
+                        for f, codes in (values or {}).items()}  # fmt: skip
+    fields_by_header = {header: name for name, header in mapping.items()}
+    for header, codes in (header_values or {}).items():
+        name = fields_by_header.get(header) or fields_by_header.get(
+            next((h for h in fields_by_header if value_key(h) == value_key(header)), "")
+        )
+        if name is None:
+            continue
+        result.setdefault(name, {}).update({value_key(t): c for t, c in codes.items()})
     return result
+
+
+def _add_company(companies: dict[uuid.UUID, CompanyHours], summary: CompanyHours) -> None:
+    known = companies.get(summary.company_uuid)
+    if known is None:
+        companies[summary.company_uuid] = summary
+        return
+    known.rows += summary.rows
+    known.worked += summary.worked
+    known.training += summary.training
+    known.files += summary.files
+
+
+def _add_rows(session: Any, companies: dict[uuid.UUID, CompanyHours], rows: list[Any],
+              file_name: str, awards: dict[uuid.UUID, Any]) -> None:  # fmt: skip
+    per_company: dict[uuid.UUID, CompanyHours] = {}
+    names: dict[uuid.UUID, str] = {}
+    for row in rows:
+        employment = row.employment
+        award = awards.get(employment.award_uuid)
+        owner = employment.employer_uuid or (
+            award.company_uuid if award is not None else employer_of(session, employment)
+        )
+        if owner not in names:
+            company = session.get(Company, owner)
+            names[owner] = company.name if company is not None else str(owner)
+        summary = per_company.setdefault(
+            owner, CompanyHours(owner, names[owner], files=[file_name])
+        )
+        summary.rows += 1
+        summary.worked += row.worked
+        summary.training += row.training
+    for summary in per_company.values():
+        _add_company(companies, summary)
+
+
+def _same_hours_twice(rows: list[Any], months: dict[tuple[uuid.UUID, Month], str],
+                      item: _File) -> None:  # fmt: skip
+    """The same work contract and month in two files of the batch: the second is refused."""
+    for row in rows:
+        key = (row.employment.uuid, row.month)
+        if key in months and months[key] != item.path.name:
+            item.sink.error(
+                f"heures de {format_month(*row.month)} déjà données pour ce contrat de travail "
+                f"dans « {months[key]} »",
+                file=item.path.name, sheet=item.report.sheet, row=row.number,
+            )  # fmt: skip
+        else:
+            months.setdefault(key, item.path.name)
 
 
 def _mapping_usable(result: SheetReport, table: Table, sink: ErrorSink, name: str) -> bool:
@@ -167,3 +440,14 @@ def _mapping_usable(result: SheetReport, table: Table, sink: ErrorSink, name: st
             )
             usable = False
     return usable
+
+
+__all__ = [
+    "BatchReport",
+    "SheetReport",
+    "expand_paths",
+    "field_values",
+    "import_sheet",
+    "import_sheets",
+    "preview_sheet",
+]
