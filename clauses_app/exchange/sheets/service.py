@@ -318,7 +318,7 @@ def _read(
         return item
     result.sheet, result.header_row, result.headers = table.sheet, table.header_row, table.headers
     for number, reason in table.skipped:
-        sink.warning(reason, file=path.name, sheet=table.sheet, row=number)
+        item.sink.warning(reason, file=path.name, sheet=table.sheet, row=number)
     result.mapping = dict(mapping) if mapping is not None else guess_mapping(table.headers, kind)
     result.sample_rows = [cells for _n, cells in table.rows[:SAMPLE_ROWS]]
     if _mapping_usable(result, table, item.sink, path.name):
