@@ -1,12 +1,21 @@
-"""Eligibility of a participant for an employment (guide §6).
+"""Eligibility of a participant for an employment (guide §3 and §6), decided here only.
 
-A criterion is validated by the facilitator on a date. It is *valid* for an employment when it
-was validated no more than ``eligibility_validity_months`` (setting, default 6) before the
-employment's start. An imported criterion without a validation date is taken as validated at
-the start and flagged "to document"; so is a criterion validated after the start (the
-validation exists but was not prior) and one the facilitator marked "to document". An
-employment whose participant has no valid criterion still counts but raises an alert; one
-marked ineligible by the facilitator does not count.
+Each criterion the facilitator recorded has a status at the employment's start:
+- *validated in time*: validated no more than ``eligibility_validity_months`` (setting, 6)
+  before the start, the start itself included;
+- *validated late*: validated after the start (the validation exists but was not prior);
+- *expired*: validated longer ago than the validity window;
+- *to document*: no validation date (an imported criterion), marked "to document", or, when
+  the ``eligibility_requires_evidence`` setting is on, dated but without evidence.
+With several criteria the best status wins (in time > late > expired > to document); with no
+usable criterion the status is *none*. *Not communicated* is for a participant whose
+eligibility data its source did not give (an anonymised source). An employment the
+facilitator marked ineligible is *ineligible* whatever its criteria, and its hours count 0.
+
+« En attente de justification » (pending) means late, to document, expired or none: what
+such hours count for is the ``unvalidated_hours`` counting setting (docs/counting-rules.md).
+The participant form, the employment form, the lists, the alerts and the nominative annex all
+take their status from :func:`eligibility_for` or :func:`criterion_status`.
 """
 
 from __future__ import annotations
@@ -26,18 +35,25 @@ from clauses_app.services.settings import AppSettings, load_settings
 
 
 class EligibilityStatus:
-    VALID = "VALID"  # at least one criterion validated within the window before the start
-    TO_DOCUMENT = "TO_DOCUMENT"  # counts, but the validation must be documented
-    EXPIRED = "EXPIRED"  # criteria exist, all validated too long before the start
-    NONE = "NONE"  # no criterion at all
+    VALID = "VALID"  # a criterion validated within the window before the start
+    LATE = "LATE"  # validated, but after the start
+    EXPIRED = "EXPIRED"  # validated too long before the start
+    TO_DOCUMENT = "TO_DOCUMENT"  # no validation date (or no evidence, when required)
+    NONE = "NONE"  # no usable criterion at all
+    NOT_COMMUNICATED = "NOT_COMMUNICATED"  # the source did not give eligibility data
     INELIGIBLE = "INELIGIBLE"  # marked ineligible by the facilitator: hours do not count
-    ALL = (VALID, TO_DOCUMENT, EXPIRED, NONE, INELIGIBLE)
+    ALL = (VALID, LATE, EXPIRED, TO_DOCUMENT, NONE, NOT_COMMUNICATED, INELIGIBLE)
+    # Best first: with several criteria, the first of these any criterion reaches wins.
+    RANK = (VALID, LATE, EXPIRED, TO_DOCUMENT)
+    PENDING = frozenset({LATE, EXPIRED, TO_DOCUMENT, NONE})
 
     LABELS = {
-        VALID: "Éligibilité valide",
-        TO_DOCUMENT: "Éligibilité à documenter",
+        VALID: "Validée à temps",
+        LATE: "Validée après le début",
         EXPIRED: "Validation expirée",
+        TO_DOCUMENT: "Éligibilité à documenter",
         NONE: "Aucun critère d'éligibilité",
+        NOT_COMMUNICATED: "Éligibilité non communiquée",
         INELIGIBLE: "Non éligible",
     }
 
@@ -47,13 +63,15 @@ class CriterionLike(Protocol):
     validated_on: date | None
     status: str
 
+    @property
+    def evidence(self) -> str | None: ...
+
 
 @dataclass(frozen=True)
 class Eligibility:
-    """The status of one employment and the criterion codes concerned.
+    """The status of one employment and the criterion codes that give it.
 
-    For VALID and TO_DOCUMENT, the criteria that make the person eligible; for EXPIRED, the
-    expired ones; empty for NONE and INELIGIBLE.
+    For VALID, LATE, EXPIRED and TO_DOCUMENT, the criteria at that status; empty otherwise.
     """
 
     status: str
@@ -65,13 +83,19 @@ class Eligibility:
 
     @property
     def counts(self) -> bool:
-        """Whether the employment's hours count toward the clause."""
+        """Whether the employment's hours may count toward the clause at all (the counting
+        setting ``unvalidated_hours`` decides for pending ones)."""
         return self.status != EligibilityStatus.INELIGIBLE
+
+    @property
+    def pending(self) -> bool:
+        """« En attente de justification »: late, to document, expired or none."""
+        return self.status in EligibilityStatus.PENDING
 
     @property
     def alert(self) -> bool:
         """Whether the facilitator should look at it."""
-        return self.status != EligibilityStatus.VALID
+        return self.status not in (EligibilityStatus.VALID, EligibilityStatus.NOT_COMMUNICATED)
 
 
 def validity_start(employment_start: date, settings: AppSettings) -> date:
@@ -84,23 +108,29 @@ def valid_until(validated_on: date, settings: AppSettings) -> date:
     return add_months(validated_on, settings.eligibility_validity_months)
 
 
+def criterion_status(
+    criterion: CriterionLike, employment_start: date, settings: AppSettings
+) -> str | None:
+    """One criterion's status for an employment starting on ``employment_start``; None for a
+    criterion the facilitator marked not eligible (it supports nothing)."""
+    if criterion.status == CriterionStatus.INELIGIBLE:
+        return None
+    if criterion.status == CriterionStatus.TO_DOCUMENT or criterion.validated_on is None:
+        return EligibilityStatus.TO_DOCUMENT
+    if settings.eligibility_requires_evidence and not (criterion.evidence or "").strip():
+        return EligibilityStatus.TO_DOCUMENT
+    if criterion.validated_on > employment_start:
+        return EligibilityStatus.LATE
+    if criterion.validated_on < validity_start(employment_start, settings):
+        return EligibilityStatus.EXPIRED
+    return EligibilityStatus.VALID
+
+
 def criterion_valid_for(
     criterion: CriterionLike, employment_start: date, settings: AppSettings
 ) -> bool:
-    """Whether a criterion validly supports an employment starting on ``employment_start``.
-
-    True when it is validated, not marked ineligible or "to document", and its validation
-    date lies within the validity window before the start (the start itself included).
-    """
-    if criterion.status != CriterionStatus.VALIDATED or criterion.validated_on is None:
-        return False
-    return validity_start(employment_start, settings) <= criterion.validated_on <= employment_start
-
-
-def _needs_documenting(criterion: CriterionLike, employment_start: date) -> bool:
-    if criterion.status == CriterionStatus.TO_DOCUMENT or criterion.validated_on is None:
-        return True
-    return criterion.validated_on > employment_start
+    """Whether a criterion validly supports an employment starting on ``employment_start``."""
+    return criterion_status(criterion, employment_start, settings) == EligibilityStatus.VALID
 
 
 def eligibility_for(
@@ -108,24 +138,22 @@ def eligibility_for(
     employment_start: date,
     settings: AppSettings,
     ineligible: bool = False,
+    communicated: bool = True,
 ) -> Eligibility:
     """The eligibility of an employment from its participant's criteria (no database)."""
     if ineligible:
         return Eligibility(EligibilityStatus.INELIGIBLE)
-    usable = [c for c in criteria if c.status != CriterionStatus.INELIGIBLE]
-    if not usable:
-        return Eligibility(EligibilityStatus.NONE)
-    valid = _codes(c for c in usable if criterion_valid_for(c, employment_start, settings))
-    if valid:
-        return Eligibility(EligibilityStatus.VALID, valid)
-    to_document = _codes(c for c in usable if _needs_documenting(c, employment_start))
-    if to_document:
-        return Eligibility(EligibilityStatus.TO_DOCUMENT, to_document)
-    return Eligibility(EligibilityStatus.EXPIRED, _codes(usable))
-
-
-def _codes(criteria: object) -> tuple[str, ...]:
-    return tuple(sorted({c.criterion_code for c in criteria}))  # type: ignore[attr-defined]
+    if not communicated and not criteria:
+        return Eligibility(EligibilityStatus.NOT_COMMUNICATED)
+    reached: dict[str, set[str]] = {}
+    for criterion in criteria:
+        status = criterion_status(criterion, employment_start, settings)
+        if status is not None:
+            reached.setdefault(status, set()).add(criterion.criterion_code)
+    for status in EligibilityStatus.RANK:
+        if status in reached:
+            return Eligibility(status, tuple(sorted(reached[status])))
+    return Eligibility(EligibilityStatus.NONE)
 
 
 def employment_eligibility(
@@ -142,6 +170,34 @@ def employment_eligibility(
         )
     ).all()
     return eligibility_for(list(criteria), employment.start_date, settings, employment.ineligible)
+
+
+def eligibility_of_employments(
+    session: Session, employment_uuids: Sequence[uuid.UUID] | None = None,
+    settings: AppSettings | None = None,
+) -> dict[uuid.UUID, Eligibility]:
+    """The eligibility of many employments (all of them when ``employment_uuids`` is None),
+    in two queries: for lists, their filters and the alerts."""
+    settings = settings or load_settings(session)
+    query = select(
+        Employment.uuid, Employment.participant_uuid, Employment.start_date, Employment.ineligible
+    )
+    if employment_uuids is not None:
+        query = query.where(Employment.uuid.in_(list(employment_uuids)))
+    employments = session.execute(query).all()
+    people = {row.participant_uuid for row in employments}
+    criteria: dict[uuid.UUID, list[ParticipantCriterion]] = {p: [] for p in people}
+    if people:
+        for criterion in session.scalars(
+            select(ParticipantCriterion).where(ParticipantCriterion.participant_uuid.in_(people))
+        ):
+            criteria[criterion.participant_uuid].append(criterion)
+    return {
+        row.uuid: eligibility_for(
+            criteria[row.participant_uuid], row.start_date, settings, row.ineligible
+        )
+        for row in employments
+    }
 
 
 @dataclass(frozen=True)
@@ -196,3 +252,23 @@ def expiring_validations(
             )
         )
     return result
+
+
+def eligibility_of_participant(
+    session: Session, participant_uuid: uuid.UUID, settings: AppSettings | None = None
+) -> list[tuple[date, Eligibility]]:
+    """Each employment of a participant (its start) with its eligibility, soonest first: what
+    the participant form shows under the criteria."""
+    query = select(Employment.uuid, Employment.start_date).where(
+        Employment.participant_uuid == participant_uuid
+    )
+    starts = {employment: start for employment, start in session.execute(query)}
+    statuses = eligibility_of_employments(session, list(starts), settings)
+    return sorted(((starts[u], status) for u, status in statuses.items()), key=lambda x: x[0])
+
+
+def describe(eligibility: Eligibility, criterion_labels: dict[str, str] | None = None) -> str:
+    """``Validée à temps (BRSA, QPV)``: the status and the criteria that give it."""
+    names = [(criterion_labels or {}).get(code, code) for code in eligibility.criteria]
+    return eligibility.label + (f" ({', '.join(names)})" if names else "")
+

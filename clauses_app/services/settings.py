@@ -84,6 +84,8 @@ class AppSettings:
     rounding_mode: str = "HALF_UP"
     rounding_step: int = 1
     eligibility_validity_months: int = 6
+    # A dated criterion without evidence is "to document" (off: the date is enough).
+    eligibility_requires_evidence: bool = False
     monthly_hours_warning: Decimal = Decimal("208")
     contract_ending_alert_days: int = 60
     retention_years: int = 2

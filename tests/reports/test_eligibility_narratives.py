@@ -28,6 +28,7 @@ class C:
     criterion_code: str
     validated_on: date | None
     status: str = CriterionStatus.VALIDATED
+    evidence: str | None = None
 
 
 def test_validity_window_is_six_months_before_start_inclusive() -> None:
@@ -48,7 +49,7 @@ def test_statuses() -> None:
     undated = eligibility_for([C("RQTH", None)], start, SIX)
     assert (undated.status, undated.criteria, undated.counts) == ("TO_DOCUMENT", ("RQTH",), True)
     late = eligibility_for([C("QPV", date(2025, 4, 1))], start, SIX)
-    assert late.status == EligibilityStatus.TO_DOCUMENT
+    assert (late.status, late.pending) == (EligibilityStatus.LATE, True)
     expired = eligibility_for([C("DELD", date(2024, 1, 1))], start, SIX)
     assert (expired.status, expired.alert) == (EligibilityStatus.EXPIRED, True)
     refused = [C("DELD", date(2025, 3, 1), CriterionStatus.INELIGIBLE)]
