@@ -15,6 +15,7 @@ from sqlalchemy import select
 from clauses_app.exchange import guess_mapping, import_sheet, neutralise_cell, preview_sheet
 from clauses_app.exchange.sheets import list_profiles, load_profile, save_profile
 from clauses_app.models import (
+    CriterionStatus,
     HoursKind,
     HoursRecord,
     Lot,
@@ -64,6 +65,9 @@ def test_tracker_alone_gives_the_expected_figures(database: Database) -> None:
         assert kinds == {HoursKind.TOTAL}
         codes = sorted(s.scalars(select(ParticipantCriterion.criterion_code)))
         assert codes.count("JEUNE") == 1 and codes.count("QPV") == 2 and codes.count("BRSA") == 3
+        # A tracker gives no validation date: every criterion is to document, never validated.
+        statuses = set(s.scalars(select(ParticipantCriterion.status)))
+        assert statuses == {CriterionStatus.TO_DOCUMENT}
 
 
 def test_tracker_then_statements_gives_the_same_figures(database: Database) -> None:

@@ -44,6 +44,7 @@ from clauses_app.models import (
     Award,
     Company,
     ContractingAuthority,
+    CriterionStatus,
     Employment,
     HoursKind,
     HoursRecord,
@@ -407,7 +408,12 @@ class TrackerImport(SheetImport):
             self.seen.add(("participant_criterion", key))
             self._new(
                 "participant_criterion",
-                ParticipantCriterion(participant_uuid=participant.uuid, criterion_code=code),
+                # A tracker gives no validation date: the criterion is to document.
+                ParticipantCriterion(
+                    participant_uuid=participant.uuid,
+                    criterion_code=code,
+                    status=CriterionStatus.TO_DOCUMENT,
+                ),
             )
         if row.unknown_criteria:
             text = ", ".join(row.unknown_criteria)

@@ -232,6 +232,19 @@ def _participant(session: Session, check: _Checker, record_uuid: uuid.UUID | Non
         validated = item.get("validated_on")
         if validated and validated > date.today():
             check.fail(f"criteria.{index}.validated_on", "La date de validation est à venir.")
+        elif validated and birth and validated < birth:
+            check.fail(
+                f"criteria.{index}.validated_on",
+                "La date de validation précède la naissance du participant.",
+            )
+        elif not validated and item.get("status", CriterionStatus.VALIDATED) == (
+            CriterionStatus.VALIDATED
+        ):
+            # A criterion without its validation date is one to document, never validated.
+            check.fail(
+                f"criteria.{index}.validated_on",
+                "Indiquez la date de validation, ou choisissez le statut « À documenter ».",
+            )
 
 
 def _employment(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:
