@@ -10,6 +10,11 @@ from sqlalchemy.orm import Session
 from clauses_app.formatting import format_date
 from clauses_app.models import CriterionStatus, Modality, ReferenceKind, Sex
 from clauses_app.services import records
+from clauses_app.services.eligibility import (
+    describe,
+    eligibility_of_participant,
+    employment_eligibility,
+)
 from clauses_app.services.records import Kind
 from clauses_app.services.reference import labels
 from clauses_app.ui.forms.base import FormField, RecordForm, error_label, show_message
@@ -72,9 +77,29 @@ class ParticipantForm(RecordForm):
         layout.addWidget(self.criteria)
         self.criteria_error = error_label()
         layout.addWidget(self.criteria_error)
+        self.eligibility_label = QLabel()
+        self.eligibility_label.setObjectName("eligibility")
+        self.eligibility_label.setWordWrap(True)
+        layout.addWidget(self.eligibility_label)
 
     def load_extra(self, values: dict[str, Any]) -> None:
         self.criteria.set_rows(values.get("criteria") or [])
+        self._show_eligibility()
+
+    def _show_eligibility(self) -> None:
+        """The status of each of the person's work contracts, from the saved criteria."""
+        lines: list[str] = []
+        if self.record_uuid is not None:
+            with self.context.database.session() as session:
+                statuses = eligibility_of_participant(session, self.record_uuid)
+            lines = [f"Contrat du {format_date(start)} : {describe(status)}"
+                     for start, status in statuses]  # fmt: skip
+        self.eligibility_label.setText(
+            "<b>Éligibilité au début de chaque contrat</b><br>" + "<br>".join(lines)
+            if lines
+            else ""
+        )
+        self.eligibility_label.setVisible(bool(lines))
 
     def extra_values(self) -> dict[str, Any]:
         rows, unreadable = self.criteria.rows()
@@ -127,11 +152,26 @@ class EmploymentForm(RecordForm):
         self.period_label = QLabel()
         self.period_label.setStyleSheet("color: #555;")
         layout.addWidget(self.period_label)
+        self.eligibility_label = QLabel()
+        self.eligibility_label.setObjectName("eligibility")
+        layout.addWidget(self.eligibility_label)
 
     def load_values(self, values: dict[str, Any]) -> None:
         defaults = {"modality_code": Modality.HIRE, "contract_type_code": "CDD"}
         super().load_values({**defaults, **values})
         self._show_period()
+        self._show_eligibility()
+
+    def _show_eligibility(self) -> None:
+        """The participant's eligibility at this contract's start, as saved."""
+        text = ""
+        if self.record_uuid is not None:
+            with self.context.database.session() as session:
+                text = "Éligibilité au début du contrat : " + describe(
+                    employment_eligibility(session, self.record_uuid)
+                )
+        self.eligibility_label.setText(text)
+        self.eligibility_label.setVisible(bool(text))
 
     def field_changed(self, name: str) -> None:
         if name == "award_uuid":
