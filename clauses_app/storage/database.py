@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from clauses_app import paths
 from clauses_app.storage import migrate
 from clauses_app.storage.backup import backup_sqlite
-from clauses_app.storage.engine import create_app_engine
+from clauses_app.storage.engine import WRITES, create_app_engine
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +93,12 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed whole on success, rolled back whole on any error."""
+        """One unit of work: committed whole on success, rolled back whole on any error.
+
+        On SQLite it takes the write lock as it begins (``BEGIN IMMEDIATE``, see
+        storage/engine.py): a second writer waits for it, up to the busy timeout."""
         with self.session_factory() as session, session.begin():
+            session.connection(execution_options={WRITES: True})
             yield session
 
     def compact(self) -> None:

@@ -4,6 +4,13 @@ SQLite through Python's sqlite3 does not run DDL inside transactions by default;
 SQLAlchemy's recipe we turn the driver's own transaction handling off and emit BEGIN ourselves,
 so that a failed migration or import rolls back whole. Foreign keys are switched on for every
 connection and a busy timeout lets two windows share a file without "database is locked".
+
+Write transactions (``Database.transaction()``, migrations: connections carrying the
+``WRITES`` execution option) begin with ``BEGIN IMMEDIATE``: they take the write lock at their
+start, waiting up to the busy timeout for another writer to finish. A deferred transaction
+that reads and then writes would instead fail at once with "database is locked" when another
+connection writes meanwhile (SQLite cannot wait there without risking a deadlock). Readers
+stay deferred, so that the figures' long reads never hold writers back.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from sqlalchemy.engine import make_url
 from clauses_app.storage.connections import note_changes_at_begin
 
 BUSY_TIMEOUT_MS = 10_000
+# Execution option of a connection whose transactions write: ``{WRITES: True}``.
+WRITES = "clauses_writes"
 
 
 def is_sqlite(url: str) -> bool:
@@ -45,5 +54,6 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
         note_changes_at_begin(connection)  # see readers.has_written

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from clauses_app.storage.engine import WRITES
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
@@ -80,12 +82,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade in one transaction: a failure leaves the schema as it was."""
     from alembic import command
 
-    with engine.begin() as connection:
+    with engine.connect() as connection, connection.execution_options(**{WRITES: True}).begin():
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    with engine.connect() as connection, connection.execution_options(**{WRITES: True}).begin():
         command.downgrade(alembic_config(connection), revision)
