@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 
 from clauses_app.models import ENTITIES, Record
-from clauses_app.models.base import UTCDateTime
+from clauses_app.models.base import LOCAL_COLUMNS, UTCDateTime
 
 FORMAT_NAME = "clause"
 FORMAT_VERSION = "1.0"
@@ -144,7 +144,7 @@ def _column_spec(column: Column[Any]) -> ColumnSpec:
 
 def _entity_spec(model: type[Record]) -> EntitySpec:
     table: Table = model.__table__  # type: ignore[assignment]
-    names = [c.name for c in table.columns]
+    names = [c.name for c in table.columns if c.name not in LOCAL_COLUMNS]
     ordered = ["uuid"] + [n for n in names if n not in AUDIT_COLUMNS] + ["created_at", "updated_at"]
     uniques: list[tuple[str, ...]] = [
         tuple(c.name for c in constraint.columns)

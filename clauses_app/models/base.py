@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData, Numeric, String, TypeDecorator, Uuid
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import DateTime, Integer, MetaData, Numeric, String, TypeDecorator, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Stable constraint names: Alembic batch mode on SQLite needs them to alter tables.
 NAMING_CONVENTION = {
@@ -70,12 +71,25 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Columns every record has that stay in their database: never written to an exchange file.
+LOCAL_COLUMNS = ("version", "import_digest")
+
+
 class Record(Base):
-    """A record that can be exchanged: a stable public UUID and audit timestamps.
+    """A record that can be exchanged: a stable public UUID, audit timestamps and a version.
 
     ``updated_at`` only moves when an UPDATE is emitted, and SQLAlchemy emits one only when a
     column's value really changed, so saving an unchanged form leaves it alone. Imports set it
     explicitly to the file's value.
+
+    ``version`` counts the record's writes in this database (1 when inserted). The ORM adds
+    ``AND version = <the version read>`` to every UPDATE and DELETE of the record and raises
+    ``StaleDataError`` when no row matched: someone else wrote it meanwhile. Bulk writes
+    (imports) increment it themselves. It is local: two databases number differently.
+
+    ``import_digest`` is the SHA-256 of the record's content as a ``.clause`` import last left
+    it (None when never imported): the common ancestor an import compares the local copy and
+    the file's with (docs/clause-format.md §8).
     """
 
     __abstract__ = True
@@ -83,3 +97,9 @@ class Record(Base):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    import_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}

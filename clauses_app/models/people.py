@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clauses_app.models.base import Code, Record
@@ -64,9 +64,19 @@ class Participant(Record):
 
 
 class ParticipantCriterion(Record):
-    """An eligibility criterion of a participant, validated by the facilitator on a date."""
+    """An eligibility criterion of a participant, validated by the facilitator on a date.
+
+    A participant holds one criterion code once per validation date: revalidating it later is
+    a new row, entering the same validation twice is refused (two rows without a date are
+    refused by validation, databases treat NULLs as distinct)."""
 
     __tablename__ = "participant_criterion"
+    __table_args__ = (
+        UniqueConstraint(
+            "participant_uuid", "criterion_code", "validated_on",
+            name="uq_participant_criterion_validation",
+        ),
+    )  # fmt: skip
 
     participant_uuid: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("participant.uuid", ondelete="CASCADE"), index=True

@@ -22,6 +22,7 @@ from clauses_app.services.records.choices import choices
 if TYPE_CHECKING:
     from clauses_app.services.records.crud import (
         DeleteImpact,
+        StaleRecordError,
         ValidationError,
         delete_impact,
         delete_record,
@@ -42,9 +43,12 @@ if TYPE_CHECKING:
         list_columns,
     )
     from clauses_app.services.records.validation import performance_period, siret_message, validate
+    from clauses_app.services.records.versions import merge_values
 
 _MODULES = {
     "DeleteImpact": "crud",
+    "StaleRecordError": "versions",
+    "merge_values": "versions",
     "ValidationError": "crud",
     "delete_impact": "crud",
     "delete_record": "crud",
@@ -82,6 +86,7 @@ __all__ = [
     "Kind",
     "ListQuery",
     "ListRow",
+    "StaleRecordError",
     "ValidationError",
     "choices",
     "count_rows",
@@ -92,6 +97,7 @@ __all__ = [
     "label_of",
     "list_columns",
     "load_record",
+    "merge_values",
     "performance_period",
     "record_label",
     "save_record",

@@ -9,29 +9,29 @@ from typing import Any
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from clauses_app.formatting import format_date
 from clauses_app.models import (
     Award,
     Company,
     Contact,
-    ContractingAuthority,
     Employment,
     HoursRecord,
     Lot,
-    Participant,
     ParticipantCriterion,
     PublicContract,
 )
-from clauses_app.services.records.kinds import (
-    CONTACT_FIELDS,
-    CRITERION_FIELDS,
-    FIELDS,
-    MODELS,
-    NOUNS,
-    Kind,
+from clauses_app.services.records.kinds import FIELDS, MODELS, NOUNS, Kind
+from clauses_app.services.records.validation import CRITERION_TWICE, Errors, validate
+from clauses_app.services.records.versions import (
+    CHILD_LISTS,
+    StaleRecordError,
+    changed_fields,
+    child_changed,
+    clean,
+    stored_value,
 )
-from clauses_app.services.records.validation import Errors, compact_siret, validate
 from clauses_app.storage import Database
 
 
@@ -44,28 +44,31 @@ class ValidationError(ValueError):
 
 
 def load_record(session: Session, kind: str, record_uuid: uuid.UUID) -> dict[str, Any]:
-    """The editable values of one record (with its contacts or criteria), by field name."""
+    """The editable values of one record (with its contacts or criteria), by field name, and
+    its ``version`` (each child's too): hand them back as ``base`` to :func:`save_record`."""
     record = session.get(MODELS[kind], record_uuid)
     if record is None:
         raise LookupError(f"{NOUNS[kind].capitalize()} n'existe plus ({record_uuid}).")
+    return _values_of(kind, record)
+
+
+def _values_of(kind: str, record: Any) -> dict[str, Any]:
     values = {name: getattr(record, name) for name in FIELDS[kind]}
-    if isinstance(record, ContractingAuthority):
-        values["contacts"] = [_children_values(c, CONTACT_FIELDS) for c in record.contacts]
-    if isinstance(record, Participant):
-        values["criteria"] = [_children_values(c, CRITERION_FIELDS) for c in record.criteria]
+    values["version"] = record.version
+    child = CHILD_LISTS.get(kind)
+    if child is not None:
+        name, names = child
+        values[name] = [_children_values(c, names) for c in getattr(record, name)]
     return values
 
 
 def _children_values(child: Any, names: Sequence[str]) -> dict[str, Any]:
-    return {"uuid": child.uuid, **{name: getattr(child, name) for name in names}}
+    return {"uuid": child.uuid, "version": child.version, **{n: getattr(child, n) for n in names}}
 
 
-def _clean(value: Any) -> Any:
-    """Strip text; empty text is stored as NULL."""
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+class _Stale(Exception):
+    """Raised inside the save's transaction, so that it rolls back before the current
+    values are read for :class:`StaleRecordError`."""
 
 
 def save_record(
@@ -73,43 +76,74 @@ def save_record(
     kind: str,
     values: Mapping[str, Any],
     record_uuid: uuid.UUID | None = None,
+    base: Mapping[str, Any] | None = None,
 ) -> uuid.UUID:
     """Create (``record_uuid`` None) or update one record in one transaction; its UUID.
 
+    ``base``: the values :func:`load_record` gave when editing began. Then only the fields
+    whose value differs from it are written, child lists are merged with rows added elsewhere
+    meanwhile (records/versions.py), and the save is refused with :class:`StaleRecordError`
+    (nothing written) when the record's ``version`` moved since. Without ``base`` every field
+    given is written, checked against ``values["version"]`` when present.
+
     Raises :class:`ValidationError` (nothing written) when a value is invalid.
     """
-    with database.transaction() as session:
-        errors = validate(session, kind, values, record_uuid)
-        if errors:
-            raise ValidationError(errors)
-        model = MODELS[kind]
-        record = model() if record_uuid is None else session.get(model, record_uuid)
-        if record is None:
-            raise LookupError(f"{NOUNS[kind].capitalize()} n'existe plus ({record_uuid}).")
-        for name in FIELDS[kind]:
-            if name not in values:
-                continue
-            value = _clean(values[name])
-            if name == "siret":
-                value = compact_siret(value)
-            if value is None and name in ("archived", "qpv", "transferred_staff", "ineligible"):
-                value = False
-            setattr(record, name, value)
-        if record_uuid is None:
-            session.add(record)
-        if "contacts" in values and isinstance(record, ContractingAuthority):
-            _sync_children(session, record.contacts, values["contacts"], Contact, CONTACT_FIELDS)
-        if "criteria" in values and isinstance(record, Participant):
-            _sync_children(
-                session, record.criteria, values["criteria"], ParticipantCriterion,
-                CRITERION_FIELDS,
-            )  # fmt: skip
-        session.flush()
-        return record.uuid
+    try:
+        with database.transaction() as session:
+            return _save(session, kind, values, record_uuid, base)
+    except (_Stale, StaleDataError):
+        assert record_uuid is not None
+        with database.session() as session:
+            record = session.get(MODELS[kind], record_uuid)
+            theirs = None if record is None else _values_of(kind, record)
+        raise StaleRecordError(kind, record_uuid, base or values, values, theirs) from None
+
+
+def _save(
+    session: Session,
+    kind: str,
+    values: Mapping[str, Any],
+    record_uuid: uuid.UUID | None,
+    base: Mapping[str, Any] | None,
+) -> uuid.UUID:
+    errors = validate(session, kind, values, record_uuid)
+    if errors:
+        raise ValidationError(errors)
+    model = MODELS[kind]
+    record: Any = model() if record_uuid is None else session.get(model, record_uuid)
+    if record is None:
+        if base is not None or "version" in values:
+            raise _Stale  # deleted by someone else since it was opened
+        raise LookupError(f"{NOUNS[kind].capitalize()} n'existe plus ({record_uuid}).")
+    if record_uuid is not None:
+        expected = (base if base is not None else values).get("version")
+        if expected is not None and record.version != expected:
+            raise _Stale
+    names = (
+        changed_fields(kind, base, values)
+        if base is not None and record_uuid is not None
+        else [n for n in FIELDS[kind] if n in values]
+    )
+    for name in names:
+        setattr(record, name, stored_value(name, values[name]))
+    if record_uuid is None:
+        session.add(record)
+    child = CHILD_LISTS.get(kind)
+    if child is not None and child[0] in values:
+        name, columns = child
+        child_model = Contact if kind == Kind.AUTHORITY else ParticipantCriterion
+        current = getattr(record, name)
+        if base is not None and record_uuid is not None:
+            _merge_children(current, base.get(name) or [], values[name], child_model, columns)
+        else:
+            _sync_children(current, values[name], child_model, columns)
+        if kind == Kind.PARTICIPANT:
+            _check_criteria_held_once(current, values[name])
+    session.flush()
+    return uuid.UUID(str(record.uuid))
 
 
 def _sync_children(
-    session: Session,
     current: list[Any],
     wanted: Sequence[Mapping[str, Any]],
     model: type[Any],
@@ -123,9 +157,60 @@ def _sync_children(
         if child is None:
             child = model()
         for name in names:
-            setattr(child, name, _clean(item.get(name)))
+            setattr(child, name, clean(item.get(name)))
         kept.append(child)
     current[:] = kept  # delete-orphan removes the rows left out
+
+
+def _merge_children(
+    current: list[Any],
+    base: Sequence[Mapping[str, Any]],
+    wanted: Sequence[Mapping[str, Any]],
+    model: type[Any],
+    names: Sequence[str],
+) -> None:
+    """Apply to ``current`` (the rows as they are now) what the user did to ``base``: add
+    their new rows, update the rows they changed, delete those they removed; rows added
+    elsewhere stay. A row they changed or removed that moved since raises :class:`_Stale`."""
+    base_by = {row["uuid"]: row for row in base if row.get("uuid")}
+    by_uuid = {child.uuid: child for child in current}
+    kept: set[Any] = set()
+    for item in wanted:
+        uid = item.get("uuid")
+        before = base_by.get(uid) if uid else None
+        if before is None:
+            child = model()
+            for name in names:
+                setattr(child, name, clean(item.get(name)))
+            current.append(child)
+            continue
+        kept.add(uid)
+        if not child_changed(before, item, names):
+            continue  # untouched here: whatever it is now stays
+        child = by_uuid.get(uid)
+        if child is None or child.version != before.get("version"):
+            raise _Stale
+        for name in names:
+            setattr(child, name, clean(item.get(name)))
+    for uid, before in base_by.items():
+        child = by_uuid.get(uid)
+        if uid in kept or child is None:
+            continue
+        if child.version != before.get("version"):
+            raise _Stale  # removed here, changed elsewhere
+        current.remove(child)  # delete-orphan deletes it
+
+
+def _check_criteria_held_once(current: Sequence[Any], wanted: Sequence[Mapping[str, Any]]) -> None:
+    """One criterion code once per validation date, in the list the save leaves (rows added
+    elsewhere included): refused next to the user's row."""
+    held: dict[tuple[Any, Any], int] = {}
+    for child in current:
+        key = (child.criterion_code, child.validated_on)
+        held[key] = held.get(key, 0) + 1
+    for index, item in enumerate(wanted):
+        if held.get((clean(item.get("criterion_code")), item.get("validated_on")), 0) > 1:
+            raise ValidationError({f"criteria.{index}.criterion_code": CRITERION_TWICE})
 
 
 @dataclass
@@ -309,6 +394,7 @@ def record_label(session: Session, kind: str, record: Any) -> str:
 
 __all__ = [
     "DeleteImpact",
+    "StaleRecordError",
     "ValidationError",
     "delete_impact",
     "delete_record",

@@ -37,6 +37,7 @@ Errors = dict[str, str]
 Values = Mapping[str, Any]
 
 REQUIRED = "Champ obligatoire."
+CRITERION_TWICE = "Ce critère est déjà saisi avec la même date de validation."
 HUNDRED = Decimal(100)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 POSTAL_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -224,7 +225,12 @@ def _participant(session: Session, check: _Checker, record_uuid: uuid.UUID | Non
     birth = check.get("birth_date")
     if birth and birth.year < 1900:
         check.fail("birth_date", "Date de naissance invalide.")
+    seen: set[tuple[Any, Any]] = set()
     for index, item in enumerate(check.values.get("criteria") or ()):
+        held = (item.get("criterion_code"), item.get("validated_on"))
+        if held[0] and held in seen:
+            check.fail(f"criteria.{index}.criterion_code", CRITERION_TWICE)
+        seen.add(held)
         if not item.get("criterion_code"):
             check.fail(f"criteria.{index}.criterion_code", "Choisissez un critère.")
         if item.get("status") not in (None, *CriterionStatus.ALL):
