@@ -86,6 +86,8 @@ class RecordForm(QDialog):
                 else dict(defaults or {})
             )
             self.title_label = self.record_title(session)
+        # What was loaded, with the record's version: the save writes what differs from it.
+        self.base: dict[str, Any] | None = initial if record_uuid is not None else None
         self._errors: dict[str, QLabel] = {}
         self._build_layout()
         self.load_values(initial)
@@ -255,8 +257,15 @@ class RecordForm(QDialog):
         values, _ = self.values()
         try:
             self.record_uuid = records.save_record(
-                self.context.database, self.kind, values, self.record_uuid
+                self.context.database, self.kind, values, self.record_uuid, base=self.base
             )
+        except records.StaleRecordError as stale:  # saved by someone else since it was opened
+            from clauses_app.ui.forms.conflict import settle_conflict
+
+            saved = settle_conflict(self, stale)
+            if saved is None:
+                return False
+            self.record_uuid = saved
         except records.ValidationError as exc:  # changed by someone else meanwhile
             self.refresh_errors()
             warn(self, "Enregistrement impossible", "\n".join(exc.errors.values()))
@@ -266,6 +275,15 @@ class RecordForm(QDialog):
         notify_data_changed()
         self.accept()
         return True
+
+    def reload_from(self, values: dict[str, Any]) -> None:
+        """Show ``values`` (the record as saved elsewhere) as the form's unmodified state."""
+        self._loading = True
+        self.load_values(values)
+        self._loading = False
+        self.base = values
+        self._snapshot = self.snapshot()
+        self.refresh_errors()
 
     def confirm_close(self) -> bool:
         """True when the form may close: nothing unsaved, saved now, or discarded."""

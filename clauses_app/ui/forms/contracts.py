@@ -193,6 +193,7 @@ class LotForm(RecordForm):
                          "hourly_cost", "trade_code"):  # fmt: skip
                 self.fields[name].field.set_value(saved[name])
             self._loading = False
+            self.base = saved  # the sizing saved the lot: its new version
             self._snapshot = self.snapshot()
             self.refresh_errors()
 
