@@ -180,6 +180,7 @@ def _update(session: Session, spec: EntitySpec, updates: list[dict[str, Any]]) -
         update(table)
         .where(table.c.uuid == bindparam("_uuid"))
         .values({c: bindparam(f"v_{c}") for c in columns})
+        .values(version=table.c.version + 1)  # an open form's save of it is now stale
     )
     for change in updates:
         change["_uuid"] = _as_uuid(change["_uuid"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -183,3 +184,25 @@ def test_the_same_criterion_added_on_both_sides_is_refused(database: Database) -
     assert caught.value.errors == {
         "criteria.1.criterion_code": "Ce critère est déjà saisi avec la même date de validation."
     }
+
+
+def test_an_import_update_makes_an_open_form_stale(database: Database, tmp_path: Path) -> None:
+    from clauses_app.exchange.clause_import import import_clause_file
+    from clauses_app.exchange.writer import export_clause_file
+    from clauses_app.services.bootstrap import open_app_database
+
+    record = _participant(database)
+    export_clause_file(database, tmp_path / "before.clause")
+    other = open_app_database(str(tmp_path / "other.sqlite3"))
+    import_clause_file(other, tmp_path / "before.clause")
+    base_other = _load(other, record)
+    records.save_record(other, Kind.PARTICIPANT, {**base_other, "city": "Rezé"}, record,
+                        base=base_other)  # fmt: skip
+    export_clause_file(other, tmp_path / "after.clause")
+    other.dispose()
+    base = _load(database, record)  # a form open here
+    report = import_clause_file(database, tmp_path / "after.clause")
+    assert report.ok and report.count("participant").updated == 1
+    with pytest.raises(records.StaleRecordError):
+        records.save_record(database, Kind.PARTICIPANT, {**base, "city": "Vertou"}, record,
+                            base=base)  # fmt: skip
