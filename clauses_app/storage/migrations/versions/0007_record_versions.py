@@ -7,7 +7,7 @@ code once per validation date: duplicates entered before are reduced to the most
 updated row (the database was backed up before this migration).
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0012
 Create Date: 2026-12-04 18:18:32.938380
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0006"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
