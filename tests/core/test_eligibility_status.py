@@ -164,3 +164,34 @@ def test_an_undated_criterion_to_document_is_accepted(database: Database) -> Non
     assert [(c["criterion_code"], c["status"]) for c in saved["criteria"]] == [
         ("RQTH", CriterionStatus.TO_DOCUMENT)
     ]
+
+
+def test_the_employments_list_shows_and_filters_by_the_same_status(database: Database) -> None:
+    from clauses_app.services.records import Kind
+    from clauses_app.services.records.lists import ListQuery, all_rows, first_page
+
+    with database.transaction() as s:
+        award = b.award(s, b.lot(s, b.contract(s, b.authority(s))), b.company(s), 100)
+        ana = b.participant(s, "Martin", "Ana")
+        b.criterion(s, ana, "BRSA", date(2025, 1, 10))
+        bob = b.participant(s, "Petit", "Bob")
+        in_time = b.employment(s, award, ana, START).uuid
+        late = b.employment(s, award, ana, date(2024, 12, 1)).uuid
+        nothing = b.employment(s, award, bob, START).uuid
+
+    def listed(value: str | None) -> dict[object, str]:
+        with database.session() as s:
+            query = ListQuery(filters={"eligibility": value})
+            rows = [row for part in all_rows(s, Kind.EMPLOYMENT, query) for row in part]
+        return {row.uuid: row.values["eligibility"] for row in rows}
+
+    assert listed(None) == {
+        in_time: "Validée à temps", late: "Validée après le début",
+        nothing: "Aucun critère d'éligibilité",
+    }  # fmt: skip
+    assert set(listed("PENDING")) == {late, nothing}
+    assert set(listed(S.VALID)) == {in_time}
+    assert set(listed(S.EXPIRED)) == set()
+    with database.session() as s:  # the paged path, as the window reads it
+        count, page = first_page(s, Kind.EMPLOYMENT, ListQuery(filters={"eligibility": "PENDING"}))
+    assert (count, {row.uuid for row in page}) == (2, {late, nothing})

@@ -12,10 +12,12 @@ from sqlalchemy import (
     FromClause,
     Select,
     and_,
+    false,
     func,
     literal,
     or_,
     select,
+    true,
     union,
 )
 from sqlalchemy.orm import Session, aliased
@@ -75,6 +77,10 @@ class ListSpec:
     search_predicate: Callable[[str, str, Like], ColumnElement[bool]] | None = None
     # Sort columns held by a parent table, walked in the parent's order (lists.walk_page_keys).
     sort_walks: dict[str, SortWalk] = field(default_factory=dict)
+    # Filters whose rule lives in a service, not in SQL: (session, value) → predicate.
+    session_filters: dict[str, Callable[[Session, Any], ColumnElement[bool]]] = field(
+        default_factory=dict
+    )
 
     def column(self, key: str) -> SpecColumn:
         for column in self.columns:
@@ -115,6 +121,23 @@ def _overlaps_year(start: Any, end: Any) -> Filter:
 
 def _archive(column: Any) -> Filter:
     return lambda value: column.is_(value == "archived")
+
+
+def _eligibility_filter(session: Session, value: str) -> ColumnElement[bool]:
+    """Employments whose eligibility at their start is ``value`` (a status, or ``PENDING``
+    for « en attente de justification »), as services.eligibility decides it: the rule is
+    not written again in SQL. The smaller of the two sets goes into the query, which keeps
+    it under the databases' limits on bound values."""
+    from clauses_app.services.eligibility import eligibility_of_employments
+
+    statuses = eligibility_of_employments(session)
+    matching = {
+        u for u, e in statuses.items() if (e.pending if value == "PENDING" else e.status == value)
+    }
+    if len(matching) <= len(statuses) - len(matching):
+        return E.uuid.in_(matching) if matching else false()
+    others = set(statuses) - matching
+    return E.uuid.not_in(others) if others else true()
 
 
 # --- authorities -------------------------------------------------------------------------
@@ -340,6 +363,7 @@ EMPLOYMENTS = ListSpec(
         C("modality_code", "Modalité", E.modality_code),
         C("employer", "Employeur", employer.name),
         C("authority", "Donneur d'ordre", A.name),
+        C("eligibility", "Éligibilité", literal(""), "text"),
         C("award_uuid", "", E.award_uuid),
     ),
     (),
@@ -374,6 +398,7 @@ EMPLOYMENTS = ListSpec(
         .join(P, Lot.contract_uuid == P.uuid),
     },
     search_predicate=_employment_search,
+    session_filters={"eligibility": _eligibility_filter},
     # (not the participant: one join, cheaper than reading 45,000 names in order)
     sort_walks={
         "company": SortWalk(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import find_tables
 
 from clauses_app.models import ParticipantCriterion, ReferenceKind
+from clauses_app.services.eligibility import EligibilityStatus, eligibility_of_employments
 from clauses_app.services.records.kinds import Kind
 from clauses_app.services.records.list_specs import (
     SPECS,
@@ -93,6 +94,10 @@ def _where(
             statement = statement.where(or_(*(like(expr, pattern) for expr in spec.search)))
     for key, value in query.filters.items():
         if value is None or value == "":
+            continue
+        with_session = spec.session_filters.get(key)
+        if with_session is not None:
+            statement = statement.where(with_session(session, value))
             continue
         apply = spec.filters.get(key)
         if apply is None:
@@ -306,9 +311,11 @@ def _employments_post(session: Session, rows: list[ListRow]) -> None:
     _with_labels(
         {"modality_code": ReferenceKind.MODALITY, "contract_type_code": ReferenceKind.CONTRACT_TYPE}  # type: ignore[dict-item]
     )(session, rows)
+    statuses = eligibility_of_employments(session, [row.uuid for row in rows])
     for row in rows:
         last, first = row.values.pop("participant_last"), row.values.pop("participant_first")
         row.values["participant"] = f"{(last or '').upper()} {first or ''}".strip()
+        row.values["eligibility"] = statuses[row.uuid].label
 
 
 _POST: dict[str, Callable[[Session, list[ListRow]], None]] = {
@@ -318,6 +325,10 @@ _POST: dict[str, Callable[[Session, list[ListRow]], None]] = {
 }
 
 
+ELIGIBILITY_OPTIONS = (
+    ("PENDING", "En attente de justification"),
+    *((status, EligibilityStatus.LABELS[status]) for status in EligibilityStatus.ALL),
+)
 STATUS_OPTIONS = (("current", "En cours"), ("future", "À venir"), ("ended", "Terminés"))
 ARCHIVE_OPTIONS = (("active", "Actifs"), ("archived", "Archivés"))
 
@@ -353,6 +364,7 @@ def filter_specs(session: Session, kind: str) -> tuple[FilterSpec, ...]:
             FilterSpec("authority_uuid", "Donneur d'ordre", everyone + authorities),
             FilterSpec("modality", "Modalité", ((None, "Toutes"), *modalities)),
             FilterSpec("status", "Statut", everyone + STATUS_OPTIONS),
+            FilterSpec("eligibility", "Éligibilité", everyone + ELIGIBILITY_OPTIONS),
         )
     return ()
 
