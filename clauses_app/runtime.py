@@ -1,4 +1,22 @@
-"""Pausing Python's cyclic garbage collector around bulk work."""
+"""Process-wide policy that the entry points apply: when Python's cyclic garbage collector runs.
+
+The window (``ui/app.py``, ``ui/tasks.py``), the command line (``cli``) and the bench decide
+it here, and only they do: services, storage and reports never touch the collector, because a
+service cannot know what else the process is doing (another thread's pause, a frozen heap).
+
+The policy:
+
+- Bulk reads (the figures, the alerts, documents, exports) make hundreds of thousands of
+  small objects and no reference cycles; each full collection would walk the whole growing
+  heap, again and again. The entry point runs such work inside :func:`collector_paused`:
+  reference counting still frees everything, and the collector resumes when the last pause
+  ends (pauses overlap across threads: the start-up's and a background task's).
+- When a pause ends, the objects still alive leave the youngest generation (otherwise the
+  next young collection would walk all of them at once, on whichever thread allocates next).
+- Objects that live as long as the process (the window's alert book) can be taken out of
+  every collection with :func:`freeze_long_lived`. Once asked, it stays: the end of a later
+  pause freezes its survivors too rather than unfreezing anything.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +28,18 @@ from contextlib import contextmanager
 _lock = threading.Lock()
 _pauses = 0  # pauses under way, in every thread
 _resume = False  # whether the collector ran before the first of them
+_frozen = False  # whether freeze_long_lived was called: nothing is unfrozen after it
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while bulk work makes hundreds of thousands of small
-    objects and no cycles: each full collection would walk the whole growing heap (a third of
-    a national balance's time, most of the demo generator's). Reference counting still frees
-    everything.
+def collector_paused(pause: bool = True) -> Iterator[None]:
+    """Run the block with the cyclic collector paused (``pause=False``: as it is).
 
-    Pauses may overlap, in one thread or several (start-up pauses while the dashboard's
-    figures pause on a worker thread): the collector resumes when the last one ends, if it
-    was running before the first. The objects still alive then go to the oldest generation
-    (see :func:`promote_young_objects`): the youngest one would otherwise hold every object
-    made during the pause, and the first collection after it would walk them all at once
-    (0.07 s after a national balance, on the thread that happens to allocate next)."""
+    Pauses may overlap, in one thread or several: the collector resumes when the last one
+    ends, if it was running before the first."""
+    if not pause:
+        yield
+        return
     global _pauses, _resume
     with _lock:
         if _pauses == 0:
@@ -37,13 +52,23 @@ def collector_paused() -> Iterator[None]:
         with _lock:
             _pauses -= 1
             if _pauses == 0 and _resume:
-                promote_young_objects()
+                _settle_survivors()
                 gc.enable()
 
 
-def promote_young_objects() -> None:
-    """Move every object the collector tracks to its oldest generation, which it walks only
-    in full collections (rare, and they walk everything anyway). Freezing moves them all to
-    the permanent generation and unfreezing back to the oldest one; both only relink lists."""
+def freeze_long_lived() -> None:
+    """Take every object alive now out of future collections (for what lives as long as the
+    process and holds no reference cycle); later pauses keep it so."""
+    global _frozen
+    with _lock:
+        _frozen = True
+        gc.freeze()
+
+
+def _settle_survivors() -> None:
+    """Move what a pause left alive out of the youngest generation: to the frozen ones when
+    the process froze its long-lived objects, else to the oldest generation (freezing then
+    unfreezing moves every tracked object there; both only relink lists)."""
     gc.freeze()
-    gc.unfreeze()
+    if not _frozen:
+        gc.unfreeze()

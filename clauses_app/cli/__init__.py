@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from clauses_app import __version__
 from clauses_app.cli import core, demo, exchange, privacy, reports, statements
 from clauses_app.cli.common import CliError, UserFacingError
+from clauses_app.runtime import collector_paused
 
 COMMAND_MODULES = (core, demo, exchange, reports, privacy, statements)
 
@@ -45,7 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
-        result = args.handler(args)
+        # One command, then the process ends: the collector waits (clauses_app.runtime).
+        with collector_paused():
+            result = args.handler(args)
     except UserFacingError as exc:
         print(f"clauses: {exc}", file=sys.stderr)
         return exc.exit_code

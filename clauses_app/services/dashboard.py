@@ -26,7 +26,6 @@ from clauses_app.models import (
     HoursRecord,
     PublicContract,
 )
-from clauses_app.runtime import collector_paused
 from clauses_app.services.alerts import AlertBook, collect_alerts
 from clauses_app.services.counting import ZERO
 from clauses_app.services.figures import compute_figures
@@ -175,7 +174,7 @@ def load_snapshot(
     database: Database, year: int | None, authority_uuid: uuid.UUID | None, today: date
 ) -> DashboardSnapshot:
     """The figures and the selectors' choices, read in one session (on a worker thread),
-    with the cyclic collector paused throughout (see runtime). The snapshot is
+    The snapshot is
     kept between runs while the data do not change (storage.result_cache): a start on the same
     data shows it without computing it again."""
     # The default year depends on today's year only; any other request, on nothing else.
@@ -187,7 +186,7 @@ def load_snapshot(
             return snapshot_from_json(kept)
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             log.warning("Ignoring the kept dashboard: %s", error)
-    with collector_paused(), database.session() as session:
+    with database.session() as session:
         settings = load_settings(session)
         # The years covered are asked for beside the figures, after their sums; without any
         # hours, the default year needs them first.

@@ -199,9 +199,9 @@ def start(argv: Sequence[str] | None = None) -> Started | int:
         window.switch_page(args.page)
     window.show()
     wait_for_first_paint(app, window)
-    # From here on, the slow part: SQLAlchemy, the services, the pages. The cyclic collector
-    # waits meanwhile (~220 collections, 0.06-0.09 s, walking what the imports made); the
-    # start page's figures, on a worker thread, keep it paused until they are done.
+    # From here on, the slow part: SQLAlchemy, the services, the pages. Imports make many
+    # objects and no cycles: the collector waits (clauses_app.runtime); the start page's
+    # figures, a background task, keep it paused until they are done.
     from clauses_app.runtime import collector_paused
 
     with collector_paused():

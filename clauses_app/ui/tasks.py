@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
+from clauses_app.runtime import collector_paused
 from clauses_app.services.progress import CancelFlag, Cancelled
 from clauses_app.storage import Database
 from clauses_app.ui.i18n import PERCENT_FORMAT
@@ -35,10 +36,11 @@ class _Worker(QObject):
     failed = Signal(object, str)
     cancelled = Signal()
 
-    def __init__(self, database: Database, function: TaskFunction) -> None:
+    def __init__(self, database: Database, function: TaskFunction, reads_only: bool) -> None:
         super().__init__()
         self.database = database
         self.function = function
+        self.reads_only = reads_only
         self.flag = CancelFlag(self._emit_progress)
 
     def _emit_progress(self, done: int, total: int, message: str = "") -> None:
@@ -47,7 +49,10 @@ class _Worker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            result = self.function(self.database, self.flag)
+            # A task that only reads (figures, alerts, documents) makes many objects and no
+            # cycles: the collector waits (clauses_app.runtime).
+            with collector_paused(self.reads_only):
+                result = self.function(self.database, self.flag)
         except Cancelled:
             self.cancelled.emit()
         except Exception as exc:  # reported to the GUI thread, which shows it
@@ -83,7 +88,7 @@ class Task(QObject):
         self.error: BaseException | None = None
         self.was_cancelled = False
         self.thread = QThread()
-        self.worker = _Worker(database, function)
+        self.worker = _Worker(database, function, reads_only=not changes_data)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progressed.connect(self._on_progress)

@@ -1,4 +1,5 @@
-"""The collector pause: no collection inside, none of the pause's objects left young after."""
+"""The process-wide collector policy (clauses_app.runtime): no collection inside a pause, none
+of its objects left young after, a freeze never undone; and no service touches the collector."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import gc
 
 import pytest
 
-from clauses_app.runtime import collector_paused
+from clauses_app import runtime
+from clauses_app.runtime import collector_paused, freeze_long_lived
 
 
 class Node:
@@ -87,3 +89,49 @@ def test_overlapping_pauses_in_two_threads_resume_when_the_last_ends(collector_o
     thread.join(5)
     assert seen == [False]
     assert gc.isenabled()
+
+
+@pytest.fixture
+def unfrozen_after(monkeypatch):
+    monkeypatch.setattr(runtime, "_frozen", False)
+    yield
+    gc.unfreeze()
+
+
+def test_a_later_pause_never_undoes_a_freeze(collector_on, unfrozen_after):
+    """The window freezes its alert book; the next figures' pause must leave it frozen (its
+    survivors join it) instead of unfreezing everything."""
+    book = [Node() for _ in range(1_000)]
+    freeze_long_lived()
+    frozen = gc.get_freeze_count()
+    assert frozen >= 1_000
+    with collector_paused():
+        later = [Node() for _ in range(1_000)]
+    assert gc.get_freeze_count() >= frozen + 1_000
+    assert len(book) == len(later) == 1_000
+
+
+def test_a_pause_without_an_earlier_freeze_leaves_nothing_frozen(collector_on):
+    with collector_paused():
+        kept = [Node() for _ in range(1_000)]
+    assert gc.get_freeze_count() == 0
+    assert len(kept) == 1_000
+
+
+def test_no_service_touches_the_collector():
+    """Only the entry points decide (through clauses_app.runtime): a service cannot know what
+    else the process does."""
+    import re
+    from pathlib import Path
+
+    import clauses_app
+
+    root = Path(clauses_app.__file__).parent
+    touching = re.compile(r"^\s*(import gc|from gc import)|\bgc\.\w+\(", re.MULTILINE)
+    offenders = [
+        str(module.relative_to(root))
+        for package in ("services", "storage", "reports", "exchange", "models")
+        for module in (root / package).rglob("*.py")
+        if touching.search(module.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -25,7 +25,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Setting
-from clauses_app.runtime import collector_paused
 from clauses_app.services.alerts.book import (
     ALERT_TITLES,
     Alert,
@@ -124,8 +123,7 @@ def collect_alerts(
     period = period or Period()
     settings = settings or load_settings(session)
     thresholds = thresholds or load_alert_thresholds(session)
-    with collector_paused():  # ~150,000 small objects and no cycles: see runtime
-        return _collect(session, today, period, authority_uuid, settings, thresholds, progress)
+    return _collect(session, today, period, authority_uuid, settings, thresholds, progress)
 
 
 def _collect(

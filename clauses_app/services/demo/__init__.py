@@ -17,7 +17,6 @@ from sqlalchemy import exists, insert, select, text
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Base, Company, ContractingAuthority, Participant
-from clauses_app.runtime import collector_paused
 from clauses_app.services.demo.generator import DemoGenerator
 from clauses_app.services.demo.plan import PLANS, SIZES, SizePlan
 from clauses_app.services.progress import Progress, report
@@ -84,9 +83,8 @@ def _summary(generator: DemoGenerator, seed: int) -> DemoSummary:
 def count_demo(size: str = "facilitator", seed: int = 1) -> DemoSummary:
     """Generate the rows of a demo without a database and count them."""
     generator = DemoGenerator(plan_for(size), seed)
-    with collector_paused():
-        for _ in generator.batches():
-            pass
+    for _ in generator.batches():
+        pass
     return _summary(generator, seed)
 
 
@@ -120,7 +118,7 @@ def generate_demo(
     everything back.
     """
     generator = DemoGenerator(plan_for(size), seed)
-    with collector_paused(), database.transaction() as session:
+    with database.transaction() as session:
         if has_user_data(session):
             if not force:
                 raise DemoError(

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clauses_app.runtime import collector_paused
 from clauses_app.services.counting import hours_from_cents
 from clauses_app.services.figures.award import AwardFigures
 from clauses_app.services.figures.awards import UuidCache, cents_of_sum, read_awards, to_decimal
@@ -184,10 +183,7 @@ def compute_figures(
     """
     period = period or Period()
     settings = settings or load_settings(session)
-    with collector_paused():
-        return _compute(
-            session, period, authority_uuid, settings, fast_path, award_months, background
-        )
+    return _compute(session, period, authority_uuid, settings, fast_path, award_months, background)
 
 
 def _compute(

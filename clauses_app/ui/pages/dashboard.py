@@ -9,7 +9,6 @@ Leaving the page cancels the alerts; coming back computes them again.
 
 from __future__ import annotations
 
-import gc
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -37,6 +36,7 @@ from clauses_app.formatting import (
     format_number,
     format_percent,
 )
+from clauses_app.runtime import freeze_long_lived
 from clauses_app.services.alerts import ALERT_TITLES, AlertBook, AlertKind
 from clauses_app.services.dashboard import DashboardSnapshot, load_alerts, load_snapshot
 from clauses_app.ui.context import AppContext
@@ -312,11 +312,9 @@ class DashboardPage(QWidget):
         if self._restart_if_pending():
             return
         self._fill_kind_combo(book)
-        # The book lives as long as the page (national data: ~77,000 alerts, 266,000 objects
-        # in the process): frozen, the garbage collector's full passes stop walking it each
-        # time (0.25 s in the window's thread, in whatever the user does next). What the book
-        # holds has no reference cycles: it is freed when a new book replaces it.
-        gc.freeze()
+        # The book lives as long as the page and holds no reference cycle (it is freed when a
+        # new book replaces it): frozen, the collector's full passes stop walking it.
+        freeze_long_lived()
         self.alerts_filled = True
         self.alerts_loaded.emit()
         self.loaded.emit()
