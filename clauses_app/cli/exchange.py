@@ -20,7 +20,7 @@ from clauses_app.exchange import (
 from clauses_app.exchange.labels import entity_label
 from clauses_app.exchange.sheets import KINDS, field_labels, save_profile
 from clauses_app.exchange.sheets.service import BatchReport, SheetReport
-from clauses_app.formatting import format_hours, format_month
+from clauses_app.formatting import format_hours, format_month, format_number
 from clauses_app.models import ContractingAuthority, Operation
 
 REFUSED = 1
@@ -110,9 +110,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CliError(f"Impossible d'écrire « {args.file} » : {exc.strerror}.") from None
     total = sum(result.rows.values())
-    print(f"Export : {total} lignes dans {result.path}")
+    print(f"Export : {_count(total)} lignes dans {result.path}")
     for entity, rows in result.rows.items():
-        print(f"  {entity_label(entity):<24} {rows}")
+        print(f"  {entity_label(entity):<24} {_count(rows):>9}")
     return 0
 
 
@@ -224,6 +224,11 @@ def _finish(report: ImportReport, args: argparse.Namespace) -> int:
     return 0 if report.ok else REFUSED
 
 
+def _count(value: int) -> str:
+    """A count as French writes it (``12\u202f000``)."""
+    return format_number(value, 0)
+
+
 def _print_report(report: ImportReport, dry_run: bool, verdict: bool = True) -> None:
     if isinstance(report, SheetReport) and report.mapping:
         labels = field_labels(report.kind)
@@ -234,11 +239,14 @@ def _print_report(report: ImportReport, dry_run: bool, verdict: bool = True) -> 
     print(f"{'Entité':<24} {'nouveaux':>9} {'modifiés':>9} {'inchangés':>10} {'conflits':>9}")
     for entity, counts in report.counts.items():
         print(
-            f"{entity_label(entity):<24} {counts.new:>9} {counts.updated:>9} "
-            f"{counts.unchanged:>10} {counts.conflicts:>9}"
+            f"{entity_label(entity):<24} {_count(counts.new):>9} {_count(counts.updated):>9} "
+            f"{_count(counts.unchanged):>10} {_count(counts.conflicts):>9}"
         )
     for entity, removed in report.removed.items():
-        print(f"{entity_label(entity)} : {removed} total(s) remplacé(s) par des relevés mensuels")
+        print(
+            f"{entity_label(entity)} : {_count(removed)} total(s) remplacé(s) par des relevés "
+            "mensuels"
+        )
     for conflict in report.conflicts[:SHOWN_ISSUES]:
         print(
             f"Conflit gardé en local : {entity_label(conflict.entity)} {conflict.uuid} (local "

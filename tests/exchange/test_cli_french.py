@@ -49,3 +49,16 @@ def test_sheet_import_summary_says_french_entity_names(
     out = capsys.readouterr().out
     assert "Relevés d'heures : 6 total(s) remplacé(s) par des relevés mensuels" in out
     assert english_names_in(out) == []
+
+
+def test_counts_are_written_the_french_way(capsys: pytest.CaptureFixture[str]) -> None:
+    from clauses_app.cli.exchange import _print_report
+    from clauses_app.exchange import ImportReport
+
+    report = ImportReport("suivi.xlsx")
+    report.count("hours_record").new = 12_000
+    report.removed["hours_record"] = 1_500
+    _print_report(report, dry_run=True)
+    out = capsys.readouterr().out
+    assert "Relevés d'heures" in out and "12\u202f000" in out
+    assert "Relevés d'heures : 1\u202f500 total(s) remplacé(s)" in out
