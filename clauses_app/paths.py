@@ -5,11 +5,20 @@ the cache (figures kept between runs).
 By default they follow the platform's conventions (platformdirs); the ``CLAUSES_HOME``
 environment variable moves all of them into one folder, for tests and portable use.
 Nothing here is ever relative to the working directory: frozen builds start anywhere.
+
+Everything the application creates holds or may hold personal data, so it is the owner's
+only: folders 0700 and files 0600 on POSIX (:func:`private_folder`, :func:`create_private_file`,
+:func:`make_private`); :func:`tighten_existing` brings files made by earlier versions (0644 in
+0755 folders) to the same modes at start. On Windows the folders are in the user's profile,
+which other accounts cannot read (docs/install.md); modes are not changed there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from platformdirs import PlatformDirs
@@ -30,9 +39,80 @@ def _home() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+POSIX = os.name == "posix"
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+
+
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    return private_folder(path)
+
+
+def private_folder(path: Path, *, own: bool = True) -> Path:
+    """Make ``path`` (and any missing parent) a folder only its owner can enter (0700).
+
+    The folders this creates are 0700; ``path`` itself, when it already exists, is tightened
+    only if ``own`` (a folder of the application's, not the one a user chose for a file);
+    parents that exist are left alone (the user's home, /tmp…).
+    """
+    path = Path(path)
+    missing = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    path.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    if POSIX:
+        for folder in [path, *missing] if own else missing:
+            _chmod(folder, FOLDER_MODE)
     return path
+
+
+def create_private_file(path: Path) -> Path:
+    """Create ``path`` empty and owner-only (0600); fails if it exists (O_EXCL)."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    os.close(fd)
+    make_private(path)  # the umask may have removed bits, never added any: set exactly
+    return path
+
+
+def make_private(path: Path) -> None:
+    """Set a file 0600 (a folder 0700) on POSIX; a missing file is ignored."""
+    if POSIX:
+        _chmod(path, FOLDER_MODE if Path(path).is_dir() else FILE_MODE)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    with contextlib.suppress(FileNotFoundError, PermissionError):
+        if stat.S_IMODE(os.stat(path).st_mode) != mode:
+            os.chmod(path, mode)
+
+
+def tighten(folders: Iterable[Path]) -> int:
+    """Make every file under ``folders`` 0600 and every folder 0700; how many were changed."""
+    if not POSIX:
+        return 0
+    changed = 0
+    for top in folders:
+        if not Path(top).is_dir():
+            continue
+        for root, dirs, files in os.walk(top):
+            for name, mode in [(root, FOLDER_MODE)] + [
+                (os.path.join(root, f), FILE_MODE) for f in files
+            ]:
+                with contextlib.suppress(OSError):
+                    info = os.lstat(name)
+                    if stat.S_ISLNK(info.st_mode) or stat.S_IMODE(info.st_mode) == mode:
+                        continue
+                    os.chmod(name, mode)
+                    changed += 1
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+    return changed
+
+
+def tighten_existing() -> int:
+    """At start: bring the application's folders and files to owner-only modes."""
+    return tighten([data_dir(), log_dir(), config_dir(), cache_dir()])
 
 
 def data_dir() -> Path:
@@ -42,7 +122,7 @@ def data_dir() -> Path:
 
 
 def backup_dir() -> Path:
-    """Folder of the automatic backups taken before a migration."""
+    """Folder of the default database's backups (storage/backup.py keeps one beside each file)."""
     return _ensure(data_dir() / "backups")
 
 

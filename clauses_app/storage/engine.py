@@ -50,6 +50,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # 64 MB of page cache instead of 2 MB: balances read a national database whole.
         cursor.execute("PRAGMA cache_size=-65536")
+        # Erased personal data is overwritten with zeros, not left in free pages (RGPD).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
