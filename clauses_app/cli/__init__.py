@@ -12,11 +12,12 @@ import sys
 from collections.abc import Sequence
 
 from clauses_app import __version__
-from clauses_app.cli import core, demo, exchange, privacy, reports, statements
+from clauses_app.cli import backup, core, demo, exchange, privacy, reports, statements
 from clauses_app.cli.common import CliError, UserFacingError
 from clauses_app.runtime import collector_paused
+from clauses_app.storage.backup import BackupError
 
-COMMAND_MODULES = (core, demo, exchange, reports, privacy, statements)
+COMMAND_MODULES = (core, demo, exchange, reports, privacy, statements, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserFacingError as exc:
         print(f"clauses: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BackupError as exc:  # a backup before an import or a purge could not be taken
+        print(f"clauses: {exc}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("clauses: interrompu.", file=sys.stderr)
         return 130

@@ -23,6 +23,7 @@ from clauses_app.exchange.report import ErrorSink, HeldFaults, ImportReport
 from clauses_app.exchange.safety import UnsafeFileError
 from clauses_app.services.progress import Progress, report
 from clauses_app.storage import Database
+from clauses_app.storage.backup import backup_before_change
 
 
 class _Undo(Exception):
@@ -79,6 +80,7 @@ def _run(
             with database.session() as session:
                 _merge(session, clause, path.name, sink, steps, None, only_valid)
             return result
+        backup_before_change(database.file_path, "import")
         try:
             with database.transaction() as session, import_cache(session):
                 writer = BulkWriter(session, steps.advance)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clauses_app import paths
 from clauses_app.storage import migrate
-from clauses_app.storage.backup import backup_sqlite
+from clauses_app.storage.backup import BackupError, take_backup
 from clauses_app.storage.engine import WRITES, create_app_engine
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,19 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+JOURNALS = ("-journal", "-wal", "-shm")
+
+
+def _make_private_database(path: Path) -> None:
+    """Create a new database file owner-only (SQLite gives its journals the file's mode);
+    tighten an existing one and its journals, made by an earlier version 0644."""
+    if not path.exists():
+        paths.create_private_file(path)
+        return
+    for name in (str(path), *(f"{path}{suffix}" for suffix in JOURNALS)):
+        paths.make_private(Path(name))
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse, without writing to it, a file that is not a SQLite database."""
     if not path.exists() or path.stat().st_size == 0:
@@ -75,6 +88,7 @@ class Database:
     engine: Engine
     session_factory: sessionmaker[Session] = field(init=False)
     backup_path: Path | None = None
+    created: bool = False  # a new SQLite file was made by this opening
 
     def __post_init__(self) -> None:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
@@ -131,12 +145,14 @@ def open_database(db: str | None = None, *, migrate_schema: bool = True) -> Data
     """
     url = resolve_url(db)
     path = sqlite_path(url)
+    created = path is not None and not path.exists()
     if path is not None:
         if path.is_dir():
             raise DatabaseError(f"« {path} » est un dossier, pas une base de données.")
         _check_sqlite_file(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            paths.private_folder(path.parent, own=False)
+            _make_private_database(path)
         except OSError as exc:
             raise DatabaseUnreachableError(
                 f"Impossible de créer le dossier de la base « {path.parent} » : {exc.strerror}."
@@ -150,7 +166,7 @@ def open_database(db: str | None = None, *, migrate_schema: bool = True) -> Data
             f"Le pilote de cette base n'est pas installé ({exc.name}) : {database_label(url)}."
         ) from exc
     try:
-        database = Database(url, engine)
+        database = Database(url, engine, created=created)
         if migrate_schema:
             database.backup_path = _bring_to_head(database)
         else:
@@ -201,7 +217,10 @@ def _bring_to_head(database: Database) -> Path | None:
     backup_path = None
     path = database.file_path
     if current is not None and path is not None:
-        backup_path = backup_sqlite(path, path.parent / "backups", f"avant-{head}")
+        try:
+            backup_path = take_backup(path, f"avant-{head}")
+        except BackupError as exc:
+            raise DatabaseError(f"{exc} La base n'a pas été mise à jour.") from exc
         log.info("Database backed up to %s before migration to %s", backup_path, head)
     migrate.upgrade(engine)
     return backup_path

@@ -51,6 +51,7 @@ from clauses_app.services.database_identity import database_identity
 from clauses_app.services.periods import Month
 from clauses_app.services.progress import Progress, report
 from clauses_app.storage import Database
+from clauses_app.storage.backup import backup_before_change
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
@@ -231,6 +232,8 @@ def import_sheets(
     batch.files = [f.report for f in read]
     statements = [f.statement for f in read if f.statement is not None]
     batch.month = month or (statements[0].month if statements else None)
+    if apply:
+        backup_before_change(database.file_path, "import")
     try:
         with database.transaction() as session:
             identity = database_identity(session, create=False)
