@@ -22,7 +22,7 @@ from typing import Any
 
 from clauses_app.cli.common import CliError, opened_database, parse_date, parse_uuid, print_json
 from clauses_app.formatting import format_date
-from clauses_app.services import privacy
+from clauses_app.services import erasure, privacy
 from clauses_app.services.settings import load_settings
 
 
@@ -119,17 +119,40 @@ def cmd_purge(args: argparse.Namespace) -> int:
                 settings = load_settings(session)
                 result = privacy.preview_purge(session, today, settings)
         else:
-            with database.transaction() as session:
+            with database.session() as session:
                 settings = load_settings(session)
-                result = privacy.purge(session, today, settings)
-            if result.purged:
-                database.compact()
+            outcome = erasure.purge_database(database, today)
+            assert outcome.result is not None
+            result = outcome.result
     summary = _summary(result, settings.retention_years, args.dry_run)
+    if not args.dry_run:
+        summary.update(_erasure_summary(outcome))
     if args.json:
         print_json(summary)
     else:
         _print_summary(summary)
     return 0
+
+
+def _erasure_summary(outcome: erasure.ErasureOutcome) -> dict[str, Any]:
+    return {
+        "backups_rewritten": outcome.backups_rewritten,
+        "backups_deleted": outcome.backups_deleted,
+        "compacted": outcome.compacted,
+    }
+
+
+def _print_erasure(summary: dict[str, Any]) -> None:
+    if summary.get("backups_rewritten") or summary.get("backups_deleted"):
+        print(
+            f"Sauvegardes réécrites sans les personnes anonymisées : "
+            f"{summary['backups_rewritten']} ; supprimées : {summary['backups_deleted']}."
+        )
+    if summary.get("compacted") is False:
+        print(
+            "La base est utilisée par un autre programme : l'anonymisation est enregistrée, "
+            "le fichier sera compacté à la prochaine ouverture."
+        )
 
 
 def _summary(result: privacy.PurgeResult, retention_years: int, dry_run: bool) -> dict[str, Any]:
@@ -180,6 +203,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
         print(f"Aperçu : {summary['to_purge']} dossier(s) à anonymiser, rien n'a été modifié.")
     else:
         print(f"Dossiers anonymisés : {summary['purged']}.")
+        _print_erasure(summary)
 
 
 def _participant(args: argparse.Namespace) -> uuid.UUID:
@@ -202,13 +226,11 @@ def cmd_anonymize(args: argparse.Namespace) -> int:
     person = _participant(args)
     with opened_database(args) as database:
         try:
-            with database.transaction() as session:
-                changed = privacy.anonymize(session, person, date.today())
+            outcome = erasure.anonymize_in_database(database, person, date.today())
         except privacy.UnknownParticipantError as exc:
             raise _unknown(exc) from None
-        if changed:
-            database.compact()
-    print(f"Participant {person} {'anonymisé' if changed else 'déjà anonymisé'}.")
+    print(f"Participant {person} {'anonymisé' if outcome.changed else 'déjà anonymisé'}.")
+    _print_erasure(_erasure_summary(outcome))
     return 0
 
 

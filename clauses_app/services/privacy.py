@@ -288,6 +288,13 @@ def purge(
     return result
 
 
+def is_anonymised(session: Session, participant_uuid: uuid.UUID) -> bool:
+    """Whether a participant was already purged or anonymised (unknown UUID: raises
+    :class:`UnknownParticipantError`)."""
+    _participant(session, participant_uuid)
+    return _last_activities(session, participant_uuid)[participant_uuid][2]
+
+
 def anonymize(session: Session, participant_uuid: uuid.UUID, today: date) -> bool:
     """Anonymise one participant now (a founded erasure request), as the purge would.
 
@@ -495,6 +502,7 @@ __all__ = [
     "anonymize",
     "archive",
     "expired_participants",
+    "is_anonymised",
     "person_export",
     "preview_purge",
     "pseudonym",
