@@ -89,6 +89,9 @@ class AppSettings:
     monthly_hours_warning: Decimal = Decimal("208")
     contract_ending_alert_days: int = 60
     retention_years: int = 2
+    # Backups kept per database (storage/backup.py): the newest ones, none older than
+    # retention_years.
+    backup_keep: int = 10
     default_penalty_per_hour: Decimal = Decimal("50")
     # Penalty per day of delay of a monthly statement, and weight of an insertion award
     # criterion (percent), proposed in clause wording; each contract may differ.
