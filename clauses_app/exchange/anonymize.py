@@ -1,9 +1,15 @@
-"""The anonymized variant of the participant member (consolidation, sharing outside).
+"""The anonymized variant of an export (consolidation, sharing outside; docs/privacy.md).
 
-A participant becomes a pseudonymous key — a UUID made from an HMAC-SHA-256 of its uuid with a
-salt drawn at random for each export and never written — with sex, age band, QPV flag,
-qualification level and criteria codes. Names, birth dates, addresses, external ids, notes and
-the criteria's evidence are left out. Employments refer to the key.
+Every key that leads to a person — a participant's, an employment's, an hours record's uuid,
+and the references to them — becomes a pseudonymous key: a UUID made from an HMAC-SHA-256 of
+the kind and the uuid with a secret drawn once per database and kept in it (the ``setting``
+row ``pseudonym_secret``, never exported). So two exports of the same database give the same
+keys (a corrected re-export replaces the earlier rows in a consolidation) while exports of
+two databases share no key, and nobody without the database can go back from a key to a
+uuid. A participant keeps only sex, age band, QPV flag, qualification level and criteria
+codes. Free text that can carry a name is left out: hours records' source file names, the
+notes of authorities and contracts, operations' descriptions, the authorities' contacts and
+the companies' contact person.
 """
 
 from __future__ import annotations
@@ -15,6 +21,10 @@ import uuid
 from collections import defaultdict
 from datetime import date
 from typing import Any
+
+from sqlalchemy.orm import Session
+
+from clauses_app.models import Setting
 
 ANONYMIZED_PARTICIPANT_COLUMNS = (
     "uuid",
@@ -42,14 +52,51 @@ def age_band(birth: date | None, day: date) -> str:
     return AGE_BANDS[-1][1]  # pragma: no cover
 
 
+SECRET_SETTING = "pseudonym_secret"
+# Columns emptied in an anonymized export: free text that can carry a person's name.
+FREE_TEXT_LEFT_OUT = {
+    "contracting_authority": ("notes",),
+    "operation": ("description",),
+    "public_contract": ("notes",),
+    "company": ("contact_name", "email", "phone"),
+    "hours_record": ("source",),
+}
+# Members left empty: people other than participants (the authorities' contacts), and the
+# criteria (their codes are in the participant member; their evidence is free text).
+MEMBERS_LEFT_OUT = ("contact", "participant_criterion")
+# uuid columns that lead to a person, per member: each becomes the pseudonymous key of
+# the entity it names.
+PERSON_KEYS = {
+    "participant": {"uuid": "participant"},
+    "employment": {"uuid": "employment", "participant_uuid": "participant"},
+    "hours_record": {"uuid": "hours_record", "employment_uuid": "employment"},
+}
+
+
+def export_secret(session: Session) -> bytes:
+    """The database's pseudonymisation secret, drawn (and added to the caller's transaction)
+    the first time; 32 random bytes kept as hex in the ``setting`` table."""
+    row = session.get(Setting, SECRET_SETTING)
+    if row is not None and isinstance(row.value, str) and len(row.value) == 64:
+        return bytes.fromhex(row.value)
+    secret = secrets.token_bytes(32)
+    if row is None:
+        session.add(Setting(key=SECRET_SETTING, value=secret.hex()))
+    else:
+        row.value = secret.hex()
+    session.flush()
+    return secret
+
+
 class Pseudonymizer:
-    """Maps uuids to keys with a salt that lives only as long as this object."""
+    """Maps (kind, uuid) to a stable key under one database's secret."""
 
-    def __init__(self) -> None:
-        self._salt = secrets.token_bytes(32)
+    def __init__(self, secret: bytes | None = None) -> None:
+        self._secret = secret if secret is not None else secrets.token_bytes(32)
 
-    def key(self, value: uuid.UUID) -> uuid.UUID:
-        digest = hmac.new(self._salt, value.bytes, hashlib.sha256).digest()
+    def key(self, value: uuid.UUID, kind: str = "participant") -> uuid.UUID:
+        message = kind.encode("ascii") + b":" + value.bytes
+        digest = hmac.new(self._secret, message, hashlib.sha256).digest()
         return uuid.UUID(bytes=digest[:16], version=4)
 
 

@@ -30,8 +30,12 @@ from sqlalchemy.orm import Session
 from clauses_app import __version__
 from clauses_app.exchange.anonymize import (
     ANONYMIZED_PARTICIPANT_COLUMNS,
+    FREE_TEXT_LEFT_OUT,
+    MEMBERS_LEFT_OUT,
+    PERSON_KEYS,
     Pseudonymizer,
     anonymized_participants,
+    export_secret,
 )
 from clauses_app.exchange.format import (
     FORMAT_NAME,
@@ -92,10 +96,14 @@ def export_clause_file(
     scope = scope or Scope()
     steps = len(SPECS) + 1
     report(progress, 0, steps, "Lecture de la base")
+    secret = None
+    if anonymize:  # drawn once per database, committed before the export reads
+        with database.transaction() as session:
+            secret = export_secret(session)
     with database.session() as session, ExitStack() as temporary_files:
         settings = load_settings(session)
         keep = _kept(session, scope)
-        anonymous = _Anonymous(session, keep) if anonymize else None
+        anonymous = _Anonymous(session, keep, secret) if secret is not None else None
         spooled = []
         for done, spec in enumerate(SPECS):
             report(progress, done, steps, f"Écriture : {spec.name}")
@@ -140,23 +148,31 @@ def _member_lines(
     header = [c.name for c in spec.columns]
     if anonymous is not None and spec.name == "participant":
         return list(ANONYMIZED_PARTICIPANT_COLUMNS), anonymous.participant_lines()
-    if anonymous is not None and spec.name == "participant_criterion":
+    if anonymous is not None and spec.name in MEMBERS_LEFT_OUT:
         return header, []
     statement, encoders = text_select(session.get_bind().dialect, spec, header, quoted=True)
-    if anonymous is not None and spec.name == "employment":
-        at = header.index("participant_uuid")
-        encoders[at] = anonymous.key_text(encoders[at])
+    plain_uuid = encoders[0]  # the scope names records by their real uuid
+    if anonymous is not None:
+        for column, kind in PERSON_KEYS.get(spec.name, {}).items():
+            at = header.index(column)
+            encoders[at] = anonymous.key_text(encoders[at], kind)
+        for column in FREE_TEXT_LEFT_OUT.get(spec.name, ()):
+            encoders[header.index(column)] = _left_out
     wanted = None if keep is None else keep[spec.name]
     lines: list[str] = []
     result = session.connection().execution_options(yield_per=FETCH_ROWS).execute(statement)
     for rows in result.partitions():
         for row in rows:
-            fields = [encode(value) for encode, value in zip(encoders, row, strict=True)]
-            if wanted is None or fields[0] in wanted:
-                lines.append(",".join(fields))
+            if wanted is not None and plain_uuid(row[0]) not in wanted:
+                continue
+            lines.append(",".join(encode(v) for encode, v in zip(encoders, row, strict=True)))
     # Records start with the uuid (fixed length, never quoted): sorting them sorts by uuid.
     lines.sort()
     return header, lines
+
+
+def _left_out(_value: Any) -> str:
+    return ""  # an empty field: no value
 
 
 def _spool(spec: EntitySpec, header: list[str], lines: list[str], handle: IO[bytes]) -> _Spooled:
@@ -179,8 +195,8 @@ def _spool(spec: EntitySpec, header: list[str], lines: list[str], handle: IO[byt
 class _Anonymous:
     """The anonymized variant (docs/clause-format.md §7) of the kept participants."""
 
-    def __init__(self, session: Session, keep: Kept) -> None:
-        self.pseudonymizer = Pseudonymizer()
+    def __init__(self, session: Session, keep: Kept, secret: bytes) -> None:
+        self.pseudonymizer = Pseudonymizer(secret)
         self.session = session
         self.keep = keep
 
@@ -211,10 +227,16 @@ class _Anonymous:
         )
         return [csv_record(r)[:-1] for r in rows]
 
-    def key_text(self, encode: Encode) -> Encode:
-        """The pseudonymous key in place of a participant's uuid."""
+    def key_text(self, encode: Encode, kind: str) -> Encode:
+        """The pseudonymous key in place of the uuid of a ``kind`` (participant, employment,
+        hours_record); an empty reference stays empty."""
         key = self.pseudonymizer.key
-        return lambda value: str(key(uuid.UUID(encode(value))))
+
+        def pseudonymous(value: Any) -> str:
+            text = encode(value)
+            return str(key(uuid.UUID(text), kind)) if text else text
+
+        return pseudonymous
 
 
 def _zip_info(name: str, size: int = 0) -> zipfile.ZipInfo:
