@@ -76,6 +76,15 @@ def create_private_file(path: Path) -> Path:
     return path
 
 
+def private_file(path: Path) -> Path:
+    """Create ``path`` if missing and make it 0600, before anything is written into it (the
+    writer then opens it with truncation: the mode stays)."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE)
+    os.close(fd)
+    make_private(path)
+    return path
+
+
 def make_private(path: Path) -> None:
     """Set a file 0600 (a folder 0700) on POSIX; a missing file is ignored."""
     if POSIX:
@@ -111,8 +120,18 @@ def tighten(folders: Iterable[Path]) -> int:
 
 
 def tighten_existing() -> int:
-    """At start: bring the application's folders and files to owner-only modes."""
-    return tighten([data_dir(), log_dir(), config_dir(), cache_dir()])
+    """At start: bring the application's folders and files that exist to owner-only modes
+    (creates nothing); how many were changed."""
+    home = _home()
+    if home:
+        folders = [home / "data", home / "logs", home / "config", home / "cache"]
+    else:
+        dirs = _dirs()
+        folders = [
+            Path(dirs.user_data_dir), Path(dirs.user_log_dir),
+            Path(dirs.user_config_dir), Path(dirs.user_cache_dir),
+        ]  # fmt: skip
+    return tighten(folders)
 
 
 def data_dir() -> Path:

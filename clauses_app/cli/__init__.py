@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from clauses_app import __version__
+from clauses_app import __version__, paths
 from clauses_app.cli import backup, core, demo, exchange, privacy, reports, statements
 from clauses_app.cli.common import CliError, UserFacingError
 from clauses_app.runtime import collector_paused
@@ -46,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    paths.tighten_existing()  # files an earlier version made readable by all
     try:
         # One command, then the process ends: the collector waits (clauses_app.runtime).
         with collector_paused():

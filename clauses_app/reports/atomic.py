@@ -1,4 +1,9 @@
-"""Write a document whole or not at all: a temporary file in the target folder, then rename."""
+"""Write a document whole or not at all: a temporary file in the target folder, then rename.
+
+Documents hold personal data (nominative annexes, right-of-access files): they are written
+owner-only (0600 on POSIX). A process killed midway leaves its hidden temporary file
+(``.<stem>-XXXX<suffix>.tmp``); the next write of the same document removes it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,27 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from clauses_app import paths
 from clauses_app.reports.errors import ReportError
+
+TEMP_SUFFIX = ".tmp"
+
+
+def stale_temporaries(out_path: Path) -> list[Path]:
+    """The temporary files that earlier, interrupted writes of ``out_path`` left behind."""
+    out_path = Path(out_path)
+    folder = out_path.parent if str(out_path.parent) else Path(".")
+    prefix, suffix = f".{out_path.stem}-", out_path.suffix + TEMP_SUFFIX
+    try:
+        return [
+            entry
+            for entry in folder.iterdir()
+            if entry.name.startswith(prefix)
+            and entry.name.endswith(suffix)
+            and len(entry.name) == len(prefix) + 8 + len(suffix)  # mkstemp's 8 characters
+        ]
+    except OSError:
+        return []
 
 
 def write_atomically(out_path: Path, write: Callable[[Path], None]) -> Path:
@@ -24,9 +49,12 @@ def write_atomically(out_path: Path, write: Callable[[Path], None]) -> Path:
         raise ReportError(f"« {out_path} » est un dossier : indiquez un nom de fichier.")
     if not folder.is_dir():
         raise ReportError(f"Le dossier « {folder} » n'existe pas.")
+    for stale in stale_temporaries(out_path):
+        with contextlib.suppress(OSError):
+            stale.unlink()
     try:
         handle, temp_name = tempfile.mkstemp(
-            prefix=f".{out_path.stem}-", suffix=out_path.suffix + ".tmp", dir=folder
+            prefix=f".{out_path.stem}-", suffix=out_path.suffix + TEMP_SUFFIX, dir=folder
         )
     except OSError as exc:
         raise ReportError(
@@ -36,7 +64,7 @@ def write_atomically(out_path: Path, write: Callable[[Path], None]) -> Path:
     temp_path = Path(temp_name)
     try:
         write(temp_path)
-        os.chmod(temp_path, 0o644)  # mkstemp makes it private; a report is an ordinary file
+        paths.make_private(temp_path)  # mkstemp made it 0600; a writer may have replaced it
         os.replace(temp_path, out_path)
     except OSError as exc:
         with contextlib.suppress(OSError):

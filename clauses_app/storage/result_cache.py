@@ -85,6 +85,7 @@ def store_cached(
     content = json.dumps({"format": FORMAT, "entries": dict(newest[:ENTRIES])})
     temporary = file.with_name(f"{file.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
+        paths.private_file(temporary)  # the figures name authorities and counts: owner only
         temporary.write_text(content, encoding="utf-8")
         os.replace(temporary, file)
     except OSError as error:

@@ -216,6 +216,9 @@ def _open_and_attach(
     from clauses_app.ui.errors import install_exception_hook
 
     install_exception_hook()
+    from clauses_app import paths
+
+    paths.tighten_existing()  # files an earlier version made readable by all (docs/privacy.md)
     db = args.db
     if args.demo and db is None:
         import tempfile

@@ -28,6 +28,14 @@ def log_file() -> Path:
     return paths.log_dir() / LOG_FILENAME
 
 
+class _PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log whose files are the owner's only (0600): errors may quote data."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        paths.private_file(Path(self.baseFilename))
+        return super()._open()
+
+
 def setup_logging() -> Path:
     """Send the application's log to :func:`log_file` (rotating, 1 MB × 3)."""
     path = log_file()
@@ -35,7 +43,7 @@ def setup_logging() -> Path:
     for handler in root.handlers:
         if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
             return path
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler = _PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     if root.level > logging.INFO or root.level == logging.NOTSET:

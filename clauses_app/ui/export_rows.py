@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from clauses_app import paths
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.records import Column, ListQuery, ListRow, count_rows
 from clauses_app.services.records.lists import all_rows
@@ -75,6 +76,7 @@ def write_rows(path: Path, title: str, columns: Sequence[Column], rows: Iterator
 def _write_csv(path: Path, columns: Sequence[Column], rows: Iterator[ListRow]) -> int:
     # Semicolons and a BOM: what a French spreadsheet opens correctly by double-click.
     count = 0
+    paths.private_file(path)  # a list of participants is personal data: owner only
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow([neutralise(c.label) for c in columns])
@@ -108,6 +110,7 @@ def _write_xlsx(path: Path, title: str, columns: Sequence[Column], rows: Iterato
                 cell.number_format = "DD/MM/YYYY"
         sheet.column_dimensions[letter].width = max(12, min(40, len(column.label) + 4))
     sheet.freeze_panes = "A2"
+    paths.private_file(path)
     workbook.save(path)
     return count
 

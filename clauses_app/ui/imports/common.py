@@ -36,9 +36,7 @@ class FileRow(QWidget):
 
     chosen = Signal(Path)
 
-    def __init__(
-        self, caption: str, file_filter: str, kind: FileKind, save: bool = False
-    ) -> None:
+    def __init__(self, caption: str, file_filter: str, kind: FileKind, save: bool = False) -> None:
         super().__init__()
         self.caption = caption
         self.file_filter = file_filter
