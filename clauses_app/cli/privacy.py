@@ -10,11 +10,8 @@ participant kept only for audit; ``hold`` keeps one past the retention
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-import tempfile
 import uuid
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +19,8 @@ from typing import Any
 
 from clauses_app.cli.common import CliError, opened_database, parse_date, parse_uuid, print_json
 from clauses_app.formatting import format_date
+from clauses_app.reports import access
+from clauses_app.reports.errors import ReportError
 from clauses_app.services import erasure, privacy
 from clauses_app.services.settings import load_settings
 
@@ -34,7 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     export = actions.add_parser("export", help="tout ce qui est enregistré sur un participant")
     export.add_argument("--participant", required=True, metavar="UUID")
-    export.add_argument("--out", metavar="FICHIER", help="fichier JSON à écrire (sinon : écran)")
+    export.add_argument(
+        "--format",
+        choices=("pdf", "docx", "json"),
+        help="pdf ou docx (document lisible), json (défaut ; clés en français)",
+    )
+    export.add_argument(
+        "--out", metavar="FICHIER", help="fichier à écrire (sinon : JSON à l'écran)"
+    )
     export.set_defaults(handler=cmd_export)
 
     purge = actions.add_parser(
@@ -76,39 +82,29 @@ def _unknown(exc: privacy.UnknownParticipantError) -> CliError:
 
 def cmd_export(args: argparse.Namespace) -> int:
     person = parse_uuid(args.participant, "--participant")
-    with opened_database(args) as database, database.session() as session:
+    fmt = args.format or (Path(args.out).suffix.lower().lstrip(".") if args.out else "json")
+    if fmt not in access.FORMATS:
+        fmt = "json"
+    if not args.out:
+        if fmt != "json":
+            raise CliError(f"Indiquez --out FICHIER pour écrire le document {fmt.upper()}.")
+        with opened_database(args) as database, database.session() as session:
+            try:
+                data = privacy.person_export(session, person)
+            except privacy.UnknownParticipantError as exc:
+                raise _unknown(exc) from None
+        sys.stdout.write(json.dumps(access.french_keys(data), ensure_ascii=False, indent=2))
+        sys.stdout.write("\n")
+        return 0
+    with opened_database(args) as database:
         try:
-            data = privacy.person_export(session, person)
+            path = access.write_access_file(database, person, fmt, Path(args.out))
         except privacy.UnknownParticipantError as exc:
             raise _unknown(exc) from None
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if not args.out:
-        sys.stdout.write(text)
-        return 0
-    path = _write_private(Path(args.out), text)
+        except ReportError as exc:
+            raise CliError(str(exc)) from None
     print(f"Données du participant écrites dans {path}")
     return 0
-
-
-def _write_private(path: Path, text: str) -> Path:
-    """Write whole or not at all, readable by the owner only: the file holds personal data."""
-    if path.is_dir():
-        raise CliError(f"« {path} » est un dossier : indiquez un nom de fichier.")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise CliError(f"Le dossier « {folder} » n'existe pas.")
-    temp_name = None
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:  # mkstemp: mode 0600
-            out.write(text)
-        os.replace(temp_name, path)
-    except OSError as exc:
-        if temp_name:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-        raise CliError(f"Impossible d'écrire « {path} » : {exc.strerror or exc}.") from None
-    return path
 
 
 def cmd_purge(args: argparse.Namespace) -> int:

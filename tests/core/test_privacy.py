@@ -352,14 +352,16 @@ def test_cli_export_to_stdout_and_private_file(
 ) -> None:
     db = str(db_file)
     assert main(["--db", db, "privacy", "export", "--participant", str(data.dupont)]) == 0
-    shown = json.loads(capsys.readouterr().out)
-    assert shown["participant"]["last_name"] == "Dupont" and len(shown["employments"]) == 2
+    shown = json.loads(capsys.readouterr().out)  # French keys (docs/privacy.md)
+    assert shown["participant"]["nom"] == "Dupont" and len(shown["contrats"]) == 2
+    assert shown["contrats"][0]["heures"][0]["nature"] == "MOIS"
+    assert shown["conservation"]["conserve_jusqu_au"] == "2025-06-30"
     out = tmp_path / "dupont.json"
     args = ["--db", db, "privacy", "export", "--participant", str(data.dupont), "--out", str(out)]
     assert main(args) == 0
     assert str(out) in capsys.readouterr().out
     written = json.loads(out.read_text(encoding="utf-8"))
-    assert written["criteria"] == shown["criteria"]
+    assert written["criteres_eligibilite"] == shown["criteres_eligibilite"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o600  # personal data: owner only
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
