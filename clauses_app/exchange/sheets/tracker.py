@@ -23,9 +23,16 @@ from sqlalchemy.orm import Session
 
 from clauses_app.exchange.sheets.base import RowContext, SheetImport
 from clauses_app.exchange.sheets.codes import (
-    CONTRACT_TYPES,
-    MODALITIES,
-    code_from_text,
+    COMPANY_KIND_PATTERNS,
+    CONTRACT_TYPE_PATTERNS,
+    MODALITY_PATTERNS,
+    OUTCOME_PATTERNS,
+    QUALIFICATION_PATTERNS,
+    SEX_PATTERNS,
+    SEXES,
+    TRADE_PATTERNS,
+    Patterns,
+    coded,
     criteria_codes,
     modality_for,
     split_lot,
@@ -38,7 +45,6 @@ from clauses_app.exchange.sheets.values import (
     parse_date,
     parse_decimal,
     parse_flag,
-    parse_sex,
 )
 from clauses_app.models import (
     Award,
@@ -82,6 +88,9 @@ class TrackerRow:
     unknown_criteria: list[str]
     qpv: bool
     qualification: str | None
+    trade: str | None
+    company_kind: str | None
+    outcome: str | None
     contract_type: str
     modality: str
     start: date
@@ -102,6 +111,16 @@ class TrackerImport(SheetImport):
         self.contract_types = reference_labels(session, ReferenceKind.CONTRACT_TYPE)
         self.qualifications = reference_labels(session, ReferenceKind.QUALIFICATION)
         self.trades = reference_labels(session, ReferenceKind.TRADE)
+        self.code_lists: dict[str, dict[str, str]] = {
+            "contract_type": self.contract_types,
+            "modality": reference_labels(session, ReferenceKind.MODALITY),
+            "qualification": self.qualifications,
+            "sex": SEXES,
+            "trade": self.trades,
+            "company_kind": reference_labels(session, ReferenceKind.COMPANY_KIND),
+            "outcome": reference_labels(session, ReferenceKind.OUTCOME),
+            "criterion": reference_labels(session, ReferenceKind.CRITERION),
+        }
         rows = [r for r in (self._read(RowContext(n, c)) for n, c in self.table.rows) if r]
         self.year = self._tracker_year(rows)
         self._load()
@@ -129,7 +148,8 @@ class TrackerImport(SheetImport):
             if value is not None and value < 0:
                 self.error(ctx, name, f"{self.labels[name]} : valeur négative ({value})")
         contract_type = self._contract_type(ctx)
-        codes, unknown = criteria_codes(self.text(ctx, "criterion"), self.criteria_known)
+        codes, unknown = self._criteria_of(ctx)
+        sex = self._code(ctx, "sex", SEX_PATTERNS, "sexe non reconnu", error=True)
         number, title = split_lot(self.text(ctx, "lot"))
         if ctx.failed or start is None:
             return None
@@ -148,11 +168,16 @@ class TrackerImport(SheetImport):
             last_name=last,
             first_name=first,
             birth_date=self.parsed(ctx, "birth_date", parse_date),
-            sex=self.parsed(ctx, "sex", parse_sex),
+            sex=sex,
             criteria=codes,
             unknown_criteria=unknown,
             qpv=bool(self.parsed(ctx, "qpv", parse_flag)) or "QPV" in codes,
-            qualification=self._qualification(ctx),
+            qualification=self._code(ctx, "qualification", QUALIFICATION_PATTERNS,
+                                      "niveau non reconnu"),
+            trade=self._code(ctx, "trade", TRADE_PATTERNS, "corps d'état non reconnu"),
+            company_kind=self._code(ctx, "company_kind", COMPANY_KIND_PATTERNS,
+                                    "type de structure non reconnu"),
+            outcome=self._code(ctx, "outcome", OUTCOME_PATTERNS, "situation non reconnue"),
             contract_type=contract_type or "CDD",
             modality=self._modality(ctx, contract_type or "CDD"),
             start=start,
@@ -161,36 +186,57 @@ class TrackerImport(SheetImport):
         )
 
     def _contract_type(self, ctx: RowContext) -> str | None:
-        text = self.text(ctx, "contract_type")
-        if not text:
+        if not self.text(ctx, "contract_type"):
             return "CDD"
-        code = code_from_text(text, CONTRACT_TYPES, self.contract_types)
-        if code is None:
-            self.error(
-                ctx,
-                "contract_type",
-                f"type de contrat inconnu : « {text} » (attendu : CDI, CDD, CDD chantier, "
-                "CDDI, intérim, mission ETTI, mission AI, GEIQ, apprentissage, "
-                "professionnalisation, prestation SIAE)",
-            )
-        return code
+        return self._code(
+            ctx, "contract_type", CONTRACT_TYPE_PATTERNS,
+            "type de contrat inconnu (choisissez son code à l'étape de correspondance, ou "
+            "--map-value)", error=True,
+        )  # fmt: skip
 
     def _modality(self, ctx: RowContext, contract_type: str) -> str:
-        text = self.text(ctx, "modality")
-        code = code_from_text(text, MODALITIES, {}) if text else None
-        if text and code is None:
-            self.warning(ctx.number, "modality", f"modalité non reconnue : « {text} » (déduite)")
+        code = self._code(ctx, "modality", MODALITY_PATTERNS, "modalité non reconnue (déduite)")
         return code or modality_for(contract_type)
 
-    def _qualification(self, ctx: RowContext) -> str | None:
-        text = self.text(ctx, "qualification")
+    def _code(
+        self, ctx: RowContext, field_name: str, patterns: Patterns, problem: str,
+        error: bool = False,
+    ) -> str | None:  # fmt: skip
+        """A coded cell's code: the user's choice for this text, else the code, the list's
+        label or the word patterns. Not understood: counted for the mapping step, and an
+        error or a warning."""
+        text = self.text(ctx, field_name)
         if not text:
             return None
-        code = code_from_text(text, {"infra 3": "INFRA3", "sans diplome": "INFRA3"},
-                              self.qualifications)  # fmt: skip
-        if code is None:
-            self.warning(ctx.number, "qualification", f"niveau non reconnu : « {text} »")
-        return code
+        known = self.code_lists[field_name]
+        chosen = self.chosen_code(field_name, text)
+        if chosen is not None:
+            if chosen in known:
+                return chosen
+            self.error(ctx, field_name, f"code « {chosen} » choisi pour « {text} » inconnu")
+            return None
+        code = coded(text, patterns, known)
+        if code is not None and code in known:
+            return code
+        self.not_understood(field_name, text)
+        if error:
+            self.error(ctx, field_name, f"{problem} : « {text} »")
+        else:
+            self.warning(ctx.number, field_name, f"{problem} : « {text} »")
+        return None
+
+    def _criteria_of(self, ctx: RowContext) -> tuple[list[str], list[str]]:
+        """Codes of the criterion cell (several parts), the user's choices applied."""
+        codes, unknown = criteria_codes(self.text(ctx, "criterion"), self.criteria_known)
+        left = []
+        for part in unknown:
+            chosen = self.chosen_code("criterion", part)
+            if chosen in self.criteria_known:
+                codes.append(str(chosen))
+            else:
+                self.not_understood("criterion", part)
+                left.append(part)
+        return sorted(set(codes)), left
 
     def _siret(self, ctx: RowContext) -> str | None:
         text = re.sub(r"\s", "", self.text(ctx, "siret"))
@@ -307,7 +353,7 @@ class TrackerImport(SheetImport):
                     contract_uuid=contract.uuid,
                     number=row.lot_number,
                     title=row.lot_title,
-                    trade_code=trade_for(row.lot_title, self.trades),
+                    trade_code=row.trade or trade_for(row.lot_title, self.trades),
                     amount_ht=row.lot_amount,
                     required_hours=row.required_hours,
                 ),
@@ -324,6 +370,8 @@ class TrackerImport(SheetImport):
                 )
             return lot
         changed = False
+        if row.trade and lot.trade_code is None:
+            lot.trade_code, changed = row.trade, True
         for attribute, value in (("required_hours", row.required_hours),
                                  ("amount_ht", row.lot_amount)):  # fmt: skip
             if value is not None and getattr(lot, attribute) != value:
@@ -337,7 +385,10 @@ class TrackerImport(SheetImport):
             normalise(row.company)
         )
         if company is None:
-            company = self._new("company", Company(name=row.company, siret=row.siret))
+            company = self._new(
+                "company",
+                Company(name=row.company, siret=row.siret, kind=row.company_kind or "CLASSIQUE"),
+            )
             if row.siret:
                 self.companies_by_siret[row.siret] = company
             self.companies_by_name[normalise(row.company)] = company
@@ -345,6 +396,11 @@ class TrackerImport(SheetImport):
         if row.siret and company.siret is None and row.siret not in self.companies_by_siret:
             company.siret = row.siret
             self.companies_by_siret[row.siret] = company
+            self._count("company", company.uuid, "updated")
+        if row.company_kind and company.kind in (None, "CLASSIQUE") and (
+            company.kind != row.company_kind
+        ):
+            company.kind = row.company_kind
             self._count("company", company.uuid, "updated")
         self._count("company", company.uuid, "unchanged")
         return company
@@ -441,12 +497,14 @@ class TrackerImport(SheetImport):
                     end_date=row.end,
                     transferred_staff=False,
                     ineligible=False,
+                    outcome_end_code=row.outcome,
                 ),
             )
             self.employments[key] = employment
             return employment
         changed = False
-        for attribute, value in (("end_date", row.end), ("contract_type_code", row.contract_type)):
+        for attribute, value in (("end_date", row.end), ("contract_type_code", row.contract_type),
+                                 ("outcome_end_code", row.outcome)):  # fmt: skip
             if value is not None and getattr(employment, attribute) != value:
                 setattr(employment, attribute, value)
                 changed = True
