@@ -1,13 +1,27 @@
 """Counting rules: which hours of one employment count, month by month (guide §3, §6).
 
-Pure functions over plain rows, so each rule can be tested on a hand-computed case without a
-database. ``figures`` loads the rows and adds the results up.
+:func:`counted_hours` is the reference implementation of every rule: pure functions over plain
+rows, so each rule can be tested on a hand-computed case without a database. The figures
+(``services/figures``) count most employments faster, straight from their monthly hours;
+:data:`RULE_FIELDS` says, for every field of ``CountingRules``, whether those fast paths apply
+it themselves or send the employments it touches here.
+
+Adding a rule:
+1. add the field to ``CountingRules`` (services/settings.py) and apply it in
+   :func:`counted_hours`;
+2. classify it in :data:`RULE_FIELDS`: usually with a test saying which employments it
+   touches (they are then counted here, whatever path the figures take: nothing else to
+   change), or :data:`APPLIED_BY_FAST_PATHS` only after teaching both fast paths (summed and
+   streamed) to apply it;
+3. give it values in tests/core/test_figures_agree.py's strategy, which checks that every
+   path agrees with this one.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -102,6 +116,12 @@ def _converted_subcontracting(
     return {m: hours / n for m in months}
 
 
+def excluded(rules: CountingRules, transferred_staff: object, ineligible: object) -> bool:
+    """An employment that counts no hours at all (ineligible, or transferred staff when the
+    rules do not count them)."""
+    return bool(ineligible or (transferred_staff and not rules.transferred_staff_counted))
+
+
 def counted_hours(
     employment: EmploymentRow,
     rows: list[HoursRow],
@@ -109,9 +129,7 @@ def counted_hours(
     default_hourly_cost: Decimal = Decimal(30),
 ) -> dict[Month, Decimal]:
     """Hours that count toward the clause, per month, unrounded (round after summing)."""
-    if employment.ineligible:
-        return {}
-    if employment.transferred_staff and not rules.transferred_staff_counted:
+    if excluded(rules, employment.transferred_staff, employment.ineligible):
         return {}
     if (
         employment.modality == Modality.SUBCONTRACTING
@@ -135,6 +153,56 @@ def counted_hours(
         if hours:
             counted[month] = hours
     return counted
+
+
+# Which employments a rule takes off the fast paths: (rules, modality, contract type) → bool.
+NeedsReference = Callable[[CountingRules, str, str], bool]
+APPLIED_BY_FAST_PATHS = "applied by the fast paths"
+
+
+def _training_capped(rules: CountingRules, modality: str, contract_type: str) -> bool:
+    return rules.training_cap_percent is not None
+
+
+def _cdi_capped(rules: CountingRules, modality: str, contract_type: str) -> bool:
+    return contract_type == "CDI" and rules.cdi_cap_months is not None
+
+
+def _converted_from_amount(rules: CountingRules, modality: str, contract_type: str) -> bool:
+    return (
+        modality == Modality.SUBCONTRACTING
+        and rules.subcontracting_mode == SubcontractingMode.AMOUNT
+    )
+
+
+# Every field of CountingRules, and how the figures' fast paths treat it (tests fail when a
+# field is missing). A test: the employments it returns True for are counted by
+# counted_hours, whatever path the figures take.
+RULE_FIELDS: dict[str, NeedsReference | str] = {
+    # The fast paths add worked hours, plus training hours when counted.
+    "training_counted": APPLIED_BY_FAST_PATHS,
+    # Excluded employments (see excluded()) count nothing on every path.
+    "transferred_staff_counted": APPLIED_BY_FAST_PATHS,
+    # The fast paths count only the months of the award's window (LotTerms.first/last).
+    "only_performance_period": APPLIED_BY_FAST_PATHS,
+    "training_cap_percent": _training_capped,
+    "cdi_cap_months": _cdi_capped,
+    "subcontracting_mode": _converted_from_amount,
+    "subcontracting_labour_share": _converted_from_amount,  # used by the conversion only
+}
+_REFERENCE_TESTS = tuple({test: None for test in RULE_FIELDS.values() if not isinstance(test, str)})
+# A field added without a classification sends every employment to counted_hours (right,
+# if slow) until it is classified.
+_UNCLASSIFIED = {f.name for f in fields(CountingRules)} - set(RULE_FIELDS)
+
+
+def needs_reference(rules: CountingRules, modality: str, contract_type: str) -> bool:
+    """Whether an employment of this modality and contract type must be counted by
+    :func:`counted_hours` under ``rules`` (else its counted hours are simply its monthly
+    hours in its award's window, training included when the rules count it)."""
+    return bool(_UNCLASSIFIED) or any(
+        test(rules, modality, contract_type) for test in _REFERENCE_TESTS
+    )
 
 
 def round_hours(value: Decimal) -> Decimal:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal as D
 
+import pytest
+
+from clauses_app.services import counting
 from clauses_app.services.counting import (
+    APPLIED_BY_FAST_PATHS,
+    RULE_FIELDS,
     EmploymentRow,
     HoursRow,
     counted_hours,
     monthly_hours,
+    needs_reference,
     required_share,
 )
 from clauses_app.services.settings import CountingRules, SubcontractingMode
@@ -135,3 +142,30 @@ def test_required_share_without_dates_counts_in_its_notification_year() -> None:
     assert required_share(D("79"), None, None, 2025, date(2026, 1, 1), date(2026, 12, 31)) == 0
     # Not even a year known: it counts whole in any period.
     assert required_share(D("79"), None, None, None, date(2026, 1, 1), date(2026, 12, 31)) == 79
+
+
+def test_every_counting_rule_says_how_the_figures_fast_paths_treat_it() -> None:
+    """A field added to CountingRules must be classified in counting.RULE_FIELDS: applied by
+    the fast paths, or which employments it sends to counted_hours."""
+    assert set(RULE_FIELDS) == {f.name for f in fields(CountingRules)}
+    for name, how in RULE_FIELDS.items():
+        assert how == APPLIED_BY_FAST_PATHS or callable(how), name
+
+
+def test_which_employments_the_rules_send_to_the_reference() -> None:
+    assert not needs_reference(RULES, "EMBAUCHE", "CDI")  # the default rules: none
+    capped = CountingRules(training_cap_percent=D("25"))
+    assert needs_reference(capped, "EMBAUCHE", "CDD")
+    cdi = CountingRules(cdi_cap_months=12)
+    assert needs_reference(cdi, "EMBAUCHE", "CDI")
+    assert not needs_reference(cdi, "EMBAUCHE", "CDD")
+    amount = CountingRules(subcontracting_mode=SubcontractingMode.AMOUNT)
+    assert needs_reference(amount, "SOUS_TRAITANCE", "CDD")
+    assert not needs_reference(amount, "EMBAUCHE", "CDD")
+
+
+def test_an_unclassified_rule_sends_every_employment_to_the_reference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(counting, "_UNCLASSIFIED", {"a_new_rule"})
+    assert needs_reference(RULES, "EMBAUCHE", "CDD")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from clauses_app.services.settings import AppSettings, load_settings
 from clauses_app.storage.worker import BackgroundQuery
 
 HUNDRED = Decimal(100)
+K = TypeVar("K", int, str)
 RATE_QUANTUM = Decimal("0.0001")
 
 
@@ -143,9 +144,11 @@ class Figures:
         return self._by_key("company_key")
 
     def monthly(self) -> dict[Month, Decimal]:
-        """Counted hours per calendar month (months of the period only), cent-rounded."""
-        months = self.hours.months
-        return {month_from_index(m): to_decimal(v) for m, v in sorted(months.items()) if v}
+        """Counted hours per calendar month (months of the period only), cent-rounded; a
+        month that rounds to nothing is left out (the summed path takes hours back out of a
+        month's float total, which may leave a residue of a billionth)."""
+        rounded = _rounded(self.hours.months)
+        return {month_from_index(m): hours for m, hours in rounded.items()}
 
     def by_modality(self) -> dict[str, Decimal]:
         return _rounded(self.hours.modalities)
@@ -158,8 +161,10 @@ def awards_list(awards: Iterable[AwardFigures]) -> list[AwardFigures]:
     return awards if isinstance(awards, list) else list(awards)
 
 
-def _rounded(hours: dict[str, float]) -> dict[str, Decimal]:
-    return {k: to_decimal(v) for k, v in sorted(hours.items()) if v}
+def _rounded(hours: dict[K, float]) -> dict[K, Decimal]:
+    """Each value rounded to the cent, by key, leaving out those that round to nothing."""
+    rounded = {k: to_decimal(v) for k, v in sorted(hours.items())}  # type: ignore[type-var]
+    return {k: v for k, v in rounded.items() if v}
 
 
 def compute_figures(

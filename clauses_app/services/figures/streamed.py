@@ -34,8 +34,8 @@ from clauses_app.models import (
     Employment,
     HoursKind,
     HoursRecord,
-    Modality,
 )
+from clauses_app.services.counting import excluded, needs_reference
 from clauses_app.services.figures.award import AwardFigures
 from clauses_app.services.figures.awards import (
     MonthIndexes,
@@ -45,7 +45,7 @@ from clauses_app.services.figures.awards import (
 )
 from clauses_app.services.figures.reference import Detailed, count_detailed_all
 from clauses_app.services.periods import Period
-from clauses_app.services.settings import AppSettings, CountingRules, SubcontractingMode
+from clauses_app.services.settings import AppSettings
 
 RawHours = tuple[str, Any, Any, float, float]  # kind, start, end, worked, training
 BATCH = 5000  # rows fetched at a time: the pass never holds the year's records
@@ -92,23 +92,6 @@ class Plain:
                     months[month] += value
 
 
-def excluded(rules: CountingRules, transferred: Any, ineligible: Any) -> bool:
-    """An employment that counts no hours (and needs no records)."""
-    return bool(ineligible or (transferred and not rules.transferred_staff_counted))
-
-
-def is_plain(rules: CountingRules, modality: str, contract_type: str) -> bool:
-    """Rules under which an employment's counted hours are simply its months' hours."""
-    return (
-        rules.training_cap_percent is None
-        and not (contract_type == "CDI" and rules.cdi_cap_months is not None)
-        and not (
-            modality == Modality.SUBCONTRACTING
-            and rules.subcontracting_mode == SubcontractingMode.AMOUNT
-        )
-    )
-
-
 def add_hours_done(
     session: Session,
     period: Period,
@@ -145,6 +128,7 @@ def employments_to_count(
     batches of rows that start with :func:`employments_statement`'s columns; each one whose
     dates overlap the period is counted in its award on the way. The rows of the others (no
     award in scope, excluded) go to ``passed`` when given."""
+    decided: dict[tuple[int, str, str], bool] = {}  # rules (alive meanwhile), modality, type
     for batch in batches:
         for row in batch:
             award = awards.get(row[1])
@@ -159,7 +143,11 @@ def employments_to_count(
                 if passed is not None:
                     passed.append(row)
                 continue
-            yield row[0], row, award, is_plain(rules, row[2], row[3])  # modality, contract type
+            kind = (id(rules), row[2], row[3])  # few distinct ones: decided once each
+            plain = decided.get(kind)
+            if plain is None:
+                plain = decided[kind] = not needs_reference(rules, row[2], row[3])
+            yield row[0], row, award, plain
 
 
 def add_undivided(
