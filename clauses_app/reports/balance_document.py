@@ -63,6 +63,8 @@ def build_balance_document(data: BalanceData, narrative: str = "") -> d.Document
         document.add(d.Paragraph(EMPTY_NOTICE, "warning"))
     else:
         document.add(d.Paragraph(summary_sentence(data)))
+    if data.unawarded:
+        document.add(d.Paragraph(unawarded_sentence(data), "warning"))
     document.add(_key_figures(data))
     # The facilitator's reading of the figures comes right after them, before the detail.
     document.add(d.Heading("Commentaire du facilitateur", 2))
@@ -70,6 +72,9 @@ def build_balance_document(data: BalanceData, narrative: str = "") -> d.Document
     document.add(*(d.Paragraph(part) for part in text.split("\n\n")))
     if not data.is_empty:
         document.add(*_figure_sections(data))
+    if data.unawarded:
+        document.add(d.Heading("Lots sans entreprise attributaire", 2), _unawarded_table(data))
+    if not data.is_empty:
         document.add(*people_blocks(data))
     document.add(d.Paragraph(_method_note(data), "small"))
     if data.nominative is not None:
@@ -139,6 +144,18 @@ def summary_sentence(data: BalanceData) -> str:
             f"{'a été mobilisée' if data.siae_count <= 1 else 'ont été mobilisées'}"
         )
     return text + "."
+
+
+def unawarded_sentence(data: BalanceData) -> str:
+    """What the required hours leave out: lots whose clause plans hours, with no awardee."""
+    count = len(data.unawarded)
+    return (
+        f"S'y ajoutent {hours(data.unawarded_hours)} prévues par la clause "
+        f"{'d’un lot' if count == 1 else f'de {format_number(count, 0)} lots'} qu'aucune "
+        "entreprise ne s'est encore vu attribuer : ces heures prévues non attribuées ne "
+        "figurent pas dans les heures prescrites (détail dans « Lots sans entreprise "
+        "attributaire »)."
+    )
 
 
 def _key_figures(data: BalanceData) -> d.KeyFigures:
@@ -258,6 +275,25 @@ def _lot_table(data: BalanceData) -> d.Table:
         else ""
     )
     return d.Table(tuple(columns), tuple(rows), tuple(total), note=note)
+
+
+def _unawarded_table(data: BalanceData) -> d.Table:
+    return d.Table(
+        columns=(
+            d.Column("Marché", 1.2),
+            d.Column("Lot", 3.4),
+            d.Column("Heures prévues non attribuées", 1.6, R),
+        ),
+        rows=tuple(
+            (
+                lot.contract_reference,
+                f"{lot.lot_number} – {lot.lot_title}",
+                hours(lot.planned_hours),
+            )
+            for lot in data.unawarded
+        ),
+        total=("Total", "", hours(data.unawarded_hours)),
+    )
 
 
 def _share_table(title: str, rows: Sequence[HoursShare], data: BalanceData) -> d.Table:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
@@ -45,6 +45,7 @@ from clauses_app.services.figures import Figures, Totals, compute_figures
 from clauses_app.services.periods import Month, Period, month_of, months_between
 from clauses_app.services.reference import SIAE_COMPANY_KINDS, labels
 from clauses_app.services.settings import AppSettings, Organisation, load_settings
+from clauses_app.services.unawarded import UnawardedLot, planned_unawarded_hours, unawarded_lots
 
 ZERO = Decimal(0)
 SHARE_QUANTUM = Decimal("0.0001")
@@ -156,6 +157,12 @@ class BalanceData:
     involved: list[CompanyInvolved]
     nominative: list[NominativeRow] | None = None
     pooling: bool = False
+    # Lots whose clause plans hours but that no company was awarded: shown apart.
+    unawarded: list[UnawardedLot] = field(default_factory=list)
+
+    @property
+    def unawarded_hours(self) -> Decimal:
+        return planned_unawarded_hours(self.unawarded)
 
     @property
     def is_empty(self) -> bool:
@@ -225,6 +232,7 @@ def build_balance(
         involved=involved,
         nominative=nominative_rows if nominative else None,
         pooling=any(a.pooling_scope != PoolingScope.NONE for a in figures.awards),
+        unawarded=unawarded_lots(session, period, authority_uuid),
     )
 
 
