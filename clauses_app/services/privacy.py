@@ -483,6 +483,80 @@ def person_export(
     }
 
 
+@dataclass(frozen=True)
+class PersonChoice:
+    """A participant as the personal-data page lists it (the window may show names)."""
+
+    uuid: uuid.UUID
+    label: str  # "DUPONT Jeanne (20/06/1997)"
+
+
+def _label(last: str, first: str, born: date | None) -> str:
+    label = f"{last.upper()} {first}".strip()
+    return f"{label} ({born:%d/%m/%Y})" if born else label
+
+
+def find_people(session: Session, search: str = "", limit: int = 50) -> list[PersonChoice]:
+    """Participants whose name or external id contains ``search`` (case-insensitive), by
+    name, at most ``limit``."""
+    query = select(
+        Participant.uuid, Participant.last_name, Participant.first_name, Participant.birth_date
+    )
+    text = search.strip()
+    if text:
+        pattern = f"%{text.lower()}%"
+        query = query.where(
+            func.lower(Participant.last_name + " " + Participant.first_name).like(pattern)
+            | func.lower(Participant.first_name + " " + Participant.last_name).like(pattern)
+            | func.lower(func.coalesce(Participant.external_id, "")).like(pattern)
+        )
+    query = query.order_by(Participant.last_name, Participant.first_name).limit(limit)
+    return [PersonChoice(r.uuid, _label(r.last_name, r.first_name, r.birth_date))
+            for r in session.execute(query)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PersonStatus:
+    """Where one participant stands: last activity, retention, hold, archive."""
+
+    last_activity: date
+    kept_until: date
+    archived: bool
+    anonymised: bool
+    hold_until: date | None
+    hold_reason: str
+
+
+def person_status(session: Session, participant_uuid: uuid.UUID) -> PersonStatus:
+    """The retention state of one participant (raises :class:`UnknownParticipantError`)."""
+    _participant(session, participant_uuid)
+    settings = load_settings(session)
+    last, archived, anonymised = _last_activities(session, participant_uuid)[participant_uuid]
+    hold = session.scalars(
+        select(RetentionHold).where(RetentionHold.participant_uuid == participant_uuid)
+    ).one_or_none()
+    return PersonStatus(
+        last, _add_years(last, settings.retention_years), archived, anonymised,
+        hold.until if hold else None, hold.reason if hold else "",
+    )  # fmt: skip
+
+
+def expired_names(session: Session, expired: Iterable[ExpiredParticipant]) -> dict[uuid.UUID, str]:
+    """uuid → "DUPONT Jeanne (20/06/1997)" of the given participants (the purge assistant
+    shows who will be erased; the CLI and the purge log never name anyone)."""
+    wanted = [e.uuid for e in expired]
+    names: dict[uuid.UUID, str] = {}
+    for first in range(0, len(wanted), CHUNK):
+        rows = session.execute(
+            select(
+                Participant.uuid, Participant.last_name, Participant.first_name,
+                Participant.birth_date,
+            ).where(Participant.uuid.in_(wanted[first : first + CHUNK]))
+        )  # fmt: skip
+        names.update({r.uuid: _label(r.last_name, r.first_name, r.birth_date) for r in rows})
+    return names
+
+
 def _participant(session: Session, participant_uuid: uuid.UUID) -> Participant:
     person = session.get(Participant, participant_uuid)
     if person is None:
@@ -497,13 +571,18 @@ def archive(session: Session, participant_uuid: uuid.UUID, archived: bool = True
 
 __all__ = [
     "ExpiredParticipant",
+    "PersonChoice",
+    "PersonStatus",
     "PurgeResult",
     "UnknownParticipantError",
     "anonymize",
     "archive",
+    "expired_names",
     "expired_participants",
+    "find_people",
     "is_anonymised",
     "person_export",
+    "person_status",
     "preview_purge",
     "pseudonym",
     "purge",

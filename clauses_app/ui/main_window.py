@@ -43,6 +43,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("participants", "Participants"),
     ("employments", "Contrats et heures"),
     ("documents", "Documents"),
+    ("privacy", "Données personnelles"),
     ("settings", "Paramètres"),
 )
 PAGE_NAMES = tuple(name for name, _title in PAGES)
@@ -60,6 +61,7 @@ PAGE_CLASSES: dict[str, tuple[str, str]] = {
     "participants": (LIST_PAGES_MODULE, "ParticipantsPage"),
     "employments": (LIST_PAGES_MODULE, "EmploymentsPage"),
     "documents": ("clauses_app.ui.pages.documents", "DocumentsPage"),
+    "privacy": ("clauses_app.ui.pages.privacy_page", "PrivacyPage"),
     "settings": ("clauses_app.ui.pages.settings_page", "SettingsPage"),
 }
 # Record kinds (the strings of ``services.records.Kind``, written out so that the frame does

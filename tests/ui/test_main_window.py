@@ -32,7 +32,7 @@ def test_sidebar_order_and_status_bar(qtbot: Any, app_context: AppContext) -> No
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert titles == [
         "Tableau de bord", "Donneurs d'ordre", "Opérations et marchés", "Entreprises",
-        "Participants", "Contrats et heures", "Documents", "Paramètres",
+        "Participants", "Contrats et heures", "Documents", "Données personnelles", "Paramètres",
     ]  # fmt: skip
     db_path = str(app_context.database.file_path)
     assert window.database_label.text() == f"Base de données : {db_path}"
