@@ -184,3 +184,47 @@ def test_a_written_document_offers_open_and_its_folder(qtbot, page, tmp_path, mo
     assert page.written.isVisible() and not page.written.open_button.isVisible()
     page.written.folder_button.click()
     assert opened[-1] == tmp_path / "bilans"
+
+
+def test_the_nominative_annex_asks_first_and_says_so_in_its_name(qtbot, page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page.authority_combo.setCurrentIndex(page.authority_combo.findText("Ville A"))
+    page.nominative.setChecked(True)
+    asked: list[bool] = []
+    suggested: list[str] = []
+    page.confirm_nominative = lambda: asked.append(True) is None and False  # type: ignore[method-assign]
+    assert page.generate_balance("pdf") is None  # refused: nothing written, nothing asked
+    assert asked == [True] and list(tmp_path.glob("*.pdf")) == []
+    page.confirm_nominative = lambda: True  # type: ignore[method-assign]
+
+    def chosen(title, name, fmt):  # type: ignore[no-untyped-def]
+        suggested.append(name)
+        return tmp_path / "bilan-ville-a.pdf"  # a name typed without the word
+
+    page.ask_save_path = chosen  # type: ignore[method-assign]
+    page.generate_balance("pdf")
+    _wait(qtbot, page)
+    assert suggested == ["bilan-2025-ville-a-NOMINATIF.pdf"]
+    written = tmp_path / "bilan-ville-a-NOMINATIF.pdf"
+    assert written.is_file() and not (tmp_path / "bilan-ville-a.pdf").exists()
+    assert page.status_label.text() == f"Bilan enregistré : {written}"
+    page.nominative.setChecked(False)  # the anonymous report: no question, its usual name
+    page.ask_save_path = lambda title, name, fmt: tmp_path / name  # type: ignore[method-assign]
+    page.confirm_nominative = lambda: pytest.fail("asked for an anonymous report")  # type: ignore[method-assign]
+    page.generate_balance("pdf")
+    _wait(qtbot, page)
+    assert (tmp_path / "bilan-2025-ville-a.pdf").is_file()
+
+
+def test_the_nominative_question_is_french_and_defaults_to_no(page, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    seen = {}
+
+    def question(parent, title, text, buttons, default):  # type: ignore[no-untyped-def]
+        seen.update(title=title, text=text, default=default)
+        return default
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    assert page.confirm_nominative() is False
+    assert seen["title"] == "Annexe nominative" and "NOMINATIF" in seen["text"]
+    assert seen["default"] == QMessageBox.StandardButton.No

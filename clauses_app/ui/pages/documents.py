@@ -51,6 +51,7 @@ from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.combos import find_data
 from clauses_app.ui.pages.sizing import decimal_spin, spin_decimal
 from clauses_app.ui.tasks import Task, data_bus, run_task
+from clauses_app.ui.widgets.dialogs import confirm
 from clauses_app.ui.widgets.files import (
     FileKind,
     WrittenFileLinks,
@@ -61,6 +62,15 @@ from clauses_app.ui.widgets.files import (
 MISSING_REPORTS = "Le module des documents n'est pas disponible dans cette version."
 FORMATS = (("pdf", "PDF (à envoyer)"), ("docx", "DOCX (modifiable)"))
 WHOLE_CONTRACT = "— Tout le marché —"
+
+
+def nominative_file_name(name: str) -> str:
+    """``bilan-2025-ville-a.pdf`` → ``bilan-2025-ville-a-NOMINATIF.pdf`` (unchanged when the
+    name already says it)."""
+    path = Path(name)
+    if "NOMINATIF" in path.stem.upper():
+        return name
+    return f"{path.stem}-NOMINATIF{path.suffix}"
 
 
 def reports_module(name: str) -> Any | None:
@@ -115,6 +125,17 @@ class DocumentsPage(QWidget):
         """Where to write a document (the suggested name in the last documents' folder)."""
         filters = {"pdf": "Document PDF (*.pdf)", "docx": "Document Word (*.docx)"}
         return ask_save_path(self, FileKind.DOCUMENT, title, filters[fmt], suggested)
+
+    def confirm_nominative(self) -> bool:
+        """Ask before writing the annex of personal data (the safe answer is No)."""
+        return confirm(
+            self,
+            "Annexe nominative",
+            "Le bilan comportera l'annexe nominative : noms, dates de naissance et critères "
+            "d'éligibilité des participants (données personnelles, dont la RQTH).\n\n"
+            "Ne l'envoyez qu'à un destinataire qui doit la connaître, par un moyen sûr. "
+            "Le nom du fichier contiendra « NOMINATIF ». Continuer ?",
+        )
 
     def ask_folder(self, title: str) -> Path | None:
         return ask_folder_path(self, FileKind.DOCUMENT, title)
@@ -425,13 +446,19 @@ class DocumentsPage(QWidget):
         except ValueError as error:
             self._say(f"Période invalide : {error}.", error=True)
             return None
+        nominative = self.nominative.isChecked()
+        if nominative and not self.confirm_nominative():
+            return None
         suggested = balance.report_file_name(self.authority_combo.currentText(), period, fmt)
+        if nominative:
+            suggested = nominative_file_name(suggested)
         path = self.ask_save_path("Enregistrer le bilan", suggested, fmt)
         if path is None:
             return None
+        if nominative:  # whatever name was typed, it says what the file holds
+            path = path.with_name(nominative_file_name(path.name))
         if self.narrative_dirty():
             self.save_narrative()
-        nominative = self.nominative.isChecked()
         narrative = self.narrative.toPlainText()
         return self._start(
             "Génération du bilan",
