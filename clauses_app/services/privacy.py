@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from clauses_app.models import (
@@ -34,6 +34,7 @@ from clauses_app.models import (
     HoursRecord,
     Lot,
     Participant,
+    ParticipantCriterion,
     PrivacyPurge,
     PublicContract,
     ReferenceKind,
@@ -249,11 +250,29 @@ def _erase(person: Participant) -> None:
     person.city = None
     person.notes = None
     person.archived = True
-    for held in person.criteria:
-        held.evidence = None
-    for employment in person.employments:
-        for record in employment.hours:
-            record.source = None  # imported file names often carry the person's name
+
+
+def _erase_traces(session: Session, people: list[uuid.UUID]) -> None:
+    """Erase the criteria's evidence and the hours records' source file names (which often
+    carry the person's name) of ``people``: two UPDATE statements, not one per row (a purge
+    of 4,521 people: 46,000 statements before). Rows already erased are left alone, so their
+    ``updated_at`` moves only when a value really changes."""
+    session.execute(
+        update(ParticipantCriterion)
+        .where(
+            ParticipantCriterion.participant_uuid.in_(people),
+            ParticipantCriterion.evidence.is_not(None),
+        )
+        .values(evidence=None)
+        .execution_options(synchronize_session="fetch")  # objects a caller loaded follow
+    )
+    employments = select(Employment.uuid).where(Employment.participant_uuid.in_(people))
+    session.execute(
+        update(HoursRecord)
+        .where(HoursRecord.employment_uuid.in_(employments), HoursRecord.source.is_not(None))
+        .values(source=None)
+        .execution_options(synchronize_session="fetch")  # objects a caller loaded follow
+    )
 
 
 def purge(
@@ -273,14 +292,12 @@ def purge(
         people = session.scalars(
             select(Participant)
             .where(Participant.uuid.in_(chunk))
-            .options(
-                selectinload(Participant.criteria),
-                selectinload(Participant.employments).selectinload(Employment.hours),
-            )
+            .options(selectinload(Participant.employments))
         )
         for person in people:
             _erase(person)
         session.flush()
+        _erase_traces(session, chunk)
         result.purged.extend(chunk)
         report(progress, len(result.purged), len(todo), "Anonymisation des dossiers expirés")
     if result.purged:
@@ -306,6 +323,7 @@ def anonymize(session: Session, participant_uuid: uuid.UUID, today: date) -> boo
         return False
     _erase(person)
     session.flush()
+    _erase_traces(session, [participant_uuid])
     _log_purge(session, today, [participant_uuid], "REQUEST", None)
     return True
 
