@@ -172,3 +172,18 @@ def test_leaving_with_unsaved_edits_asks(page, database, monkeypatch) -> None:  
     answers[0] = QMessageBox.StandardButton.Discard
     assert page.confirm_leave()
     assert page.hourly_cost.value() == 28
+
+
+def test_backups_kept_is_a_setting(qtbot, app_context) -> None:  # type: ignore[no-untyped-def]
+    from clauses_app.services.settings import load_settings
+    from clauses_app.storage.backup import read_policy
+    from clauses_app.ui.pages.settings_page import SettingsPage
+
+    page = SettingsPage(app_context)
+    qtbot.addWidget(page)
+    assert page.backup_keep.value() == 10  # the default (docs/privacy.md)
+    page.backup_keep.setValue(4)
+    page.save()
+    with app_context.database.session() as s:
+        assert load_settings(s).backup_keep == 4
+    assert read_policy(app_context.database.file_path).keep == 4  # what rotation reads

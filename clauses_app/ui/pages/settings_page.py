@@ -211,6 +211,7 @@ class SettingsPage(QWidget):
         self.penalty = small_decimal_spin(100_000, 2, "\u00a0€/h")
         self.validity = int_spin(1, 60, "\u00a0mois")
         self.retention = int_spin(1, 30, "\u00a0ans")
+        self.backup_keep = int_spin(1, 100, "\u00a0sauvegardes")
         form.addRow("Base d'un ETP :", self.etp_basis)
         form.addRow("Coût horaire chargé par défaut :", self.hourly_cost)
         form.addRow("Arrondi des heures exigées :", self.rounding_mode)
@@ -218,6 +219,7 @@ class SettingsPage(QWidget):
         form.addRow("Pénalité par heure non réalisée :", self.penalty)
         form.addRow("Validité d'une éligibilité :", self.validity)
         form.addRow("Conservation après le dernier contact :", self.retention)
+        form.addRow("Sauvegardes conservées (les plus récentes) :", self.backup_keep)
         row.addWidget(calc)
 
         rules = QGroupBox("Règles de comptabilisation (par défaut)")
@@ -337,6 +339,7 @@ class SettingsPage(QWidget):
         self.penalty.setValue(float(settings.default_penalty_per_hour))
         self.validity.setValue(settings.eligibility_validity_months)
         self.retention.setValue(settings.retention_years)
+        self.backup_keep.setValue(settings.backup_keep)
         rules = settings.counting
         self.cdi_cap.set_value(rules.cdi_cap_months)
         self.training_counted.setChecked(rules.training_counted)
@@ -394,6 +397,7 @@ class SettingsPage(QWidget):
             default_penalty_per_hour=spin_decimal(self.penalty),
             eligibility_validity_months=self.validity.value(),
             retention_years=self.retention.value(),
+            backup_keep=self.backup_keep.value(),
             contract_ending_alert_days=self.ending_days.value(),
             monthly_hours_warning=spin_decimal(self.monthly_warning),
             counting=counting,
