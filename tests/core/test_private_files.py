@@ -139,3 +139,13 @@ def test_the_log_file_is_owner_only(clauses_home: Path) -> None:
             if handler not in before:
                 root.removeHandler(handler)
                 handler.close()
+
+
+def test_statement_workbooks_are_owner_only(database: Database, tmp_path: Path) -> None:
+    from clauses_app.exchange.sheets.statements import prepare_statements
+    from tests.exchange.test_statements import MARCH, build_case
+
+    build_case(database)
+    prepare_statements(database, MARCH, tmp_path / "releves")
+    written = list((tmp_path / "releves").glob("*.xlsx"))
+    assert written and all(_mode(p) == 0o600 for p in written)

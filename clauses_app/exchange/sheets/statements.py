@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from clauses_app import paths
 from clauses_app.exchange.sheets.safety import neutralise_cell
 from clauses_app.exchange.sheets.values import normalise
 from clauses_app.formatting import format_hours, format_month
@@ -258,6 +259,7 @@ def write_statement(
     _fill_identifiers(workbook.create_sheet(ID_SHEET), identity, month, statement)
     workbook.security = _workbook_protection()
     temporary = path.with_name(f".{path.name}.tmp")
+    paths.private_file(temporary)  # names of participants: the owner's only (docs/privacy.md)
     workbook.save(temporary)
     os.replace(temporary, path)
 
