@@ -359,6 +359,15 @@ def save_grid(session: Session, grid: HoursGrid) -> SaveResult:
         raise HoursEntryError(
             "Un contrat de la grille a été supprimé ou déplacé entre-temps : rouvrez la grille."
         )
+    return write_month_cells(session, changes)
+
+
+def write_month_cells(
+    session: Session, changes: dict[tuple[uuid.UUID, Month], Cell]
+) -> SaveResult:
+    """Write cells as MONTH records ((None, None) deletes one); the employments that now have
+    month records lose their undivided TOTAL records. The caller's transaction commits."""
+    employments = {emp for emp, _m in changes}
     existing = {
         (rec.employment_uuid, month_of(rec.period_start)): rec
         for rec in session.scalars(

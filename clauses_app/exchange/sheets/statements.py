@@ -22,29 +22,19 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from clauses_app import paths
 from clauses_app.exchange.sheets.safety import neutralise_cell
 from clauses_app.exchange.sheets.values import normalise
 from clauses_app.formatting import format_hours, format_month
-from clauses_app.models import (
-    Award,
-    Company,
-    Employment,
-    HoursKind,
-    HoursRecord,
-    Lot,
-    Participant,
-    PublicContract,
-    ReferenceKind,
-)
+from clauses_app.models import HoursKind, HoursRecord
 from clauses_app.services.database_identity import DatabaseIdentity, database_identity
 from clauses_app.services.hours_entry import MAX_MONTH_HOURS
-from clauses_app.services.periods import Month, first_day, last_day, month_from_index, month_index
+from clauses_app.services.month_entry import employer_rows
+from clauses_app.services.periods import Month, first_day, month_from_index, month_index
 from clauses_app.services.progress import Progress, report
-from clauses_app.services.reference import labels
 from clauses_app.services.settings import load_settings
 from clauses_app.storage import Database
 
@@ -135,36 +125,18 @@ def statement_lines(
 ) -> list[EmployerStatement]:
     """Each employer's employments active in ``month`` on a lot with a clause, by employer
     name, then participant name."""
-    start, end = first_day(month), last_day(month)
-    employer_uuid = func.coalesce(Employment.employer_uuid, Award.company_uuid)
-    has_clause = or_(
-        Lot.required_hours.is_not(None), Lot.required_percent.is_not(None),
-        Award.required_hours.is_not(None), Award.required_percent.is_not(None),
-    )  # fmt: skip
-    employer_company = aliased(Company)
-    query = (
-        select(Employment.uuid, Participant.uuid, Participant.last_name, Participant.first_name,
-               Employment.contract_type_code, PublicContract.reference, Lot.number, Lot.title,
-               employer_uuid, employer_company.name)
-        .join(Participant, Employment.participant_uuid == Participant.uuid)
-        .join(Award, Employment.award_uuid == Award.uuid)
-        .join(Lot, Award.lot_uuid == Lot.uuid)
-        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
-        .join(employer_company, employer_company.uuid == employer_uuid)
-        .where(Employment.start_date <= end,
-               or_(Employment.end_date.is_(None), Employment.end_date >= start), has_clause)
-    )  # fmt: skip
-    if employer is not None:
-        query = query.where(employer_uuid == employer)
-    rows = session.execute(query).all()
-    previous = _previous_hours(session, month, [r[0] for r in rows], employer)
-    types = labels(session, ReferenceKind.CONTRACT_TYPE)
+    rows = employer_rows(session, month, employer, clause_only=True)
+    previous = _previous_hours(session, month, [r.employment_uuid for r in rows], employer)
     by_employer: dict[uuid.UUID, EmployerStatement] = {}
-    for emp, person, last, first, code, reference, number, title, owner, name in rows:
-        statement = by_employer.setdefault(owner, EmployerStatement(owner, name))
+    for row in rows:
+        statement = by_employer.setdefault(
+            row.employer_uuid, EmployerStatement(row.employer_uuid, row.employer_name)
+        )
         statement.lines.append(
-            StatementLine(emp, person, last, first, types.get(code, code), reference,
-                          _lot_label(number, title), previous.get(emp))
+            StatementLine(row.employment_uuid, row.participant_uuid, row.last_name,
+                          row.first_name, row.contract_type, row.reference,
+                          _lot_label(row.lot_number, row.lot_title),
+                          previous.get(row.employment_uuid))
         )  # fmt: skip
     for statement in by_employer.values():
         statement.lines.sort(
