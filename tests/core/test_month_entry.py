@@ -83,7 +83,6 @@ def test_an_employment_deleted_meanwhile_refuses_the_whole_save(database: Databa
     with database.transaction() as s:
         s.delete(s.get(Employment, case.martin))
     before = fingerprint(database)
-    with pytest.raises(HoursEntryError, match="rouvrez"):
-        with database.transaction() as s:
-            save_month_grid(s, grid)
+    with pytest.raises(HoursEntryError, match="rouvrez"), database.transaction() as s:
+        save_month_grid(s, grid)
     assert fingerprint(database) == before

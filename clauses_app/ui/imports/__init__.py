@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,8 @@ __all__ = [
     "open_clause_import",
     "open_export",
     "open_file_argument",
+    "open_month_grid",
+    "open_prepare_statements",
     "open_sheet_import",
 ]
 
@@ -92,11 +95,31 @@ def open_export(context: AppContext, parent: QWidget | None) -> ExportDialog:
     return dialog
 
 
+def open_prepare_statements(context: AppContext, parent: QWidget | None) -> QDialog:
+    from clauses_app.ui.imports.statements_dialog import PrepareStatementsDialog
+
+    return _show(PrepareStatementsDialog(context, parent))
+
+
+def open_month_grid(
+    context: AppContext,
+    parent: QWidget | None,
+    employer: uuid.UUID | None = None,
+    month: tuple[int, int] | None = None,
+) -> QDialog:
+    """« Saisie du mois », on an employer and a month when given."""
+    from clauses_app.ui.pages.month_grid import MonthGridDialog
+
+    return _show(MonthGridDialog(context, employer, month, parent))
+
+
 def add_exchange_actions(window: QWidget, context: AppContext, menu: QMenu) -> list[QAction]:
     """Add the import and export actions to the File menu (before its last entries)."""
     specs = (
         ("Importer un fichier Clause…", lambda: open_clause_import(context, window)),
         ("Importer un tableur…", lambda: open_sheet_import(context, window)),
+        ("Préparer les relevés du mois…", lambda: open_prepare_statements(context, window)),
+        ("Saisie du mois…", lambda: open_month_grid(context, window)),
         ("Exporter au format Clause…", lambda: open_export(context, window)),
     )
     actions = []

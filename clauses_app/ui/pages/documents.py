@@ -163,6 +163,7 @@ class DocumentsPage(QWidget):
         right = QVBoxLayout()
         right.addWidget(self._batch_box())
         right.addWidget(self._wording_box())
+        right.addWidget(self._statements_box())
         right.addStretch(1)
         columns.addLayout(right, 2)
         layout.addLayout(columns, 1)
@@ -241,6 +242,33 @@ class DocumentsPage(QWidget):
         form.addRow("Format :", self.batch_format)
         form.addRow("", self.batch_button)
         return box
+
+    def _statements_box(self) -> QGroupBox:
+        box = QGroupBox("Relevés d'heures mensuels")
+        layout = QVBoxLayout(box)
+        text = QLabel(
+            "Un classeur pré-rempli par employeur, à faire remplir puis à réimporter d'un coup "
+            "(Fichier › Importer un tableur) ; ou la saisie d'un mois d'un employeur."
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.statements_button = QPushButton("Préparer les relevés du mois…")
+        self.month_grid_button = QPushButton("Saisie du mois…")
+        self.statements_button.clicked.connect(self.open_prepare_statements)
+        self.month_grid_button.clicked.connect(self.open_month_grid)
+        layout.addWidget(self.statements_button)
+        layout.addWidget(self.month_grid_button)
+        return box
+
+    def open_prepare_statements(self) -> QWidget:
+        from clauses_app.ui.imports import open_prepare_statements
+
+        return open_prepare_statements(self.context, self)
+
+    def open_month_grid(self) -> QWidget:
+        from clauses_app.ui.imports import open_month_grid
+
+        return open_month_grid(self.context, self)
 
     def _wording_box(self) -> QGroupBox:
         box = QGroupBox("Rédaction de la clause (pièces du marché)")
