@@ -138,6 +138,10 @@ def employers_in_month(session: Session, month: Month) -> list[tuple[uuid.UUID, 
     return sorted(((u, n, c) for u, n, c in rows), key=lambda r: (r[1].lower(), str(r[0])))
 
 
+def employer_name(session: Session, employer: uuid.UUID) -> str | None:
+    return session.scalar(select(Company.name).where(Company.uuid == employer))
+
+
 def previous_month(month: Month) -> Month:
     return month_from_index(month_index(month) - 1)
 

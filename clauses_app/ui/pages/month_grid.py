@@ -49,6 +49,7 @@ from clauses_app.services.hours_entry import (
 )
 from clauses_app.services.month_entry import (
     MonthGrid,
+    employer_name,
     employers_in_month,
     load_month_grid,
     previous_month,
@@ -395,12 +396,10 @@ class MonthGridDialog(QDialog):
         position = self.employer_combo.findData(str(current)) if current else -1
         if selected is not None and position < 0:
             with self.context.database.session() as session:
-                from clauses_app.models import Company
-
-                company = session.get(Company, selected)
-                if company is not None:
-                    self.employer_combo.addItem(f"{company.name} (aucun contrat)", str(selected))
-                    position = self.employer_combo.count() - 1
+                name = employer_name(session, selected)
+            if name is not None:
+                self.employer_combo.addItem(f"{name} (aucun contrat)", str(selected))
+                position = self.employer_combo.count() - 1
         self.employer_combo.setCurrentIndex(max(position, 0) if self.employer_combo.count() else -1)
         self.employer_combo.blockSignals(False)
         self._load()
