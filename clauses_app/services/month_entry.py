@@ -138,6 +138,16 @@ def employers_in_month(session: Session, month: Month) -> list[tuple[uuid.UUID, 
     return sorted(((u, n, c) for u, n, c in rows), key=lambda r: (r[1].lower(), str(r[0])))
 
 
+def employer_of_employment(session: Session, employment: uuid.UUID) -> uuid.UUID | None:
+    """The employment's employer (its own, else its award's company); None when deleted."""
+    return session.scalar(
+        select(employer_column())
+        .select_from(Employment)
+        .join(Award, Employment.award_uuid == Award.uuid)
+        .where(Employment.uuid == employment)
+    )
+
+
 def employer_name(session: Session, employer: uuid.UUID) -> str | None:
     return session.scalar(select(Company.name).where(Company.uuid == employer))
 

@@ -116,3 +116,42 @@ def test_choosing_another_employer_and_month(
     assert [_text(dialog, r, 0) for r in range(2)] == ["DURAND Paul", "Total"]
     dialog.select(case.etti, (2025, 7))  # Paul Durand's mission ended in June
     assert dialog.model.rowCount() == 0 and "Aucun contrat" in dialog.empty_label.text()
+
+
+def test_the_missing_statement_alert_opens_the_month_grid(
+    qtbot: Any, app_context: AppContext, database: Any
+) -> None:
+    from PySide6.QtWidgets import QApplication as App
+
+    from clauses_app.services.alerts import AlertKind
+    from clauses_app.ui.pages.dashboard import DashboardPage
+    from tests import builders as b
+
+    with database.transaction() as s:
+        con = b.contract(s, b.authority(s), "A-1", start_date=date(2025, 1, 1),
+                         end_date=date(2025, 12, 31))  # fmt: skip
+        award = b.award(s, b.lot(s, con), b.company(s, "SARL A"), 1000)
+        lea = b.employment(s, award, b.participant(s, "Martin", "Léa"), date(2025, 1, 1),
+                           date(2025, 12, 31))  # fmt: skip
+        for month in (1, 2, 3, 4):  # May is missing (June is not over on 30/06)
+            b.month_hours(s, lea, 2025, month, 100)
+    page = DashboardPage(app_context)
+    page.today = lambda: date(2025, 6, 30)  # type: ignore[method-assign]
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.show()
+    qtbot.waitUntil(lambda: page.alert_model.rowCount() > 0, timeout=10_000)
+    model = page.alert_model
+    kinds = [model.alert(r).kind for r in range(model.rowCount())]
+    rows = [r for r, kind in enumerate(kinds) if kind == AlertKind.MISSING_STATEMENT]
+    assert len(rows) == 1
+    page.alert_view.activated.emit(model.index(rows[0], 1))
+    dialogs = [w for w in App.topLevelWidgets()
+               if isinstance(w, MonthGridDialog) and w.isVisible()]  # fmt: skip
+    assert len(dialogs) == 1
+    grid = dialogs[0]
+    assert grid.month_combo.currentText() == "Mai 2025"
+    assert grid.employer_combo.currentText() == "SARL A (1 contrat)"
+    assert [_text(grid, r, 0) for r in range(2)] == ["MARTIN Léa", "Total"]
+    grid.close()
+    qtbot.waitUntil(lambda: not page.is_loading, timeout=10_000)

@@ -396,6 +396,21 @@ class DashboardPage(QWidget):
             self._alerts_task.cancel()
             self._alerts_stale = True
 
-    def _open_alert(self, index: QModelIndex) -> None:
+    def _open_alert(self, index: QModelIndex) -> Any:
         alert = self.alert_model.alert(index.row())
+        if alert.kind == AlertKind.MISSING_STATEMENT and alert.due is not None:
+            return self._open_missing_statement(alert.record_uuid, alert.due)
         self.context.open_record(RECORD_KINDS[alert.record_kind], alert.record_uuid)
+        return None
+
+    def _open_missing_statement(self, employment: uuid.UUID, due: date) -> Any:
+        """« Saisie du mois » on the employment's employer and its first month without a
+        statement."""
+        from clauses_app.services.month_entry import employer_of_employment
+        from clauses_app.ui.imports import open_month_grid
+
+        with self.context.database.session() as session:
+            employer = employer_of_employment(session, employment)
+        if employer is None:  # deleted since the alerts were computed
+            return None
+        return open_month_grid(self.context, self, employer, (due.year, due.month))
