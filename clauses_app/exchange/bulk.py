@@ -27,6 +27,9 @@ BATCH = 5000
 SQLITE_CACHE_KIB = 64 * 1024
 
 Write = Callable[[list[Row]], None]
+Digest = Callable[[int], str]
+# Written with every row besides the format's columns (last in each written row).
+DIGEST_COLUMN = "import_digest"
 
 
 def is_sqlite(session: Session) -> bool:
@@ -56,7 +59,8 @@ class BulkWriter:
         self.tick = tick
         self.fast = is_sqlite(session)
 
-    def insert(self, member: MemberData, indexes: list[int]) -> None:
+    def insert(self, member: MemberData, indexes: list[int], digest: Digest) -> None:
+        """Insert rows; ``digest(index)`` is each one's content digest (``import_digest``)."""
         spec = member.spec
         write = (
             _driver_insert(self.session, spec) if self.fast else _core_insert(self.session, spec)
@@ -64,10 +68,12 @@ class BulkWriter:
         full, rows = _full_row(member), member.rows
         for start in range(0, len(indexes), BATCH):
             batch = indexes[start : start + BATCH]
-            write([full(rows[i]) for i in batch])
+            write([(*full(rows[i]), digest(i)) for i in batch])
             self.tick(len(batch), f"Import : {spec.name}")
 
-    def update(self, member: MemberData, indexes: list[int]) -> None:
+    def update(self, member: MemberData, indexes: list[int], digest: Digest) -> None:
+        """Update rows to the file's values; their version moves, their import digest is
+        the file's content."""
         if not indexes:
             return
         names = [c.name for c in member.columns]
@@ -78,6 +84,7 @@ class BulkWriter:
             row = member.rows[i]
             change = {bind: row[at] for bind, at in present}
             change["_uuid"] = row[key]
+            change["v_import_digest"] = digest(i)
             changes.append(change)
         _update(self.session, member.spec, changes)
         self.tick(len(indexes), f"Mise à jour : {member.spec.name}")
@@ -97,7 +104,7 @@ def _as_uuid(value: Any) -> Any:
 
 
 def _core_insert(session: Session, spec: EntitySpec) -> Write:
-    names = [c.name for c in spec.columns]
+    names = [c.name for c in spec.columns] + [DIGEST_COLUMN]
     uuids = [i for i, c in enumerate(spec.columns) if c.kind == "uuid"]
 
     def write(batch: list[Row]) -> None:
@@ -155,7 +162,7 @@ def _sqlite_column(kind: str) -> Callable[[tuple[Any, ...]], list[Any]] | None:
 
 
 def _driver_insert(session: Session, spec: EntitySpec) -> Write:
-    names = [c.name for c in spec.columns]
+    names = [c.name for c in spec.columns] + [DIGEST_COLUMN]
     statement = (
         f"INSERT INTO {spec.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     )
@@ -173,7 +180,7 @@ def _driver_insert(session: Session, spec: EntitySpec) -> Write:
 
 def _update(session: Session, spec: EntitySpec, updates: list[dict[str, Any]]) -> None:
     table = spec.table
-    kinds = {c.name: c.kind for c in spec.columns}
+    kinds = {c.name: c.kind for c in spec.columns} | {DIGEST_COLUMN: "string"}
     # Bind names differ from column names: SQLAlchemy reserves those for SET.
     columns = [k[2:] for k in updates[0] if k != "_uuid"]
     statement = (

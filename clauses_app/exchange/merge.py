@@ -1,9 +1,14 @@
 """Merging one checked member into the database by UUID (guide: "re-import merges").
 
-Members come parents first. For each: references are checked against the database and the
-valid rows of the members before it; each valid row is then new, unchanged (same content),
-updated (the file's ``updated_at`` is newer) or a conflict (the local copy is as new or
-newer: kept). Unique keys (a company's SIRET, a lot's number in its contract, …) are checked
+Members come parents first. For each: a row dated in the future (beyond
+``FUTURE_TOLERANCE``) is refused; references are checked against the database and the valid
+rows of the members before it; each valid row is then new, unchanged (same content), updated
+or a conflict (local copy kept). Between an existing record and the file's, the rule holds
+between databases (versions are local): each record keeps the digest of the content an import
+last left (``import_digest``), the common ancestor. Local copy as last imported → the file
+wins; file as last imported → the local edit is kept; both moved → conflict. Without a digest
+(never imported here) the file wins only when its ``updated_at`` is newer (format 1.0).
+Unique keys (a company's SIRET, a lot's number in its contract, …) are checked
 on the state the import would leave. Existing rows are read once per entity, never row by
 row, as the format's text (``stored.py``), and only what later members need is kept: the
 valid uuids of the entities other records refer to.
@@ -11,16 +16,25 @@ valid uuids of the entities other records refer to.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from clauses_app.exchange.bulk import BulkWriter
-from clauses_app.exchange.format import SPECS, ColumnSpec, EntitySpec, decoder, encoder
+from clauses_app.exchange.format import (
+    SPECS,
+    ColumnSpec,
+    EntitySpec,
+    decoder,
+    encoder,
+    format_timestamp,
+)
 from clauses_app.exchange.reader import MemberData
 from clauses_app.exchange.report import Conflict, ErrorSink, ImportReport
 from clauses_app.exchange.stored import text_select
@@ -32,6 +46,25 @@ SKIPPED_IN_COMPARISON = ("uuid", "created_at", "updated_at")
 # Entities whose uuids other members refer to: the only ones whose valid uuids are kept.
 REFERENCED = frozenset(c.reference for spec in SPECS for c in spec.columns if c.reference)
 _read_timestamp = decoder(ColumnSpec("updated_at", "timestamp", False, True))
+# A record dated later than now by more than this is refused (a source machine's clock set
+# wrong would otherwise make its records win over every later local edit).
+FUTURE_TOLERANCE = timedelta(hours=1)
+STAMPS = ("created_at", "updated_at")
+
+
+def content_digest(names: Sequence[str], texts: Iterable[str]) -> str:
+    """SHA-256 (hex) of a record's content: its columns' names and values as the format writes
+    them (timestamps and uuid left out)."""
+    data = "\x1f".join(names) + "\x1e" + "\x1f".join(texts)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+class _Local(NamedTuple):
+    """A database record whose content differs from the file's row."""
+
+    updated_at: str  # as text
+    digest: str  # of its content now, over the file's columns
+    imported: str | None  # its import_digest: the content the last import left
 
 
 @dataclass
@@ -53,6 +86,7 @@ def merge_member(
     """Check and classify one member's rows; write them when ``writer`` is given."""
     spec = member.spec
     existing = _existing_uuids(session, spec)
+    _refuse_future(member, sink)
     _check_references(member, state.valid, sink)
     inserts, updates = _classify(session, member, existing, result)
     bad = _check_uniques(session, member, inserts + updates, existing, sink)
@@ -67,8 +101,45 @@ def merge_member(
         state.valid[spec.name] = existing
     if writer is not None:
         # Updates first: a key an updated record gives up may be taken by a new one.
-        writer.update(member, [i for i in updates if i not in bad])
-        writer.insert(member, [i for i in inserts if i not in bad])
+        digest = _file_digest(member)
+        writer.update(member, [i for i in updates if i not in bad], digest)
+        writer.insert(member, [i for i in inserts if i not in bad], digest)
+
+
+def _refuse_future(member: MemberData, sink: ErrorSink, now: datetime | None = None) -> None:
+    """Rows dated in the future beyond the tolerance: reported with member, row and column."""
+    limit = (now or datetime.now().astimezone()) + FUTURE_TOLERANCE
+    for name in STAMPS:
+        at = member.index(name)
+        if at is None:
+            continue
+        for i, row in enumerate(member.rows):
+            value = row[at]
+            if i in member.invalid or value is None or value <= limit:
+                continue
+            sink.error(
+                f"date dans le futur ({format_timestamp(value)}) : l'horloge de l'ordinateur qui "
+                "a écrit le fichier est sans doute déréglée ; corrigez-la et exportez de nouveau",
+                file=member.spec.member,
+                row=member.row_number(i),
+                column=name,
+            )
+            member.invalid.add(i)
+
+
+def _compared(member: MemberData) -> list[tuple[int, ColumnSpec]]:
+    """The file's columns that make a record's content (position in the row, column)."""
+    return [(i, c) for i, c in enumerate(member.columns) if c.name not in SKIPPED_IN_COMPARISON]
+
+
+def _file_digest(member: MemberData) -> Callable[[int], str]:
+    """The content digest of a row of the file, by its index."""
+    compared = _compared(member)
+    names = [c.name for _i, c in compared]
+    encoders = [(at, encoder(c)) for at, c in compared]
+    return lambda i: content_digest(
+        names, (as_text(member.rows[i][at]) for at, as_text in encoders)
+    )
 
 
 def _rows(session: Session, statement: Select[Any]) -> Iterator[Sequence[Any]]:
@@ -119,6 +190,7 @@ def _classify(
             if i not in invalid and rows[i][key] in existing
         }
     differing = _differing(session, member, known)
+    digest_of = _file_digest(member)
     inserts, updates = [], []
     for i, row in enumerate(rows):
         if i in invalid:
@@ -128,31 +200,48 @@ def _classify(
             inserts.append(i)
             counts.new += 1
             continue
-        local_text = differing.get(i)
-        if local_text is None:
+        local = differing.get(i)
+        if local is None:
             counts.unchanged += 1
             continue
-        local = _read_timestamp(local_text)
-        if row[stamp] > local:
+        verdict = _decide(local, digest_of(i), row[stamp])
+        if verdict == "file":
             updates.append(i)
             counts.updated += 1
+        elif verdict == "local":
+            counts.unchanged += 1  # the file brings what was imported already: the edit stays
         else:
             counts.conflicts += 1
-            result.conflicts.append(Conflict(spec.name, uuid.UUID(uid), local, row[stamp]))
+            local_at = _read_timestamp(local.updated_at)
+            result.conflicts.append(Conflict(spec.name, uuid.UUID(uid), local_at, row[stamp]))
     return inserts, updates
 
 
-def _differing(session: Session, member: MemberData, known: dict[str, int]) -> dict[int, str]:
+def _decide(local: _Local, file_digest: str, file_updated_at: datetime) -> str:
+    """Which copy a differing record keeps: "file", "local" or "conflict" (local kept)."""
+    if local.imported is not None:
+        if local.digest == local.imported:
+            return "file"  # not edited here since the last import: the source changed it
+        if file_digest == local.imported:
+            return "local"  # edited here, unchanged at the source since the last import
+        return "conflict"  # both changed since the last import
+    return "file" if file_updated_at > _read_timestamp(local.updated_at) else "conflict"
+
+
+def _differing(session: Session, member: MemberData, known: dict[str, int]) -> dict[int, _Local]:
     """Rows whose content differs from the database's copy → that copy's ``updated_at``
-    (text). The file's columns are compared as the format writes them."""
+    (text), content digest and import digest. The file's columns are compared as the format
+    writes them."""
     if not known:
         return {}
     spec = member.spec
-    compared = [(i, c) for i, c in enumerate(member.columns) if c.name not in SKIPPED_IN_COMPARISON]
-    names = ["uuid", *(c.name for _i, c in compared), "updated_at"]
+    compared = _compared(member)
+    content = [c.name for _i, c in compared]
+    names = ["uuid", *content, "updated_at"]
     statement, stored = text_select(session.get_bind().dialect, spec, names)
+    statement = statement.add_columns(spec.table.c.import_digest)
     mine = [(i, encoder(c), theirs) for (i, c), theirs in zip(compared, stored[1:-1], strict=True)]
-    differing: dict[int, str] = {}
+    differing: dict[int, _Local] = {}
 
     def compare(local: Sequence[Any]) -> None:
         index = known.get(stored[0](local[0]))
@@ -161,7 +250,10 @@ def _differing(session: Session, member: MemberData, known: dict[str, int]) -> d
         row = member.rows[index]
         for n, (at, as_text, local_as_text) in enumerate(mine, start=1):
             if as_text(row[at]) != local_as_text(local[n]):
-                differing[index] = stored[-1](local[-1])
+                texts = (f(local[k]) for k, (_a, _t, f) in enumerate(mine, start=1))
+                differing[index] = _Local(
+                    stored[-1](local[-2]), content_digest(content, texts), local[-1]
+                )
                 return
 
     if len(known) > WHOLE_TABLE_AFTER:  # a re-import: one pass beats thousands of IN (...)
