@@ -13,7 +13,12 @@ from collections.abc import Sequence
 
 from clauses_app import __version__, paths
 from clauses_app.cli import backup, core, demo, exchange, privacy, reports, statements
-from clauses_app.cli.common import CliError, UserFacingError
+from clauses_app.cli.common import (
+    CliDatabaseError,
+    CliError,
+    UserFacingError,
+    database_error_message,
+)
 from clauses_app.runtime import collector_paused
 from clauses_app.storage.backup import BackupError
 
@@ -60,6 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("clauses: interrompu.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a database error: one French sentence, never a traceback
+        message = database_error_message(exc, getattr(args, "db", None))
+        if message is None:
+            raise
+        logging.getLogger(__name__).info("Database error", exc_info=True)
+        print(f"clauses: {message}", file=sys.stderr)
+        return CliDatabaseError.exit_code
     return int(result or 0)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from clauses_app.services.periods import Period
 from clauses_app.storage import Database, DatabaseError
+from clauses_app.storage.presence import is_network_path, network_warning
 
 
 class UserFacingError(Exception):
@@ -39,10 +40,21 @@ def opened_database(args: argparse.Namespace) -> Iterator[Database]:
         database = open_app_database(args.db)
     except DatabaseError as exc:
         raise CliDatabaseError(str(exc)) from exc
+    path = database.file_path
+    if path is not None and is_network_path(path):
+        print(f"clauses: attention : {network_warning(path)}", file=sys.stderr)
     try:
         yield database
     finally:
         database.dispose()
+
+
+def database_error_message(error: BaseException, db: str | None) -> str | None:
+    """The French sentence for a database error met by a command (None: not one)."""
+    from clauses_app.storage.database import resolve_url, sqlite_path
+    from clauses_app.storage.errors import describe_database_error
+
+    return describe_database_error(error, sqlite_path(resolve_url(db)))
 
 
 def parse_decimal(text: str, name: str) -> Decimal:

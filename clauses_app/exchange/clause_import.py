@@ -9,6 +9,7 @@ and a member refused as a whole refuses the file: what was written is rolled bac
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +23,10 @@ from clauses_app.exchange.reader import ClauseFile, open_clause
 from clauses_app.exchange.report import ErrorSink, HeldFaults, ImportReport
 from clauses_app.exchange.safety import UnsafeFileError
 from clauses_app.services.progress import Progress, report
-from clauses_app.storage import Database
+from clauses_app.storage import Database, describe_database_error
 from clauses_app.storage.backup import backup_before_change
+
+log = logging.getLogger(__name__)
 
 
 class _Undo(Exception):
@@ -91,7 +94,8 @@ def _run(
             result.applied = False
         except IntegrityError as exc:
             result.applied = False
-            sink.error(f"l'import a été annulé, la base refuse une ligne : {exc.orig}")
+            log.warning("Import refused by the database: %s", exc.orig)
+            sink.error(f"l'import a été annulé : {describe_database_error(exc)}")
     return result
 
 

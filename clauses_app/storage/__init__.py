@@ -8,12 +8,15 @@ from clauses_app.storage.database import (
     open_database,
     resolve_url,
 )
+from clauses_app.storage.errors import DatabaseReadOnlyError, describe_database_error
 
 __all__ = [
     "Database",
     "DatabaseError",
     "DatabaseNewerError",
+    "DatabaseReadOnlyError",
     "DatabaseUnreachableError",
+    "describe_database_error",
     "open_database",
     "resolve_url",
 ]

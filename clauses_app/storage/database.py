@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +20,7 @@ from clauses_app import paths
 from clauses_app.storage import migrate
 from clauses_app.storage.backup import BackupError, take_backup
 from clauses_app.storage.engine import WRITES, create_app_engine
+from clauses_app.storage.errors import DatabaseReadOnlyError
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ class Database:
     session_factory: sessionmaker[Session] = field(init=False)
     backup_path: Path | None = None
     created: bool = False  # a new SQLite file was made by this opening
+    read_only: bool = False  # see set_read_only
 
     def __post_init__(self) -> None:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
@@ -111,9 +114,20 @@ class Database:
 
         On SQLite it takes the write lock as it begins (``BEGIN IMMEDIATE``, see
         storage/engine.py): a second writer waits for it, up to the busy timeout."""
+        if self.read_only:
+            raise DatabaseReadOnlyError
         with self.session_factory() as session, session.begin():
             session.connection(execution_options={WRITES: True})
             yield session
+
+    def set_read_only(self) -> None:
+        """From now on refuse every write: :meth:`transaction` raises
+        :class:`DatabaseReadOnlyError` (a French sentence), and SQLite connections refuse
+        writes themselves (``PRAGMA query_only``)."""
+        self.read_only = True
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _query_only)
+            self.engine.dispose()  # pooled connections made before would still write
 
     def compact(self) -> None:
         """Rewrite the database so that deleted or overwritten values leave no trace in its
@@ -134,6 +148,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _query_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA query_only=ON")
 
 
 def open_database(db: str | None = None, *, migrate_schema: bool = True) -> Database:

@@ -225,6 +225,11 @@ def _open_and_attach(
 
         db = str(Path(tempfile.mkdtemp(prefix="clauses-demo-")) / "demo.sqlite3")
     database = open_database_interactively(db, interactive, window)
+    from clauses_app.ui.presence import announce_presence  # who else has it open (lock file)
+
+    if database is not None and not announce_presence(database, window, interactive):
+        database.dispose()
+        database = None
     if database is None:
         window.remember = False  # the window never got its data: keep its saved state
         window.close()

@@ -57,24 +57,21 @@ def present_dialog(box: QMessageBox) -> int:
 
 
 def is_locked(error: BaseException) -> bool:
-    """A SQLite "database is locked" anywhere in the error's chain."""
-    current: BaseException | None = error
-    while current is not None:
-        if "database is locked" in str(current).lower():
-            return True
-        current = current.__cause__ or current.__context__
-    return False
+    """Another program holds the database (SQLite "database is locked", a PostgreSQL lock)."""
+    from clauses_app.storage.errors import is_busy
+
+    return is_busy(error)
 
 
-def explain_database_error(error: BaseException) -> tuple[str, str]:
-    """A French title and explanation for a database problem."""
+def explain_database_error(
+    error: BaseException, database_file: Path | None = None
+) -> tuple[str, str]:
+    """A French title and explanation for a database problem (never the driver's text).
+    ``database_file``: the SQLite file, to name who has it open when it is busy."""
+    from clauses_app.storage.errors import describe_database_error
+
     if is_locked(error):
-        return (
-            "Base de données occupée",
-            "La base de données est verrouillée par un autre programme (une autre fenêtre de "
-            "Clauses, une sauvegarde ou une synchronisation en cours). Attendez quelques "
-            "instants puis réessayez, ou ouvrez un autre fichier.",
-        )
+        return ("Base de données occupée", describe_database_error(error, database_file) or "")
     if isinstance(error, DatabaseNewerError):
         return ("Base de données plus récente que l'application", str(error))
     if isinstance(error, DatabaseUnreachableError):
@@ -83,6 +80,9 @@ def explain_database_error(error: BaseException) -> tuple[str, str]:
             f"{error}\n\nVérifiez que le fichier ou le serveur est disponible (clé USB, "
             "dossier réseau, connexion), ou ouvrez un autre fichier.",
         )
+    described = describe_database_error(error, database_file)
+    if described is not None and not isinstance(error, DatabaseError):
+        return ("Base de données", described)
     return ("Base de données inutilisable", str(error))
 
 
@@ -115,8 +115,10 @@ def ask_database_way_out(error: BaseException, parent: QWidget | None = None) ->
 
 def show_error(parent: QWidget | None, error: BaseException, details: str = "") -> None:
     """Tell the user something failed, where the log is, and keep the window alive."""
-    if isinstance(error, DatabaseError) or is_locked(error):
-        title, text = explain_database_error(error)
+    from clauses_app.storage.errors import describe_database_error
+
+    if isinstance(error, DatabaseError) or describe_database_error(error) is not None:
+        title, text = explain_database_error(error, _database_file(parent))
     else:
         title = "Une erreur est survenue"
         text = f"L'opération n'a pas pu aboutir : {error or type(error).__name__}"
@@ -126,6 +128,15 @@ def show_error(parent: QWidget | None, error: BaseException, details: str = "") 
     if details:
         box.setDetailedText(details)
     present_dialog(box)
+
+
+def _database_file(widget: QWidget | None) -> Path | None:
+    """The SQLite file of the window ``widget`` belongs to, to name who has it open."""
+    window = widget.window() if widget is not None else None
+    context = getattr(window, "context", None)
+    database = getattr(context, "database", None)
+    path = getattr(database, "file_path", None)
+    return path if isinstance(path, Path) else None
 
 
 _showing = threading.local()

@@ -146,3 +146,41 @@ def test_screenshot_of_the_conflict_dialog(
     assert form.isVisible() or form.result() != form.DialogCode.Accepted
     assert _load(app_context, record)["city"] == "Rezé"  # "Continuer à modifier": nothing saved
     assert Outcome.MERGE == "merge"
+
+
+def test_a_second_window_is_told_who_has_the_base_open(
+    qtbot: Any, app_context: AppContext, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import json
+    from datetime import UTC, datetime
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from clauses_app.storage.presence import lock_path
+    from clauses_app.ui import presence
+
+    database = app_context.database
+    path = database.file_path
+    assert path is not None
+    lock_path(path).write_text(json.dumps(
+        {"user": "camille", "machine": "PC-ACCUEIL", "pid": 4242,
+         "since": datetime(2026, 12, 4, 8, 12, tzinfo=UTC).isoformat()}
+    ))  # fmt: skip
+    asked: list[str] = []
+
+    def click(label: str) -> Any:
+        def present(box: QMessageBox) -> int:
+            asked.append(box.text())
+            button = next(b for b in box.buttons() if b.text() == label)
+            button.click()
+            return 0
+
+        return present
+
+    monkeypatch.setattr(presence, "present_dialog", click("Quitter"))
+    assert not presence.announce_presence(database, None, interactive=True)
+    assert "déjà ouverte par camille sur PC-ACCUEIL depuis le 04/12/2026" in asked[0]
+    monkeypatch.setattr(presence, "present_dialog", click("Ouvrir en lecture seule"))
+    assert presence.announce_presence(database, None, interactive=True)
+    assert database.read_only
+    assert "PC-ACCUEIL" in lock_path(path).read_text()  # the other window's lock, untouched
