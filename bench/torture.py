@@ -313,8 +313,10 @@ from clauses_app.services.bootstrap import open_app_database
 database = open_app_database({db!r})
 started = time.perf_counter()
 result = ({call})(database, Path({path!r}), "tracker")
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({{"seconds": round(time.perf_counter() - started, 1),
-    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+    "peak_rss_mb": usage.ru_maxrss // 1024,
     "ok": result.ok, "applied": result.applied,
     "employments": result.count("employment").new,
     "first_error": result.errors[0].message if result.errors else None}}))
@@ -329,7 +331,7 @@ def measure(folder: Path, name: str, path: Path, dry_run: bool) -> dict[str, Any
                            call="preview_sheet" if dry_run else "import_sheet")  # fmt: skip
     env = dict(os.environ, CLAUSES_HOME=str(folder / "home"))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                          check=False, timeout=1800)  # fmt: skip
+                          check=False, timeout=1800, cwd=ROOT)  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     return {"file": name, "bytes": path.stat().st_size, "dry_run": dry_run,

@@ -217,7 +217,8 @@ def find_table(
         if reason is not None:
             table.skipped.append((number, reason))
             continue
-        table.rows.append((number, list(cells) + [None] * (len(headers) - len(cells))))
+        cells.extend([None] * (len(headers) - len(cells)))  # in place: no second copy
+        table.rows.append((number, cells))
     return table
 
 

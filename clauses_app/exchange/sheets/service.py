@@ -314,6 +314,7 @@ def _read(
             result.statement_month = month_key(item.statement.month)
         return item
     table = find_table(sheets, kind, mapping)
+    del sheets  # the table holds the rows it needs; the rest of the file is let go
     if table is None:
         item.sink.error(
             "aucune ligne d'en-tête reconnue dans les 30 premières lignes", file=path.name

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clauses_app.exchange.sheets.base import RowContext, SheetImport
+from clauses_app.exchange.sheets.batch import BatchedInserts
 from clauses_app.exchange.sheets.codes import (
     COMPANY_KIND_PATTERNS,
     CONTRACT_TYPE_PATTERNS,
@@ -41,6 +43,7 @@ from clauses_app.exchange.sheets.codes import (
 from clauses_app.exchange.sheets.mapping import TRACKER
 from clauses_app.exchange.sheets.matching import PeopleIndex, Person
 from clauses_app.exchange.sheets.values import (
+    BadCell,
     normalise,
     parse_date,
     parse_decimal,
@@ -121,12 +124,22 @@ class TrackerImport(SheetImport):
             "outcome": reference_labels(session, ReferenceKind.OUTCOME),
             "criterion": reference_labels(session, ReferenceKind.CRITERION),
         }
-        rows = [r for r in (self._read(RowContext(n, c)) for n, c in self.table.rows) if r]
-        self.year = self._tracker_year(rows)
+        self.year = self._tracker_year()
+        self.sirets: dict[str, bool] = {}
         self._load()
-        for row in rows:
-            self._apply(row)
-        session.flush()
+        # Rows are read and written one at a time: a national tracker's rows, or the records
+        # they make, are never all held at once (docs/reliability.md).
+        self.inserts = BatchedInserts(session)
+        rows = self.table.rows
+        rows.reverse()
+        while rows:  # each row's cells are let go once it is written
+            number, cells = rows.pop()
+            row = self._read(RowContext(number, cells))
+            if row is not None:
+                self._apply(row)
+                self.inserts.maybe_flush()
+        self.inserts.flush()
+
 
     # ------------------------------------------------------------ reading
 
@@ -242,16 +255,29 @@ class TrackerImport(SheetImport):
         text = re.sub(r"\s", "", self.text(ctx, "siret"))
         if not text:
             return None
-        if not is_valid_siret(text):
+        valid = self.sirets.get(text)
+        if valid is None:  # a company's SIRET is on each of its rows: checked once
+            valid = self.sirets[text] = is_valid_siret(text)
+        if not valid:
             self.warning(ctx.number, "siret", f"SIRET invalide « {text} » : ignoré")
             return None
         return text
 
-    def _tracker_year(self, rows: list[TrackerRow]) -> int | None:
+    def _tracker_year(self) -> int | None:
+        """A year written in the title rows, else that of the earliest start date."""
         found = re.search(r"\b(19[5-9]\d|20\d\d)\b", self.table.title_text)
         if found:
             return int(found.group(1))
-        return min((r.start.year for r in rows), default=None)
+        position = self.positions.get("start_date")
+        years = set()
+        for _number, cells in self.table.rows:
+            value = cells[position] if position is not None and position < len(cells) else None
+            if value is not None and value != "":
+                try:
+                    years.add(parse_date(value).year)
+                except BadCell:
+                    continue
+        return min(years, default=None)
 
     # ------------------------------------------------------------ matching and writing
 
@@ -261,33 +287,57 @@ class TrackerImport(SheetImport):
         self.contracts = {
             (c.authority_uuid, normalise(c.reference)): c for c in s.scalars(select(PublicContract))
         }
-        self.lots = {(lt.contract_uuid, lt.number.upper()): lt for lt in s.scalars(select(Lot))}
+        # Lots and awards are many in a national tracker (one lot per few people): keys too.
+        self.lots: dict[tuple[Any, str], uuid.UUID] = {
+            (contract, number.upper()): key
+            for key, contract, number in s.execute(select(Lot.uuid, Lot.contract_uuid, Lot.number))
+        }
+        self.lot_hours: dict[uuid.UUID, Decimal | None] = {}  # required hours of lots seen
         self.companies_by_siret: dict[str, Company] = {}
         self.companies_by_name: dict[str, Company] = {}
         for company in s.scalars(select(Company)):
             if company.siret:
                 self.companies_by_siret[company.siret] = company
             self.companies_by_name.setdefault(normalise(company.name), company)
-        self.awards = {(a.lot_uuid, a.company_uuid): a for a in s.scalars(select(Award))}
-        self.participants = {p.uuid: p for p in s.scalars(select(Participant))}
+        self.awards: dict[tuple[Any, Any], uuid.UUID] = {
+            (lot, company): key
+            for key, lot, company in s.execute(
+                select(Award.uuid, Award.lot_uuid, Award.company_uuid)
+            )
+        }
+        # Participants, their criteria, employments and hours are the big tables: keys and
+        # the few columns compared, no ORM objects (an update loads its one record).
         self.people = PeopleIndex(s)
         self.criteria = {
-            (c.participant_uuid, c.criterion_code) for c in s.scalars(select(ParticipantCriterion))
+            (p, code)
+            for p, code in s.execute(
+                select(ParticipantCriterion.participant_uuid, ParticipantCriterion.criterion_code)
+            )
         }
-        self.employments = {
-            (e.participant_uuid, e.award_uuid, e.start_date): e
-            for e in s.scalars(select(Employment))
-        }
-        self.hours: dict[uuid.UUID, list[HoursRecord]] = {}
-        for record in s.scalars(select(HoursRecord)):
-            self.hours.setdefault(record.employment_uuid, []).append(record)
-        self.seen: set[tuple[str, Any]] = set()
+        self.employments: dict[tuple[Any, Any, date], uuid.UUID] = {
+            (p, a, start): key
+            for key, p, a, start in s.execute(select(
+                Employment.uuid, Employment.participant_uuid, Employment.award_uuid,
+                Employment.start_date))
+        }  # fmt: skip
+        self.with_months = set(
+            s.scalars(select(HoursRecord.employment_uuid).distinct()
+                      .where(HoursRecord.kind == HoursKind.MONTH))
+        )  # fmt: skip
+        self.totals: dict[tuple[Any, date], uuid.UUID] = {
+            (employment, start): key
+            for key, employment, start in s.execute(
+                select(HoursRecord.uuid, HoursRecord.employment_uuid, HoursRecord.period_start)
+                .where(HoursRecord.kind == HoursKind.TOTAL))
+        }  # fmt: skip
+        # Records counted so far, per entity (one set each: no (entity, key) tuple per record).
+        self.seen: defaultdict[str, set[Any]] = defaultdict(set)
 
     def _count(self, entity: str, key: Any, outcome: str) -> None:
         """Count each record once, however many rows mention it."""
-        if (entity, key) in self.seen:
+        if key in self.seen[entity]:
             return
-        self.seen.add((entity, key))
+        self.seen[entity].add(key)
         counts = self.report.count(entity)
         setattr(counts, outcome, getattr(counts, outcome) + 1)
 
@@ -302,12 +352,13 @@ class TrackerImport(SheetImport):
         contract = self._contract(row, authority)
         lot = self._lot(row, contract)
         company = self._company(row)
-        award = self.awards.get((lot.uuid, company.uuid))
+        award = self.awards.get((lot, company.uuid))
         if award is None:
-            award = self._new("award", Award(lot_uuid=lot.uuid, company_uuid=company.uuid))
-            self.awards[(lot.uuid, company.uuid)] = award
+            award = self.inserts.add(Award, lot_uuid=lot, company_uuid=company.uuid)
+            self._count("award", award, "new")
+            self.awards[(lot, company.uuid)] = award
         else:
-            self._count("award", award.uuid, "unchanged")
+            self._count("award", award, "unchanged")
         person = self._participant(row)
         self._criteria(row, person)
         employment = self._employment(row, person, award)
@@ -343,41 +394,44 @@ class TrackerImport(SheetImport):
             self._count("public_contract", contract.uuid, "unchanged")
         return contract
 
-    def _lot(self, row: TrackerRow, contract: PublicContract) -> Lot:
+    def _lot(self, row: TrackerRow, contract: PublicContract) -> uuid.UUID:
         key = (contract.uuid, row.lot_number.upper())
         lot = self.lots.get(key)
         if lot is None:
-            lot = self._new(
-                "lot",
-                Lot(
-                    contract_uuid=contract.uuid,
-                    number=row.lot_number,
-                    title=row.lot_title,
-                    trade_code=row.trade or trade_for(row.lot_title, self.trades),
-                    amount_ht=row.lot_amount,
-                    required_hours=row.required_hours,
-                ),
+            lot = self.inserts.add(
+                Lot,
+                contract_uuid=contract.uuid,
+                number=row.lot_number,
+                title=row.lot_title,
+                trade_code=row.trade or trade_for(row.lot_title, self.trades),
+                amount_ht=row.lot_amount,
+                required_hours=row.required_hours,
             )
+            self._count("lot", lot, "new")
             self.lots[key] = lot
+            self.lot_hours[lot] = row.required_hours
             return lot
-        if ("lot", lot.uuid) in self.seen:
-            if row.required_hours is not None and row.required_hours != lot.required_hours:
+        if lot in self.seen["lot"]:
+            kept = self.lot_hours.get(lot)
+            if row.required_hours is not None and row.required_hours != kept:
                 self.warning(
                     row.number,
                     "required_hours",
                     f"heures prescrites différentes sur le même lot ({row.required_hours} h ≠ "
-                    f"{lot.required_hours} h) : la première valeur est gardée",
+                    f"{kept} h) : la première valeur est gardée",
                 )
             return lot
+        record = self.inserts.record(Lot, lot)
         changed = False
-        if row.trade and lot.trade_code is None:
-            lot.trade_code, changed = row.trade, True
+        if row.trade and record["trade_code"] is None:
+            record["trade_code"], changed = row.trade, True
         for attribute, value in (("required_hours", row.required_hours),
                                  ("amount_ht", row.lot_amount)):  # fmt: skip
-            if value is not None and getattr(lot, attribute) != value:
-                setattr(lot, attribute, value)
+            if value is not None and record[attribute] != value:
+                record[attribute] = value
                 changed = True
-        self._count("lot", lot.uuid, "updated" if changed else "unchanged")
+        self.lot_hours[lot] = record["required_hours"]
+        self._count("lot", lot, "updated" if changed else "unchanged")
         return lot
 
     def _company(self, row: TrackerRow) -> Company:
@@ -405,39 +459,36 @@ class TrackerImport(SheetImport):
         self._count("company", company.uuid, "unchanged")
         return company
 
-    def _participant(self, row: TrackerRow) -> Participant:
+    def _participant(self, row: TrackerRow) -> uuid.UUID:
         match = self.people.match(row.external_id, row.last_name, row.first_name, row.birth_date)
         if match is not None:
             if match.uncertain:
                 self.uncertain(row, match.person, match.uncertain)
-            participant = self.participants[match.person.uuid]
+            participant = self.inserts.record(Participant, match.person.uuid)
             changed = False
             for attribute in ("birth_date", "sex", "external_id", "qualification_code"):
                 value = getattr(row, "qualification" if attribute.startswith("qual") else attribute)
-                if value is not None and getattr(participant, attribute) is None:
-                    setattr(participant, attribute, value)
+                if value is not None and participant[attribute] is None:
+                    participant[attribute] = value
                     changed = True
-            if row.qpv and not participant.qpv:
-                participant.qpv = changed = True
-            self._count("participant", participant.uuid, "updated" if changed else "unchanged")
-            return participant
-        participant = self._new(
-            "participant",
-            Participant(
-                external_id=row.external_id,
-                last_name=row.last_name,
-                first_name=row.first_name,
-                birth_date=row.birth_date,
-                sex=row.sex,
-                qpv=row.qpv,
-                qualification_code=row.qualification,
-            ),
+            if row.qpv and not participant["qpv"]:
+                participant["qpv"] = changed = True
+            self._count("participant", match.person.uuid, "updated" if changed else "unchanged")
+            return match.person.uuid
+        key = self.inserts.add(
+            Participant,
+            external_id=row.external_id,
+            last_name=row.last_name,
+            first_name=row.first_name,
+            birth_date=row.birth_date,
+            sex=row.sex,
+            qpv=row.qpv,
+            qualification_code=row.qualification,
+            notes=None,
         )
-        self.participants[participant.uuid] = participant
-        self.people.add(
-            Person(participant.uuid, row.external_id, row.last_name, row.first_name, row.birth_date)
-        )
-        return participant
+        self._count("participant", key, "new")
+        self.people.add(Person(key, row.external_id, row.last_name, row.first_name, row.birth_date))
+        return key
 
     def uncertain(self, row: TrackerRow, person: Person, reason: str) -> None:
         from clauses_app.exchange.report import UncertainMatch
@@ -454,23 +505,22 @@ class TrackerImport(SheetImport):
             )
         )
 
-    def _criteria(self, row: TrackerRow, participant: Participant) -> None:
+    def _criteria(self, row: TrackerRow, participant: uuid.UUID) -> None:
         for code in row.criteria:
-            key = (participant.uuid, code)
+            key = (participant, code)
             if key in self.criteria:
                 self._count("participant_criterion", key, "unchanged")
                 continue
             self.criteria.add(key)
-            self.seen.add(("participant_criterion", key))
-            self._new(
-                "participant_criterion",
+            self.seen["participant_criterion"].add(key)
+            new = self.inserts.add(
+                ParticipantCriterion,
+                participant_uuid=participant,
+                criterion_code=code,
                 # A tracker gives no validation date: the criterion is to document.
-                ParticipantCriterion(
-                    participant_uuid=participant.uuid,
-                    criterion_code=code,
-                    status=CriterionStatus.TO_DOCUMENT,
-                ),
+                status=CriterionStatus.TO_DOCUMENT,
             )
+            self._count("participant_criterion", new, "new")
         if row.unknown_criteria:
             text = ", ".join(row.unknown_criteria)
             self.warning(
@@ -479,43 +529,44 @@ class TrackerImport(SheetImport):
                 f"critère non reconnu « {text} » : participant gardé sans ce critère, à vérifier",
             )
             note = f"Critère à vérifier (import du tableau de suivi) : « {text} »."
-            if note not in (participant.notes or ""):
-                participant.notes = f"{participant.notes}\n{note}" if participant.notes else note
+            person = self.inserts.record(Participant, participant)
+            notes = person["notes"]
+            if note not in (notes or ""):
+                person["notes"] = f"{notes}\n{note}" if notes else note
 
-    def _employment(self, row: TrackerRow, participant: Participant, award: Award) -> Employment:
-        key = (participant.uuid, award.uuid, row.start)
-        employment = self.employments.get(key)
-        if employment is None:
-            employment = self._new(
-                "employment",
-                Employment(
-                    participant_uuid=participant.uuid,
-                    award_uuid=award.uuid,
-                    modality_code=row.modality,
-                    contract_type_code=row.contract_type,
-                    start_date=row.start,
-                    end_date=row.end,
-                    transferred_staff=False,
-                    ineligible=False,
-                    outcome_end_code=row.outcome,
-                ),
+    def _employment(self, row: TrackerRow, participant: uuid.UUID, award: uuid.UUID) -> uuid.UUID:
+        key = (participant, award, row.start)
+        existing = self.employments.get(key)
+        if existing is None:
+            new = self.inserts.add(
+                Employment,
+                participant_uuid=participant,
+                award_uuid=award,
+                modality_code=row.modality,
+                contract_type_code=row.contract_type,
+                start_date=row.start,
+                end_date=row.end,
+                transferred_staff=False,
+                ineligible=False,
+                outcome_end_code=row.outcome,
             )
-            self.employments[key] = employment
-            return employment
+            self._count("employment", new, "new")
+            self.employments[key] = new
+            return new
+        employment = self.inserts.record(Employment, existing)
         changed = False
         for attribute, value in (("end_date", row.end), ("contract_type_code", row.contract_type),
                                  ("outcome_end_code", row.outcome)):  # fmt: skip
-            if value is not None and getattr(employment, attribute) != value:
-                setattr(employment, attribute, value)
+            if value is not None and employment[attribute] != value:
+                employment[attribute] = value
                 changed = True
-        self._count("employment", employment.uuid, "updated" if changed else "unchanged")
-        return employment
+        self._count("employment", existing, "updated" if changed else "unchanged")
+        return existing
 
-    def _total_hours(self, row: TrackerRow, employment: Employment) -> None:
+    def _total_hours(self, row: TrackerRow, employment: uuid.UUID) -> None:
         if row.hours_done is None:
             return
-        records = self.hours.setdefault(employment.uuid, [])
-        if any(r.kind == HoursKind.MONTH for r in records):
+        if employment in self.with_months:
             self.warning(
                 row.number,
                 "hours_done",
@@ -527,23 +578,23 @@ class TrackerImport(SheetImport):
             self.warning(
                 row.number, "end_date", "date de fin absente : total compté sur le mois de début"
             )
-        for record in records:
-            if record.kind == HoursKind.TOTAL and record.period_start == row.start:
-                changed = record.worked_hours != row.hours_done or record.period_end != end
-                if changed:
-                    record.worked_hours, record.period_end = row.hours_done, end
-                self._count("hours_record", record.uuid, "updated" if changed else "unchanged")
-                return
-        record = self._new(
-            "hours_record",
-            HoursRecord(
-                employment_uuid=employment.uuid,
-                kind=HoursKind.TOTAL,
-                period_start=row.start,
-                period_end=end,
-                worked_hours=row.hours_done,
-                training_hours=Decimal(0),
-                source=self.file_name[:60],
-            ),
+        existing = self.totals.get((employment, row.start))
+        if existing is not None:
+            record = self.inserts.record(HoursRecord, existing)
+            changed = record["worked_hours"] != row.hours_done or record["period_end"] != end
+            if changed:
+                record["worked_hours"], record["period_end"] = row.hours_done, end
+            self._count("hours_record", existing, "updated" if changed else "unchanged")
+            return
+        new = self.inserts.add(
+            HoursRecord,
+            employment_uuid=employment,
+            kind=HoursKind.TOTAL,
+            period_start=row.start,
+            period_end=end,
+            worked_hours=row.hours_done,
+            training_hours=Decimal(0),
+            source=self.file_name[:60],
         )
-        records.append(record)
+        self._count("hours_record", new, "new")
+        self.totals[(employment, row.start)] = new

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from clauses_app.formatting import MONTH_NAMES
@@ -25,6 +26,18 @@ class BadCell(ValueError):
 
 def normalise(text: Any) -> str:
     """Lowercase, accents removed, punctuation as single spaces: ``Né(e) le`` → ``ne e le``."""
+    if isinstance(text, str):
+        return _normalise_text(text)
+    return _normalise(text)
+
+
+@lru_cache(maxsize=65536)
+def _normalise_text(text: str) -> str:
+    # A tracker repeats its authorities, contracts and companies on every row.
+    return _normalise(text)
+
+
+def _normalise(text: Any) -> str:
     raw = unicodedata.normalize("NFKD", str(text or ""))
     plain = "".join(ch for ch in raw if not unicodedata.combining(ch)).lower()
     return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
