@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from clauses_app.storage.presence import other_presence
 
@@ -86,6 +87,11 @@ def describe_database_error(error: BaseException, database_file: Path | None = N
     not one. ``database_file``: the SQLite file, to name who has it open when it is busy."""
     if any(isinstance(item, DatabaseReadOnlyError) for item in _chain(error)):
         return str(DatabaseReadOnlyError())
+    if any(isinstance(item, StaleDataError) for item in _chain(error)):
+        return (
+            "Un enregistrement a été modifié ou supprimé par quelqu'un d'autre entre-temps : "
+            "rien n'a été enregistré. Rouvrez-le et recommencez."
+        )
     if is_busy(error):
         return busy_message(database_file)
     if is_connection_lost(error):

@@ -68,6 +68,8 @@ def announce_presence(database: Database, parent: QWidget | None, interactive: b
             return False
         if choice == Choice.READ_ONLY:
             database.set_read_only()
+            if parent is not None:
+                parent.setWindowTitle(f"{parent.windowTitle()} (lecture seule)")
             return True
     lock = PresenceLock(path)
     lock.claim()

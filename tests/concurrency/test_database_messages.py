@@ -152,3 +152,10 @@ def test_constraint_and_lost_connection_messages(
     assert message is not None and message.startswith(
         "La connexion à la base de données a été perdue"
     )
+
+
+def test_a_stale_orm_write_is_explained(database: Database) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    message = describe_database_error(StaleDataError("UPDATE statement on table 'company'"))
+    assert message is not None and message.startswith("Un enregistrement a été modifié")
