@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import sqlite3
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -133,10 +134,24 @@ def clean_stale_temporaries(db_path: Path) -> int:
     prefix = f".{Path(db_path).stem}-"
     for entry in folder.iterdir():
         if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX):
+            if _in_progress(entry):
+                continue  # another program's backup, being written now
             with contextlib.suppress(OSError):
                 entry.unlink()
                 removed += 1
     return removed
+
+
+def _in_progress(entry: Path) -> bool:
+    """A temporary file written by a backup still running in another live process of this
+    machine (its name carries the process id): two imports may back up at once."""
+    parts = entry.name[: -len(TEMP_SUFFIX)].rsplit(".", 1)
+    if len(parts) != 2 or not parts[1].startswith("p") or not parts[1][1:].isdigit():
+        return False
+    pid = int(parts[1][1:])
+    from clauses_app.storage.presence import _alive
+
+    return pid == os.getpid() or _alive(pid)
 
 
 def take_backup(
@@ -165,7 +180,8 @@ def take_backup(
     while target.exists():
         target = folder / f"{db_path.stem}-{stamp}-{reason}-{counter}{SUFFIX}"
         counter += 1
-    temp = folder / f".{target.name}{TEMP_SUFFIX}"
+    # Named after this process and unique in it: concurrent backups never share one.
+    temp = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.p{os.getpid()}{TEMP_SUFFIX}"
     try:
         paths.create_private_file(temp)
         source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
