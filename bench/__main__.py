@@ -17,7 +17,7 @@ from pathlib import Path
 from bench import stages
 from bench.common import Results
 
-STAGES = ("generate", "export", "load", "figures", "documents", "application")
+STAGES = ("generate", "export", "load", "figures", "documents", "application", "statements")
 
 
 def main(argv: list[str] | None = None) -> int:

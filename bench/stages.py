@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench import figures_sql, load_baseline
 from bench.common import Results, read_through, run_child, stopwatch
+from bench.statements import statements  # noqa: F401 (a stage of python -m bench)
 from clauses_app.runtime import collector_paused
 from clauses_app.services.bootstrap import open_app_database
 from clauses_app.services.periods import Period
