@@ -63,6 +63,7 @@ def dashboard_figures(
     settings: AppSettings | None = None,
     background: tuple[BackgroundQuery[Any], ...] = (),
     computation: list[object] | None = None,
+    progress: Progress | None = None,
 ) -> DashboardFigures:
     """Headline figures of ``year`` for every authority, or for ``authority_uuid``. The
     people are counted beside the figures (storage.worker), after the figures' own sums, as
@@ -74,8 +75,9 @@ def dashboard_figures(
         session, lambda other: people_counts(other, period, authority_uuid), start=False
     )
     figures = compute_figures(
-        session, period, authority_uuid, settings, background=(people, *background)
-    )
+        session, period, authority_uuid, settings, background=(people, *background),
+        progress=progress,
+    )  # fmt: skip
     employments, participants = people.result()
     if computation is not None:
         computation.append(figures)
@@ -171,11 +173,15 @@ class DashboardSnapshot:
 
 
 def load_snapshot(
-    database: Database, year: int | None, authority_uuid: uuid.UUID | None, today: date
+    database: Database,
+    year: int | None,
+    authority_uuid: uuid.UUID | None,
+    today: date,
+    progress: Progress | None = None,
 ) -> DashboardSnapshot:
-    """The figures and the selectors' choices, read in one session (on a worker thread),
-    The snapshot is
-    kept between runs while the data do not change (storage.result_cache): a start on the same
+    """The figures and the selectors' choices, read in one session (on a worker thread;
+    ``progress`` may cancel). The snapshot is kept between runs while the data do not change
+    (storage.result_cache): a start on the same
     data shows it without computing it again."""
     # The default year depends on today's year only; any other request, on nothing else.
     request = f"{year or f'default {today.year}'}|{authority_uuid.hex if authority_uuid else 'all'}"
@@ -194,8 +200,9 @@ def load_snapshot(
         year = year or default_year(hours_years(session) or years.result(), today)
         computation: list[object] = []
         figures = dashboard_figures(
-            session, year, authority_uuid, settings, background=(years,), computation=computation
-        )
+            session, year, authority_uuid, settings, background=(years,),
+            computation=computation, progress=progress,
+        )  # fmt: skip
         snapshot = DashboardSnapshot(
             years.result(), authority_choices(session), figures, computation
         )

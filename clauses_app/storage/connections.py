@@ -1,10 +1,20 @@
-"""Whether a second connection would read what a session reads.
+"""Connections beside a session's: when another connection reads the same snapshot, and how
+to open one that leaves nothing behind.
 
-The figures may ask the database for some of their sums on a connection of their own, on a
-worker thread, while the session's thread reads the rest (services/figures_sums.py). That is
-only right when the session's transaction has written nothing yet: its changes are invisible
-to any other connection until committed. Asking the database that question is dialect
-business, so it lives here.
+The figures ask the database for some of their sums on connections of their own, on the
+database worker's thread (storage/worker.py), while the session's thread reads the rest. One
+result read through two connections is right only if both see the same data, which
+:func:`shares_snapshot` guarantees before any such work starts:
+
+- SQLite, a file in a rollback-journal mode (DELETE, TRUNCATE or PERSIST, the default): the
+  session's transaction reads first, so it holds a SHARED lock until it ends; no other
+  connection can commit a write while any SHARED lock is held, so every connection that reads
+  meanwhile reads the state the session reads. In WAL mode writers commit beside readers, and
+  two ``sqlite3`` connections cannot share a snapshot: the session's connection does it all.
+- PostgreSQL: the session's connection does it all (its snapshot could be exported, but only
+  a REPEATABLE READ session would keep reading it).
+- In every case, not when the session's transaction has written (its changes are invisible to
+  other connections until committed) or holds pending changes.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from sqlalchemy.orm import Session
 CHANGES_AT_BEGIN = "clauses_changes_at_begin"
 OWN_CACHE_KB = 24576
 SCAN_CACHE_KB = 2048  # SQLite's default: enough for a pass over an index, nothing kept
+ROLLBACK_JOURNAL_MODES = frozenset({"delete", "truncate", "persist"})
 
 
 def note_changes_at_begin(connection: Connection) -> None:
@@ -26,18 +37,24 @@ def note_changes_at_begin(connection: Connection) -> None:
     connection.info[CHANGES_AT_BEGIN] = _sqlite_changes(connection)
 
 
-def second_reader_sees_the_same(session: Session) -> bool:
-    """True when another connection of the session's engine would read exactly what the
-    session reads: a file or server database (not one in memory), no pending changes, and
-    nothing written yet by the session's transaction."""
+def shares_snapshot(session: Session) -> bool:
+    """True when other connections of the session's engine read exactly what the session
+    reads for as long as its transaction lasts (see the module); it then holds the read lock
+    that guarantees it."""
     bind = session.get_bind()
-    if not isinstance(bind, Engine) or in_memory(bind):
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite" or in_memory(bind):
         return False
     if session.new or session.dirty or session.deleted:
         return False
-    if not session.in_transaction():
-        return True
-    return not has_written(session.connection())
+    connection = session.connection()  # begins the session's transaction if need be
+    if has_written(connection):
+        return False
+    mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+    if str(mode).lower() not in ROLLBACK_JOURNAL_MODES:
+        return False
+    # A read inside the transaction takes its SHARED lock, held until the transaction ends.
+    connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    return True
 
 
 @contextmanager
@@ -52,9 +69,9 @@ def own_connection(session: Session, cache_kb: int = OWN_CACHE_KB) -> Iterator[C
     connection.detach()
     if connection.dialect.name == "sqlite":
         # Its work is one pass over an index or a table: pages are read once, and the
-        # operating system caches the file anyway. By default 24 MB instead of the sessions'
-        # 64 MB: the size also bounds SQLite's in-memory sorter, and the figures' employments
-        # with their sums (~12 MB for a national year) spilled to a temporary file with 8 MB.
+        # operating system caches the file anyway. The size also bounds SQLite's in-memory
+        # sorter: the figures' employments with their sums must fit in it (OWN_CACHE_KB), or
+        # they spill to a temporary file.
         connection.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_kb)}")
     try:
         yield connection

@@ -1,18 +1,17 @@
-"""Database work done beside a session, on one worker thread with sessions of its own.
+"""The database worker: one thread that runs queries beside a session, on connections of its
+own.
 
 A screen's figures need a few aggregate queries (years covered, people counted) and the
-database's sums of the hours (``figures_sums``), which SQLite answers with Python's lock
-released, while the figures themselves are Python work: asked for on another thread, they
-cost nothing of the figures' time. Only when another connection reads what the session
-reads (``storage.connections``); otherwise the work runs on the session when its result is asked
-for.
+database's sums of the hours (services/figures/summed.py), which SQLite computes with
+Python's lock released, while the figures themselves are Python work on the session's
+thread: asked for on the worker, they run during that work instead of after it. Only when
+the worker's connections read the session's snapshot (``storage.connections.shares_snapshot``);
+otherwise the work runs on the session when its result is asked for.
 
-All such work goes through one *lane*: a single worker thread that runs one job at a time,
-the most urgent first. A laptop has two cores: the session's thread keeps one to itself.
-With a thread per job, the sums and two counts ran at once beside the figures, and the
-figures' thread waited for a core 0.15-0.2 s of its 1.4 s (the national dashboard). Keep
-the jobs to queries that return a few rows: every row fetched on the worker waits for
-Python's lock, which the busy thread holds for up to 5 ms at a time.
+One thread runs the jobs, one at a time, the most urgent first: a laptop has two cores, and
+the session's thread keeps one to itself. Each job opens its connection, uses it and closes
+it on the worker's thread. Jobs must return few rows: every row fetched on the worker waits
+for Python's lock, which the busy session's thread holds for a whole switch interval.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from clauses_app.storage.connections import own_connection, second_reader_sees_the_same
+from clauses_app.storage.connections import own_connection, shares_snapshot
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ class DatabaseWorker:
                 self._thread.start()
 
     def is_current(self) -> bool:
-        """Whether the caller runs on this lane (its work must not queue and wait there)."""
+        """Whether the caller runs on this worker (its work must not queue and wait there)."""
         return threading.current_thread() is self._thread
 
     def _serve(self) -> None:
@@ -63,21 +62,22 @@ class DatabaseWorker:
             _, _, job = self._jobs.get()
             try:
                 job()
-            except BaseException:  # jobs hand their errors over; this keeps the lane alive
-                log.exception("Work beside a session failed")
+            except BaseException:  # jobs hand their errors over; this keeps the worker alive
+                log.exception("A job of the database worker failed")
 
 
-DATABASE_WORKER = DatabaseWorker("beside")
+DATABASE_WORKER = DatabaseWorker("database-worker")
 
 
 def uses_worker(session: Session) -> bool:
-    """Whether work beside ``session`` goes to the lane (see the module docstring)."""
-    return not DATABASE_WORKER.is_current() and second_reader_sees_the_same(session)
+    """Whether work beside ``session`` goes to the database worker (see the module)."""
+    return not DATABASE_WORKER.is_current() and shares_snapshot(session)
 
 
 class BackgroundQuery(Generic[T]):
-    """``work(session)`` queued beside ``session`` now (or at :meth:`start`, with
-    ``start=False``); :meth:`result` waits for it, or does it when it was never queued."""
+    """``work(session)`` queued on the database worker now (or at :meth:`start`, with
+    ``start=False``), with a session of its own; :meth:`result` waits for it, or does it on
+    ``session`` when it was never queued."""
 
     def __init__(
         self,
@@ -98,7 +98,7 @@ class BackgroundQuery(Generic[T]):
             self.start()
 
     def start(self) -> None:
-        """Queue the work on the lane (once; nothing when it must run on the session)."""
+        """Queue the work on the worker (once; nothing when it must run on the session)."""
         if self._finished is None and not self._done and uses_worker(self._session):
             self._finished = threading.Event()
             DATABASE_WORKER.submit(self._priority, self._run)

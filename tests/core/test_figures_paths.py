@@ -159,7 +159,8 @@ def test_sums_are_asked_on_a_worker_thread_only_when_it_reads_the_same(
         assert compute_figures(s, Y2025, a).total().hours_done == D("700.00")
     with any_database.session() as s:
         assert compute_figures(s, Y2025, a).total().hours_done == D("700.00")
-    assert threads == [False, True]
+    # PostgreSQL: the session's connection does it all (storage.connections).
+    assert threads == [False, any_database.engine.dialect.name == "sqlite"]
 
 
 @pytest.mark.parametrize("failing", [1, 2])
@@ -207,3 +208,54 @@ def test_uuid_cache_builds_the_same_uuid_as_the_uuid_module(value: uuid.UUID) ->
         assert found == value and hash(found) == hash(value) and str(found) == str(value)
         assert found.version == value.version and found.is_safe == value.is_safe
     assert cache[None] is None
+
+
+@pytest.mark.parametrize("award_months", [False, True])
+@pytest.mark.parametrize("cancel_at", [0, 1, 2, 3])
+def test_the_figures_stop_when_cancelled_and_leave_no_connection_open(
+    database: Database, monkeypatch: pytest.MonkeyPatch, cancel_at: int, award_months: bool
+) -> None:
+    """compute_figures reports its steps to the usual progress callback; Cancelled raised
+    there stops it once the worker's part is over, with every connection it opened closed."""
+    from contextlib import contextmanager
+
+    from clauses_app.services.progress import Cancelled
+
+    with database.transaction() as s:
+        a, _ = _scenario(s)
+    open_connections: list[int] = []
+    own = figures_sums.own_connection
+
+    @contextmanager
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with own(*args, **kwargs) as connection:
+            open_connections.append(1)
+            try:
+                yield connection
+            finally:
+                open_connections.pop()
+
+    monkeypatch.setattr(figures_sums, "own_connection", counted)
+    steps: list[int] = []
+
+    def progress(done: int, total: int, message: str = "") -> None:
+        steps.append(done)
+        assert total == 4 and message.startswith("Calcul des chiffres")
+        if done == cancel_at:
+            raise Cancelled()
+
+    with database.session() as s:
+        with pytest.raises(Cancelled):
+            compute_figures(s, Y2025, a, award_months=award_months, progress=progress)
+        assert open_connections == []
+        assert compute_figures(s, Y2025, a).total().hours_done == D("700.00")
+    assert steps == list(range(cancel_at + 1))
+
+
+def test_a_cancelled_flag_stops_the_figures(database: Database) -> None:
+    from clauses_app.services.progress import CancelFlag, Cancelled
+
+    flag = CancelFlag()
+    flag.cancel()
+    with database.session() as s, pytest.raises(Cancelled):
+        compute_figures(s, Y2025, progress=flag)

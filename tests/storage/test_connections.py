@@ -1,4 +1,4 @@
-"""storage.connections: whether another connection would read what a session reads."""
+"""storage.connections: when another connection reads the session's snapshot."""
 
 from __future__ import annotations
 
@@ -7,24 +7,62 @@ from sqlalchemy import select
 
 from clauses_app.models import ContractingAuthority
 from clauses_app.storage import Database
-from clauses_app.storage.connections import has_written, own_connection, second_reader_sees_the_same
+from clauses_app.storage.connections import has_written, own_connection, shares_snapshot
 
 
 def test_a_transaction_that_wrote_is_told_apart(any_database: Database) -> None:
     with any_database.session() as s:
-        assert second_reader_sees_the_same(s)  # no transaction yet
         s.execute(select(ContractingAuthority.uuid)).all()
         assert not has_written(s.connection())
-        assert second_reader_sees_the_same(s)
         s.add(ContractingAuthority(name="Ville de Test"))
-        assert not second_reader_sees_the_same(s)  # pending, not flushed
+        assert not shares_snapshot(s)  # pending, not flushed
         s.flush()
         assert has_written(s.connection())
-        assert not second_reader_sees_the_same(s)
+        assert not shares_snapshot(s)
         s.commit()
         s.execute(select(ContractingAuthority.uuid)).all()  # a new transaction
         assert not has_written(s.connection())
-        assert second_reader_sees_the_same(s)
+
+
+def test_sqlite_shares_its_snapshot_by_holding_its_read_lock(database: Database) -> None:
+    """Once shares_snapshot says yes, no other connection can commit a write until the
+    session's transaction ends: every connection that reads meanwhile reads the same data."""
+    import sqlite3
+
+    assert database.engine.url.database
+    with database.session() as s:
+        assert shares_snapshot(s)
+        writer = sqlite3.connect(database.engine.url.database, timeout=0, isolation_level=None)
+        try:
+            writer.execute("BEGIN")
+            writer.execute("UPDATE setting SET key = key")
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                writer.execute("COMMIT")
+            writer.execute("ROLLBACK")
+        finally:
+            writer.close()
+    writer = sqlite3.connect(database.engine.url.database, timeout=0, isolation_level=None)
+    writer.execute("UPDATE setting SET key = key")  # the session over, writes commit again
+    writer.close()
+
+
+def test_sqlite_in_wal_mode_and_postgresql_do_it_all_on_the_session(
+    database: Database, any_database: Database
+) -> None:
+    """A write-ahead log lets writers commit beside readers, and two sqlite3 connections
+    cannot share a snapshot; PostgreSQL's session keeps its own."""
+    import sqlite3
+
+    assert database.engine.url.database
+    database.engine.dispose()
+    switching = sqlite3.connect(database.engine.url.database, isolation_level=None)
+    assert switching.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
+    switching.close()
+    with database.session() as s:
+        assert not shares_snapshot(s)
+    if any_database.engine.dialect.name == "postgresql":
+        with any_database.session() as s:
+            assert not shares_snapshot(s)
 
 
 def test_a_database_in_memory_has_no_second_reader() -> None:
@@ -33,7 +71,7 @@ def test_a_database_in_memory_has_no_second_reader() -> None:
     database = open_database("sqlite://")
     try:
         with database.session() as s:
-            assert not second_reader_sees_the_same(s)
+            assert not shares_snapshot(s)
     finally:
         database.dispose()
 

@@ -23,25 +23,25 @@ def test_work_runs_beside_a_clean_session_and_inline_after_a_write(database: Dat
     with database.transaction() as s:
         b.authority(s)
     with database.session() as s:
-        assert BackgroundQuery(s, _count).result() == (1, "beside")
+        assert BackgroundQuery(s, _count).result() == (1, "database-worker")
     with database.transaction() as s:
         b.authority(s, "Autre ville")
         s.flush()  # written, not committed: only this session sees it
         assert BackgroundQuery(s, _count).result() == (2, threading.current_thread().name)
 
 
-def test_an_error_beside_is_raised_to_the_caller(database: Database) -> None:
+def test_an_error_on_the_worker_is_raised_to_the_caller(database: Database) -> None:
     def fails(session: Session) -> None:
         raise ValueError("boom")
 
     with database.session() as s:
-        beside = BackgroundQuery(s, fails)
+        query = BackgroundQuery(s, fails)
         for _ in range(2):  # asked again, it still fails rather than answering None
             with pytest.raises(ValueError, match="boom"):
-                beside.result()
+                query.result()
 
 
-def test_work_beside_runs_one_job_at_a_time_most_urgent_first(database: Database) -> None:
+def test_the_worker_runs_one_job_at_a_time_most_urgent_first(database: Database) -> None:
     """One worker for all work beside sessions: the session's thread keeps the other core."""
     from clauses_app.storage.worker import DATABASE_WORKER, FIRST, LATER
 
@@ -62,7 +62,7 @@ def test_work_beside_runs_one_job_at_a_time_most_urgent_first(database: Database
         later = BackgroundQuery(s, job("later", 0.05), LATER)
         first = BackgroundQuery(s, job("first", 0.05), FIRST)
         gate.set()
-        assert (first.result(), later.result()) == ("beside", "beside")
+        assert (first.result(), later.result()) == ("database-worker", "database-worker")
     assert ran == ["first starts", "first ends", "later starts", "later ends"]
 
 
@@ -71,10 +71,10 @@ def test_work_asked_from_the_worker_itself_runs_inline(database: Database) -> No
     behind itself, it would wait forever)."""
     with database.session() as s:
         nested = BackgroundQuery(s, lambda own: BackgroundQuery(own, _count).result())
-        assert nested.result() == (0, "beside")
+        assert nested.result() == (0, "database-worker")
 
 
-def test_a_job_that_fails_on_its_own_leaves_the_lane_working(database: Database) -> None:
+def test_a_job_that_fails_on_its_own_leaves_the_worker_working(database: Database) -> None:
     from clauses_app.storage.worker import DATABASE_WORKER, LATER
 
     def broken() -> None:
@@ -89,11 +89,11 @@ def test_a_job_that_fails_on_its_own_leaves_the_lane_working(database: Database)
 
     asking = threading.Thread(target=ask, daemon=True)
     asking.start()
-    asking.join(10)  # a dead lane would never answer: fail rather than hang
-    assert answers == [(0, "beside")]
+    asking.join(10)  # a dead worker would never answer: fail rather than hang
+    assert answers == [(0, "database-worker")]
 
 
-def test_work_alongside_the_figures_runs_after_their_sums(
+def test_background_queries_of_the_figures_run_after_their_sums(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Queued before the figures start, a count would take the idle worker first and the
@@ -125,6 +125,6 @@ def test_work_alongside_the_figures_runs_after_their_sums(
         later = BackgroundQuery(s, counted, start=False)
         assert order == []  # not queued yet
         figures = compute_figures(s, Period.year(2025), background=(later,))
-        assert later.result() == (1, "beside")
+        assert later.result() == (1, "database-worker")
     assert figures.total().hours_done == 35
     assert order == ["sums", "background"]

@@ -256,8 +256,8 @@ def read_awards(
             authority_uuid,
         )
     rows = _all(session, statement)
-    for row in rows:
-        lots[row[1]].awards += 1
+    for _award, lot_key, _company, _hours, _percent, _worked, _date in rows:
+        lots[lot_key].awards += 1
     lo = month_index_of(period.start) if period.start else None
     hi = month_index_of(period.end) if period.end else None
     awards: dict[Any, AwardFigures] = {}

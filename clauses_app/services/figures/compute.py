@@ -24,6 +24,7 @@ from clauses_app.services.figures.pooling import apply_pooling
 from clauses_app.services.figures.streamed import HoursTotals, add_hours_done
 from clauses_app.services.figures.summed import PeriodSums, add_summed_hours
 from clauses_app.services.periods import Month, Period, month_from_index
+from clauses_app.services.progress import Progress, report
 from clauses_app.services.settings import AppSettings, load_settings
 from clauses_app.storage.worker import BackgroundQuery
 
@@ -167,6 +168,9 @@ def _rounded(hours: dict[K, float]) -> dict[K, Decimal]:
     return {k: v for k, v in rounded.items() if v}
 
 
+STEPS = 4  # progress steps of compute_figures
+
+
 def compute_figures(
     session: Session,
     period: Period | None = None,
@@ -176,6 +180,7 @@ def compute_figures(
     fast_path: bool = True,
     award_months: bool = False,
     background: Iterable[BackgroundQuery[Any]] = (),
+    progress: Progress | None = None,
 ) -> Figures:
     """Figures of every award (of one authority, when given) for ``period`` (all time if None).
 
@@ -184,36 +189,39 @@ def compute_figures(
     every employment through the reference implementation of the counting rules (tests
     compare both). ``background``: queries made with ``BackgroundQuery(..., start=False)``,
     started once the figures' own work on the database worker is queued, so that they run
-    after it.
+    after it. ``progress`` is called between steps and may raise ``Cancelled``: the figures
+    then stop, once the worker's part of them has stopped and its connections are closed.
     """
     period = period or Period()
     settings = settings or load_settings(session)
-    return _compute(session, period, authority_uuid, settings, fast_path, award_months, background)
-
-
-def _compute(
-    session: Session,
-    period: Period,
-    authority_uuid: uuid.UUID | None,
-    settings: AppSettings,
-    fast_path: bool,
-    award_months: bool,
-    background: Iterable[BackgroundQuery[Any]],
-) -> Figures:
     uuids = UuidCache()
+
+    def step(done: int, message: str) -> None:
+        report(progress, done, STEPS, f"Calcul des chiffres : {message}")
+
+    step(0, "marchés et attributions")
     if fast_path and not award_months:
         with PeriodSums(session, period, authority_uuid) as sums:  # asked for right away
             for work in background:
                 work.start()
             by_key = read_awards(session, period, authority_uuid, settings, uuids)
-            hours = add_summed_hours(session, period, authority_uuid, settings, by_key, sums)
+            step(1, "heures relevées")
+            hours = add_summed_hours(
+                session, period, authority_uuid, settings, by_key, sums,
+                lambda: step(2, "règles particulières"),
+            )  # fmt: skip
     else:  # months per award need every record; the reference path reads them anyway
         for work in background:
             work.start()
         by_key = read_awards(
             session, period, authority_uuid, settings, uuids, award_months=award_months
         )
-        hours = add_hours_done(session, period, authority_uuid, settings, by_key, fast_path)
+        step(1, "heures relevées")
+        hours = add_hours_done(
+            session, period, authority_uuid, settings, by_key, fast_path,
+            lambda: step(2, "règles particulières"),
+        )  # fmt: skip
+    step(3, "totaux")
     awards: list[AwardFigures] = []
     for award in by_key.values():
         if award.done:

@@ -40,8 +40,7 @@ class Detailed:
     """An employment counted by the reference rules, with its records of the period."""
 
     award: AwardFigures
-    # A raw row that starts with figures_hours.employments_statement's columns: key, award,
-    # modality, contract type, transferred, ineligible, dates overlapping the period.
+    # A raw row that starts with streamed.employments_statement's columns (streamed.KEY…).
     row: Any
     records: list[RawHours] = field(default_factory=list)
     # Read by count_detailed_all: start, end, invoiced amount, lot's labour share and cost.
@@ -74,8 +73,8 @@ def _read_details(session: Session, detailed: dict[Any, Detailed]) -> None:
         .join(Award, Employment.award_uuid == Award.uuid)
         .join(Lot, Award.lot_uuid == Lot.uuid)
     )
-    for row in rows_for_keys(session, statement, Employment.uuid, set(detailed)):
-        detailed[row[0]].details = tuple(row[1:])
+    for key, *details in rows_for_keys(session, statement, Employment.uuid, set(detailed)):
+        detailed[key].details = tuple(details)
 
 
 def _drop_totals_replaced_elsewhere(session: Session, detailed: dict[Any, Detailed]) -> None:

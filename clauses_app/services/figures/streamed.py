@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,8 @@ from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 
 RawHours = tuple[str, Any, Any, float, float]  # kind, start, end, worked, training
+# The columns of employments_statement(), in order (raw rows are the driver's tuples).
+KEY, AWARD, MODALITY, CONTRACT_TYPE, TRANSFERRED, INELIGIBLE, OVERLAPS = range(7)
 BATCH = 5000  # rows fetched at a time: the pass never holds the year's records
 
 
@@ -99,9 +101,11 @@ def add_hours_done(
     settings: AppSettings,
     awards: dict[Any, AwardFigures],
     fast_path: bool = True,
+    before_reference: Callable[[], None] = lambda: None,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award, reading every record;
-    return the totals. ``fast_path=False`` counts every employment by the reference rules."""
+    return the totals. ``fast_path=False`` counts every employment by the reference rules.
+    ``before_reference`` is called before they are counted (a progress step)."""
     plain: dict[Any, Plain] = {}
     detailed: dict[Any, Detailed] = {}
     rows = driver_rows(session, employments_statement(period, authority_uuid))
@@ -115,6 +119,7 @@ def add_hours_done(
     add_plain(plain, totals)
     totals_rows = driver_rows(session, undivided_statement(period, authority_uuid), BATCH)
     add_undivided((row for batch in totals_rows for row in batch), plain, detailed)
+    before_reference()
     count_detailed_all(session, period, settings, detailed, totals)
     return totals
 
@@ -131,23 +136,24 @@ def employments_to_count(
     decided: dict[tuple[int, str, str], bool] = {}  # rules (alive meanwhile), modality, type
     for batch in batches:
         for row in batch:
-            award = awards.get(row[1])
+            award = awards.get(row[AWARD])
             if award is None:
                 if passed is not None:
                     passed.append(row)
                 continue
-            if row[6]:  # dates overlapping the period
+            if row[OVERLAPS]:
                 award.employment_count += 1
             rules = award.rules
-            if excluded(rules, row[4], row[5]):  # transferred staff, ineligible
+            if excluded(rules, row[TRANSFERRED], row[INELIGIBLE]):
                 if passed is not None:
                     passed.append(row)
                 continue
-            kind = (id(rules), row[2], row[3])  # few distinct ones: decided once each
+            modality, contract_type = row[MODALITY], row[CONTRACT_TYPE]
+            kind = (id(rules), modality, contract_type)  # few distinct ones: decided once
             plain = decided.get(kind)
             if plain is None:
-                plain = decided[kind] = not needs_reference(rules, row[2], row[3])
-            yield row[0], row, award, plain
+                plain = decided[kind] = not needs_reference(rules, modality, contract_type)
+            yield row[KEY], row, award, plain
 
 
 def add_undivided(
@@ -271,7 +277,7 @@ def add_plain(plain: dict[Any, Plain], totals: HoursTotals) -> None:
         award = entry.award
         row = entry.row
         award.done += total
-        modalities[row[2]] += total
-        contract_types[row[3]] += total
-        if not row[6]:  # counted hours outside its contract dates: still one of the award's
+        modalities[row[MODALITY]] += total
+        contract_types[row[CONTRACT_TYPE]] += total
+        if not row[OVERLAPS]:  # counted hours outside its contract dates: one of the award's
             award.employment_count += 1

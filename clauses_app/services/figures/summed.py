@@ -1,28 +1,25 @@
 """Counting a period's hours from sums the database makes: the default path of the figures.
 
 The database adds up each employment's monthly records of the period and hands them with the
-employment's own columns (one row per employment, ~62,000 for a national year, instead of
-~315,000 records), and the period's months (a row per month). A *plain* employment (see
-:mod:`figures_hours`) whose records all fall inside its award's window, and whose rules count
-training as the default rules do, counts its sums as they are. Every other employment that
-has monthly records in the period (excluded, counted by the reference rules, with records
-outside its window, or counting training otherwise) has its records read one by one, their
-raw hours taken out of the database's month totals, and is then counted exactly as on the
-streamed path. Tests check the three paths agree.
+employment's own columns (one row per employment instead of one per record), and the
+period's months (a row per month). A *plain* employment (counting.needs_reference says no)
+whose records all fall inside its award's window, and whose rules count training as the
+global rules do, counts its sums as they are. Every other employment that has monthly
+records in the period (excluded, counted by the reference rules, with records outside its
+window, or counting training otherwise) has its records read one by one, their raw hours
+taken out of the database's month totals, and is then counted exactly as on the streamed
+path (streamed.py). tests/core/test_figures_agree.py checks the paths agree.
 
-Those sums take SQLite about a third of the figures' time (a national year). When a
-second connection reads what the session reads (``storage.connections``), :class:`PeriodSums`
-asks for them on a connection of its own, on the worker thread of ``storage.worker`` (first
-in its queue), while the session's thread awards contracts, lots and awards (Python work; the
-worker waits on the database with Python's lock released). Otherwise it asks on the
-session's connection.
+The sums are the database's longest work in the figures: :class:`PeriodSums` asks for them
+on the database worker (storage/worker.py) when its connections share the session's snapshot,
+so that SQLite makes them while the session's thread reads contracts, lots and awards.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any
@@ -36,6 +33,10 @@ from clauses_app.services.figures.award import AwardFigures
 from clauses_app.services.figures.awards import MonthIndexes, driver_rows, raw, rows_for_keys
 from clauses_app.services.figures.reference import Detailed, count_detailed_all
 from clauses_app.services.figures.streamed import (
+    CONTRACT_TYPE,
+    KEY,
+    MODALITY,
+    OVERLAPS,
     HoursTotals,
     Plain,
     add_plain,
@@ -50,85 +51,97 @@ from clauses_app.services.settings import AppSettings
 from clauses_app.storage.connections import SCAN_CACHE_KB, own_connection
 from clauses_app.storage.worker import DATABASE_WORKER, FIRST, uses_worker
 
-SUMS = 7  # where the sums start in a row of PeriodSums.employments()
+# The columns of PeriodSums.employments() after employments_statement's: the first and last
+# month's day, worked and training hours of the employment's monthly records in the period
+# (None when it has none).
+FIRST_MONTH, LAST_MONTH, WORKED, TRAINING = range(OVERLAPS + 1, OVERLAPS + 5)
 
 
 class PeriodSums:
-    """The database's sums of a period's monthly records (per month, per employment), asked
-    for as soon as this is made: on the beside lane's worker and connections of its own (the
-    employments first, then the months on a second one) when they read what the session
-    reads, else on the session's connection when needed. Use it as a context manager (on
-    exit, the worker's answer is awaited and its connections closed)."""
+    """The database's sums of a period's monthly records (per employment, per month), asked
+    for as soon as this is made. Use it as a context manager: on exit, the worker's job is
+    awaited and every connection it opened is closed, also when the figures fail or are
+    cancelled.
+
+    When the worker's connections share the session's snapshot (``shares_snapshot``), the
+    worker asks for them, the employments first (the session's thread needs them first):
+
+    - it opens a connection and executes the employments' statement: SQLite makes every row
+      inside that call (the statement is ordered by a sum, so it sorts them all), with
+      Python's lock released. It then *hands the connection over*: from then on only the
+      session's thread uses it, to fetch the rows (fetching them on the worker would make
+      each row wait for Python's lock, which the busy session's thread holds) and to close
+      it. The worker never touches it again; the handing-over event orders the two threads.
+    - then it asks for the months and undivided totals (few rows) on a second connection of
+      its own, which it opens, reads and closes itself.
+
+    Otherwise every statement runs on the session's connection, when its rows are needed.
+    """
 
     def __init__(self, session: Session, period: Period, authority_uuid: uuid.UUID | None):
         self._session = session
         self._months_statement = _month_sums(period, authority_uuid)
         self._undivided_statement = undivided_statement(period, authority_uuid)
         self._employments_statement = _employments_with_sums(period, authority_uuid)
-        self._own: AbstractContextManager[Connection] | None = None
-        self._connection: Connection | None = None
+        # Made on the worker, then handed over (see the class): the connection and its rows.
+        self._handed_over: AbstractContextManager[Connection] | None = None
+        self._employments: CursorResult[Any] | None = None
         self._months: Sequence[Any] | None = None
         self._undivided: Sequence[Any] | None = None
-        self._employments: CursorResult[Any] | None = None
         self._error: BaseException | None = None
-        self._asked: threading.Event | None = None  # set when everything was asked
-        self._employments_asked: threading.Event | None = None
+        self._handed: threading.Event | None = None  # the employments' connection handed over
+        self._done: threading.Event | None = None  # the worker's job is over
         if uses_worker(session):
-            self._asked = threading.Event()
-            self._employments_asked = threading.Event()
+            self._handed = threading.Event()
+            self._done = threading.Event()
             DATABASE_WORKER.submit(FIRST, self._ask)
 
     def _ask(self) -> None:
-        """On the worker: the employments first (the session's thread needs them first, and
-        they take SQLite the longest), then the months and undivided totals, which it needs
-        only once it has counted the employments."""
-        assert self._asked is not None and self._employments_asked is not None
+        """The worker's job (see the class)."""
+        assert self._handed is not None and self._done is not None
         try:
-            self._own = own_connection(self._session)
-            self._connection = self._own.__enter__()
-            self._employments = self._connection.execute(self._employments_statement)
-            self._employments_asked.set()
-            # Another connection: the session's thread reads the employments from this one
-            # meanwhile, and a connection serves one call at a time.
-            with own_connection(self._session, cache_kb=SCAN_CACHE_KB) as connection:
-                self._months = connection.execute(self._months_statement).all()
-                self._undivided = connection.execute(self._undivided_statement).all()
+            handed_over = own_connection(self._session)
+            connection = handed_over.__enter__()
+            self._handed_over = handed_over
+            self._employments = connection.execute(self._employments_statement)
+            self._handed.set()  # not a use of `connection` on this thread after this line
+            with own_connection(self._session, cache_kb=SCAN_CACHE_KB) as other:
+                self._months = other.execute(self._months_statement).all()
+                self._undivided = other.execute(self._undivided_statement).all()
         except BaseException as error:  # handed to the session's thread by _wait
             self._error = error
         finally:
-            self._employments_asked.set()
-            self._asked.set()
+            self._handed.set()
+            self._done.set()
 
     @property
     def on_worker(self) -> bool:
-        """Whether the sums are asked on the lane's worker (else on the session)."""
-        return self._asked is not None
+        """Whether the sums are asked on the database worker (else on the session)."""
+        return self._done is not None
 
-    def _wait(self, asked: threading.Event | None) -> None:
-        if asked is not None:
-            asked.wait()
+    def _wait(self, event: threading.Event | None) -> None:
+        if event is not None:
+            event.wait()
             if self._error is not None:
                 raise self._error
 
     def months(self) -> Sequence[Any]:
         """(first day, worked, training) per month."""
-        self._wait(self._asked)
+        self._wait(self._done)
         if self._months is None:
             self._months = self._session.execute(self._months_statement).all()
         return self._months
 
     def undivided(self) -> Sequence[Any]:
         """The undivided totals overlapping the period (few: a scan of the period's index)."""
-        self._wait(self._asked)
+        self._wait(self._done)
         if self._undivided is None:
             self._undivided = self._session.execute(self._undivided_statement).all()
         return self._undivided
 
     def employments(self) -> Iterator[Sequence[Any]]:
-        """Every employment in scope (figures_hours.employments_statement's columns), then its
-        first and last month's day, worked and training hours (None: no monthly record in the
-        period), in batches."""
-        self._wait(self._employments_asked)
+        """Every employment in scope, with its sums (:data:`FIRST_MONTH` …), in batches."""
+        self._wait(self._handed)
         if self._employments is None:
             yield from driver_rows(self._session, self._employments_statement)
             return
@@ -145,12 +158,12 @@ class PeriodSums:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._asked is not None:
-            self._asked.wait()
+        if self._done is not None:
+            self._done.wait()
         if self._employments is not None:
             self._employments.close()
-        if self._own is not None:
-            self._own.__exit__(None, None, None)
+        if self._handed_over is not None:
+            self._handed_over.__exit__(None, None, None)
 
 
 def add_summed_hours(
@@ -160,8 +173,11 @@ def add_summed_hours(
     settings: AppSettings,
     awards: dict[Any, AwardFigures],
     period_sums: PeriodSums,
+    before_reference: Callable[[], None] = lambda: None,
 ) -> HoursTotals:
-    """Count every employment's hours in the period into its award; return the totals."""
+    """Count every employment's hours in the period into its award; return the totals.
+    ``before_reference`` is called before the employments under the reference rules are
+    counted (a progress step)."""
     base_training = settings.counting.training_counted
     totals = HoursTotals()
     month_of = MonthIndexes()
@@ -175,7 +191,7 @@ def add_summed_hours(
     for emp_key, row, award, simple in employments_to_count(
         period_sums.employments(), awards, passed
     ):
-        first, last, worked, training = row[SUMS:]
+        first, last, worked, training = row[FIRST_MONTH:]
         if not simple:
             detailed[emp_key] = Detailed(award, row)
             if first is not None:
@@ -196,16 +212,16 @@ def add_summed_hours(
         value = worked + training if base_training else worked
         if value:
             award.done += value
-            modalities[row[2]] += value
-            contract_types[row[3]] += value
-            if not row[6]:  # counted outside its contract dates: one of the award's
+            modalities[row[MODALITY]] += value
+            contract_types[row[CONTRACT_TYPE]] += value
+            if not row[OVERLAPS]:  # counted outside its contract dates: one of the award's
                 award.employment_count += 1
     # The months' totals come after the employments: the worker asks for them second.
     for start, worked, training in period_sums.months():
         months[month_of[start]] += worked + training if base_training else worked
     # Every other employment with records (set aside, excluded...): its raw hours come out
     # of the month totals, and plain and detailed ones count them record by record.
-    unread = set_aside | {row[0] for row in passed if row[SUMS] is not None}
+    unread = set_aside | {row[KEY] for row in passed if row[FIRST_MONTH] is not None}
     for emp_key, records in _read_records(session, period, authority_uuid, unread).items():
         for start, worked, training in records:
             month = month_of[start]
@@ -220,18 +236,19 @@ def add_summed_hours(
             )
     add_plain(plain, totals)
     add_undivided(period_sums.undivided(), no_months, detailed)
+    before_reference()
     count_detailed_all(session, period, settings, detailed, totals)
     return totals
 
 
 def _employments_with_sums(period: Period, authority_uuid: uuid.UUID | None) -> Any:
-    """:func:`figures_hours.employments_statement`, each employment with its first and last
+    """:func:`streamed.employments_statement`, each employment with its first and last
     month's day and its worked and training hours summed over its monthly records in the
     period (None when it has none).
 
     Ordered by a sum: SQLite then makes every row before it returns the first one, inside the
     call the worker thread makes; the rows are then read from its sorter, faster than from
-    the tables (measured on the national demo: 0.10 s instead of 0.24 s for two reads)."""
+    the tables."""
     sums = (
         records_statement(
             select(

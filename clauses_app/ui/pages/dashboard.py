@@ -220,7 +220,7 @@ class DashboardPage(QWidget):
             self,
             "Calcul du tableau de bord",
             self.context.database,
-            lambda db, _progress: load_snapshot(db, year, authority, today),
+            lambda db, progress: load_snapshot(db, year, authority, today, progress),
             on_done=self._show_figures,
             on_error=self._figures_failed,
             on_cancel=self._figures_over,
