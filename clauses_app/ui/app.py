@@ -21,7 +21,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported when needed, after the first paint
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QWidget
+
+    from clauses_app.services.progress import Progress
+    from clauses_app.storage import Database
+    from clauses_app.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT_S = 60.0
@@ -56,10 +64,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def fill_demo(database: object, progress: object = None) -> bool:
+def fill_demo(database: Database, progress: Progress | None = None) -> bool:
     """Fill a database with demo data when the demo generator is installed."""
     try:
-        from clauses_app.services.demo import generate_demo  # type: ignore[attr-defined]
+        from clauses_app.services.demo import generate_demo
     except ImportError:
         log.warning("Demo data generator not available")
         return False
@@ -67,9 +75,9 @@ def fill_demo(database: object, progress: object = None) -> bool:
     return True
 
 
-def open_database_interactively(  # type: ignore[no-untyped-def]
-    db: str | None, interactive: bool, parent: object = None
-):
+def open_database_interactively(
+    db: str | None, interactive: bool, parent: QWidget | None = None
+) -> Database | None:
     """Open the database; on failure explain why and offer another file or quit."""
     from clauses_app.services.bootstrap import open_app_database
     from clauses_app.storage import DatabaseError
@@ -89,12 +97,12 @@ def open_database_interactively(  # type: ignore[no-untyped-def]
                 title, text = explain_database_error(exc)
                 sys.stderr.write(f"{title} : {text}\n")
                 return None
-            choice = ask_database_way_out(exc, parent)  # type: ignore[arg-type]
+            choice = ask_database_way_out(exc, parent)
             if choice == WayOut.QUIT:
                 return None
             if choice == WayOut.OTHER_FILE:
                 path = ask_open_path(
-                    parent, FileKind.DATABASE, "Ouvrir une base Clauses",  # type: ignore[arg-type]
+                    parent, FileKind.DATABASE, "Ouvrir une base Clauses",
                     "Base Clauses (*.sqlite3 *.sqlite *.db);;Tous les fichiers (*)",
                 )  # fmt: skip
                 if path is None:
@@ -102,28 +110,28 @@ def open_database_interactively(  # type: ignore[no-untyped-def]
                 db = str(path)
 
 
-def install_french(app: object) -> None:
+def install_french(app: QCoreApplication) -> None:
     """Qt's own texts (Yes/No, Cancel, context menus, the file dialog) in French."""
     from clauses_app.ui.i18n import install_french as install_catalogues
 
-    install_catalogues(app)  # type: ignore[arg-type]
+    install_catalogues(app)
 
 
-def wait_until_settled(app: object, timeout: float = SCREENSHOT_TIMEOUT_S) -> None:
+def wait_until_settled(app: QCoreApplication, timeout: float = SCREENSHOT_TIMEOUT_S) -> None:
     """Let pages load (they start after the first paint) and background tasks finish."""
     from clauses_app.ui import tasks
 
     deadline = time.monotonic() + timeout
     quiet_rounds = 0
     while time.monotonic() < deadline and quiet_rounds < 5:
-        app.processEvents()  # type: ignore[attr-defined]
+        app.processEvents()
         quiet_rounds = quiet_rounds + 1 if not tasks.running_tasks() else 0
         time.sleep(0.02)
 
 
-def take_screenshot(window: object, path: Path, app: object) -> int:
+def take_screenshot(window: QWidget, path: Path, app: QCoreApplication) -> int:
     wait_until_settled(app)
-    pixmap = window.grab()  # type: ignore[attr-defined]
+    pixmap = window.grab()
     path.parent.mkdir(parents=True, exist_ok=True)
     if not pixmap.save(str(path), "PNG"):
         sys.stderr.write(f"Impossible d'écrire {path}\n")
@@ -154,7 +162,7 @@ def prepare_application(args: argparse.Namespace) -> Any:
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "clauses-app"])
     app.setApplicationName("Clauses")
-    app.setApplicationDisplayName("Clauses")
+    QApplication.setApplicationDisplayName("Clauses")  # static, for the whole application
     install_french(app)
     sys.excepthook = early_exception_hook
     return app
@@ -271,14 +279,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(status)
 
 
-def _fill_demo_in_background(window: object, context: object) -> None:
+def _fill_demo_in_background(window: QWidget, context: AppContext) -> None:
     """Generate demo data after the window painted, with a progress dialog."""
     from clauses_app.ui.tasks import run_task
 
     run_task(
-        window,  # type: ignore[arg-type]
+        window,
         "Création des données de démonstration",
-        context.database,  # type: ignore[attr-defined]
+        context.database,
         lambda db, progress: fill_demo(db, progress),
     )
 

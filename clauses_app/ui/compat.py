@@ -45,5 +45,6 @@ def skip_feature_source_scan() -> None:
         name = getattr(module, "__name__", "")
         return bool(name.startswith("PySide6") and scan(module))
 
-    uses_pyside._clauses_skipped = True  # type: ignore[attr-defined]
-    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+    # Attributes set by name: a function's and a module's attributes are not declared types.
+    setattr(uses_pyside, "_clauses_skipped", True)  # noqa: B010
+    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010

@@ -289,8 +289,10 @@ class MainWindow(QMainWindow):
         name = KIND_PAGES[kind]
         if not self.switch_page(name):
             return None
+        from clauses_app.ui.lists.pages import Page  # already loaded with the page
+
         page = self.page(name)
-        return page.open_record(kind, record_uuid)  # type: ignore[attr-defined]
+        return page.open_record(kind, record_uuid) if isinstance(page, Page) else None
 
     # --- state ---------------------------------------------------------------------------
     def _restore(self) -> None:

@@ -87,10 +87,10 @@ class Task(QObject):
         self.result: Any = None
         self.error: BaseException | None = None
         self.was_cancelled = False
-        self.thread = QThread()
+        self.worker_thread = QThread()
         self.worker = _Worker(database, function, reads_only=not changes_data)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
         self.worker.progressed.connect(self._on_progress)
         self.worker.succeeded.connect(self._on_succeeded)
         self.worker.failed.connect(self._on_failed)
@@ -105,7 +105,7 @@ class Task(QObject):
             self.dialog.canceled.connect(self.cancel)
 
     def start(self) -> None:
-        self.thread.start()
+        self.worker_thread.start()
 
     def cancel(self) -> None:
         self.worker.flag.cancel()
@@ -114,10 +114,10 @@ class Task(QObject):
 
     @property
     def is_running(self) -> bool:
-        return self.thread.isRunning()
+        return self.worker_thread.isRunning()
 
     def wait(self, msecs: int = 30_000) -> bool:
-        return self.thread.wait(msecs)
+        return self.worker_thread.wait(msecs)
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, message: str) -> None:
@@ -132,8 +132,8 @@ class Task(QObject):
         dialog.setValue(min(done, total) if total else 0)
 
     def _finish(self) -> None:
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
         if self.dialog is not None:
             self.dialog.reset()
             self.dialog.hide()
@@ -159,9 +159,8 @@ class Task(QObject):
         else:
             from clauses_app.ui.errors import show_error
 
-            show_error(
-                self.parent() if isinstance(self.parent(), QWidget) else None, error, details
-            )
+            parent = self.parent()
+            show_error(parent if isinstance(parent, QWidget) else None, error, details)
 
     @Slot()
     def _on_cancelled(self) -> None:

@@ -158,7 +158,7 @@ def test_a_clause_export_offers_its_folder(
     assert not dialog.written.isVisible()
     dialog.file_row.set_path(tmp_path / "échange.clause")
     dialog.start_export()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.exported is not None, timeout=10_000)
     assert dialog.written.isVisible() and not dialog.written.open_button.isVisible()
     dialog.written.folder_button.click()
     assert opened == [tmp_path]

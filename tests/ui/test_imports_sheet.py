@@ -156,7 +156,7 @@ def test_uncertain_matches_must_be_confirmed(
     dialog.confirm_matches.setChecked(True)
     assert dialog.next_button.isEnabled()
     next_step(qtbot, dialog)
-    assert dialog.result is not None and dialog.result.applied
+    assert dialog.imported is not None and dialog.imported.applied
     assert row_of(view.counts, "Relevés d'heures")["Nouveaux"] == "1"
 
 

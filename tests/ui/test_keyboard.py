@@ -116,3 +116,16 @@ def test_in_the_main_window_ctrl_n_and_ctrl_f_act_on_the_page_shown(
     qtbot.waitUntil(lambda: len(forms_of(window)) == 1)
     assert forms_of(window)[0].kind == Kind.COMPANY
     forms_of(window)[0].reject()
+
+
+def test_ctrl_s_saves_a_form(qtbot: Any, app_context: AppContext) -> None:
+    form = open_form(app_context, Kind.AUTHORITY)
+    qtbot.addWidget(form)
+    qtbot.waitExposed(form)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first_input(form))
+    qtbot.keyClicks(first_input(form), "Ville de Lyon")
+    assert form.current_errors() == {}
+    saved: list[Any] = []
+    form.saved.connect(saved.append)
+    qtbot.keyClick(first_input(form), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert len(saved) == 1 and form.result() == form.DialogCode.Accepted

@@ -56,7 +56,7 @@ def test_saves_the_result_on_the_lot(qtbot, database, lot_uuid) -> None:  # type
     qtbot.addWidget(dialog)
     _type_amount(qtbot, dialog.amount, "1000000")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.result() is not None
+    assert dialog.sizing() is not None
     with database.session() as s:
         lot = s.get(Lot, lot_uuid)
         assert lot is not None
@@ -102,5 +102,5 @@ def test_without_a_lot_it_is_a_calculator(qtbot, database) -> None:  # type: ign
     qtbot.addWidget(dialog)
     dialog.amount.setValue(1_000_000)
     assert dialog.lot_label.text() == "Calcul sans lot : le résultat n'est pas enregistré."
-    assert dialog.result() is not None and dialog.result().required_hours == D("833")
+    assert dialog.sizing() is not None and dialog.sizing().required_hours == D("833")
     assert dialog.save_button.text() == "Fermer"

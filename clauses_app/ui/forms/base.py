@@ -94,7 +94,7 @@ class RecordForm(QDialog):
         self._loading = False
         self._snapshot = self.snapshot()
         self.refresh_errors()
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
         self.focus_first_field()
 
     # --- to override -------------------------------------------------------------------

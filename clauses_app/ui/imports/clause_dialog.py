@@ -66,7 +66,7 @@ class ClauseImportDialog(TaskDialog):
         super().__init__(parent)
         self.context = context
         self.preview: ImportReport | None = None
-        self.result: ImportReport | None = None
+        self.imported: ImportReport | None = None
         self.labels: dict[uuid.UUID, str] = {}
         self.setObjectName("clause_import_dialog")
         self.setWindowTitle("Importer un fichier Clause")
@@ -108,7 +108,7 @@ class ClauseImportDialog(TaskDialog):
         if self.busy:
             return
         self.file_row.set_path(path)
-        self.preview = self.result = None
+        self.preview = self.imported = None
         self.only_valid.setChecked(False)
         self.report_view.clear("Analyse du fichier…")
         show_status(self.status, "")
@@ -153,13 +153,13 @@ class ClauseImportDialog(TaskDialog):
 
     # --- import ----------------------------------------------------------------------------
     def can_import(self) -> bool:
-        if self.preview is None or self.result is not None or self.busy:
+        if self.preview is None or self.imported is not None or self.busy:
             return False
         return self.preview.ok or self.only_valid.isChecked()
 
     def _update_buttons(self, *_args: Any) -> None:
         has_errors = self.preview is not None and not self.preview.ok
-        self.only_valid.setEnabled(has_errors and self.result is None)
+        self.only_valid.setEnabled(has_errors and self.imported is None)
         self.import_button.setEnabled(self.can_import())
 
     def start_import(self) -> None:
@@ -180,7 +180,7 @@ class ClauseImportDialog(TaskDialog):
         )
 
     def _show_result(self, report: ImportReport) -> None:
-        self.result = report
+        self.imported = report
         self.report_view.show_report(report, done=True, labels=self.labels)
         if report.applied:
             show_status(self.status, "Import terminé.", success=True)

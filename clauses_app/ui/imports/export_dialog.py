@@ -89,7 +89,7 @@ class ExportDialog(TaskDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.result: ExportResult | None = None
+        self.exported: ExportResult | None = None
         self.setObjectName("export_dialog")
         self.setWindowTitle("Exporter au format Clause")
         self.resize(*EXPORT_SIZE)
@@ -238,7 +238,7 @@ class ExportDialog(TaskDialog):
         )
 
     def _show_result(self, result: ExportResult) -> None:
-        self.result = result
+        self.exported = result
         self.rows_model.set_rows(rows_table(result))
         self.rows_view.show()
         fit_columns(self.rows_view)

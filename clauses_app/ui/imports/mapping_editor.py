@@ -48,10 +48,10 @@ class MappingEditor(QWidget):
         self.where = QLabel("")
         self.where.setWordWrap(True)
         layout.addWidget(self.where)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout.addWidget(self.scroll_area, 1)
         self.missing = QLabel("")
         self.missing.setWordWrap(True)
         self.missing.setStyleSheet("color: #b3261e;")
@@ -117,7 +117,7 @@ class MappingEditor(QWidget):
         for column in range(COLUMNS):
             grid.setColumnStretch(column * 2 + 1, 1)
         grid.setRowStretch(per_column, 1)
-        self.scroll.setWidget(body)
+        self.scroll_area.setWidget(body)
         self.set_mapping(mapping)
         self.refresh_profiles()
 

@@ -78,7 +78,7 @@ class SheetImportDialog(TaskDialog):
         self.context = context
         self.analysis: SheetReport | None = None
         self.preview: SheetReport | None = None
-        self.result: SheetReport | None = None
+        self.imported: SheetReport | None = None
         self.setObjectName("sheet_import_dialog")
         self.setWindowTitle("Importer un tableur")
         self._build()
@@ -180,7 +180,7 @@ class SheetImportDialog(TaskDialog):
         self._update_buttons()
 
     def go_back(self) -> None:
-        if self.step > FILE_STEP and not self.busy and self.result is None:
+        if self.step > FILE_STEP and not self.busy and self.imported is None:
             self.go_to(self.step - 1)
 
     def go_next(self) -> None:
@@ -195,7 +195,7 @@ class SheetImportDialog(TaskDialog):
             self.start_import()
 
     def _update_buttons(self, *_args: Any) -> None:
-        idle = not self.busy and self.result is None
+        idle = not self.busy and self.imported is None
         self.back_button.setEnabled(idle and self.step > FILE_STEP)
         if self.step == FILE_STEP:
             enabled = self.file_row.path() is not None
@@ -280,7 +280,7 @@ class SheetImportDialog(TaskDialog):
     # --- step 3: import --------------------------------------------------------------------
     def can_import(self) -> bool:
         report = self.preview
-        if report is None or self.result is not None or self.busy:
+        if report is None or self.imported is not None or self.busy:
             return False
         if report.uncertain_matches and not self.confirm_matches.isChecked():
             return False
@@ -303,7 +303,7 @@ class SheetImportDialog(TaskDialog):
         )
 
     def _show_result(self, report: SheetReport) -> None:
-        self.result = report
+        self.imported = report
         self.report_view.show_report(report, done=True)
         if report.applied:
             show_status(self.status, "Import terminé.", success=True)

@@ -196,8 +196,9 @@ class ListPanel(QWidget):
             (Qt.Key.Key_Enter, self.open_current),
             (QKeySequence.StandardKey.Delete, self.delete_current),
         ):
-            shortcut = QShortcut(QKeySequence(keys), self.view, activated=slot)
+            shortcut = QShortcut(QKeySequence(keys), self.view)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
         self.empty_state = EmptyState()
         self.empty_state.setObjectName(f"empty_{self.kind}")
         self.table_or_empty = QStackedWidget()

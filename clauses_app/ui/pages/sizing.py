@@ -287,7 +287,7 @@ class SizingDialog(QDialog):
         self.hours_label.setText(text)
         self.etp_label.setText("")
 
-    def result(self) -> Sizing | None:
+    def sizing(self) -> Sizing | None:
         """The last valid sizing in hours mode (None in percentage mode or when invalid)."""
         return self._result
 

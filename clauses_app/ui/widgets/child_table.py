@@ -120,8 +120,9 @@ class ChildTable(QWidget):
             for index, column in enumerate(self.columns):
                 if column.kind == "choice":
                     combo = self.table.cellWidget(row, index)
-                    is_combo = isinstance(combo, QComboBox)
-                    values[column.key] = combo.currentData() if is_combo else None
+                    values[column.key] = (
+                        combo.currentData() if isinstance(combo, QComboBox) else None
+                    )
                     continue
                 item = self.table.item(row, index)
                 text = item.text().strip() if item is not None else ""

@@ -162,7 +162,8 @@ class DecimalField(Field):
 
     def value(self) -> Decimal | None:
         value = parse_decimal(self.edit.text())
-        if value is not None and value.as_tuple().exponent < -self.decimals:  # type: ignore[operator]
+        exponent = value.as_tuple().exponent if value is not None else 0  # "n", "F" if not finite
+        if isinstance(exponent, int) and exponent < -self.decimals:
             raise FieldError(f"Au plus {self.decimals} décimales.")
         return value
 
@@ -191,9 +192,10 @@ class ChoiceField(Field):
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        completer = self.combo.completer()
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.combo.completer()  # an editable combo has one
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.empty = empty
         super().__init__(self.combo)
         self.set_choices(choices)
@@ -241,7 +243,9 @@ class ChoiceField(Field):
         self.combo.setCurrentIndex(index)
         if index >= 0:
             self.combo.setEditText(self.combo.itemText(index))
-        self.combo.lineEdit().setCursorPosition(0)  # show a long label from its start
+        edit = self.combo.lineEdit()
+        if edit is not None:
+            edit.setCursorPosition(0)  # show a long label from its start
 
 
 class CheckField(Field):
