@@ -28,7 +28,7 @@ def test_prepares_the_workbooks_in_the_background(
     dialog.folder_edit.setText(str(tmp_path / "releves"))
     dialog.employer_combo.setCurrentIndex(dialog.employer_combo.findData(str(case.etti)))
     qtbot.mouseClick(dialog.prepare_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.prepared is not None, timeout=20000)
     assert [p.name for p in (tmp_path / "releves").iterdir()] == [
         "releve-2025-03-etti-relais.xlsx"
     ]

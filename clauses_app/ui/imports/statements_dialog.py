@@ -39,7 +39,7 @@ class PrepareStatementsDialog(TaskDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.result: PreparedStatements | None = None
+        self.prepared: PreparedStatements | None = None
         self.setObjectName("prepare_statements_dialog")
         self.setWindowTitle("Préparer les relevés du mois")
         self.resize(760, 420)
@@ -137,7 +137,7 @@ class PrepareStatementsDialog(TaskDialog):
         self._update_buttons()
 
     def _done(self, result: PreparedStatements) -> None:
-        self.result = result
+        self.prepared = result
         self._update_buttons()
         label = format_month(*result.month)
         if not result.files:

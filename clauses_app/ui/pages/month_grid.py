@@ -396,9 +396,9 @@ class MonthGridDialog(QDialog):
         position = self.employer_combo.findData(str(current)) if current else -1
         if selected is not None and position < 0:
             with self.context.database.session() as session:
-                name = employer_name(session, selected)
-            if name is not None:
-                self.employer_combo.addItem(f"{name} (aucun contrat)", str(selected))
+                without_contract = employer_name(session, selected)
+            if without_contract is not None:
+                self.employer_combo.addItem(f"{without_contract} (aucun contrat)", str(selected))
                 position = self.employer_combo.count() - 1
         self.employer_combo.setCurrentIndex(max(position, 0) if self.employer_combo.count() else -1)
         self.employer_combo.blockSignals(False)
