@@ -24,9 +24,9 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSI
 WINDOWS = {"import": 1.0, "migration": 1.0, "backup": 0.05, "report": 1.2}
 KILLS = dict.fromkeys(torture.SCENARIOS, 2)
 
-# backup_sqlite writes the copy in place: a kill leaves a file that looks like a backup and
-# holds nothing (found by this test). Issue 19's take_backup writes a temporary file, checks
-# it and renames it; once it is on main, the backup case must pass.
+# backup_sqlite wrote the copy in place: a kill left a file that looks like a backup and holds
+# nothing (found by this test). take_backup (issue 19) writes a temporary file, checks it and
+# renames it; with it the backup case must pass.
 _IN_PLACE_BACKUPS = not hasattr(backup_module, "take_backup")
 
 
