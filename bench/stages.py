@@ -163,7 +163,7 @@ def application(ctx: Context) -> None:
     """Window painted on the database vs a bare PySide6 window, lists, search, memory.
 
     Start-up times and the dashboard's figures are medians of interleaved samples (a bare
-    window, then the application, ``APP_SAMPLES`` times): one sample of a 0.3 s start moves
+    window, then the application, ``APP_SAMPLES`` times): one sample of a short start moves
     by half its value when another process takes the CPU for a moment, and this machine's
     CPU speed drifts by a third within minutes."""
     from bench import app_probe

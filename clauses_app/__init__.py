@@ -12,7 +12,7 @@ APP_AUTHOR = "Clauses"
 
 def __getattr__(name: str) -> Any:
     """``__version__``, read from the installed metadata when first asked for: importing
-    importlib.metadata and reading it costs 30-45 ms the window's first paint need not wait."""
+    importlib.metadata and reading it is time the window's first paint need not wait."""
     if name != "__version__":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib.metadata import PackageNotFoundError, version

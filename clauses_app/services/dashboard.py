@@ -166,8 +166,8 @@ class DashboardSnapshot:
     years: list[int]
     authorities: list[tuple[uuid.UUID, str]]
     figures: DashboardFigures
-    # The computation behind the figures, when they were computed: ~200,000 objects on
-    # national data, whose freeing takes ~0.05 s. The page lets go of them once the figures
+    # The computation behind the figures, when they were computed: hundreds of thousands of
+    # objects on national data, slow to free. The page lets go of them once the figures
     # are on screen (clearing the list), rather than the service before handing them over.
     computation: list[object] = field(default_factory=list, compare=False, repr=False)
 

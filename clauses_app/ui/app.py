@@ -142,8 +142,8 @@ def take_screenshot(window: QWidget, path: Path, app: QCoreApplication) -> int:
 
 class Started:
     """The application after :func:`start`: its window attached to the open database, and
-    the import dialog of a FILE argument. (A plain class: dataclasses costs 5 ms to import
-    on the way to the first paint.)"""
+    the import dialog of a FILE argument. (A plain class: importing dataclasses would delay
+    the first paint.)"""
 
     def __init__(self, app: Any, args: argparse.Namespace, window: Any, context: Any) -> None:
         self.app = app  # QApplication

@@ -31,7 +31,7 @@ def skip_feature_source_scan() -> None:
 
     Importing PySide6 replaces ``__import__``; after each import its ``__feature__`` support
     (opt-in ``snake_case``/``true_property``) reads the new module's whole source with
-    ``inspect.getsource`` to see whether it mentions PySide. That is 0.1-0.2 s of our start-up
+    ``inspect.getsource`` to see whether it mentions PySide. That is a good part of our start-up
     (SQLAlchemy, the services and the pages are imported after the first paint), for a
     feature this application never uses (no module imports ``__feature__``; a test checks).
     PySide6's own modules keep the check. Does nothing if the internals are not there.

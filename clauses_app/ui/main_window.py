@@ -115,8 +115,8 @@ class LoadingPage(QWidget):
         self.heading.setStyleSheet("font-size: 17pt; font-weight: 600;")
         layout.addWidget(self.heading)
         self.message = QLabel(LOADING_TEXT)
-        # Centred by style: the Qt namespace (Qt.AlignmentFlag) costs 20-30 ms to load, on
-        # the way to the first paint.
+        # Centred by style: loading the Qt namespace (Qt.AlignmentFlag) would delay the
+        # first paint.
         self.message.setStyleSheet(
             "color: #777; font-size: 14pt; qproperty-alignment: AlignCenter;"
         )
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
 
     def _set_shortcuts(self) -> None:
         """Keyboard shortcuts, set once the database is open: setting the first one loads the
-        Qt namespace (20-30 ms), which would delay the first paint, and no key is read
+        Qt namespace, which would delay the first paint, and no key is read
         while the database opens anyway."""
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         for number, action in enumerate(self.go_actions, start=1):

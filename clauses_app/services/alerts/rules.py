@@ -1,7 +1,7 @@
 """The five kinds of alert, each found in a few bulk queries and left unworded. Qt-free.
 
 A national database has 62,000 work contracts, 75,000 awards and 330,000 hours statements:
-never one query per row, rows read raw (see ``figures_load``), and nothing formatted here:
+never one query per row, rows read raw (see ``figures.awards``), and nothing formatted here:
 each alert is a :class:`PendingAlert` whose message is written when someone reads it.
 """
 
@@ -62,7 +62,7 @@ class AwardLabel:
 
 def award_labels(session: Session, authority_uuid: uuid.UUID | None) -> dict[Any, AwardLabel]:
     """Every award's name and performance period (the lot's dates, else the contract's), per
-    raw award key (see ``figures_load.raw``)."""
+    raw award key (see ``figures.awards.raw``)."""
     statement = (
         select(raw(Award.uuid), Company.name, PublicContract.reference, Lot.number,
                raw(Lot.start_date), raw(Lot.end_date), raw(PublicContract.start_date),

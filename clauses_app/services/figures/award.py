@@ -1,9 +1,9 @@
-"""One award's figures for a period: made by the award, counted into, then rounded.
+"""One award's figures for a period: made when the awards are read, counted into, then rounded.
 
-A national balance has ~75,000 awards, so one object serves the whole computation: the award
-makes it with the award's required hours (:mod:`figures_load`), the hours paths add its
-counted hours into the float ``done`` (:mod:`figures_hours`, :mod:`figures_sums`), and
-:func:`clauses_app.services.figures.compute_figures` rounds them to the cent.
+A national balance has ~75,000 awards, so one object serves the whole computation: reading
+the awards (:mod:`awards`) makes it with the award's required hours, the hours paths add its
+counted hours into the float ``done`` (:mod:`summed`, :mod:`streamed`, :mod:`reference`),
+and :func:`clauses_app.services.figures.compute_figures` rounds them to the cent.
 
 Figures are kept in whole cents (exact, and summed as integers): ``hours_required``,
 ``hours_done`` and ``hours_done_pooled`` are the Decimal hours they stand for, made when
@@ -59,7 +59,7 @@ class AwardFigures:
         # Counted hours while the figures are computed (a float sum), then rounded.
         self.done = 0.0
         self.done_cents = 0
-        self.pooled_cents = 0  # after pooling (figures_pooling)
+        self.pooled_cents = 0  # after pooling (pooling.py)
         self.employment_count = 0
         # Unrounded counted hours per month index (year × 12 + month − 1), only when
         # compute_figures(..., award_months=True) was asked for them.

@@ -1,9 +1,10 @@
-"""Loading what the figures need about awards, in bulk and without per-row ORM work.
+"""Reading what the figures need about awards, in bulk and without per-row ORM work.
 
 This is half of the hot path of every balance (a national database has ~75,000 awards): ids
 are read raw and turned into UUIDs once per distinct value, numbers are read as the driver gives
 them and turned into Decimal only when a rule uses them, and the awards per lot are counted
-here rather than by a grouped sub-query. The hours half is :mod:`figures_hours`.
+here rather than by a grouped sub-query. The hours are counted by :mod:`summed` or
+:mod:`streamed`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The other half of the hot path (a national year is ~62,000 employments and ~315,000 monthly
 records). This streamed path serves figures with months per award (the alerts') and holds
-what the default path (:mod:`figures_sums`, sums made by the database) shares with it.
+what the default path (:mod:`summed`, sums made by the database) shares with it.
 Employments are read first and sorted into two kinds:
 
 - *plain* ones, whose counted hours are simply their monthly hours inside the award's window
@@ -11,7 +11,7 @@ Employments are read first and sorted into two kinds:
 - the others (caps, sub-contracting converted from an amount, and every undivided total whose
   months do not replace it) keep their records and go through
   :func:`clauses_app.services.counting.counted_hours`, the reference implementation of the
-  rules (:mod:`figures_detailed`, which reads what else they need). ``fast_path=False`` sends
+  rules (:mod:`reference`, which reads what else they need). ``fast_path=False`` sends
   every employment there; tests check both agree.
 
 Excluded employments (ineligible, transferred staff not counted) count no hours and need no

@@ -7,7 +7,7 @@ List queries are paged, searched, filtered and sorted in SQL, so that long lists
 and a search covers the whole table, not only the rows already shown.
 
 Names are imported from their modules when first used: the dashboard and the alerts need
-only ``Kind``, and importing the list queries with it cost 0.1-0.3 s of the start-up.
+only ``Kind``, and importing the list queries with it would slow the start-up.
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def all_rows(
     """Every row matching ``query``, in order, ``batch`` rows at a time (an export).
 
     One query, read as it comes: page after page with OFFSET would sort and skip every
-    earlier row again for each page (a national employments export spent 10.9 s there), and
+    earlier row again for each page (most of a national employments export's time), and
     the keys-then-rows path that makes one page cheap costs a look-up per row for a whole
     table."""
     spec = SPECS[kind]
@@ -217,7 +217,7 @@ def walk_page_keys(
     authority, contract, lot or company), or None when walking would not pay.
 
     Sorting 60,000 employments on their authority's name joins each of them to four tables
-    (0.7 s on the national data); instead the parent's sort values are read in order with
+    (slow on national data); instead the parent's sort values are read in order with
     how many parents hold each, and only the rows under the first of them are joined and
     sorted, batch after batch, until the page is full. Same order, rows for rows: batches are
     whole sort values, so ties stay together.

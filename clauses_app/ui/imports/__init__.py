@@ -2,7 +2,7 @@
 mapping, preview, import) and export to a Clause file; the File menu actions that open them
 and the handling of a file given on the command line (``clauses-app FILE``).
 
-The dialogs (and the exchange package behind them, ~0.35 s of imports) are imported when one
+The dialogs (and the exchange package behind them, long to import) are imported when one
 is first opened, not when the window adds its menu actions at start-up.
 """
 

@@ -183,7 +183,7 @@ class ListPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)  # a stretched last column hides its numbers
         header.setSortIndicatorShown(True)
-        # Columns fit the rows on screen and a few more, not the whole page (0.1 s for 200).
+        # Columns fit the rows on screen and a few more, not the whole page (slow to measure).
         header.setResizeContentsPrecision(FIT_ROWS)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)

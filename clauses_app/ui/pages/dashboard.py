@@ -270,8 +270,8 @@ class DashboardPage(QWidget):
         scope = self.authority_combo.currentText()
         self.status_label.setText(f"Année {figures.year} · {scope}")
         self.figures_filled = True
-        # The figures on screen first; then the computation behind them is let go of (~0.05 s
-        # on national data) and the alerts start: neither holds up the figures' paint.
+        # The figures on screen first; then the computation behind them is let go of (freeing
+        # it takes a while on national data) and the alerts start: neither holds up the paint.
         self.repaint()
         self.figures_loaded.emit()
         snapshot.computation.clear()
