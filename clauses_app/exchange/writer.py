@@ -52,6 +52,7 @@ from clauses_app.exchange.limits import MIB
 from clauses_app.exchange.manifest import Scope, manifest_bytes
 from clauses_app.exchange.scope import kept_uuids, load_tables
 from clauses_app.exchange.stored import Encode, text_select
+from clauses_app.services.profile import signed_organisation
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.settings import load_settings
 from clauses_app.storage import Database
@@ -116,7 +117,7 @@ def export_clause_file(
             {"name": s.spec.member, "entity": s.spec.name, "rows": s.rows, "sha256": s.sha256}
             for s in spooled
         ]
-        organisation = settings.organisation
+        organisation = signed_organisation(settings.organisation)
         manifest = {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,

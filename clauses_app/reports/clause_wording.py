@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -48,6 +48,7 @@ from clauses_app.reports.templates import (
     find_template,
     render_template,
 )
+from clauses_app.services.profile import signed_organisation
 from clauses_app.services.reference import labels, trade_labour_shares
 from clauses_app.services.settings import AppSettings, load_settings
 from clauses_app.services.sizing import SizingError, etp, size_clause
@@ -101,6 +102,7 @@ def write_clause_wording(
     template = find_template(basis, template_dir)
     with database.session() as session:
         settings = load_settings(session)
+        settings = replace(settings, organisation=signed_organisation(settings.organisation))
         scope = _load_scope(session, lot_uuid, contract_uuid, operation_uuid)
         fields = wording_values(session, scope, settings, penalty_per_hour)
         basis_label = labels(session, ReferenceKind.LEGAL_BASIS).get(basis, basis)

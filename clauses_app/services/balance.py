@@ -43,6 +43,7 @@ from clauses_app.services.balance_people import (
 )
 from clauses_app.services.figures import Figures, Totals, compute_figures
 from clauses_app.services.periods import Month, Period, month_of, months_between
+from clauses_app.services.profile import signed_organisation
 from clauses_app.services.reference import SIAE_COMPANY_KINDS, labels
 from clauses_app.services.settings import AppSettings, Organisation, load_settings
 from clauses_app.services.unawarded import UnawardedLot, planned_unawarded_hours, unawarded_lots
@@ -211,7 +212,7 @@ def build_balance(
         authority_city=authority.city or "",
         period=period,
         generated_on=generated_on or date.today(),
-        organisation=settings.organisation,
+        organisation=signed_organisation(settings.organisation),
         etp_basis=settings.etp_basis,
         totals=totals,
         employment_count=sum(a.employment_count for a in figures.awards),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from clauses_app.models import ReferenceItem, ReferenceKind
 from clauses_app.services.alerts import AlertThresholds, load_alert_thresholds
+from clauses_app.services.profile import load_profile, profile_path
 from clauses_app.services.settings import SubcontractingMode, load_settings
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.reference_table import ReferenceTableModel
@@ -90,7 +91,9 @@ def test_saves_and_reloads_every_kind_of_setting(
     with database.session() as s:
         settings = load_settings(s)
         assert settings.organisation.name == "PLIE du Pays d'Albi"
-        assert settings.organisation.facilitator_email == "clauses@plie-albi.fr"
+        # the facilitator's contact is the user's own, not the shared database's
+        assert settings.organisation.facilitator_email == ""
+        assert load_profile().email == "clauses@plie-albi.fr"
         assert settings.organisation.logo_path == str(logo)
         assert settings.hourly_cost == D("27.5")
         assert settings.rounding_mode == "HALF_EVEN"
@@ -111,6 +114,7 @@ def test_saves_and_reloads_every_kind_of_setting(
     assert again.hourly_cost.value() == 27.5
     assert again.cdi_cap.check.isChecked() and again.cdi_cap.spin.value() == 12
     assert again.org_name.text() == "PLIE du Pays d'Albi"
+    assert again.facilitator_email.text() == "clauses@plie-albi.fr"
     again.deleteLater()
 
 
@@ -124,6 +128,7 @@ def test_invalid_values_are_refused_with_the_reason(qtbot, page, database) -> No
     )
     with database.session() as s:
         assert load_settings(s).organisation.facilitator_email == ""
+    assert not profile_path().exists()
     criteria = _select_kind(page, ReferenceKind.CRITERION)
     assert not criteria.setData(criteria.index(0, ReferenceTableModel.LABEL), "  ")
     assert page.status_label.text() == "Le libellé de « DELD » ne peut pas être vide."

@@ -6,7 +6,6 @@ and the edited reference rows); open pages then re-read the settings (``settings
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,13 @@ from clauses_app.services.alerts import (
     load_alert_thresholds,
     save_alert_thresholds,
 )
+from clauses_app.services.profile import (
+    FacilitatorProfile,
+    ProfileError,
+    load_profile,
+    save_profile,
+    signed_organisation,
+)
 from clauses_app.services.reference import (
     ReferenceRow,
     load_reference_rows,
@@ -48,7 +54,6 @@ from clauses_app.services.reference import (
 from clauses_app.services.settings import (
     AppSettings,
     CountingRules,
-    Organisation,
     SubcontractingMode,
     load_settings,
     save_settings,
@@ -59,7 +64,6 @@ from clauses_app.ui.pages.sizing import FRENCH, decimal_spin, spin_decimal
 from clauses_app.ui.tasks import notify_data_changed
 from clauses_app.ui.widgets.files import FileKind, ask_open_path
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROUNDING_LABELS = {
     "HALF_UP": "Au plus proche, 0,5 vers le haut",
     "HALF_EVEN": "Au plus proche, 0,5 vers le pair",
@@ -122,6 +126,7 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.context = context
         self._loaded: tuple[AppSettings, AlertThresholds] | None = None
+        self._loaded_profile = FacilitatorProfile()
         self._references: dict[str, list[ReferenceRow]] = {}
         self._build()
         self.refresh()
@@ -192,7 +197,12 @@ class SettingsPage(QWidget):
         form.addRow("Téléphone :", self.facilitator_phone)
         form.addRow("Logo :", logo_row)
         form.addRow("", self.logo_preview)
-        note = QLabel("Ces informations figurent sur les bilans et les clauses rédigées.")
+        note = QLabel(
+            "Ces informations figurent sur les bilans et les clauses rédigées. Le nom, le "
+            "courriel et le téléphone du facilitateur sont les vôtres : ils sont enregistrés "
+            "pour votre session sur cet ordinateur, pas dans la base, que d'autres "
+            "facilitateurs peuvent partager."
+        )
         note.setWordWrap(True)
         form.addRow("", note)
         return page
@@ -316,6 +326,7 @@ class SettingsPage(QWidget):
             thresholds = load_alert_thresholds(session)
             self._references = load_reference_rows(session)
         self._loaded = (settings, thresholds)
+        self._loaded_profile = load_profile()
         self._fill(settings, thresholds)
         self._show_reference_kind()
         self.status_label.setStyleSheet("")
@@ -325,9 +336,10 @@ class SettingsPage(QWidget):
         org = settings.organisation
         self.org_name.setText(org.name)
         self.org_address.setPlainText(org.address)
-        self.facilitator_name.setText(org.facilitator_name)
-        self.facilitator_email.setText(org.facilitator_email)
-        self.facilitator_phone.setText(org.facilitator_phone)
+        signed = signed_organisation(org, self._loaded_profile)  # the user's, or the legacy
+        self.facilitator_name.setText(signed.facilitator_name)
+        self.facilitator_email.setText(signed.facilitator_email)
+        self.facilitator_phone.setText(signed.facilitator_phone)
         self.logo_path.setText(org.logo_path)
         self._show_logo(org.logo_path)
         self.etp_basis.setValue(settings.etp_basis)
@@ -380,12 +392,12 @@ class SettingsPage(QWidget):
             transferred_staff_counted=self.transferred_counted.isChecked(),
             only_performance_period=self.only_performance.isChecked(),
         )
-        organisation = Organisation(
+        # The facilitator's contact is the user's own (form_profile), not the database's:
+        # what the database holds there is kept as it is.
+        organisation = replace(
+            base.organisation,
             name=self.org_name.text().strip(),
             address=self.org_address.toPlainText().strip(),
-            facilitator_name=self.facilitator_name.text().strip(),
-            facilitator_email=self.facilitator_email.text().strip(),
-            facilitator_phone=self.facilitator_phone.text().strip(),
             logo_path=self.logo_path.text().strip(),
         )
         settings = replace(
@@ -406,6 +418,23 @@ class SettingsPage(QWidget):
         thresholds = AlertThresholds(spin_decimal(self.tolerance), self.outcome_months.value())
         return settings, thresholds
 
+    def form_profile(self) -> FacilitatorProfile:
+        """The facilitator's own contact as the form shows it (kept in the user's file)."""
+        return FacilitatorProfile(
+            name=self.facilitator_name.text().strip(),
+            email=self.facilitator_email.text().strip(),
+            phone=self.facilitator_phone.text().strip(),
+        )
+
+    def _profile_changed(self) -> bool:
+        if self._loaded is None:
+            return False
+        shown = signed_organisation(self._loaded[0].organisation, self._loaded_profile)
+        loaded = FacilitatorProfile(
+            shown.facilitator_name, shown.facilitator_email, shown.facilitator_phone
+        )
+        return self.form_profile() != loaded
+
     def problems(self) -> list[str]:
         """What prevents saving, in French (empty when the form can be saved)."""
         settings, _ = self.form_settings()
@@ -413,8 +442,7 @@ class SettingsPage(QWidget):
         found = []
         if not org.name:
             found.append("Le nom de la structure est obligatoire.")
-        if org.facilitator_email and not EMAIL.match(org.facilitator_email):
-            found.append("Le courriel du facilitateur n'est pas une adresse valide.")
+        found.extend(self.form_profile().problems())
         if org.logo_path:
             path = Path(org.logo_path).expanduser()
             if not path.is_file():
@@ -429,7 +457,7 @@ class SettingsPage(QWidget):
         if self._loaded is None:
             return False
         changed_rows = any(r.changed for rows in self._references.values() for r in rows)
-        return self.form_settings() != self._loaded or changed_rows
+        return self.form_settings() != self._loaded or changed_rows or self._profile_changed()
 
     def confirm_leave(self) -> bool:
         """Before the window shows another page: save, discard or stay (unsaved edits)."""
@@ -461,6 +489,12 @@ class SettingsPage(QWidget):
             return False
         settings, thresholds = self.form_settings()
         rows = [row for rows in self._references.values() for row in rows]
+        if self._profile_changed():
+            try:
+                save_profile(self.form_profile())
+            except ProfileError as exc:
+                self._refused(str(exc))
+                return False
         with self.context.database.transaction() as session:
             save_settings(session, settings)
             save_alert_thresholds(session, thresholds)
