@@ -246,7 +246,7 @@ def _open_and_attach(
         fill_demo(database)
     from clauses_app.ui.context import AppContext
 
-    context = AppContext(database)
+    context = AppContext(database, demo=bool(args.demo and args.db is None))
     window.attach(context)
     started = Started(app, args, window, context)
     if args.file is not None:
@@ -272,10 +272,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.demo:
         _fill_demo_in_background(window, started.context)
     status = started.app.exec()
-    from clauses_app.ui.tasks import stop_running_tasks
-
-    stop_running_tasks()  # e.g. the dashboard's alerts, still computing when the window closed
-    database.dispose()
+    # The database in view may not be the one opened at start (Fichier ▸ Ouvrir une base):
+    # the window stops its tasks (e.g. the dashboard's alerts, still computing when it
+    # closed) and closes it.
+    window.close_database()
     return int(status)
 
 

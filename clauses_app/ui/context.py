@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 
 from PySide6.QtCore import QObject, Signal
@@ -13,6 +14,7 @@ from clauses_app.storage import Database
 # Kinds of record a page can ask the main window to open (alerts, double-clicks): the same
 # strings as the record services use.
 RecordKind = Kind
+DEMO_PREFIX = "clauses-demo-"  # the temporary folder of a demonstration database
 
 
 class AppContext(QObject):
@@ -24,9 +26,21 @@ class AppContext(QObject):
     # Emitted after settings are saved, so that pages re-read them.
     settings_changed = Signal()
 
-    def __init__(self, database: Database, parent: QObject | None = None) -> None:
+    def __init__(
+        self, database: Database, parent: QObject | None = None, *, demo: bool = False
+    ) -> None:
         super().__init__(parent)
         self.database = database
+        # A throw-away database of demonstration data: the title bar says so, and its
+        # folder is deleted when the window lets it go (close_database).
+        self.demo = demo
+
+    def close_database(self) -> None:
+        """Let the database go: its connections closed; a demonstration database deleted."""
+        self.database.dispose()
+        path = self.database.file_path
+        if self.demo and path is not None and path.parent.name.startswith(DEMO_PREFIX):
+            shutil.rmtree(path.parent, ignore_errors=True)
 
     def settings(self) -> AppSettings:
         with self.database.session() as session:

@@ -1,5 +1,11 @@
 """The main window: a sidebar of pages, the pages themselves, and a status bar naming the
-open database. Remembers its geometry and last page (QSettings, in the config folder).
+open database. Remembers its geometry, last page and recent databases (QSettings, in the
+config folder); the first time, it fits the screen's available geometry.
+
+The window shows one database at a time and can switch to another (Fichier: Nouvelle base,
+Ouvrir une base, Bases récentes, a demonstration, a restored backup): :meth:`MainWindow.
+switch_database` lets the pages of the current one go and attaches the new one. On a
+database without records, the start page is the welcome page (ui/pages/welcome.py).
 
 The window is built in two steps so that it paints before the slow part of start-up: the
 *frame* (sidebar, menus, status bar and a "Chargement…" page) needs only PySide6, and
@@ -13,8 +19,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtCore import QRect, QSettings, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -83,6 +89,25 @@ QListWidget#sidebar::item:selected { background: #3d6aa3; color: white; }
 """
 LOADING_TEXT = "Chargement…"
 OPENING_TEXT = "Ouverture de la base de données…"
+DEMO_LABEL = "DÉMONSTRATION (base jetable)"
+RECENT_KEY = "recent_databases"
+RECENT_COUNT = 8
+PREFERRED_SIZE = (1366, 768)
+MINIMUM_SIZE = (1000, 600)
+# Room for the title bar and borders the window manager adds around the window, before the
+# window is shown and its real frame is known.
+FRAME_ALLOWANCE = (16, 40)
+
+
+def fitted_geometry(available: QRect, preferred: tuple[int, int] = PREFERRED_SIZE) -> QRect:
+    """The window's first geometry (its inside, without the frame): the preferred size, made
+    smaller to fit ``available`` (the screen less its task bars) with its frame, centred.
+    A 1366×768 laptop with a 40-pixel task bar gets 1350×688, status bar in view."""
+    width = min(preferred[0], available.width() - FRAME_ALLOWANCE[0])
+    height = min(preferred[1], available.height() - FRAME_ALLOWANCE[1])
+    left = available.x() + (available.width() - width) // 2
+    top = available.y() + max(FRAME_ALLOWANCE[1] - 8, (available.height() - height) // 2)
+    return QRect(left, top, width, height)
 
 
 def window_settings() -> QSettings:
@@ -141,13 +166,15 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.current_name: str | None = None
         self.painted = False
+        self.welcome: QWidget | None = None  # the start page while the database is empty
+        self._shortcuts_set = False
         self.setWindowTitle("Clauses")
-        self.setMinimumSize(1000, 600)
         self._build()
         if remember:
             self._restore()
         else:
-            self.resize(1366, 768)
+            self.setMinimumSize(*MINIMUM_SIZE)
+            self.resize(*PREFERRED_SIZE)
             self.switch_page(START_PAGE)
         if context is not None:
             self.attach(context)
@@ -177,9 +204,22 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self.file_menu: QMenu = self.menuBar().addMenu("&Fichier")
+        menu = self.file_menu
+        self.new_action = self._action(menu, "&Nouvelle base…", "new_database")
+        self.open_action = self._action(menu, "&Ouvrir une base…", "open_database")
+        self.recent_menu: QMenu = menu.addMenu("Bases &récentes")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.copy_action = self._action(menu, "&Enregistrer une copie…", "save_copy")
+        self.restore_action = self._action(menu, "Restaurer une &sauvegarde…", "restore_backup")
+        menu.addSeparator()
+        self.import_menu: QMenu = menu.addMenu("&Importer")
+        self.export_menu: QMenu = menu.addMenu("E&xporter")
+        menu.addSeparator()
         self.quit_action = QAction("&Quitter", self)
         self.quit_action.triggered.connect(self.close)
-        self.file_menu.addAction(self.quit_action)
+        menu.addAction(self.quit_action)
+        self.database_actions = (self.copy_action, self.restore_action)
+        self._enable_database_actions()
         go_menu = self.menuBar().addMenu("&Aller à")
         self.go_actions: list[QAction] = []
         for name, title in PAGES:
@@ -188,15 +228,79 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
             self.go_actions.append(action)
         help_menu = self.menuBar().addMenu("&Aide")
+        self.guide_action = self._action(help_menu, "&Guide d'utilisation", "open_guide")
+        self.about_action = self._action(help_menu, "À &propos de Clauses", "show_about")
         logs = QAction("Emplacement du journal", self)
         logs.triggered.connect(self._show_log_location)
         help_menu.addAction(logs)
+
+    def _action(self, menu: QMenu, text: str, handler: str) -> QAction:
+        """A menu action whose work is in ui/database_menu.py, imported when first used
+        (it needs the services, which the frame must not load)."""
+        action = QAction(text, self)
+        action.setObjectName(handler)
+        action.triggered.connect(lambda _checked=False: self._run_menu_handler(handler))
+        menu.addAction(action)
+        return action
+
+    def _run_menu_handler(self, handler: str) -> None:
+        from clauses_app.ui import database_menu
+
+        getattr(database_menu, handler)(self)
+
+    def _enable_database_actions(self) -> None:
+        """Copy and restore need an open SQLite file; import and export an open database."""
+        is_file = self.context is not None and self.context.database.file_path is not None
+        for action in self.database_actions:
+            action.setEnabled(is_file)
+        self.import_menu.setEnabled(self.context is not None)
+        self.export_menu.setEnabled(self.context is not None)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        current = self.context.database.file_path if self.context is not None else None
+        recent = [path for path in self.recent_databases() if path != str(current)]
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(
+                lambda _checked=False, p=path: self._run_recent(p)
+            )
+        if not recent:
+            empty = self.recent_menu.addAction("Aucune base récente")
+            empty.setEnabled(False)
+
+    def _run_recent(self, path: str) -> None:
+        from pathlib import Path
+
+        from clauses_app.ui import database_menu
+
+        database_menu.open_database(self, Path(path))
+
+    def recent_databases(self) -> list[str]:
+        """The database files opened lately, the latest first."""
+        value = self.settings.value(RECENT_KEY, [])
+        if isinstance(value, str):  # QSettings gives one string for a one-item list
+            value = [value]
+        return [str(v) for v in value or [] if v][:RECENT_COUNT]
+
+    def remember_database(self, path: str) -> None:
+        recent = [path, *(p for p in self.recent_databases() if p != path)][:RECENT_COUNT]
+        self.settings.setValue(RECENT_KEY, recent)
+
+    def forget_database(self, path: str) -> None:
+        self.settings.setValue(RECENT_KEY, [p for p in self.recent_databases() if p != path])
 
     def _set_shortcuts(self) -> None:
         """Keyboard shortcuts, set once the database is open: setting the first one loads the
         Qt namespace, which would delay the first paint, and no key is read
         while the database opens anyway."""
+        if self._shortcuts_set:
+            return
+        self._shortcuts_set = True
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.new_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
         for number, action in enumerate(self.go_actions, start=1):
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
 
@@ -218,25 +322,130 @@ class MainWindow(QMainWindow):
     # --- the open database -----------------------------------------------------------------
     def attach(self, context: AppContext) -> None:
         """Give the frame its database: title, status bar, import and export actions, and the
-        page in view, built now (the other pages are built when first shown)."""
+        page in view, built now (the other pages are built when first shown). On a database
+        without records, the start page is the welcome page."""
         from clauses_app.ui.imports import add_exchange_actions
+        from clauses_app.ui.tasks import data_bus
 
         if self.context is not None:
             raise RuntimeError("the window already has a database")
         self.context = context
         name = context.database.display_name
-        self.setWindowTitle(f"Clauses — {name}")
-        self.database_label.setText(f"Base de données : {name}")
-        # The actions come before "Quitter": built on a scratch menu, then moved (they belong
-        # to the window, the scratch menu's separator goes with it).
+        if context.demo:
+            self.setWindowTitle(f"Clauses — {DEMO_LABEL}")
+            self.database_label.setText(f"{DEMO_LABEL} : {name}")
+        else:
+            self.setWindowTitle(f"Clauses — {name}")
+            self.database_label.setText(f"Base de données : {name}")
+            if context.database.file_path is not None and self.remember:
+                self.remember_database(str(context.database.file_path))
         scratch = QMenu(self)
-        self.file_menu.insertActions(self.quit_action, add_exchange_actions(self, context, scratch))
-        self.file_menu.insertSeparator(self.quit_action)
+        for action in add_exchange_actions(self, context, scratch):
+            target = self.export_menu if action.text().startswith("Export") else self.import_menu
+            target.addAction(action)
         scratch.deleteLater()
+        self._enable_database_actions()
         self._set_shortcuts()
         context.open_record_requested.connect(self.open_record)
+        data_bus().data_changed.connect(self._on_data_changed)
+        context.settings_changed.connect(self._on_data_changed)
+        self._check_first_run()
         wanted, self.current_name = self.current_name or START_PAGE, None
         self.switch_page(wanted)
+
+    def pages_let_go(self) -> bool:
+        """Whether every page may be left (each with unsaved edits asks the user)."""
+        for page in list(self.pages.values()):
+            confirm_leave = getattr(page, "confirm_leave", None)
+            if confirm_leave is not None and not confirm_leave():
+                return False
+        return True
+
+    def detach(self) -> AppContext | None:
+        """Let the database's pages go (running tasks are cancelled and waited for first);
+        the window is back to its frame. The database itself is not closed: the caller
+        decides (:meth:`switch_database` closes it). Unsaved edits are not asked about:
+        call :meth:`pages_let_go` first."""
+        from clauses_app.ui.tasks import data_bus, stop_running_tasks
+
+        context = self.context
+        if context is None:
+            return None
+        stop_running_tasks()
+        data_bus().data_changed.disconnect(self._on_data_changed)
+        context.settings_changed.disconnect(self._on_data_changed)
+        context.open_record_requested.disconnect(self.open_record)
+        self.loading_page.show_title(TITLES[self.current_name or START_PAGE])
+        self.stack.setCurrentWidget(self.loading_page)
+        for page in [*self.pages.values(), *([self.welcome] if self.welcome else [])]:
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.welcome = None
+        for menu in (self.import_menu, self.export_menu):
+            for action in menu.actions():
+                menu.removeAction(action)
+                action.deleteLater()
+        self.context = None
+        self.setWindowTitle("Clauses")
+        self.database_label.setText(OPENING_TEXT)
+        self._enable_database_actions()
+        return context
+
+    def switch_database(self, context: AppContext) -> None:
+        """Show another database: the current one's pages go, its database is closed (a
+        demonstration one deleted), the new one is attached on the same page."""
+        old = self.detach()
+        self.attach(context)  # on the page in view (current_name is kept)
+        if old is not None:
+            old.close_database()
+            old.deleteLater()
+
+    def close_database(self) -> None:
+        """At exit: tasks stopped, pages gone, the database closed."""
+        old = self.detach()
+        if old is not None:
+            old.close_database()
+
+    # --- the welcome page ------------------------------------------------------------------
+    def _check_first_run(self) -> None:
+        """Show the welcome page in the dashboard's place while the database has no record."""
+        from clauses_app.services.databases import first_run_state
+
+        assert self.context is not None
+        with self.context.database.session() as session:
+            state = first_run_state(session)
+        if state.is_empty and self.welcome is None:
+            from clauses_app.ui.pages.welcome import WelcomePage
+
+            self.welcome = WelcomePage(self.context, state)
+            self.welcome.setObjectName("page_welcome")
+            self.welcome.import_requested.connect(self._import_tracker)
+            self.welcome.demo_requested.connect(lambda: self._run_menu_handler("start_demo"))
+            self.welcome.organisation_requested.connect(
+                lambda: self._run_menu_handler("edit_organisation")
+            )
+            self.stack.addWidget(self.welcome)
+        elif self.welcome is not None:
+            if state.is_empty:
+                self.welcome.show_state(state)
+            else:
+                showing = self.stack.currentWidget() is self.welcome
+                self.stack.removeWidget(self.welcome)
+                self.welcome.deleteLater()
+                self.welcome = None
+                if showing:
+                    self.stack.setCurrentWidget(self.page(START_PAGE))
+
+    def _on_data_changed(self) -> None:
+        if self.context is not None and self.welcome is not None:
+            self._check_first_run()
+
+    def _import_tracker(self) -> None:
+        from clauses_app.ui.imports import open_sheet_import
+
+        assert self.context is not None
+        open_sheet_import(self.context, self)
 
     # --- pages ---------------------------------------------------------------------------
     def page(self, name: str) -> QWidget:
@@ -265,6 +474,8 @@ class MainWindow(QMainWindow):
         if self.context is None:
             self.loading_page.show_title(TITLES[name])
             self.stack.setCurrentWidget(self.loading_page)
+        elif name == START_PAGE and self.welcome is not None:
+            self.stack.setCurrentWidget(self.welcome)
         else:
             self.stack.setCurrentWidget(self.page(name))
         self.current_name = name
@@ -296,18 +507,28 @@ class MainWindow(QMainWindow):
 
     # --- state ---------------------------------------------------------------------------
     def _restore(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        if available is not None:
+            self.setMinimumSize(
+                min(MINIMUM_SIZE[0], available.width() - FRAME_ALLOWANCE[0]),
+                min(MINIMUM_SIZE[1], available.height() - FRAME_ALLOWANCE[1]),
+            )
+        else:
+            self.setMinimumSize(*MINIMUM_SIZE)
         geometry = self.settings.value("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1366, 768)
+            if available is not None:
+                self.setGeometry(fitted_geometry(available))
+            else:
+                self.resize(*PREFERRED_SIZE)
         last = self.settings.value("last_page", START_PAGE)
         self.switch_page(last if last in PAGE_NAMES else START_PAGE)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for page in self.pages.values():
-            confirm_leave = getattr(page, "confirm_leave", None)
-            if confirm_leave is not None and not confirm_leave():
-                event.ignore()
-                return
+        if not self.pages_let_go():
+            event.ignore()
+            return
         if self.remember:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.sync()

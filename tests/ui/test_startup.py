@@ -87,9 +87,13 @@ def test_frame_painted_before_the_database_is_opened(
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions() if not a.isSeparator()]
     assert texts == [
-        "Importer un fichier Clause…", "Importer un tableur…", "Exporter au format Clause…",
-        "&Quitter",
+        "&Nouvelle base…", "&Ouvrir une base…", "Bases &récentes", "&Enregistrer une copie…",
+        "Restaurer une &sauvegarde…", "&Importer", "E&xporter", "&Quitter",
     ]  # fmt: skip
+    assert [a.text() for a in window.import_menu.actions()] == [
+        "Importer un fichier Clause…", "Importer un tableur…",
+    ]  # fmt: skip
+    assert [a.text() for a in window.export_menu.actions()] == ["Exporter au format Clause…"]
     assert [a.shortcut().toString() for a in window.go_actions[:2]] == ["Ctrl+1", "Ctrl+2"]
     window.switch_page("participants")
     assert sorted(window.pages) == ["companies", "participants"]
@@ -141,7 +145,9 @@ def test_another_file_chosen_after_a_refusal_is_opened(
     assert not isinstance(started, int)
     started_windows.append(started)
     assert started.window.database_label.text() == f"Base de données : {other}"
-    assert sorted(started.window.pages) == ["dashboard"]
+    # a new, empty database: the welcome page stands in for the dashboard
+    assert started.window.pages == {}
+    assert started.window.stack.currentWidget() is started.window.welcome
 
 
 CHILD = r"""
@@ -214,7 +220,7 @@ def test_only_pyside6_and_the_frame_are_imported_before_the_first_paint(tmp_path
     assert heavy(report["at_paint"]["modules"]) == []
     assert "clauses_app.ui.main_window" in report["at_paint"]["modules"]
     # The same check on the modules loaded once the window is ready finds them (it can fail).
-    assert {"sqlalchemy", "clauses_app.storage", "clauses_app.ui.pages.dashboard"} <= set(
+    assert {"sqlalchemy", "clauses_app.storage", "clauses_app.ui.pages.welcome"} <= set(
         heavy(report["after"])
     )
 

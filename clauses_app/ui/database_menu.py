@@ -1,0 +1,236 @@
+"""What the Fichier and Aide menus and the welcome page do: new, open, recent, copy,
+restore, a demonstration database, the organisation, the user guide and the about box.
+
+Imported when a menu action is first used (the window's frame must not load the services).
+Each job is a service call (services/databases.py, services/profile.py, storage/backup.py);
+this module only asks, shows and switches the window. A database that cannot be opened is
+explained in one French sentence and the current one stays open, unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from sqlalchemy.exc import OperationalError
+
+from clauses_app.services import databases
+from clauses_app.storage import Database, DatabaseError
+from clauses_app.ui.context import DEMO_PREFIX, AppContext
+from clauses_app.ui.errors import explain_database_error
+from clauses_app.ui.widgets.dialogs import inform, warn
+from clauses_app.ui.widgets.files import FileKind, ask_open_path, ask_save_path
+
+if TYPE_CHECKING:
+    from clauses_app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+DATABASE_FILTER = "Base Clauses (*.sqlite3 *.sqlite *.db);;Tous les fichiers (*)"
+DEMO_TITLE = "Création des données de démonstration"
+
+
+class _WaitCursor:
+    """The busy cursor while a database opens (a few tenths of a second, more when its
+    schema is upgraded)."""
+
+    def __enter__(self) -> None:
+        from PySide6.QtCore import Qt
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+    def __exit__(self, *exc: object) -> None:
+        QApplication.restoreOverrideCursor()
+
+
+def _switch_to(window: MainWindow, opener: Callable[[], Database], *, demo: bool = False) -> bool:
+    """Open a database with ``opener`` and show it; on a refusal, say why in French and keep
+    the current database open. False when nothing changed."""
+    try:
+        with _WaitCursor():
+            database = opener()
+    except (DatabaseError, OperationalError) as exc:
+        log.warning("Database refused: %s", exc)
+        title, text = explain_database_error(exc)
+        warn(window, title, text)
+        return False
+    window.switch_database(AppContext(database, demo=demo))
+    return True
+
+
+def _is_current(window: MainWindow, path: Path) -> bool:
+    current = window.context.database.file_path if window.context is not None else None
+    return current is not None and path.exists() and current.resolve() == path.resolve()
+
+
+# --- Fichier ---------------------------------------------------------------------------------
+
+
+def new_database(window: MainWindow, path: Path | None = None) -> bool:
+    """Fichier ▸ Nouvelle base… : an empty database in a new file, shown at once."""
+    if not window.pages_let_go():
+        return False
+    if path is None:
+        path = ask_save_path(
+            window, FileKind.DATABASE, "Nouvelle base Clauses", DATABASE_FILTER, "clauses.sqlite3"
+        )
+        if path is None:
+            return False
+        if not path.suffix:
+            path = path.with_suffix(".sqlite3")
+    return _switch_to(window, lambda: databases.create_database(path))
+
+
+def open_database(window: MainWindow, path: Path | None = None) -> bool:
+    """Fichier ▸ Ouvrir une base… (and Bases récentes): switch the window to another file."""
+    if path is None:
+        path = ask_open_path(window, FileKind.DATABASE, "Ouvrir une base Clauses", DATABASE_FILTER)
+        if path is None:
+            return False
+    if _is_current(window, path):
+        inform(window, "Base déjà ouverte", f"La base « {path} » est celle qui est ouverte.")
+        return False
+    if not path.exists():
+        window.forget_database(str(path))
+    if not window.pages_let_go():
+        return False
+    return _switch_to(window, lambda: databases.open_existing_database(path))
+
+
+def save_copy(window: MainWindow, target: Path | None = None) -> Path | None:
+    """Fichier ▸ Enregistrer une copie… : a consistent copy of the open SQLite file."""
+    context = window.context
+    if context is None or context.database.file_path is None:
+        return None
+    if target is None:
+        source = context.database.file_path
+        target = ask_save_path(
+            window, FileKind.DATABASE, "Enregistrer une copie de la base", DATABASE_FILTER,
+            f"{source.stem}-copie{source.suffix}",
+        )  # fmt: skip
+        if target is None:
+            return None
+    try:
+        with _WaitCursor():
+            written = databases.save_copy(context.database, target)
+    except DatabaseError as exc:
+        warn(window, "Copie impossible", str(exc))
+        return None
+    inform(
+        window, "Copie enregistrée",
+        f"Une copie de la base a été enregistrée :\n{written}\n\n"
+        "La base ouverte reste celle-ci ; ouvrez la copie avec « Ouvrir une base… ».",
+    )  # fmt: skip
+    return written
+
+
+def restore_backup(window: MainWindow) -> None:
+    """Fichier ▸ Restaurer une sauvegarde… : the backups of the open file, one restored."""
+    from clauses_app.ui.restore_dialog import open_restore_dialog
+
+    open_restore_dialog(window)
+
+
+def start_demo(window: MainWindow) -> None:
+    """A throw-away database filled with demonstration data, shown once filled (the current
+    database is left as it is, and closed)."""
+    from clauses_app.services.bootstrap import open_app_database
+    from clauses_app.ui.app import fill_demo
+    from clauses_app.ui.tasks import run_task
+
+    if not window.pages_let_go():
+        return
+    folder = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
+    database = open_app_database(str(folder / "demo.sqlite3"))
+    throw_away = AppContext(database, demo=True)
+
+    def give_up(_error: object = None) -> None:
+        throw_away.close_database()
+        throw_away.deleteLater()
+
+    def show(_result: object) -> None:
+        window.switch_database(throw_away)
+
+    run_task(
+        window, DEMO_TITLE, database, lambda db, progress: fill_demo(db, progress),
+        on_done=show, on_cancel=give_up, changes_data=False,
+        on_error=lambda exc: (give_up(), _demo_failed(window, exc)),
+    )  # fmt: skip
+
+
+def _demo_failed(window: QWidget, error: BaseException) -> None:
+    from clauses_app.ui.errors import show_error
+
+    show_error(window, error)
+
+
+def edit_organisation(window: MainWindow) -> None:
+    """« Commencer : mon organisation »: the structure (database) and the user's contact."""
+    from clauses_app.ui.organisation_dialog import OrganisationDialog
+
+    if window.context is None:
+        return
+    dialog = OrganisationDialog(window.context, window)
+    dialog.open()
+
+
+# --- Aide ------------------------------------------------------------------------------------
+
+
+def guide_path() -> Path:
+    """The user guide's first page, shipped in the package (resources/guide)."""
+    from clauses_app.reports.resources import resource_path
+
+    return resource_path("guide", "index.html")
+
+
+def open_guide(window: MainWindow) -> bool:
+    """Aide ▸ Guide d'utilisation : the HTML guide in the default browser."""
+    path = guide_path()
+    if not path.is_file():
+        warn(window, "Guide introuvable", f"Le guide d'utilisation est introuvable :\n{path}")
+        return False
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        warn(
+            window, "Guide d'utilisation",
+            f"Aucun navigateur n'a pu ouvrir le guide. Ouvrez ce fichier vous-même :\n{path}",
+        )  # fmt: skip
+        return False
+    return True
+
+
+def about_text(context: AppContext | None) -> str:
+    """Version, database (path and schema version) and licence, in French."""
+    from clauses_app import __version__
+    from clauses_app.storage import migrate
+
+    lines = [f"Clauses {__version__}", "Suivi des clauses sociales d'insertion."]
+    if context is not None:
+        database = context.database
+        try:
+            schema = migrate.current_revision(database.engine) or "inconnu"
+        except Exception:  # an unreachable server: the about box still opens
+            log.exception("Schema version unreadable")
+            schema = "illisible"
+        kind = " (démonstration, base jetable)" if context.demo else ""
+        lines += ["", f"Base de données{kind} :", database.display_name, f"Schéma : {schema}"]
+        lines.append(f"Schéma de l'application : {migrate.head_revision()}")
+    lines += ["", "Licence : MIT — logiciel libre, fourni sans garantie."]
+    return "\n".join(lines)
+
+
+def show_about(window: MainWindow) -> QMessageBox:
+    """Aide ▸ À propos de Clauses."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information, "À propos de Clauses", about_text(window.context),
+        QMessageBox.StandardButton.Ok, window,
+    )  # fmt: skip
+    box.setObjectName("about_box")
+    box.open()
+    return box
