@@ -152,7 +152,6 @@ def start_demo(window: MainWindow) -> None:
 
     def give_up(_error: object = None) -> None:
         throw_away.close_database()
-        throw_away.deleteLater()
 
     def show(_result: object) -> None:
         window.switch_database(throw_away)

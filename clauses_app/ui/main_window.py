@@ -398,8 +398,7 @@ class MainWindow(QMainWindow):
         old = self.detach()
         self.attach(context)  # on the page in view (current_name is kept)
         if old is not None:
-            old.close_database()
-            old.deleteLater()
+            old.close_database()  # the context itself goes with its last Python reference
 
     def close_database(self) -> None:
         """At exit: tasks stopped, pages gone, the database closed."""
