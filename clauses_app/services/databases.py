@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from clauses_app.models import Company, ContractingAuthority, Participant, Setting
 from clauses_app.services.bootstrap import open_app_database
 from clauses_app.storage import Database, DatabaseError
+from clauses_app.storage.backup import check_database_file
 
 SQLITE_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 
@@ -114,7 +115,7 @@ def save_copy(database: Database, target: Path) -> Path:
         raise DatabaseError(f"« {target} » est un dossier : donnez un nom de fichier.")
     check_writable(target)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-    os.close(handle)
+    os.close(handle)  # mkstemp makes it the owner's only (0600): it holds personal data
     temp = Path(temp_name)
     try:
         reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
@@ -122,18 +123,16 @@ def save_copy(database: Database, target: Path) -> Path:
             writer = sqlite3.connect(temp)
             try:
                 reader.backup(writer)
-                verdict = writer.execute("PRAGMA quick_check").fetchone()
             finally:
                 writer.close()
         finally:
             reader.close()
-        if not verdict or verdict[0] != "ok":
-            raise DatabaseError(f"La copie de « {source} » a échoué à la vérification.")
+        problem = check_database_file(temp)  # the backups' own check: integrity and schema
+        if problem:
+            raise DatabaseError(f"La copie de « {source} » est invalide : {problem}.")
         os.replace(temp, target)
     except (OSError, sqlite3.Error) as exc:
-        raise DatabaseError(
-            f"Impossible d'enregistrer la copie « {target} » : {exc}."
-        ) from exc
+        raise DatabaseError(f"Impossible d'enregistrer la copie « {target} » : {exc}.") from exc
     finally:
         temp.unlink(missing_ok=True)
     return target

@@ -182,12 +182,14 @@ def test_save_copy_writes_a_database_equal_to_the_open_one(
     trigger(window, "save_copy")
     assert message_boxes.shown[-1][1] == "Copie enregistrée"
     assert current_path(window) == other  # the copy is not opened
+    assert [p.name for p in copy.parent.iterdir()] == ["albi-copie.sqlite3"]  # no leftovers
+    if os.name == "posix":
+        assert copy.stat().st_mode & 0o777 == 0o600  # personal data: the owner's only
     reopened = open_app_database(str(copy))
     try:
         assert authority_names(reopened) == ["Ville d'Albi"]
     finally:
         reopened.dispose()
-    assert [p.name for p in copy.parent.iterdir()] == ["albi-copie.sqlite3"]  # no leftovers
 
 
 # --- bad input -------------------------------------------------------------------------------
