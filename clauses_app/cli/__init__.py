@@ -12,7 +12,16 @@ import sys
 from collections.abc import Sequence
 
 from clauses_app import __version__, paths
-from clauses_app.cli import backup, core, demo, exchange, privacy, reports, statements
+from clauses_app.cli import (
+    backup,
+    core,
+    databases,
+    demo,
+    exchange,
+    privacy,
+    reports,
+    statements,
+)
 from clauses_app.cli.common import (
     CliDatabaseError,
     CliError,
@@ -22,7 +31,7 @@ from clauses_app.cli.common import (
 from clauses_app.runtime import collector_paused
 from clauses_app.storage.backup import BackupError
 
-COMMAND_MODULES = (core, demo, exchange, reports, privacy, statements, backup)
+COMMAND_MODULES = (core, databases, demo, exchange, reports, privacy, statements, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
