@@ -19,7 +19,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Company, ContractingAuthority, Participant, Setting
-from clauses_app.services.bootstrap import open_app_database
+from clauses_app.services import bootstrap
 from clauses_app.storage import Database, DatabaseError
 from clauses_app.storage.backup import check_database_file
 
@@ -58,7 +58,7 @@ def create_database(path: Path) -> Database:
             "« Ouvrir une base… »."
         )
     check_writable(path)
-    return open_app_database(str(path))
+    return bootstrap.open_app_database(str(path))
 
 
 def open_existing_database(path: Path) -> Database:
@@ -74,7 +74,7 @@ def open_existing_database(path: Path) -> Database:
         raise DatabaseError(f"Le fichier « {path} » est vide : ce n'est pas une base Clauses.")
     _refuse_other_files(path)
     check_writable(path)
-    return open_app_database(str(path))
+    return bootstrap.open_app_database(str(path))
 
 
 def _refuse_other_files(path: Path) -> None:

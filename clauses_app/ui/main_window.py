@@ -214,7 +214,8 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self.import_menu: QMenu = menu.addMenu("&Importer")
         self.export_menu: QMenu = menu.addMenu("E&xporter")
-        menu.addSeparator()
+        self.before_quit = menu.addSeparator()
+        self.other_exchange_actions: list[QAction] = []  # e.g. « Saisie du mois… »
         self.quit_action = QAction("&Quitter", self)
         self.quit_action.triggered.connect(self.close)
         menu.addAction(self.quit_action)
@@ -341,8 +342,16 @@ class MainWindow(QMainWindow):
                 self.remember_database(str(context.database.file_path))
         scratch = QMenu(self)
         for action in add_exchange_actions(self, context, scratch):
-            target = self.export_menu if action.text().startswith("Export") else self.import_menu
-            target.addAction(action)
+            # Importer ▸ the imports; Exporter ▸ what writes files for others (exports, the
+            # month's statements to send out); anything else straight in Fichier.
+            text = action.text()
+            if text.startswith("Import"):
+                self.import_menu.addAction(action)
+            elif text.startswith(("Export", "Préparer")):
+                self.export_menu.addAction(action)
+            else:
+                self.file_menu.insertAction(self.before_quit, action)
+                self.other_exchange_actions.append(action)
         scratch.deleteLater()
         self._enable_database_actions()
         self._set_shortcuts()
@@ -386,6 +395,10 @@ class MainWindow(QMainWindow):
             for action in menu.actions():
                 menu.removeAction(action)
                 action.deleteLater()
+        for action in self.other_exchange_actions:
+            self.file_menu.removeAction(action)
+            action.deleteLater()
+        self.other_exchange_actions = []
         self.context = None
         self.setWindowTitle("Clauses")
         self.database_label.setText(OPENING_TEXT)

@@ -86,7 +86,7 @@ def test_the_menus_a_desktop_user_expects(window: MainWindow) -> None:
     texts = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
     assert texts == [
         "&Nouvelle base…", "&Ouvrir une base…", "Bases &récentes", "&Enregistrer une copie…",
-        "Restaurer une &sauvegarde…", "&Importer", "E&xporter", "&Quitter",
+        "Restaurer une &sauvegarde…", "&Importer", "E&xporter", "Saisie du mois…", "&Quitter",
     ]  # fmt: skip
     help_menu = window.menuBar().actions()[-1].menu()
     assert [a.text() for a in help_menu.actions()] == [
@@ -163,7 +163,7 @@ def test_import_and_export_actions_follow_the_database(
     ]  # fmt: skip
     from clauses_app.ui.imports.export_dialog import ExportDialog
 
-    window.export_menu.actions()[0].trigger()
+    window.export_menu.actions()[-1].trigger()
     [dialog] = [w for w in window.findChildren(ExportDialog) if w.isVisible()]
     assert dialog.context is window.context
     dialog.close()

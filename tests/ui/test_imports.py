@@ -285,9 +285,11 @@ def test_file_menu_opens_the_three_dialogs(qtbot: Any, app_context: AppContext) 
     assert [a.text() for a in window.import_menu.actions()] == [
         "Importer un fichier Clause…", "Importer un tableur…",
     ]  # fmt: skip
-    assert [a.text() for a in window.export_menu.actions()] == ["Exporter au format Clause…"]
+    assert [a.text() for a in window.export_menu.actions()] == [
+        "Préparer les relevés du mois…", "Exporter au format Clause…",
+    ]  # fmt: skip
     window.import_menu.actions()[1].trigger()
-    window.export_menu.actions()[0].trigger()
+    window.export_menu.actions()[-1].trigger()
     dialogs = window.findChildren(TaskDialog)
     assert {type(d) for d in dialogs} == {SheetImportDialog, ExportDialog}
     assert all(d.isVisible() and d.width() <= 1366 and d.height() <= 700 for d in dialogs)

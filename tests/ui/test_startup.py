@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from clauses_app.services import bootstrap
 from clauses_app.ui import app as app_module
 from clauses_app.ui import errors, tasks
-from clauses_app.ui.main_window import LOADING_TEXT, OPENING_TEXT, MainWindow
+from clauses_app.ui.main_window import LOADING_TEXT, OPENING_TEXT, PAGES, MainWindow
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_frame_painted_before_the_database_is_opened(
     started_windows.append(started)
     assert seen == [
         {
-            "painted": True, "visible": True, "sidebar": 8, "heading": "Entreprises",
+            "painted": True, "visible": True, "sidebar": len(PAGES), "heading": "Entreprises",
             "message": LOADING_TEXT, "in_view": True, "status": OPENING_TEXT, "pages": [],
             "file_exists": False,
         }
@@ -88,12 +88,14 @@ def test_frame_painted_before_the_database_is_opened(
     texts = [a.text() for a in file_menu.actions() if not a.isSeparator()]
     assert texts == [
         "&Nouvelle base…", "&Ouvrir une base…", "Bases &récentes", "&Enregistrer une copie…",
-        "Restaurer une &sauvegarde…", "&Importer", "E&xporter", "&Quitter",
+        "Restaurer une &sauvegarde…", "&Importer", "E&xporter", "Saisie du mois…", "&Quitter",
     ]  # fmt: skip
     assert [a.text() for a in window.import_menu.actions()] == [
         "Importer un fichier Clause…", "Importer un tableur…",
     ]  # fmt: skip
-    assert [a.text() for a in window.export_menu.actions()] == ["Exporter au format Clause…"]
+    assert [a.text() for a in window.export_menu.actions()] == [
+        "Préparer les relevés du mois…", "Exporter au format Clause…",
+    ]  # fmt: skip
     assert [a.shortcut().toString() for a in window.go_actions[:2]] == ["Ctrl+1", "Ctrl+2"]
     window.switch_page("participants")
     assert sorted(window.pages) == ["companies", "participants"]
