@@ -156,10 +156,14 @@ def start_demo(window: MainWindow) -> None:
     def show(_result: object) -> None:
         window.switch_database(throw_away)
 
+    def failed(error: BaseException) -> None:
+        give_up()
+        _demo_failed(window, error)
+
     run_task(
         window, DEMO_TITLE, database, lambda db, progress: fill_demo(db, progress),
         on_done=show, on_cancel=give_up, changes_data=False,
-        on_error=lambda exc: (give_up(), _demo_failed(window, exc)),
+        on_error=failed,
     )  # fmt: skip
 
 

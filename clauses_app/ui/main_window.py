@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import uuid
 
     from clauses_app.ui.context import AppContext
+    from clauses_app.ui.pages.welcome import WelcomePage
 
 # Sidebar order, page names (``--page``) and French titles: shared with the dashboard work.
 PAGES: tuple[tuple[str, str], ...] = (
@@ -166,7 +167,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.current_name: str | None = None
         self.painted = False
-        self.welcome: QWidget | None = None  # the start page while the database is empty
+        self.welcome: WelcomePage | None = None  # the start page while the database is empty
         self._shortcuts_set = False
         self.setWindowTitle("Clauses")
         self._build()
@@ -282,7 +283,9 @@ class MainWindow(QMainWindow):
         value = self.settings.value(RECENT_KEY, [])
         if isinstance(value, str):  # QSettings gives one string for a one-item list
             value = [value]
-        return [str(v) for v in value or [] if v][:RECENT_COUNT]
+        if not isinstance(value, list):
+            return []
+        return [str(v) for v in value if v][:RECENT_COUNT]
 
     def remember_database(self, path: str) -> None:
         recent = [path, *(p for p in self.recent_databases() if p != path)][:RECENT_COUNT]
