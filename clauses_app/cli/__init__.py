@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from clauses_app import __version__, paths
 from clauses_app.cli import (
+    alerts,
     backup,
     core,
     databases,
@@ -31,7 +32,7 @@ from clauses_app.cli.common import (
 from clauses_app.runtime import collector_paused
 from clauses_app.storage.backup import BackupError
 
-COMMAND_MODULES = (core, databases, demo, exchange, reports, privacy, statements, backup)
+COMMAND_MODULES = (core, databases, demo, exchange, reports, privacy, statements, backup, alerts)
 
 
 def build_parser() -> argparse.ArgumentParser:

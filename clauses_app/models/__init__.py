@@ -5,13 +5,16 @@ from clauses_app.models.contracts import (
     Award,
     AwardRole,
     ClauseMode,
+    ContractNature,
     Lot,
     Operation,
     PoolingScope,
     PublicContract,
+    SocialConsideration,
+    SocialException,
 )
 from clauses_app.models.employment import Employment, HoursKind, HoursRecord, Modality
-from clauses_app.models.parties import Company, Contact, ContractingAuthority
+from clauses_app.models.parties import BuyerType, Company, Contact, ContractingAuthority
 from clauses_app.models.people import CriterionStatus, Participant, ParticipantCriterion, Sex
 from clauses_app.models.privacy import PrivacyPurge, RetentionHold
 from clauses_app.models.reference import (
@@ -43,9 +46,11 @@ __all__ = [
     "Award",
     "AwardRole",
     "Base",
+    "BuyerType",
     "ClauseMode",
     "Company",
     "Contact",
+    "ContractNature",
     "ContractingAuthority",
     "CriterionStatus",
     "Employment",
@@ -66,5 +71,7 @@ __all__ = [
     "RetentionHold",
     "Setting",
     "Sex",
+    "SocialConsideration",
+    "SocialException",
     "reference_uuid",
 ]

@@ -7,7 +7,17 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clauses_app.models.base import Code, Hours, Money, Ratio, Record
@@ -32,6 +42,39 @@ class ClauseMode:
     HOURS = "HOURS"
     PERCENT = "PERCENT"
     ALL = (HOURS, PERCENT)
+
+
+class ContractNature:
+    """What a contract buys: decides which procurement threshold applies."""
+
+    WORKS = "WORKS"
+    SUPPLIES = "SUPPLIES"
+    SERVICES = "SERVICES"
+    WORKS_CONCESSION = "WORKS_CONCESSION"
+    SERVICES_CONCESSION = "SERVICES_CONCESSION"
+    DEFENCE = "DEFENCE"  # defence or security
+    ALL = (WORKS, SUPPLIES, SERVICES, WORKS_CONCESSION, SERVICES_CONCESSION, DEFENCE)
+    CONCESSIONS = (WORKS_CONCESSION, SERVICES_CONCESSION)
+
+
+class SocialConsideration:
+    """How a contract takes social or employment matters into account (L2112-2-1)."""
+
+    INSERTION_CLAUSE = "INSERTION_CLAUSE"  # an execution condition: the insertion clause
+    RESERVED = "RESERVED"  # a contract reserved (L2113-12 to L2113-15)
+    OTHER = "OTHER"  # another social or employment consideration
+    NONE = "NONE"
+    ALL = (INSERTION_CLAUSE, RESERVED, OTHER, NONE)
+
+
+class SocialException:
+    """Exceptions to the social consideration a buyer may invoke (justified in writing)."""
+
+    IMMEDIATE_SOLUTION = "IMMEDIATE_SOLUTION"  # need met by an immediately available solution
+    NO_LINK = "NO_LINK"  # no sufficient link with the object of the contract
+    COMPETITION = "COMPETITION"  # would restrict competition or hinder performance
+    OTHER = "OTHER"
+    ALL = (IMMEDIATE_SOLUTION, NO_LINK, COMPETITION, OTHER)
 
 
 class AwardRole:
@@ -82,6 +125,21 @@ class PublicContract(Record):
     penalty_per_hour: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     rules_override: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # What the 2026 rule (L2112-2-1, L3114-2-1) needs to judge the contract.
+    nature: Mapped[str] = mapped_column(Code(), default=ContractNature.WORKS)
+    # Awarded by the authority as an entité adjudicatrice (a utilities activity).
+    utilities: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Estimated value of the need (compared with the thresholds), not the awarded amount.
+    estimated_value: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    launch_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    social_consideration: Mapped[str] = mapped_column(
+        Code(), default=SocialConsideration.INSERTION_CLAUSE
+    )
+    social_exception: Mapped[str | None] = mapped_column(Code(), nullable=True)
+    social_exception_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Clause wording: the contract's own values over the global settings.
+    award_criterion_weight: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    statement_penalty_per_day: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
 
     authority: Mapped[ContractingAuthority] = relationship(back_populates="contracts")
     operation: Mapped[Operation | None] = relationship(back_populates="contracts")

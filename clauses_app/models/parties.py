@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from clauses_app.models.contracts import Award, Operation, PublicContract
 
 
+class BuyerType:
+    """Which procurement thresholds apply to a buyer's supplies and services."""
+
+    STATE = "STATE"  # the State and its public bodies (autorités publiques centrales)
+    LOCAL = "LOCAL"  # local authorities and their public bodies, and other buyers
+    ALL = (STATE, LOCAL)
+
+
 class ContractingAuthority(Record):
     """Donneur d'ordre: the public buyer that puts the clause in its contracts."""
 
@@ -27,6 +35,7 @@ class ContractingAuthority(Record):
     city: Mapped[str | None] = mapped_column(String(120), nullable=True)
     notes: Mapped[str | None] = mapped_column(Text, nullable=True)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    buyer_type: Mapped[str] = mapped_column(Code(), default=BuyerType.LOCAL)
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="authority", cascade="all, delete-orphan", passive_deletes=True

@@ -23,9 +23,11 @@ class AlertKind:
     BEHIND_SCHEDULE = "behind_schedule"
     MISSING_STATEMENT = "missing_statement"
     OUTCOME_MISSING = "outcome_missing"
+    # A contract subject to L2112-2-1 with neither social consideration nor exception.
+    SOCIAL_CONSIDERATION_MISSING = "social_consideration_missing"
     # Display order: what is due soonest first.
     ALL = (CONTRACT_ENDING, ELIGIBILITY_EXPIRING, BEHIND_SCHEDULE, MISSING_STATEMENT,
-           OUTCOME_MISSING)  # fmt: skip
+           OUTCOME_MISSING, SOCIAL_CONSIDERATION_MISSING)  # fmt: skip
 
 
 ALERT_TITLES = {
@@ -34,6 +36,7 @@ ALERT_TITLES = {
     AlertKind.BEHIND_SCHEDULE: "Attribution en retard",
     AlertKind.MISSING_STATEMENT: "Relevé d'heures manquant",
     AlertKind.OUTCOME_MISSING: "Situation à 6 mois à renseigner",
+    AlertKind.SOCIAL_CONSIDERATION_MISSING: "Considération sociale manquante",
 }
 
 

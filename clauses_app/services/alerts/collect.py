@@ -1,12 +1,13 @@
 """The dashboard's alerts: what the facilitator should do next. Qt-free.
 
-Five kinds (found by :mod:`clauses_app.services.alerts.rules`, each in a few bulk queries):
+Six kinds (found by :mod:`clauses_app.services.alerts.rules`, each in a few bulk queries):
 
 - awards behind their pro-rata schedule (figures from ``compute_figures``);
 - contracts ending soon with hours still due;
 - months with no hours statement on a work contract;
 - eligibility validations expiring before a planned start;
-- participants with no outcome recorded six months after their last contract.
+- participants with no outcome recorded six months after their last contract;
+- contracts subject to the 2026 social consideration with none (services/compliance.py).
 
 :func:`collect_alerts` returns an :class:`AlertBook`: counts per kind at once, messages
 worded page by page (a national database raises tens of thousands of alerts, and nobody
@@ -40,6 +41,7 @@ from clauses_app.services.alerts.rules import (
     eligibility_expiring,
     outcomes_missing,
 )
+from clauses_app.services.alerts.social import missing_consideration_alerts
 from clauses_app.services.alerts.statements import missing_statements
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.figures.awards import UuidCache
@@ -159,6 +161,7 @@ def _collect(
     pending += outcomes_missing(
         session, today, period, authority_uuid, thresholds.outcome_followup_months
     )
+    pending += missing_consideration_alerts(session, authority_uuid)
     report(progress, 5, STEPS, "Calcul des alertes : tri")
     book = AlertBook(pending)
     report(progress, STEPS, STEPS)

@@ -43,11 +43,14 @@ MODELS: dict[str, type[Record]] = {
 # Columns a form edits (model attribute names). Nested lists: "contacts", "criteria".
 FIELDS: dict[str, tuple[str, ...]] = {
     Kind.AUTHORITY: ("name", "kind", "siret", "address", "postal_code", "city", "notes",
-                     "archived"),
+                     "archived", "buyer_type"),
     Kind.OPERATION: ("authority_uuid", "name", "description", "start_date", "end_date"),
     Kind.CONTRACT: ("authority_uuid", "operation_uuid", "reference", "object", "procedure",
                     "legal_basis", "notification_date", "start_date", "end_date", "amount_ht",
-                    "pooling_scope", "penalty_per_hour", "notes"),
+                    "pooling_scope", "penalty_per_hour", "notes", "nature", "utilities",
+                    "estimated_value", "launch_date", "social_consideration", "social_exception",
+                    "social_exception_reason", "award_criterion_weight",
+                    "statement_penalty_per_day"),
     Kind.LOT: ("contract_uuid", "number", "title", "trade_code", "amount_ht", "labour_share",
                "insertion_rate", "hourly_cost", "clause_mode", "required_hours",
                "required_percent", "start_date", "end_date"),

@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 from clauses_app.models import (
     Award,
     AwardRole,
+    BuyerType,
     ClauseMode,
     Company,
+    ContractNature,
     CriterionStatus,
     Lot,
     Operation,
@@ -29,6 +31,8 @@ from clauses_app.models import (
     PoolingScope,
     PublicContract,
     Sex,
+    SocialConsideration,
+    SocialException,
 )
 from clauses_app.services.identifiers import is_valid_siret
 from clauses_app.services.records.kinds import Kind
@@ -39,6 +43,8 @@ Values = Mapping[str, Any]
 REQUIRED = "Champ obligatoire."
 CRITERION_TWICE = "Ce critère est déjà saisi avec la même date de validation."
 HUNDRED = Decimal(100)
+LAUNCH_AFTER_NOTIFICATION = "La consultation doit être lancée avant la notification."
+LAUNCH_AFTER_START = "La consultation doit être lancée avant le début d'exécution."
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 POSTAL_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
@@ -141,6 +147,7 @@ def _authority(session: Session, check: _Checker, record_uuid: uuid.UUID | None)
     check.required("name")
     check.siret()
     check.postal_code()
+    check.one_of("buyer_type", BuyerType.ALL)
     for index, contact in enumerate(check.values.get("contacts") or ()):
         if not (contact.get("name") or "").strip():
             check.fail(f"contacts.{index}.name", "Le nom du contact est obligatoire.")
@@ -161,6 +168,7 @@ def _contract(session: Session, check: _Checker, record_uuid: uuid.UUID | None) 
     )
     check.non_negative("amount_ht", "penalty_per_hour")
     check.one_of("pooling_scope", PoolingScope.ALL)
+    _social_consideration(check)
     operation_uuid = check.get("operation_uuid")
     if operation_uuid is not None:
         operation = session.get(Operation, operation_uuid)
@@ -168,6 +176,33 @@ def _contract(session: Session, check: _Checker, record_uuid: uuid.UUID | None) 
             check.fail("operation_uuid", "Opération introuvable.")
         elif operation.authority_uuid != check.get("authority_uuid"):
             check.fail("operation_uuid", "Cette opération appartient à un autre donneur d'ordre.")
+
+
+def _social_consideration(check: _Checker) -> None:
+    """What the 2026 rule judges (services/compliance.py) and the wording's own values."""
+    check.one_of("nature", ContractNature.ALL)
+    check.one_of("social_consideration", SocialConsideration.ALL)
+    check.one_of("social_exception", SocialException.ALL)
+    check.non_negative("estimated_value", "statement_penalty_per_day")
+    weight = check.get("award_criterion_weight")
+    if weight is not None and not 0 <= weight <= 100:
+        check.fail("award_criterion_weight", "Un pourcentage est compris entre 0 et 100 %.")
+    launch = check.get("launch_date")
+    if launch:
+        notified, start = check.get("notification_date"), check.get("start_date")
+        if notified and launch > notified:
+            check.fail("launch_date", LAUNCH_AFTER_NOTIFICATION)
+        elif start and launch > start:
+            check.fail("launch_date", LAUNCH_AFTER_START)
+    if check.get("social_exception"):
+        consideration = check.get("social_consideration")
+        if consideration not in (None, "", SocialConsideration.NONE):
+            check.fail(
+                "social_exception",
+                "Une exception ne s'invoque qu'en l'absence de considération sociale.",
+            )
+        if not check.get("social_exception_reason"):
+            check.fail("social_exception_reason", "Une exception doit être justifiée.")
 
 
 def _lot(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:

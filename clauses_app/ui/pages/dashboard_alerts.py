@@ -23,6 +23,7 @@ KIND_COLOURS = {
     AlertKind.BEHIND_SCHEDULE: QColor("#b7950b"),
     AlertKind.MISSING_STATEMENT: QColor("#2471a3"),
     AlertKind.OUTCOME_MISSING: QColor("#7d3c98"),
+    AlertKind.SOCIAL_CONSIDERATION_MISSING: QColor("#117a65"),
 }
 RECORD_KINDS = {
     AlertRecord.CONTRACT: RecordKind.CONTRACT,

@@ -1,0 +1,126 @@
+"""Whether contracts meet the 2026 social-consideration rule. Qt-free.
+
+From the day set in the threshold table (default 22 August 2026, see
+docs/counting-rules.md), a contract whose consultation is launched that day or later and
+whose estimated value reaches its threshold (:mod:`clauses_app.services.thresholds`) must
+take social or employment matters into account (L2112-2-1 for contracts, L3114-2-1 for
+concessions): an insertion clause, a reserved contract or another social consideration, or
+else the buyer invokes one of the exceptions, in writing. A contract with no estimated value
+is judged on its awarded amount (``amount_ht``), and says so.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clauses_app.models import ContractingAuthority, PublicContract, SocialConsideration
+from clauses_app.services.thresholds import ThresholdTable, load_thresholds, threshold
+
+
+class Compliance:
+    """What the rule says of one contract."""
+
+    NOT_JUDGED = "NOT_JUDGED"  # no launch date or no value: cannot say
+    BEFORE = "BEFORE"  # launched before the rule applies
+    BELOW = "BELOW"  # value below its threshold
+    CONSIDERATION = "CONSIDERATION"  # subject, with a social consideration
+    EXCEPTION = "EXCEPTION"  # subject, with a justified exception
+    MISSING = "MISSING"  # subject, with neither
+    SUBJECT = (CONSIDERATION, EXCEPTION, MISSING)
+
+
+@dataclass(frozen=True)
+class ContractCompliance:
+    contract_uuid: uuid.UUID
+    authority_uuid: uuid.UUID
+    authority_name: str
+    reference: str
+    object: str
+    nature: str
+    launch_date: date | None
+    value: Decimal | None  # the estimated value, else the awarded amount
+    value_is_estimate: bool
+    threshold: Decimal | None
+    status: str
+    social_consideration: str
+    social_exception: str | None
+
+
+def judge(
+    table: ThresholdTable,
+    *,
+    nature: str,
+    buyer_type: str,
+    utilities: bool,
+    launch_date: date | None,
+    value: Decimal | None,
+    social_consideration: str,
+    social_exception: str | None,
+    social_exception_reason: str | None,
+) -> tuple[str, Decimal | None]:
+    """The contract's :class:`Compliance` status and the threshold it was compared with."""
+    if launch_date is None or value is None:
+        return Compliance.NOT_JUDGED, None
+    period = table.period_on(launch_date)
+    if period is None:
+        return Compliance.BEFORE, None
+    limit = threshold(period, nature, buyer_type, utilities)
+    if launch_date < table.obligation_start:
+        return Compliance.BEFORE, limit
+    if value < limit:
+        return Compliance.BELOW, limit
+    if social_consideration != SocialConsideration.NONE:
+        return Compliance.CONSIDERATION, limit
+    if social_exception and (social_exception_reason or "").strip():
+        return Compliance.EXCEPTION, limit
+    return Compliance.MISSING, limit
+
+
+def contracts_compliance(
+    session: Session,
+    authority_uuid: uuid.UUID | None = None,
+    table: ThresholdTable | None = None,
+    launched_until: date | None = None,
+) -> list[ContractCompliance]:
+    """Every contract launched (up to ``launched_until`` when given), judged; by
+    authority, then reference."""
+    table = table or load_thresholds(session)
+    statement = (
+        select(PublicContract.uuid, PublicContract.authority_uuid, ContractingAuthority.name,
+               PublicContract.reference, PublicContract.object, PublicContract.nature,
+               ContractingAuthority.buyer_type, PublicContract.utilities,
+               PublicContract.launch_date, PublicContract.estimated_value,
+               PublicContract.amount_ht, PublicContract.social_consideration,
+               PublicContract.social_exception, PublicContract.social_exception_reason)
+        .join(ContractingAuthority, PublicContract.authority_uuid == ContractingAuthority.uuid)
+        .where(PublicContract.launch_date.is_not(None))
+        .order_by(ContractingAuthority.name, PublicContract.reference)
+    )  # fmt: skip
+    if authority_uuid is not None:
+        statement = statement.where(PublicContract.authority_uuid == authority_uuid)
+    if launched_until is not None:
+        statement = statement.where(PublicContract.launch_date <= launched_until)
+    result = []
+    for row in session.execute(statement):
+        value = row.estimated_value if row.estimated_value is not None else row.amount_ht
+        status, limit = judge(
+            table, nature=row.nature, buyer_type=row.buyer_type, utilities=bool(row.utilities),
+            launch_date=row.launch_date, value=value,
+            social_consideration=row.social_consideration,
+            social_exception=row.social_exception,
+            social_exception_reason=row.social_exception_reason,
+        )  # fmt: skip
+        result.append(
+            ContractCompliance(
+                row.uuid, row.authority_uuid, row.name, row.reference, row.object, row.nature,
+                row.launch_date, value, row.estimated_value is not None, limit, status,
+                row.social_consideration, row.social_exception,
+            )
+        )  # fmt: skip
+    return result
