@@ -100,7 +100,7 @@ def test_overlapping_periods_are_refused_and_nothing_is_saved(session) -> None: 
 
 def test_a_new_period_is_stored_and_read_back(session) -> None:  # type: ignore[no-untyped-def]
     later = ThresholdPeriod(date(2028, 1, 1), date(2029, 12, 31), Decimal("5500000"),
-                            Decimal("145000"), Decimal("220000"), Decimal("440000"), "test")  # fmt: skip
+                            Decimal("145000"), Decimal("220000"), Decimal("440000"))  # fmt: skip
     table = ThresholdTable((*SHIPPED_PERIODS, later), date(2026, 8, 21))
     save_thresholds(session, table)
     session.commit()
@@ -143,7 +143,8 @@ def test_consideration_or_justified_exception_complies() -> None:
         assert _status(W, "6000000", consideration=consideration) == Compliance.CONSIDERATION
     assert (_status(W, "6000000", exception=SocialException.NO_LINK, reason="Fourniture d'énergie")
             == Compliance.EXCEPTION)  # fmt: skip
-    assert _status(W, "6000000", exception=SocialException.NO_LINK, reason="  ") == Compliance.MISSING
+    unjustified = _status(W, "6000000", exception=SocialException.NO_LINK, reason="  ")
+    assert unjustified == Compliance.MISSING
 
 
 # --- database: the alert, the command line, bad input ---------------------------------------
