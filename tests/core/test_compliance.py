@@ -154,17 +154,51 @@ def test_consideration_or_justified_exception_complies() -> None:
 def launched(session):  # type: ignore[no-untyped-def]
     """A town (local buyer) with four contracts launched around the obligation's start."""
     town = b.authority(session, "Ville")
-    b.contract(session, town, "MISSING", nature=W, estimated_value=Decimal("5404000"),
-               launch_date=START, social_consideration=SocialConsideration.NONE)
-    b.contract(session, town, "BEFORE", nature=W, estimated_value=Decimal("9000000"),
-               launch_date=date(2026, 8, 21), social_consideration=SocialConsideration.NONE)
-    b.contract(session, town, "BELOW", nature=S, estimated_value=Decimal("215999.99"),
-               launch_date=date(2026, 9, 1), social_consideration=SocialConsideration.NONE)
+    b.contract(
+        session,
+        town,
+        "MISSING",
+        nature=W,
+        estimated_value=Decimal("5404000"),
+        launch_date=START,
+        social_consideration=SocialConsideration.NONE,
+    )
+    b.contract(
+        session,
+        town,
+        "BEFORE",
+        nature=W,
+        estimated_value=Decimal("9000000"),
+        launch_date=date(2026, 8, 21),
+        social_consideration=SocialConsideration.NONE,
+    )
+    b.contract(
+        session,
+        town,
+        "BELOW",
+        nature=S,
+        estimated_value=Decimal("215999.99"),
+        launch_date=date(2026, 9, 1),
+        social_consideration=SocialConsideration.NONE,
+    )
     # No estimated value: the awarded amount 250,000 € ≥ 216,000 € is judged instead.
-    b.contract(session, town, "AMOUNT", nature=S, amount_ht=Decimal("250000"),
-               launch_date=date(2026, 9, 1), social_consideration=SocialConsideration.NONE)
-    b.contract(session, town, "CLAUSE", nature=W, estimated_value=Decimal("8000000"),
-               launch_date=date(2026, 10, 1))  # the insertion clause by default
+    b.contract(
+        session,
+        town,
+        "AMOUNT",
+        nature=S,
+        amount_ht=Decimal("250000"),
+        launch_date=date(2026, 9, 1),
+        social_consideration=SocialConsideration.NONE,
+    )
+    b.contract(
+        session,
+        town,
+        "CLAUSE",
+        nature=W,
+        estimated_value=Decimal("8000000"),
+        launch_date=date(2026, 10, 1),
+    )  # the insertion clause by default
     b.contract(session, town, "OLD")  # no launch date: not judged
     session.commit()
     return town  # fmt: skip
