@@ -121,6 +121,9 @@ def _after_erasure(database: Database, outcome: ErasureOutcome) -> None:
 def finish_pending_compaction(database: Database) -> bool:
     """Rewrite the database (VACUUM) if an erasure left it pending; True when nothing is
     left pending. Never raises for a busy database: it is tried again at the next opening."""
+    with database.session() as session:  # a read: no write lock at every opening
+        if session.get(Setting, PENDING_COMPACTION) is None:
+            return True
     with database.transaction() as session:
         row = session.get(Setting, PENDING_COMPACTION)
         if row is None:
