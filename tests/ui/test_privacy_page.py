@@ -127,3 +127,20 @@ def test_screenshot(qtbot: Any, page: Any, tmp_path: Path) -> None:
     target = SCREENSHOT if os.environ.get("CLAUSES_WRITE_SCREENSHOTS") else tmp_path / "p.png"
     assert page.grab().save(str(target))
     assert target.stat().st_size > 10_000
+
+
+def test_anonymize_one_person_on_request(qtbot: Any, page: Any, database: Database,
+                                         data: Dataset) -> None:  # fmt: skip
+    _choose(page, data.durand)
+    questions: list[str] = []
+    page.confirm = lambda title, text: questions.append(text) is None and False  # type: ignore[method-assign]
+    assert page.anonymize_person() is None
+    assert "DURAND Léa" in questions[0] and "définitif" in questions[0]
+    page.confirm = lambda title, text: True  # type: ignore[method-assign]
+    page.anonymize_person()
+    qtbot.waitUntil(lambda: page.task is None, timeout=30_000)
+    assert page.status_label.text().startswith("Dossier(s) anonymisé(s) : 1.")
+    with database.session() as s:
+        assert privacy.is_anonymised(s, data.durand)
+        entry = privacy.purge_log(s)[-1]
+    assert entry["reason"] == "REQUEST"
