@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from clauses_app.models import Company, ContractingAuthority, Participant, Setting
 from clauses_app.services import bootstrap
 from clauses_app.storage import Database, DatabaseError
-from clauses_app.storage.backup import check_database_file
+from clauses_app.storage.backup import check_database_file, copy_sqlite
 
 SQLITE_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 
@@ -118,15 +118,7 @@ def save_copy(database: Database, target: Path) -> Path:
     os.close(handle)  # mkstemp makes it the owner's only (0600): it holds personal data
     temp = Path(temp_name)
     try:
-        reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            writer = sqlite3.connect(temp)
-            try:
-                reader.backup(writer)
-            finally:
-                writer.close()
-        finally:
-            reader.close()
+        copy_sqlite(source, temp)
         problem = check_database_file(temp)  # the backups' own check: integrity and schema
         if problem:
             raise DatabaseError(f"La copie de « {source} » est invalide : {problem}.")

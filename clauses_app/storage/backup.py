@@ -330,7 +330,7 @@ def restore_backup(db_path: Path, backup: Backup | Path) -> Path:
     _remove(temp)
     try:
         paths.create_private_file(temp)
-        _copy_sqlite(source, temp)
+        copy_sqlite(source, temp)
         if db_path.is_file() and db_path.stat().st_size > 0:
             purges = purge_entries(db_path)
             reapply_purges(temp, purges, reference=db_path)
@@ -357,7 +357,8 @@ def restore_backup(db_path: Path, backup: Backup | Path) -> Path:
     return kept or db_path
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite file (the online backup API), read-only on the source."""
     reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         writer = sqlite3.connect(target)
