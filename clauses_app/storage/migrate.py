@@ -8,6 +8,8 @@ their ``revision``/``down_revision`` lines (importing Alembic costs a third of a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,16 +80,44 @@ def has_user_tables(engine: Engine) -> bool:
     return bool(names)
 
 
+@contextmanager
+def schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction for schema changes, rolled back whole if anything fails.
+
+    On SQLite, batch mode alters a table by copying it and dropping the original; with
+    foreign keys on, that drop cascades to the children (altering ``public_contract`` would
+    empty ``lot``, ``award``, ``employment`` and ``hours_record``). SQLite's own procedure
+    for altering tables is followed instead: foreign keys off for the connection (a pragma
+    that only takes effect outside a transaction), the change, ``PRAGMA foreign_key_check``
+    before commit, foreign keys on again.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        driver = connection.connection.driver_connection
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.execution_options(**{WRITES: True}).begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"schema change broke references: {broken[:5]}")
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade in one transaction: a failure leaves the schema as it was."""
     from alembic import command
 
-    with engine.connect() as connection, connection.execution_options(**{WRITES: True}).begin():
+    with schema_transaction(engine) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
-    with engine.connect() as connection, connection.execution_options(**{WRITES: True}).begin():
+    with schema_transaction(engine) as connection:
         command.downgrade(alembic_config(connection), revision)

@@ -14,7 +14,7 @@ from pytest_alembic.tests import (  # noqa: F401 - collected as tests of this mo
     test_up_down_consistency,
     test_upgrade,
 )
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from clauses_app.storage import DatabaseError, DatabaseNewerError, open_database
 from clauses_app.storage.engine import create_app_engine
@@ -126,3 +126,32 @@ def test_packaged_head_read_from_files_equals_alembics() -> None:
     scripts = script_directory()
     assert head_revision() == scripts.get_current_head()
     assert known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
+
+
+def _row_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as c:
+        names = [n for n in inspect(c).get_table_names() if n != "alembic_version"]
+        return {n: c.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one() for n in names}
+
+
+def test_upgrade_from_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
+    """Batch mode copies a parent table and drops the original: with foreign keys on, that
+    drop used to cascade and empty the lots, awards, employments and hours."""
+    from clauses_app.exchange import import_sheet
+    from clauses_app.services.bootstrap import open_app_database
+    from clauses_app.storage.migrate import downgrade, upgrade
+    from tests.exchange.sheet_makers import write_tracker_csv
+
+    database = open_app_database(str(tmp_path / "db.sqlite3"))
+    result = import_sheet(database, write_tracker_csv(tmp_path / "t.csv", rows=30), "tracker")
+    assert result.applied
+    before = _row_counts(database.engine)
+    assert before["hours_record"] == 30 and before["lot"] > 0
+
+    downgrade(database.engine, "0001")
+    upgrade(database.engine)
+
+    assert _row_counts(database.engine) == before
+    with database.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    database.dispose()

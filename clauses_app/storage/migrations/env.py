@@ -27,7 +27,9 @@ def run(connection: Connection) -> None:
 
 
 if isinstance(connectable, Engine):
-    with connectable.begin() as conn:
+    from clauses_app.storage.migrate import schema_transaction
+
+    with schema_transaction(connectable) as conn:
         run(conn)
 else:
     run(connectable)
