@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     balance.add_argument(
         "--nominative",
         action="store_true",
-        help="joindre l'annexe nominative (données personnelles)",
+        help="joindre l'annexe nominative (données personnelles) ; le fichier dira NOMINATIF",
     )
     balance.set_defaults(handler=cmd_balance)
 

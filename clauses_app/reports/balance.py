@@ -54,9 +54,14 @@ def write_balance_report(
     """Write the balance report of one authority for ``period`` to ``out_path``.
 
     ``narrative`` None uses the text stored for this authority and period. The report is
-    anonymised unless ``nominative`` asks for the annex of personal data.
+    anonymised unless ``nominative`` asks for the annex of personal data; its file name then
+    says so (:func:`nominative_file_name`), whatever ``out_path`` was, and the path written
+    is returned.
     """
     write = _writer(fmt)
+    out_path = Path(out_path)
+    if nominative:
+        out_path = out_path.with_name(nominative_file_name(out_path.name))
     report(progress, 0, 3, "Calcul des chiffres")
     with database.session() as session:
         try:
@@ -68,9 +73,18 @@ def write_balance_report(
     report(progress, 1, 3, "Mise en page")
     document = build_balance_document(data, narrative)
     report(progress, 2, 3, "Écriture du fichier")
-    path = write_atomically(Path(out_path), lambda temp: write(document, temp))
+    path = write_atomically(out_path, lambda temp: write(document, temp))
     report(progress, 3, 3, "Terminé")
     return path
+
+
+def nominative_file_name(name: str) -> str:
+    """``bilan-2025-ville-a.pdf`` → ``bilan-2025-ville-a-NOMINATIF.pdf``: a file holding
+    personal data never hides it behind an ordinary name (unchanged when it already says it)."""
+    path = Path(name)
+    if "NOMINATIF" in path.stem.upper():
+        return name
+    return f"{path.stem}-NOMINATIF{path.suffix}"
 
 
 def slug(text: str) -> str:

@@ -41,6 +41,26 @@ def test_balance_for_one_authority(
     assert "1\u202f787,18" in docx_text(out)
 
 
+def test_a_nominative_balance_says_so_in_its_file_name(
+    database: Database, dataset: Dataset, db_path: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """Whatever --out says, a file holding the annex of personal data is named NOMINATIF."""
+    out = tmp_path / "bilan.pdf"
+    status = run(db_path, "balance", "--authority", str(dataset.authority), "--year", "2025",
+                 "--nominative", "--out", str(out))  # fmt: skip
+    assert status == 0
+    written = tmp_path / "bilan-NOMINATIF.pdf"
+    assert capsys.readouterr().out == f"Bilan écrit : {written}\n"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf"] == [written.name]
+    assert "annexe nominative" in "\n".join(pdf_pages(written))
+    # a name that already says it is kept as typed
+    said = tmp_path / "annexe-nominatif-2025.pdf"
+    assert run(db_path, "balance", "--authority", str(dataset.authority), "--year", "2025",
+               "--nominative", "--out", str(said)) == 0  # fmt: skip
+    assert said.exists()
+
+
 def test_unknown_authority_is_one_sentence_and_exit_2(
     database: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

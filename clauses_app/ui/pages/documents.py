@@ -64,15 +64,6 @@ FORMATS = (("pdf", "PDF (à envoyer)"), ("docx", "DOCX (modifiable)"))
 WHOLE_CONTRACT = "— Tout le marché —"
 
 
-def nominative_file_name(name: str) -> str:
-    """``bilan-2025-ville-a.pdf`` → ``bilan-2025-ville-a-NOMINATIF.pdf`` (unchanged when the
-    name already says it)."""
-    path = Path(name)
-    if "NOMINATIF" in path.stem.upper():
-        return name
-    return f"{path.stem}-NOMINATIF{path.suffix}"
-
-
 def reports_module(name: str) -> Any | None:
     """``clauses_app.reports.<name>`` when installed, else None (buttons are then disabled)."""
     try:
@@ -479,12 +470,10 @@ class DocumentsPage(QWidget):
             return None
         suggested = balance.report_file_name(self.authority_combo.currentText(), period, fmt)
         if nominative:
-            suggested = nominative_file_name(suggested)
+            suggested = balance.nominative_file_name(suggested)
         path = self.ask_save_path("Enregistrer le bilan", suggested, fmt)
         if path is None:
             return None
-        if nominative:  # whatever name was typed, it says what the file holds
-            path = path.with_name(nominative_file_name(path.name))
         if self.narrative_dirty():
             self.save_narrative()
         narrative = self.narrative.toPlainText()
