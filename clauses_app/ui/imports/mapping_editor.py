@@ -4,6 +4,8 @@ in the database so that next month's statement maps in one click."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,6 +45,8 @@ class MappingEditor(QWidget):
         self.kind = ""
         self.headers: list[str] = []
         self.combos: dict[str, QComboBox] = {}
+        # The codes chosen for values not understood, saved with the profile.
+        self.values_provider: Callable[[], dict[str, dict[str, str]]] = dict
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.where = QLabel("")
@@ -209,7 +213,7 @@ class MappingEditor(QWidget):
             return False
         try:
             with self.context.database.transaction() as session:
-                save_profile(session, self.kind, name, self.mapping())
+                save_profile(session, self.kind, name, self.mapping(), self.values_provider())
         except ValueError as exc:
             show_status(self.profile_status, str(exc), error=True)
             return False

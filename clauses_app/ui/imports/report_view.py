@@ -34,6 +34,8 @@ from clauses_app.ui.imports.report_models import (
 ERROR_STYLE = "color: #b3261e;"
 MAX_COLUMN_WIDTH = 260
 NUMBER_COLUMN_WIDTH = 110
+# Up to this many issues, each row is sized to show its whole message.
+FULL_TEXT_ROWS = 500
 
 
 def report_table(model: ReportTableModel, stretch_last: bool = True) -> QTableView:
@@ -135,6 +137,12 @@ class ReportView(QWidget):
         self._set_titles()
         for view in self.views.values():
             fit_columns(view)
+        for key in ("errors", "warnings"):
+            # Messages wrap inside their column, rows as tall as their text: read in full.
+            view = self.views[key]
+            view.setWordWrap(True)
+            if view.model().rowCount() <= FULL_TEXT_ROWS:
+                view.resizeRowsToContents()
         first = "errors" if report.errors else "counts"
         self.tabs.setCurrentWidget(self.views[first])
 

@@ -80,6 +80,19 @@ def ask_open_path(
     return _chosen(kind, name)
 
 
+def ask_open_paths(
+    parent: QWidget | None, kind: FileKind, caption: str, file_filter: str,
+    start: str | Path | None = None,
+) -> list[Path]:  # fmt: skip
+    """Files to read (several may be chosen), or [] when the user cancelled."""
+    names, _filter = QFileDialog.getOpenFileNames(
+        parent, caption, _start(kind, start), file_filter
+    )
+    if names:
+        remember_folder(kind, Path(names[0]))
+    return [Path(name) for name in names]
+
+
 def ask_save_path(
     parent: QWidget | None, kind: FileKind, caption: str, file_filter: str,
     suggested: str | Path | None = None,
