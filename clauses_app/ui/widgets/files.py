@@ -85,9 +85,7 @@ def ask_open_paths(
     start: str | Path | None = None,
 ) -> list[Path]:  # fmt: skip
     """Files to read (several may be chosen), or [] when the user cancelled."""
-    names, _filter = QFileDialog.getOpenFileNames(
-        parent, caption, _start(kind, start), file_filter
-    )
+    names, _filter = QFileDialog.getOpenFileNames(parent, caption, _start(kind, start), file_filter)
     if names:
         remember_folder(kind, Path(names[0]))
     return [Path(name) for name in names]
