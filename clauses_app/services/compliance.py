@@ -12,15 +12,51 @@ is judged on its awarded amount (``amount_ht``), and says so.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clauses_app.models import ContractingAuthority, PublicContract, SocialConsideration
+from clauses_app.models import (
+    BuyerType,
+    ContractingAuthority,
+    ContractNature,
+    PublicContract,
+    SocialConsideration,
+    SocialException,
+)
 from clauses_app.services.thresholds import ThresholdTable, load_thresholds, threshold
+
+# French names of the codes, for the forms, lists, reports and spreadsheets.
+BUYER_TYPE_LABELS = {
+    BuyerType.LOCAL: "Collectivité territoriale, établissement public local ou autre acheteur",
+    BuyerType.STATE: "État ou établissement public de l'État (autorité publique centrale)",
+}
+NATURE_LABELS = {
+    ContractNature.WORKS: "Travaux",
+    ContractNature.SUPPLIES: "Fournitures",
+    ContractNature.SERVICES: "Services",
+    ContractNature.WORKS_CONCESSION: "Concession de travaux",
+    ContractNature.SERVICES_CONCESSION: "Concession de services",
+    ContractNature.DEFENCE: "Défense ou sécurité",
+}
+CONSIDERATION_LABELS = {
+    SocialConsideration.INSERTION_CLAUSE: "Clause d'insertion (condition d'exécution)",
+    SocialConsideration.RESERVED: "Marché réservé (L2113-12 à L2113-15)",
+    SocialConsideration.OTHER: "Autre considération sociale ou d'emploi",
+    SocialConsideration.NONE: "Aucune",
+}
+EXCEPTION_LABELS = {
+    SocialException.IMMEDIATE_SOLUTION: "Besoin satisfait par une solution immédiatement "
+    "disponible",
+    SocialException.NO_LINK: "Pas de lien suffisant avec l'objet du marché",
+    SocialException.COMPETITION: "Restriction de la concurrence ou difficulté d'exécution",
+    SocialException.OTHER: "Autre exception",
+}
 
 
 class Compliance:
@@ -33,6 +69,16 @@ class Compliance:
     EXCEPTION = "EXCEPTION"  # subject, with a justified exception
     MISSING = "MISSING"  # subject, with neither
     SUBJECT = (CONSIDERATION, EXCEPTION, MISSING)
+
+
+STATUS_LABELS = {
+    Compliance.NOT_JUDGED: "Non évalué (date de lancement ou valeur manquante)",
+    Compliance.BEFORE: "Lancé avant l'obligation",
+    Compliance.BELOW: "Sous le seuil",
+    Compliance.CONSIDERATION: "Conforme : considération sociale",
+    Compliance.EXCEPTION: "Conforme : exception justifiée",
+    Compliance.MISSING: "Non conforme : ni considération sociale ni exception justifiée",
+}
 
 
 @dataclass(frozen=True)
@@ -80,6 +126,29 @@ def judge(
     if social_exception and (social_exception_reason or "").strip():
         return Compliance.EXCEPTION, limit
     return Compliance.MISSING, limit
+
+
+def judge_values(
+    session: Session, values: Mapping[str, Any], table: ThresholdTable | None = None
+) -> tuple[str, Decimal | None]:
+    """Judge a contract from a form's typed values (its authority's buyer type read from
+    the database): the status and the threshold, as :func:`judge`."""
+    authority = values.get("authority_uuid")
+    buyer_type = session.scalar(
+        select(ContractingAuthority.buyer_type).where(ContractingAuthority.uuid == authority)
+    ) if authority else None  # fmt: skip
+    estimate = values.get("estimated_value")
+    return judge(
+        table or load_thresholds(session),
+        nature=values.get("nature") or ContractNature.WORKS,
+        buyer_type=buyer_type or BuyerType.LOCAL,
+        utilities=bool(values.get("utilities")),
+        launch_date=values.get("launch_date"),
+        value=estimate if estimate is not None else values.get("amount_ht"),
+        social_consideration=values.get("social_consideration") or SocialConsideration.NONE,
+        social_exception=values.get("social_exception"),
+        social_exception_reason=values.get("social_exception_reason"),
+    )
 
 
 def contracts_compliance(

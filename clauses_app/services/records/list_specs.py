@@ -12,6 +12,7 @@ from sqlalchemy import (
     FromClause,
     Select,
     and_,
+    case,
     false,
     func,
     literal,
@@ -34,6 +35,7 @@ from clauses_app.models import (
     ParticipantCriterion,
     PublicContract,
 )
+from clauses_app.services.compliance import CONSIDERATION_LABELS, EXCEPTION_LABELS
 from clauses_app.services.records.kinds import Kind
 
 Filter = Callable[[Any], ColumnElement[bool]]
@@ -192,6 +194,21 @@ OPERATIONS = ListSpec(
 P = PublicContract
 contract_start = func.coalesce(P.start_date, P.notification_date)
 contract_end = func.coalesce(P.end_date, P.start_date, P.notification_date)
+
+
+def _consideration_label() -> ColumnElement[str]:
+    """The contract's social consideration in French, or the exception it invokes."""
+    considered = case(
+        {code: label for code, label in CONSIDERATION_LABELS.items()},
+        value=P.social_consideration, else_=P.social_consideration,
+    )  # fmt: skip
+    return case(
+        (P.social_exception.is_not(None), literal("Exception : ")
+         + case(EXCEPTION_LABELS, value=P.social_exception, else_=P.social_exception)),
+        else_=considered,
+    )  # fmt: skip
+
+
 CONTRACTS = ListSpec(
     Kind.CONTRACT,
     P.__table__.join(A, P.authority_uuid == A.uuid).outerjoin(O, P.operation_uuid == O.uuid),
@@ -205,6 +222,7 @@ CONTRACTS = ListSpec(
         C("end_date", "Fin", P.end_date, "date"),
         C("amount_ht", "Montant HT", P.amount_ht, "money"),
         C("lots", "Lots", _count(Lot, Lot.contract_uuid, P.uuid), "int"),
+        C("social_consideration", "Considération sociale", _consideration_label(), "text"),
     ),
     (P.reference, P.object, A.name, O.name),
     {

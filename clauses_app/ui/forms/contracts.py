@@ -7,15 +7,32 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 from sqlalchemy.orm import Session
 
-from clauses_app.formatting import format_etp, format_hours
-from clauses_app.models import AwardRole, ClauseMode, PoolingScope, ReferenceKind
+from clauses_app.formatting import format_etp, format_hours, format_money
+from clauses_app.models import (
+    AwardRole,
+    ClauseMode,
+    ContractNature,
+    PoolingScope,
+    ReferenceKind,
+    SocialConsideration,
+)
 from clauses_app.services import records
+from clauses_app.services.compliance import (
+    CONSIDERATION_LABELS,
+    EXCEPTION_LABELS,
+    NATURE_LABELS,
+    STATUS_LABELS,
+    Compliance,
+    judge_values,
+)
 from clauses_app.services.records import Kind
 from clauses_app.services.reference import labels, trade_labour_shares
 from clauses_app.services.sizing import SizingError, size_clause
+from clauses_app.services.thresholds import load_thresholds
 from clauses_app.ui.forms.base import FormField, RecordForm
 from clauses_app.ui.widgets.dialogs import inform
 from clauses_app.ui.widgets.fields import (
+    CheckField,
     ChoiceField,
     DateField,
     DecimalField,
@@ -71,15 +88,82 @@ class ContractForm(RecordForm):
             FormField("start_date", "Début d'exécution", DateField()),
             FormField("end_date", "Fin d'exécution", DateField()),
             FormField("amount_ht", "Montant HT", DecimalField("€")),
+            # What the 2026 rule (L2112-2-1, L3114-2-1) needs to judge the contract.
+            FormField("nature", "Nature du marché", ChoiceField(list(NATURE_LABELS.items()), None)),
+            FormField("utilities", "", CheckField("Passé en tant qu'entité adjudicatrice "
+                                                  "(activité d'opérateur de réseau)")),
+            FormField("estimated_value", "Valeur estimée HT (seuils)", DecimalField("€")),
+            FormField("launch_date", "Lancement de la consultation", DateField()),
+            FormField("social_consideration", "Considération sociale",
+                      ChoiceField(list(CONSIDERATION_LABELS.items()), None)),
+            FormField("social_exception", "Exception invoquée",
+                      ChoiceField(list(EXCEPTION_LABELS.items()), "— aucune —")),
+            FormField("social_exception_reason", "Justification de l'exception",
+                      MultilineField()),
             FormField("pooling_scope", "Globalisation des heures", ChoiceField(POOLING, None)),
             FormField("penalty_per_hour", "Pénalité par heure non réalisée", DecimalField("€")),
+            FormField("statement_penalty_per_day", "Pénalité par jour de retard d'un relevé",
+                      DecimalField("€")),
+            FormField("award_criterion_weight", "Pondération du critère d'insertion",
+                      DecimalField("%", decimals=0)),
             FormField("notes", "Notes", MultilineField()),
         ]  # fmt: skip
 
+    def build_extra(self, layout: QVBoxLayout) -> None:
+        # The global settings the wording uses when the contract's own value is empty.
+        settings = self.context.settings()
+        hints = {
+            "penalty_per_hour": settings.default_penalty_per_hour,
+            "statement_penalty_per_day": settings.default_statement_penalty_per_day,
+        }
+        for name, amount in hints.items():
+            field = self.fields[name].field
+            assert isinstance(field, DecimalField)
+            field.edit.setPlaceholderText(f"{format_money(amount)} (Paramètres)")
+        weight = self.fields["award_criterion_weight"].field
+        assert isinstance(weight, DecimalField)
+        weight.edit.setPlaceholderText(f"{settings.default_award_criterion_weight} (Paramètres)")
+        with self.context.database.session() as session:
+            self._thresholds = load_thresholds(session)
+        self.compliance_label = QLabel()
+        self.compliance_label.setObjectName("complianceStatus")
+        self.compliance_label.setWordWrap(True)
+        layout.addWidget(self.compliance_label)
+
+    def values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        values, unreadable = super().values()
+        weight = values.get("award_criterion_weight")
+        if weight is not None:  # a whole percent (the column is an integer)
+            values["award_criterion_weight"] = int(weight)
+        return values, unreadable
+
     def load_values(self, values: dict[str, Any]) -> None:
-        values = {"legal_basis": "L2112-2", "pooling_scope": PoolingScope.NONE, **values}
+        values = {
+            "legal_basis": "L2112-2",
+            "pooling_scope": PoolingScope.NONE,
+            "nature": ContractNature.WORKS,
+            "social_consideration": SocialConsideration.INSERTION_CLAUSE,
+            **values,
+        }
         self._reload_operations(values.get("authority_uuid"))
         super().load_values(values)
+
+    def refresh_errors(self) -> dict[str, str]:
+        errors = super().refresh_errors()
+        self.show_compliance()
+        return errors
+
+    def show_compliance(self) -> None:
+        """Say under the form what the 2026 rule makes of the contract as typed."""
+        values, _unreadable = self.values()
+        with self.context.database.session() as session:
+            status, limit = judge_values(session, values, self._thresholds)
+        text = f"Obligation sociale (2026) : {STATUS_LABELS[status]}"
+        if limit is not None and status != Compliance.BEFORE:
+            text += f" — seuil {format_money(limit)} HT"
+        colour = "#b3261e" if status == Compliance.MISSING else "#555"
+        self.compliance_label.setStyleSheet(f"color: {colour};")
+        self.compliance_label.setText(text)
 
     def field_changed(self, name: str) -> None:
         if name == "authority_uuid":

@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 from sqlalchemy.orm import Session
 
-from clauses_app.models import ReferenceKind
+from clauses_app.models import BuyerType, ReferenceKind
+from clauses_app.services.compliance import BUYER_TYPE_LABELS
 from clauses_app.services.records import Kind
 from clauses_app.services.reference import labels
 from clauses_app.ui.forms.base import FormField, RecordForm, error_label, show_message
@@ -44,10 +45,18 @@ class AuthorityForm(RecordForm):
             FormField("name", "Nom", TextField(200), required=True),
             FormField("kind", "Type", kinds),
             FormField("siret", "SIRET", TextField(20, "14 chiffres")),
+            FormField(
+                "buyer_type",
+                "Catégorie d'acheteur (seuils européens)",
+                ChoiceField(list(BUYER_TYPE_LABELS.items()), None),
+            ),
             *address_fields(),
             FormField("notes", "Notes", MultilineField()),
             FormField("archived", "", CheckField("Archivé (n'apparaît plus dans les choix)")),
         ]
+
+    def load_values(self, values: dict[str, Any]) -> None:
+        super().load_values({"buyer_type": BuyerType.LOCAL, **values})
 
     def build_extra(self, layout: QVBoxLayout) -> None:
         layout.addWidget(QLabel("<b>Contacts</b>"))

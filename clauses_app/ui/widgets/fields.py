@@ -164,6 +164,8 @@ class DecimalField(Field):
         value = parse_decimal(self.edit.text())
         exponent = value.as_tuple().exponent if value is not None else 0  # "n", "F" if not finite
         if isinstance(exponent, int) and exponent < -self.decimals:
+            if self.decimals == 0:
+                raise FieldError("Saisissez un nombre entier.")
             raise FieldError(f"Au plus {self.decimals} décimales.")
         return value
 
