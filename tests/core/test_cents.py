@@ -15,7 +15,12 @@ from clauses_app.services.counting import (
     share_in_cents,
     share_months,
 )
-from clauses_app.services.figures.awards import cents_of_sum, exact_ratio, to_decimal
+from clauses_app.services.figures.awards import (
+    cents_of_hours,
+    cents_of_sum,
+    exact_ratio,
+    to_decimal,
+)
 
 
 def half_up_cents(value: Fraction) -> int:
@@ -81,3 +86,16 @@ def test_cents_of_float_sums_match_to_decimal(seed: int) -> None:
         assert cents_of_sum(total) == int(to_decimal(total) * 100)
     for value in (0.125, 0.005, 1.115, 2.675, 1e7 + 0.015):  # not whole cents: via repr
         assert cents_of_sum(value) == int(to_decimal(value) * 100)
+
+
+def test_hours_of_more_than_two_decimals_are_rounded_once_in_any_order() -> None:
+    # 0.01 h + 0.02 h worked, and 0.30 € × 50 % ÷ 30 €/h = 0.005 h of sub-contracting:
+    # 0.035 h → 0.04 h. As floats, 0.01 + 0.02 + 0.005 = 0.034999… (0.03 h) but
+    # 0.005 + 0.01 + 0.02 = 0.035 (0.04 h): the order of the terms decided the cent.
+    assert round(0.01 + 0.02 + 0.005, 10) == 0.035  # the float sums do differ…
+    assert 0.01 + 0.02 + 0.005 != 0.005 + 0.01 + 0.02  # …in their last bit
+    assert cents_of_hours(0.01 + 0.02, D("0.005")) == 4
+    assert cents_of_hours(0.0, D("0.005") + D("0.03")) == 4
+    assert cents_of_hours(0.1 + 0.2, D(0)) == 30  # nothing exact: the float sum alone
+    # 100 h spread over 3 months, one month counted: 33.333… h → 33.33 h beside 10.00 h
+    assert cents_of_hours(10.0, D(100) / 3) == 4333

@@ -2,7 +2,8 @@
 
 A national balance has ~75,000 awards, so one object serves the whole computation: reading
 the awards (:mod:`awards`) makes it with the award's required hours, the hours paths add its
-counted hours into the float ``done`` (:mod:`summed`, :mod:`streamed`, :mod:`reference`),
+counted hours into ``done`` (floats, :mod:`summed`, :mod:`streamed`) and ``exact``
+(Decimal, :mod:`reference`),
 and :func:`clauses_app.services.figures.compute_figures` rounds them to the cent.
 
 Figures are kept in whole cents (exact, and summed as integers): ``hours_required``,
@@ -17,7 +18,7 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from clauses_app.services.counting import hours_from_cents
+from clauses_app.services.counting import ZERO, hours_from_cents
 
 if TYPE_CHECKING:
     from clauses_app.services.figures.awards import LotTerms, UuidCache
@@ -32,6 +33,7 @@ class AwardFigures:
         "done",
         "done_cents",
         "employment_count",
+        "exact",
         "key",
         "lot",
         "monthly",
@@ -56,8 +58,13 @@ class AwardFigures:
         self.rules: CountingRules = lot.contract.rules  # read once per employment counted
         self.required_cents = required_cents
         self.uuids = uuids  # raw ids → UUIDs, shared by the awards of one computation
-        # Counted hours while the figures are computed (a float sum), then rounded.
+        # Counted hours while the figures are computed, then rounded once: plain
+        # employments' two-decimal hours as a float sum (exact once rounded to the cent),
+        # the reference rules' hours (caps, conversions, spread totals: any number of
+        # decimals) as an exact Decimal sum, so that the rounding never depends on the
+        # order in which a path adds them.
         self.done = 0.0
+        self.exact = ZERO
         self.done_cents = 0
         self.pooled_cents = 0  # after pooling (pooling.py)
         self.employment_count = 0
@@ -76,6 +83,11 @@ class AwardFigures:
     @property
     def hours_done_pooled(self) -> Decimal:
         return hours_from_cents(self.pooled_cents)
+
+    @property
+    def counted(self) -> bool:
+        """Whether any hours were counted into this award."""
+        return bool(self.done or self.exact)
 
     @property
     def pooling_scope(self) -> str:

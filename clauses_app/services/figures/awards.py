@@ -407,6 +407,18 @@ def cents_of_sum(value: float) -> int:
     return cents if cents is not None else int(to_decimal(value) * 100)
 
 
+def cents_of_hours(summed: float, exact: Decimal) -> int:
+    """Hours counted in two parts, rounded once to the whole cent, half-up: ``summed``, a
+    float sum of two-decimal hours (whole cents), plus ``exact``, hours of any number of
+    decimals summed as Decimal (the reference rules'). Adding the second part as floats
+    would make a half cent (0.03 + 0.005) round up or down with the order of the terms."""
+    if not exact:
+        return cents_of_sum(summed)
+    cents = whole_cents(summed)
+    part = Decimal(repr(summed)) if cents is None else Decimal(cents).scaleb(-2)
+    return int(round_hours(part + exact).scaleb(2))
+
+
 def whole_cents(value: float) -> int | None:
     """The whole number of cents a float of hours stands for, when it is within a millionth
     of one (else None: the value has more than two decimals)."""

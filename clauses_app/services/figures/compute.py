@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from clauses_app.services.counting import hours_from_cents
+from clauses_app.services.counting import ZERO, hours_from_cents
 from clauses_app.services.figures.award import AwardFigures
-from clauses_app.services.figures.awards import UuidCache, cents_of_sum, read_awards, to_decimal
+from clauses_app.services.figures.awards import UuidCache, cents_of_hours, read_awards
 from clauses_app.services.figures.pooling import apply_pooling
 from clauses_app.services.figures.streamed import HoursTotals, add_hours_done
 from clauses_app.services.figures.summed import PeriodSums, add_summed_hours
@@ -148,23 +148,27 @@ class Figures:
         """Counted hours per calendar month (months of the period only), cent-rounded; a
         month that rounds to nothing is left out (the summed path takes hours back out of a
         month's float total, which may leave a residue of a billionth)."""
-        rounded = _rounded(self.hours.months)
+        rounded = _rounded(self.hours.months, self.hours.exact_months)
         return {month_from_index(m): hours for m, hours in rounded.items()}
 
     def by_modality(self) -> dict[str, Decimal]:
-        return _rounded(self.hours.modalities)
+        return _rounded(self.hours.modalities, self.hours.exact_modalities)
 
     def by_contract_type(self) -> dict[str, Decimal]:
-        return _rounded(self.hours.contract_types)
+        return _rounded(self.hours.contract_types, self.hours.exact_contract_types)
 
 
 def awards_list(awards: Iterable[AwardFigures]) -> list[AwardFigures]:
     return awards if isinstance(awards, list) else list(awards)
 
 
-def _rounded(hours: dict[K, float]) -> dict[K, Decimal]:
-    """Each value rounded to the cent, by key, leaving out those that round to nothing."""
-    rounded = {k: to_decimal(v) for k, v in sorted(hours.items())}  # type: ignore[type-var]
+def _rounded(hours: dict[K, float], exact: dict[K, Decimal]) -> dict[K, Decimal]:
+    """Each key's float and exact parts (:func:`cents_of_hours`) rounded to the cent,
+    leaving out those that round to nothing."""
+    keys = sorted(set(hours) | set(exact))  # type: ignore[type-var]
+    rounded = {
+        k: hours_from_cents(cents_of_hours(hours.get(k, 0.0), exact.get(k, ZERO))) for k in keys
+    }
     return {k: v for k, v in rounded.items() if v}
 
 
@@ -224,8 +228,8 @@ def compute_figures(
     step(3, "totaux")
     awards: list[AwardFigures] = []
     for award in by_key.values():
-        if award.done:
-            award.done_cents = award.pooled_cents = cents_of_sum(award.done)
+        if award.counted:
+            award.done_cents = award.pooled_cents = cents_of_hours(award.done, award.exact)
         if award.required_cents or award.done_cents or award.employment_count:
             awards.append(award)
     return Figures(period, awards, settings.etp_basis, hours)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Award, Employment, HoursKind, HoursRecord, Lot
-from clauses_app.services.counting import EmploymentRow, HoursRow, counted_hours
+from clauses_app.services.counting import ZERO, EmploymentRow, HoursRow, counted_hours
 from clauses_app.services.figures.award import AwardFigures
 from clauses_app.services.figures.awards import (
     NO_LIMIT,
@@ -132,21 +132,20 @@ def _count_detailed(
         records.append(HoursRow(kind, day, last, exact(worked), exact(training)))
     lo = month_index_of(period.start) if period.start else -NO_LIMIT
     hi = month_index_of(period.end) if period.end else NO_LIMIT
-    counted = 0.0
+    counted = ZERO
     by_month = counted_hours(employment, records, award.rules, settings.hourly_cost)
     for (year, month), hours in by_month.items():
         index = year * 12 + month - 1
-        value = float(hours)
-        if not (lo <= index <= hi) or not value:
+        if not (lo <= index <= hi) or not hours:
             continue
-        counted += value
-        totals.months[index] += value
+        counted += hours
+        totals.exact_months[index] += hours
         if award.monthly is not None:
-            award.monthly[index] = award.monthly.get(index, 0.0) + value
+            award.monthly[index] = award.monthly.get(index, 0.0) + float(hours)
     if not counted:
         return
-    award.done += counted
-    totals.modalities[modality] += counted
-    totals.contract_types[contract_type] += counted
+    award.exact += counted
+    totals.exact_modalities[modality] += counted
+    totals.exact_contract_types[contract_type] += counted
     if not overlapping:
         award.employment_count += 1

@@ -15,8 +15,8 @@ Employments are read first and sorted into two kinds:
   every employment there; tests check both agree.
 
 Excluded employments (ineligible, transferred staff not counted) count no hours and need no
-records. Hours are summed as floats (they have two decimals, so a sum rounded to the cent is
-exact) and turned into Decimal once per award.
+records. Plain hours are summed as floats (they have two decimals, so a sum rounded to the
+cent is exact), the reference rules' as Decimal, and both rounded together once per award.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Float, and_, case, cast, or_, select, true
@@ -55,11 +56,15 @@ BATCH = 5000  # rows fetched at a time: the pass never holds the year's records
 
 @dataclass
 class HoursTotals:
-    """Counted hours of the whole scope per month index, modality and contract type."""
+    """Counted hours of the whole scope per month index, modality and contract type: plain
+    employments' as float sums, the reference rules' as exact sums (award.AwardFigures)."""
 
     months: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     modalities: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     contract_types: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    exact_months: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    exact_modalities: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    exact_contract_types: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
 
 class Plain:
