@@ -1,5 +1,6 @@
 """The domain model (SQLAlchemy 2 typed declarative). Qt-free."""
 
+from clauses_app.models.alerts import AlertMark, AlertMarkStatus
 from clauses_app.models.base import Base, Record
 from clauses_app.models.contracts import (
     Award,
@@ -43,6 +44,8 @@ ENTITIES: tuple[type[Record], ...] = (
 
 __all__ = [
     "ENTITIES",
+    "AlertMark",
+    "AlertMarkStatus",
     "Award",
     "AwardRole",
     "Base",
