@@ -52,6 +52,8 @@ def test_counts_cost_no_wording(book: AlertBook) -> None:
     assert book.counts() == {
         AlertKind.CONTRACT_ENDING: 2,
         AlertKind.ELIGIBILITY_EXPIRING: 0,
+        AlertKind.ELIGIBILITY_UNVALIDATED: 0,
+        AlertKind.LOT_UNAWARDED: 0,
         AlertKind.BEHIND_SCHEDULE: 3,
         AlertKind.MISSING_STATEMENT: 0,
         AlertKind.OUTCOME_MISSING: 0,

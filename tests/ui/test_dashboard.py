@@ -40,12 +40,14 @@ def seeded(database):  # type: ignore[no-untyped-def]
         a = b.authority(s, "Ville A")
         con = b.contract(s, a, "A-1", start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
         aw = b.award(s, b.lot(s, con), b.company(s, "SARL A"), 1316)
-        lea = b.employment(s, aw, b.participant(s, "Martin", "Léa"), date(2025, 1, 1),
-                           date(2025, 12, 31))  # fmt: skip
+        # Both validated before they started: no « éligibilité non validée » alert.
+        martin, benali = b.participant(s, "Martin", "Léa"), b.participant(s, "Benali", "Ali")
+        b.criterion(s, martin, "BRSA", validated_on=date(2024, 12, 15))
+        b.criterion(s, benali, "DELD", validated_on=date(2025, 2, 1))
+        lea = b.employment(s, aw, martin, date(2025, 1, 1), date(2025, 12, 31))
         b.month_hours(s, lea, 2025, 1, 800)
         b.month_hours(s, lea, 2025, 2, 400)
-        ali = b.employment(s, aw, b.participant(s, "Benali", "Ali"), date(2025, 3, 1),
-                           date(2025, 12, 31))  # fmt: skip
+        ali = b.employment(s, aw, benali, date(2025, 3, 1), date(2025, 12, 31))
         b.month_hours(s, ali, 2025, 3, 407)
         b.month_hours(s, lea, 2025, 3, 0)
         for month in (4, 5):

@@ -20,24 +20,87 @@ from clauses_app.services.records.kinds import Kind
 class AlertKind:
     CONTRACT_ENDING = "contract_ending"
     ELIGIBILITY_EXPIRING = "eligibility_expiring"
+    # Work started while the person's eligibility is pending or none (services.eligibility).
+    ELIGIBILITY_UNVALIDATED = "eligibility_unvalidated"
+    # A lot whose clause plans hours, no company awarded, its contract started.
+    LOT_UNAWARDED = "lot_unawarded"
     BEHIND_SCHEDULE = "behind_schedule"
     MISSING_STATEMENT = "missing_statement"
     OUTCOME_MISSING = "outcome_missing"
     # A contract subject to L2112-2-1 with neither social consideration nor exception.
     SOCIAL_CONSIDERATION_MISSING = "social_consideration_missing"
     # Display order: what is due soonest first.
-    ALL = (CONTRACT_ENDING, ELIGIBILITY_EXPIRING, BEHIND_SCHEDULE, MISSING_STATEMENT,
-           OUTCOME_MISSING, SOCIAL_CONSIDERATION_MISSING)  # fmt: skip
+    ALL = (CONTRACT_ENDING, ELIGIBILITY_EXPIRING, ELIGIBILITY_UNVALIDATED, LOT_UNAWARDED,
+           BEHIND_SCHEDULE, MISSING_STATEMENT, OUTCOME_MISSING,
+           SOCIAL_CONSIDERATION_MISSING)  # fmt: skip
 
 
 ALERT_TITLES = {
     AlertKind.CONTRACT_ENDING: "Marché bientôt terminé",
     AlertKind.ELIGIBILITY_EXPIRING: "Éligibilité à revalider",
+    AlertKind.ELIGIBILITY_UNVALIDATED: "Éligibilité non validée",
+    AlertKind.LOT_UNAWARDED: "Lot sans attributaire",
     AlertKind.BEHIND_SCHEDULE: "Attribution en retard",
     AlertKind.MISSING_STATEMENT: "Relevé d'heures manquant",
     AlertKind.OUTCOME_MISSING: "Situation à 6 mois à renseigner",
     AlertKind.SOCIAL_CONSIDERATION_MISSING: "Considération sociale manquante",
 }
+
+
+class Severity:
+    """How much an alert matters (docs/alerts.md): ``high`` puts hours or the contract's
+    legality at risk now, ``medium`` is follow-up falling behind, ``low`` is bookkeeping."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    ALL = (HIGH, MEDIUM, LOW)
+    LABELS = {HIGH: "Haute", MEDIUM: "Moyenne", LOW: "Basse"}
+
+
+SEVERITY = {
+    AlertKind.CONTRACT_ENDING: Severity.HIGH,
+    AlertKind.ELIGIBILITY_EXPIRING: Severity.HIGH,
+    AlertKind.ELIGIBILITY_UNVALIDATED: Severity.HIGH,
+    AlertKind.LOT_UNAWARDED: Severity.HIGH,
+    AlertKind.SOCIAL_CONSIDERATION_MISSING: Severity.HIGH,
+    AlertKind.BEHIND_SCHEDULE: Severity.MEDIUM,
+    AlertKind.MISSING_STATEMENT: Severity.MEDIUM,
+    AlertKind.OUTCOME_MISSING: Severity.LOW,
+}
+
+
+class AlertStatus:
+    """Where an alert stands: open, marked « traitée » (done) or « reportée » (snoozed)."""
+
+    OPEN = "open"
+    DONE = "done"
+    SNOOZED = "snoozed"
+    ALL = (OPEN, DONE, SNOOZED)
+    LABELS = {OPEN: "Ouverte", DONE: "Traitée", SNOOZED: "Reportée"}
+
+
+@dataclass(frozen=True)
+class MarkInfo:
+    """The facilitator's mark on an alert, as shown beside it."""
+
+    status: str  # AlertStatus.DONE or SNOOZED
+    until: date | None
+    comment: str
+    marked_by: str
+    marked_on: date
+
+    @property
+    def label(self) -> str:
+        """« Traitée » or « Reportée au 15/01/2026 »."""
+        if self.status == AlertStatus.SNOOZED and self.until is not None:
+            return f"Reportée au {self.until.strftime('%d/%m/%Y')}"
+        return AlertStatus.LABELS[self.status]
+
+
+def overdue_words(days: int) -> str:
+    """« en retard d'1 jour », « en retard de 12 jours »."""
+    return "en retard d'1 jour" if days == 1 else f"en retard de {days} jours"
 
 
 # Kinds of record an alert opens: the record services' kinds (the UI's RecordKind too).
@@ -49,12 +112,30 @@ class Alert:
     kind: str
     record_kind: str
     record_uuid: uuid.UUID
-    message: str  # one French sentence naming the record and what is wrong
+    message: str  # one French sentence naming the record, what is wrong and what to do
     due: date | None = None  # the date that makes it urgent, when there is one
+    contract_uuid: uuid.UUID | None = None  # the contract it is grouped under
+    status: str = AlertStatus.OPEN
+    mark: MarkInfo | None = None
+    overdue_days: int = 0  # days past ``due`` (0 when not past due)
 
     @property
     def title(self) -> str:
         return ALERT_TITLES[self.kind]
+
+    @property
+    def severity(self) -> str:
+        return SEVERITY[self.kind]
+
+    @property
+    def key(self) -> str:
+        """``kind:record_uuid``: what ``clauses alerts mark`` takes."""
+        return f"{self.kind}:{self.record_uuid}"
+
+    @property
+    def overdue(self) -> str:
+        """« en retard de 12 jours », or empty."""
+        return overdue_words(self.overdue_days) if self.overdue_days > 0 else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +153,17 @@ class PendingAlert:
     lead: str
     words: Callable[..., str]
     args: tuple[Any, ...]
+    contract_uuid: uuid.UUID | None = None
 
-    def worded(self) -> Alert:
+    def worded(
+        self, today: date | None = None, status: str = AlertStatus.OPEN,
+        mark: MarkInfo | None = None,
+    ) -> Alert:  # fmt: skip
+        """The alert with its message; past ``due`` on ``today``, how many days late."""
         message = self.lead + self.words(*self.args)
-        return Alert(self.kind, self.record_kind, self.record_uuid, message, self.due)
+        late = (today - self.due).days if today and self.due and self.due < today else 0
+        return Alert(self.kind, self.record_kind, self.record_uuid, message, self.due,
+                     self.contract_uuid, status, mark, late)  # fmt: skip
 
 
 def _urgency(pending: PendingAlert) -> tuple[date, str]:
@@ -86,18 +174,29 @@ class AlertBook:
     """Every alert of a dashboard, per kind, most urgent first; worded page by page.
 
     ``kind=None`` means every kind, in :data:`AlertKind.ALL` order (the order of
-    :func:`clauses_app.services.alerts.compute_alerts`).
+    :func:`clauses_app.services.alerts.compute_alerts`). Counts and pages are of the *open*
+    alerts; those the facilitator marked (``worked``: each with its status and mark, see
+    services.alerts.marks) are kept apart and read with :meth:`worked`. ``today`` dates the
+    lateness of past-due alerts.
     """
 
-    def __init__(self, pending: Iterable[PendingAlert] = ()) -> None:
+    def __init__(
+        self,
+        pending: Iterable[PendingAlert] = (),
+        worked: Iterable[tuple[PendingAlert, MarkInfo]] = (),
+        today: date | None = None,
+    ) -> None:
+        self.today = today
         self._by_kind: dict[str, list[PendingAlert]] = {kind: [] for kind in AlertKind.ALL}
         for item in pending:
             self._by_kind[item.kind].append(item)
         for items in self._by_kind.values():
             items.sort(key=_urgency)
+        self._worked = sorted(worked, key=lambda pair: (AlertKind.ALL.index(pair[0].kind),
+                                                        _urgency(pair[0])))  # fmt: skip
 
     def counts(self) -> dict[str, int]:
-        """Number of alerts of each kind (every kind present, zeros included)."""
+        """Number of open alerts of each kind (every kind present, zeros included)."""
         return {kind: len(items) for kind, items in self._by_kind.items()}
 
     def count(self, kind: str | None = None) -> int:
@@ -109,8 +208,8 @@ class AlertBook:
         return self.count()
 
     def page(self, kind: str | None = None, offset: int = 0, limit: int = 100) -> list[Alert]:
-        """Alerts ``offset`` to ``offset + limit`` (of one kind, or of all), worded."""
-        return [item.worded() for item in self._slice(kind, offset, limit)]
+        """Open alerts ``offset`` to ``offset + limit`` (of one kind, or of all), worded."""
+        return [item.worded(self.today) for item in self._slice(kind, offset, limit)]
 
     def pending(
         self, kind: str | None = None, offset: int = 0, limit: int = 100
@@ -124,8 +223,25 @@ class AlertBook:
         return {kind: self.page(kind, 0, per_kind) for kind in AlertKind.ALL}
 
     def alerts(self, kind: str | None = None) -> list[Alert]:
-        """Every alert (of one kind, or of all), worded: what ``compute_alerts`` returns."""
+        """Every open alert (of one kind, or of all), worded: what ``compute_alerts`` returns."""
         return self.page(kind, 0, self.count(kind))
+
+    def worked(self, kind: str | None = None) -> list[Alert]:
+        """The alerts marked « traitée » or « reportée » whose facts have not changed, worded
+        with their status and mark."""
+        return [
+            item.worded(self.today, mark.status, mark)
+            for item, mark in self._worked
+            if kind is None or item.kind == kind
+        ]
+
+    def find(self, kind: str, record_uuid: uuid.UUID) -> PendingAlert | None:
+        """The alert of that kind on that record, open or worked (None when it is not raised)."""
+        candidates = self._by_kind.get(kind, []) + [item for item, _ in self._worked]
+        for item in candidates:
+            if item.kind == kind and item.record_uuid == record_uuid:
+                return item
+        return None
 
     def _slice(self, kind: str | None, offset: int, limit: int) -> list[PendingAlert]:
         offset, end = max(offset, 0), max(offset, 0) + max(limit, 0)

@@ -1,13 +1,19 @@
 """The dashboard's alerts: what the facilitator should do next. Qt-free.
 
-Six kinds (found by :mod:`clauses_app.services.alerts.rules`, each in a few bulk queries):
+Eight kinds (found by :mod:`clauses_app.services.alerts.rules` and its neighbours, each in a
+few bulk queries):
 
 - awards behind their pro-rata schedule (figures from ``compute_figures``);
 - contracts ending soon with hours still due;
 - months with no hours statement on a work contract;
 - eligibility validations expiring before a planned start;
 - participants with no outcome recorded six months after their last contract;
-- contracts subject to the 2026 social consideration with none (services/compliance.py).
+- contracts subject to the 2026 social consideration with none (services/compliance.py);
+- participants at work whose eligibility is not validated (services/eligibility.py);
+- lots with planned hours and no awardee once their contract started (services/unawarded.py).
+
+Alerts the facilitator marked « traitée » or « reportée » (services.alerts.marks) leave the
+open list while their facts stay the same; the book keeps them apart.
 
 :func:`collect_alerts` returns an :class:`AlertBook`: counts per kind at once, messages
 worded page by page (a national database raises tens of thousands of alerts, and nobody
@@ -34,6 +40,7 @@ from clauses_app.services.alerts.book import (
     AlertRecord,
     PendingAlert,
 )
+from clauses_app.services.alerts.marks import load_marks, sort_out
 from clauses_app.services.alerts.rules import (
     award_labels,
     behind_schedule,
@@ -43,6 +50,7 @@ from clauses_app.services.alerts.rules import (
 )
 from clauses_app.services.alerts.social import missing_consideration_alerts
 from clauses_app.services.alerts.statements import missing_statements
+from clauses_app.services.alerts.unvalidated import eligibility_unvalidated, lot_unawarded
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.figures.awards import UuidCache
 from clauses_app.services.periods import Period
@@ -103,7 +111,7 @@ def save_alert_thresholds(session: Session, thresholds: AlertThresholds) -> None
         row.value = value
 
 
-STEPS = 6
+STEPS = 7
 
 
 def collect_alerts(
@@ -157,13 +165,17 @@ def _collect(
     del labels
     report(progress, 3, STEPS, "Calcul des alertes : éligibilité")
     pending += eligibility_expiring(session, today, authority_uuid, settings)
+    pending += eligibility_unvalidated(session, today, period, authority_uuid, settings, uuids)
     report(progress, 4, STEPS, "Calcul des alertes : situations à 6 mois")
     pending += outcomes_missing(
         session, today, period, authority_uuid, thresholds.outcome_followup_months
     )
+    report(progress, 5, STEPS, "Calcul des alertes : lots et considération sociale")
     pending += missing_consideration_alerts(session, authority_uuid)
-    report(progress, 5, STEPS, "Calcul des alertes : tri")
-    book = AlertBook(pending)
+    pending += lot_unawarded(session, today, period, authority_uuid)
+    report(progress, 6, STEPS, "Calcul des alertes : alertes traitées ou reportées")
+    still_open, worked = sort_out(pending, load_marks(session), today)
+    book = AlertBook(still_open, worked, today)
     report(progress, STEPS, STEPS)
     return book
 
@@ -176,7 +188,7 @@ def compute_alerts(
     settings: AppSettings | None = None,
     thresholds: AlertThresholds | None = None,
 ) -> list[Alert]:
-    """Every alert of :func:`collect_alerts`, worded: most urgent kind first, then by due
-    date and message."""
+    """Every open alert of :func:`collect_alerts`, worded: most urgent kind first, then by
+    due date and message."""
     book = collect_alerts(session, today, period, authority_uuid, settings, thresholds)
     return book.alerts()

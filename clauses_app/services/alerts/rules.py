@@ -54,6 +54,7 @@ HUNDRED = Decimal(100)
 @dataclass(frozen=True, slots=True)
 class AwardLabel:
     text: str  # "SARL Martin — marché 2025-001, lot 2"
+    contract_key: Any  # the contract's id as stored (see ``figures.awards.raw``)
     performance_start: date | None
     performance_end: date | None
     first_month: int | None  # month indexes (periods.month_index) of the performance period
@@ -66,7 +67,7 @@ def award_labels(session: Session, authority_uuid: uuid.UUID | None) -> dict[Any
     statement = (
         select(raw(Award.uuid), Company.name, PublicContract.reference, Lot.number,
                raw(Lot.start_date), raw(Lot.end_date), raw(PublicContract.start_date),
-               raw(PublicContract.end_date))
+               raw(PublicContract.end_date), raw(Lot.contract_uuid))
         .join(Company, Award.company_uuid == Company.uuid)
         .join(Lot, Award.lot_uuid == Lot.uuid)
         .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
@@ -74,10 +75,11 @@ def award_labels(session: Session, authority_uuid: uuid.UUID | None) -> dict[Any
     result = {}
     month_of_day = MonthIndexes()  # awards mostly share their contract's dates
     for rows in driver_rows(session, scope(statement, authority_uuid)):
-        for key, company, reference, number, l_start, l_end, c_start, c_end in rows:
+        for key, company, reference, number, l_start, l_end, c_start, c_end, contract in rows:
             start, end = l_start or c_start, l_end or c_end
             result[key] = AwardLabel(
                 f"{company} — marché {reference}, lot {number}",
+                contract,
                 as_date(start) if start else None,
                 as_date(end) if end else None,
                 month_of_day[start],
@@ -96,7 +98,12 @@ def end_of_last_elapsed_month(today: date) -> date:
 # --- awards behind schedule, contracts ending -----------------------------------------------
 
 
-def _behind_words(done: Decimal, expected: Decimal, cutoff: date) -> str:
+def _behind_words(done: Decimal, expected: Decimal, cutoff: date, ended: date | None) -> str:
+    if ended is not None:  # the whole requirement was due: say what is missing, not "late"
+        return (
+            f"terminé le {format_date(ended)}, {format_hours(expected - done)} manquantes "
+            f"({format_hours(done)} réalisées sur {format_hours(expected)} exigées)."
+        )
     return (
         f"{format_hours(done)} réalisées pour {format_hours(expected)} "
         f"attendues au {format_date(cutoff)}."
@@ -138,9 +145,11 @@ def behind_schedule(
         if figures.hours_done_pooled != figures.hours_done:
             done = round_hours(done + figures.hours_done_pooled - figures.hours_done)
         if done < expected * factor:
+            ended = end if end <= cutoff else None
             alerts.append(
                 PendingAlert(AlertKind.BEHIND_SCHEDULE, AlertRecord.AWARD, figures.award_uuid,
-                             end, f"{label.text} : ", _behind_words, (done, expected, cutoff))
+                             end, f"{label.text} : ", _behind_words,
+                             (done, expected, cutoff, ended), figures.contract_uuid)
             )  # fmt: skip
     return alerts
 
@@ -213,7 +222,7 @@ def contracts_ending(
             alerts.append(
                 PendingAlert(AlertKind.CONTRACT_ENDING, AlertRecord.CONTRACT, contract_uuid,
                              end, f"Marché {reference} : ", _ending_words,
-                             (end, due, required[contract_uuid]))
+                             (end, due, required[contract_uuid]), contract_uuid)
             )  # fmt: skip
     return alerts
 
@@ -225,7 +234,7 @@ def employment_rows(authority_uuid: uuid.UUID | None) -> Select:  # type: ignore
     return scope(
         select(Employment.uuid, Employment.award_uuid, Employment.participant_uuid,
                Participant.last_name, Participant.first_name, Employment.start_date,
-               Employment.end_date)
+               Employment.end_date, PublicContract.uuid)
         .join(Participant, Employment.participant_uuid == Participant.uuid)
         .join(Award, Employment.award_uuid == Award.uuid)
         .join(Lot, Award.lot_uuid == Lot.uuid)
@@ -254,16 +263,18 @@ def eligibility_expiring(
     """Planned work contracts whose participant's validations will have expired at the start
     (services.eligibility decides; this only scopes the alert)."""
     expiring = expiring_validations(session, settings, today)
-    if authority_uuid is not None and expiring:
-        planned = employment_rows(authority_uuid).where(Employment.start_date > today)
-        in_scope = {row[0] for row in session.connection().execute(planned)}
-        expiring = [e for e in expiring if e.employment_uuid in in_scope]
+    if not expiring:
+        return []
+    planned = employment_rows(authority_uuid).where(Employment.start_date > today)
+    contract_of = {row[0]: row[-1] for row in session.connection().execute(planned)}
     return [
         PendingAlert(AlertKind.ELIGIBILITY_EXPIRING, AlertRecord.PARTICIPANT,
                      item.participant_uuid, item.start_date, f"{item.participant_name} : ",
                      _eligibility_words,
-                     (", ".join(item.criteria), item.expires_on, item.start_date))
+                     (", ".join(item.criteria), item.expires_on, item.start_date),
+                     contract_of[item.employment_uuid])
         for item in expiring
+        if item.employment_uuid in contract_of
     ]  # fmt: skip
 
 
@@ -312,6 +323,7 @@ def outcomes_missing(
         first_name,
         _start,
         end,
+        contract,
     ) in session.connection().execute(statement):
         mark = add_months(end, months)
         if mark > today or not period.overlaps(mark, mark):
@@ -320,6 +332,6 @@ def outcomes_missing(
             person,
             PendingAlert(AlertKind.OUTCOME_MISSING, AlertRecord.EMPLOYMENT, emp_uuid, mark,
                          f"{person_name(last_name, first_name)} : ", _outcome_words,
-                         (end, months, mark)),
+                         (end, months, mark), contract),
         )  # fmt: skip
     return list(alerts.values())

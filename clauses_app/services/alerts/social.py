@@ -40,6 +40,7 @@ def missing_consideration_alerts(
             PendingAlert(AlertKind.SOCIAL_CONSIDERATION_MISSING, AlertRecord.CONTRACT,
                          item.contract_uuid, item.launch_date, f"Marché {name} : ",
                          _missing_words,
-                         (item.launch_date, item.value, item.threshold, item.value_is_estimate))
+                         (item.launch_date, item.value, item.threshold, item.value_is_estimate),
+                         item.contract_uuid)
         )  # fmt: skip
     return alerts

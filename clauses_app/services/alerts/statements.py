@@ -116,7 +116,7 @@ def missing_statements(
                 PendingAlert(AlertKind.MISSING_STATEMENT, AlertRecord.EMPLOYMENT,
                              uuids[emp_key], first_day(month_from_index(missing[0])),
                              f"{person_name(last_name, first_name)}{where} : ", _missing_words,
-                             (missing,))
+                             (missing,), uuids[label.contract_key] if label else None)
             )  # fmt: skip
     return alerts
 

@@ -1,0 +1,133 @@
+"""Two gaps the figures would otherwise keep silent, as alerts. Qt-free.
+
+- ``eligibility_unvalidated``: a participant at work (an employment started) whose
+  eligibility at that start is pending or none (services.eligibility decides the status);
+- ``lot_unawarded``: a lot whose clause plans hours with no company awarded, once its
+  contract has started (services.unawarded finds the lots).
+
+Each is one bulk read (two for eligibility: employments, then criteria), rows read raw.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any, NamedTuple
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from clauses_app.formatting import format_date, format_hours
+from clauses_app.models import (
+    Award,
+    Employment,
+    Lot,
+    Participant,
+    ParticipantCriterion,
+    PublicContract,
+)
+from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
+from clauses_app.services.alerts.rules import person_name
+from clauses_app.services.eligibility import describe, eligibility_for
+from clauses_app.services.figures.awards import UuidCache, as_date, driver_rows, raw, scope
+from clauses_app.services.periods import Period
+from clauses_app.services.settings import AppSettings
+from clauses_app.services.unawarded import unawarded_lots
+
+
+class _Criterion(NamedTuple):
+    """A participant's criterion as services.eligibility reads it (CriterionLike)."""
+
+    criterion_code: str
+    validated_on: date | None
+    status: str
+    evidence: str | None
+
+
+def _unvalidated_words(start: date, reference: str, status: str, count: int) -> str:
+    others = f" et {count - 1} autre(s) contrat(s)" if count > 1 else ""
+    return (
+        f"au travail depuis le {format_date(start)} (marché {reference}{others}) sans "
+        f"éligibilité validée : {status}. Validez un critère sur sa fiche."
+    )
+
+
+def eligibility_unvalidated(
+    session: Session,
+    today: date,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    settings: AppSettings,
+    uuids: UuidCache,
+) -> list[PendingAlert]:
+    """One alert per participant with a started employment (in the period) whose
+    eligibility at its start is pending (late, to document, expired) or none; due on the
+    earliest such start, grouped under its contract."""
+    statement = (
+        select(raw(Employment.participant_uuid), Participant.last_name, Participant.first_name,
+               raw(Employment.start_date), raw(PublicContract.uuid), PublicContract.reference)
+        .join(Participant, Employment.participant_uuid == Participant.uuid)
+        .join(Award, Employment.award_uuid == Award.uuid)
+        .join(Lot, Award.lot_uuid == Lot.uuid)
+        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
+        .where(Employment.ineligible.is_(False), Employment.start_date <= today)
+        .order_by(Employment.start_date)
+    )  # fmt: skip
+    if period.end is not None:
+        statement = statement.where(Employment.start_date <= period.end)
+    if period.start is not None:
+        statement = statement.where(
+            or_(Employment.end_date.is_(None), Employment.end_date >= period.start)
+        )
+    employments = [row for rows in driver_rows(session, scope(statement, authority_uuid))
+                   for row in rows]  # fmt: skip
+    if not employments:
+        return []
+    criteria: dict[Any, list[Any]] = {}  # CriterionLike (read-only fields)
+    read = select(raw(ParticipantCriterion.participant_uuid), ParticipantCriterion.criterion_code,
+                  raw(ParticipantCriterion.validated_on), ParticipantCriterion.status,
+                  ParticipantCriterion.evidence)  # fmt: skip
+    for rows in driver_rows(session, read):
+        for person, code, validated_on, status, evidence in rows:
+            criteria.setdefault(person, []).append(
+                _Criterion(code, as_date(validated_on) if validated_on else None, status, evidence)
+            )
+    found: dict[Any, list[Any]] = {}  # participant → [first row, status, count]
+    for person, last_name, first_name, start, contract, reference in employments:
+        begins = as_date(start)
+        eligibility = eligibility_for(criteria.get(person, ()), begins, settings)
+        if not eligibility.pending:
+            continue
+        if person in found:
+            found[person][3] += 1
+        else:  # rows come soonest first: the first is the one due
+            found[person] = [(last_name, first_name, begins, contract, reference),
+                             describe(eligibility), begins, 1]  # fmt: skip
+    return [
+        PendingAlert(AlertKind.ELIGIBILITY_UNVALIDATED, AlertRecord.PARTICIPANT, uuids[person],
+                     begins, f"{person_name(last_name, first_name)} : ", _unvalidated_words,
+                     (begins, reference, status, count), uuids[contract])
+        for person, ((last_name, first_name, begins, contract, reference), status, _, count)
+        in found.items()
+    ]  # fmt: skip
+
+
+def _unawarded_words(hours: Any, start: date) -> str:
+    return (
+        f"{format_hours(hours)} prévues et aucune entreprise attributaire, alors que le "
+        f"marché a commencé le {format_date(start)}. Saisissez l'attribution du lot."
+    )
+
+
+def lot_unawarded(
+    session: Session, today: date, period: Period, authority_uuid: uuid.UUID | None
+) -> list[PendingAlert]:
+    """One alert per lot with planned clause hours in the period, no awardee, started."""
+    return [
+        PendingAlert(AlertKind.LOT_UNAWARDED, AlertRecord.LOT, lot.lot_uuid, lot.start_date,
+                     f"Marché {lot.contract_reference}, lot {lot.lot_number} "
+                     f"({lot.lot_title}) : ", _unawarded_words,
+                     (lot.planned_hours, lot.start_date), lot.contract_uuid)
+        for lot in unawarded_lots(session, period, authority_uuid)
+        if lot.started(today) and lot.start_date is not None
+    ]  # fmt: skip
