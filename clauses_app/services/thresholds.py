@@ -11,7 +11,7 @@ years; the table ships with the published values and their sources
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any
@@ -93,9 +93,24 @@ def threshold(period: ThresholdPeriod, nature: str, buyer_type: str, utilities: 
     return period.local_supplies
 
 
+def next_revision(table: ThresholdTable) -> date | None:
+    """The day the thresholds after the table's last period take effect: the European
+    thresholds are revised every two years, from 1 January of an even year (2024, 2026,
+    2028…), so the first such day after the last period's start, or the day after its end
+    when that comes first. None for an empty table."""
+    if not table.periods:
+        return None
+    last = max(table.periods, key=lambda p: p.start)
+    year = last.start.year + 1
+    revision = date(year + year % 2, 1, 1)
+    return min(revision, last.end + timedelta(days=1)) if last.end < date.max else revision
+
+
 def needs_update(table: ThresholdTable, today: date) -> bool:
-    """Whether ``today`` is after the table's last period (its last values then apply)."""
-    return bool(table.periods) and today > table.periods[-1].end
+    """Whether ``today`` has reached the next revision (the last period's values then apply
+    until the facilitator adds the new one)."""
+    revision = next_revision(table)
+    return revision is not None and today >= revision
 
 
 def check_table(table: ThresholdTable) -> None:

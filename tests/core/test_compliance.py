@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -33,6 +33,7 @@ from clauses_app.services.thresholds import (
     check_table,
     load_thresholds,
     needs_update,
+    next_revision,
     save_thresholds,
     threshold,
 )
@@ -84,6 +85,21 @@ def test_after_the_last_period_the_table_needs_updating() -> None:
     assert not needs_update(TABLE, date(2027, 12, 31))
     assert needs_update(TABLE, date(2028, 1, 1))
     assert TABLE.period_on(date(2023, 12, 31)) is None  # before the table: no threshold
+
+
+def test_the_next_biennial_revision_asks_for_an_update() -> None:
+    # Revisions take effect on 1 January of even years: the shipped table (last period from
+    # 1/1/2026) is due for one on 1/1/2028.
+    assert next_revision(TABLE) == date(2028, 1, 1)
+    # A last period typed without a real end (31/12/2099) is still revised two years on.
+    typed = replace(SHIPPED_PERIODS[1], start=date(2028, 1, 1), end=date(2099, 12, 31))
+    open_ended = ThresholdTable((SHIPPED_PERIODS[0], SHIPPED_PERIODS[1], typed))
+    assert next_revision(open_ended) == date(2030, 1, 1)
+    assert not needs_update(open_ended, date(2029, 12, 31))
+    assert needs_update(open_ended, date(2030, 1, 1))
+    # A period starting in an odd year: the revision of the next (even) year.
+    odd = ThresholdTable((replace(SHIPPED_PERIODS[0], start=date(2025, 3, 1)),))
+    assert next_revision(odd) == date(2025, 12, 31) + timedelta(days=1)
 
 
 def test_overlapping_periods_are_refused_and_nothing_is_saved(session) -> None:  # type: ignore[no-untyped-def]

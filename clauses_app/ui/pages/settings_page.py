@@ -1,7 +1,9 @@
-"""Paramètres: organisation identity, calculations, counting rules, alerts, reference lists.
+"""Paramètres: organisation identity, calculations, counting rules, alerts, European
+thresholds, reference lists.
 
-Everything is saved in one transaction (services.settings.save_settings, the alert thresholds
-and the edited reference rows); open pages then re-read the settings (``settings_changed``).
+Everything is saved in one transaction (services.settings.save_settings, the alert thresholds,
+the procurement thresholds and the edited reference rows); open pages then re-read the settings
+(``settings_changed``).
 """
 
 from __future__ import annotations
@@ -58,9 +60,16 @@ from clauses_app.services.settings import (
     load_settings,
     save_settings,
 )
+from clauses_app.services.thresholds import (
+    ThresholdError,
+    check_table,
+    load_thresholds,
+    save_thresholds,
+)
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.reference_table import KIND_LABELS, ReferenceTableModel
 from clauses_app.ui.pages.sizing import FRENCH, decimal_spin, spin_decimal
+from clauses_app.ui.pages.thresholds_tab import ThresholdsTab
 from clauses_app.ui.tasks import notify_data_changed
 from clauses_app.ui.widgets.files import FileKind, ask_open_path
 
@@ -146,6 +155,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._organisation_tab(), "Structure et documents")
         self.tabs.addTab(self._calculation_tab(), "Calculs et comptabilisation")
         self.tabs.addTab(self._alerts_tab(), "Alertes")
+        self.thresholds_tab = ThresholdsTab()
+        self.tabs.addTab(self.thresholds_tab, "Seuils européens")
         self.tabs.addTab(self._reference_tab(), "Listes de référence")
         layout.addWidget(self.tabs, 1)
         bottom = QHBoxLayout()
@@ -219,6 +230,8 @@ class SettingsPage(QWidget):
             self.rounding_mode.addItem(label, code)
         self.rounding_step = int_spin(1, 1000, "\u00a0h")
         self.penalty = small_decimal_spin(100_000, 2, "\u00a0€/h")
+        self.statement_penalty = small_decimal_spin(100_000, 2, "\u00a0€ par jour")
+        self.criterion_weight = int_spin(0, 100, "\u00a0%")
         self.validity = int_spin(1, 60, "\u00a0mois")
         self.retention = int_spin(1, 30, "\u00a0ans")
         self.backup_keep = int_spin(1, 100, "\u00a0sauvegardes")
@@ -227,6 +240,8 @@ class SettingsPage(QWidget):
         form.addRow("Arrondi des heures exigées :", self.rounding_mode)
         form.addRow("Pas de l'arrondi :", self.rounding_step)
         form.addRow("Pénalité par heure non réalisée :", self.penalty)
+        form.addRow("Pénalité par jour de retard d'un relevé :", self.statement_penalty)
+        form.addRow("Pondération du critère d'insertion :", self.criterion_weight)
         form.addRow("Validité d'une éligibilité :", self.validity)
         form.addRow("Conservation après le dernier contact :", self.retention)
         form.addRow("Sauvegardes conservées (les plus récentes) :", self.backup_keep)
@@ -325,6 +340,7 @@ class SettingsPage(QWidget):
             settings = load_settings(session)
             thresholds = load_alert_thresholds(session)
             self._references = load_reference_rows(session)
+            self.thresholds_tab.set_table(load_thresholds(session))
         self._loaded = (settings, thresholds)
         self._loaded_profile = load_profile()
         self._fill(settings, thresholds)
@@ -349,6 +365,8 @@ class SettingsPage(QWidget):
         )
         self.rounding_step.setValue(settings.rounding_step)
         self.penalty.setValue(float(settings.default_penalty_per_hour))
+        self.statement_penalty.setValue(float(settings.default_statement_penalty_per_day))
+        self.criterion_weight.setValue(settings.default_award_criterion_weight)
         self.validity.setValue(settings.eligibility_validity_months)
         self.retention.setValue(settings.retention_years)
         self.backup_keep.setValue(settings.backup_keep)
@@ -407,6 +425,8 @@ class SettingsPage(QWidget):
             rounding_mode=self.rounding_mode.currentData(),
             rounding_step=self.rounding_step.value(),
             default_penalty_per_hour=spin_decimal(self.penalty),
+            default_statement_penalty_per_day=spin_decimal(self.statement_penalty),
+            default_award_criterion_weight=self.criterion_weight.value(),
             eligibility_validity_months=self.validity.value(),
             retention_years=self.retention.value(),
             backup_keep=self.backup_keep.value(),
@@ -451,13 +471,22 @@ class SettingsPage(QWidget):
                 found.append("Le fichier du logo n'est pas une image (PNG ou JPEG).")
         if settings.hourly_cost <= 0:
             found.append("Le coût horaire doit être supérieur à 0 €.")
+        try:
+            check_table(self.thresholds_tab.form_table())
+        except ThresholdError as exc:
+            found.append(str(exc))
         return found
 
     def has_unsaved_changes(self) -> bool:
         if self._loaded is None:
             return False
         changed_rows = any(r.changed for rows in self._references.values() for r in rows)
-        return self.form_settings() != self._loaded or changed_rows or self._profile_changed()
+        return (
+            self.form_settings() != self._loaded
+            or changed_rows
+            or self._profile_changed()
+            or self.thresholds_tab.has_changes()
+        )
 
     def confirm_leave(self) -> bool:
         """Before the window shows another page: save, discard or stay (unsaved edits)."""
@@ -498,6 +527,8 @@ class SettingsPage(QWidget):
         with self.context.database.transaction() as session:
             save_settings(session, settings)
             save_alert_thresholds(session, thresholds)
+            if self.thresholds_tab.has_changes():  # else the shipped table stays in force
+                save_thresholds(session, self.thresholds_tab.form_table())
             changed = save_reference_rows(session, rows)
         self.refresh()
         self.status_label.setText(
