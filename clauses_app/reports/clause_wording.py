@@ -204,6 +204,14 @@ def wording_values(
     first = scope.contracts[0] if scope.contracts else None
     penalty = penalty or (first.penalty_per_hour if first else None)
     penalty = penalty or settings.default_penalty_per_hour
+    # The contract's own values win over the settings (the first contract of a wider scope,
+    # as for the penalty per hour).
+    late = first.statement_penalty_per_day if first else None
+    if late is None:
+        late = settings.default_statement_penalty_per_day
+    weight = first.award_criterion_weight if first else None
+    if weight is None:
+        weight = settings.default_award_criterion_weight
     return {
         "acheteur": scope.authority.name,
         "perimetre": scope.description,
@@ -226,8 +234,8 @@ def wording_values(
         "facilitateur_telephone": org.facilitator_phone,
         "facilitateur_adresse": org.address,
         "penalite_heure": format_money(penalty),
-        "penalite_releve": format_money(settings.default_statement_penalty_per_day),
-        "ponderation_critere": f"{settings.default_award_criterion_weight}\u00a0%",
+        "penalite_releve": format_money(late),
+        "ponderation_critere": f"{weight}\u00a0%",
         "validite_eligibilite": f"{settings.eligibility_validity_months} mois",
         "date_du_jour": format_date(date.today(), long=True),
     }

@@ -73,6 +73,27 @@ def test_lot_wording_with_penalty_field(
     assert "{{" not in text
 
 
+def test_the_contracts_own_weight_and_statement_penalty_win(
+    database: Database, dataset: Dataset, tmp_path: Path
+) -> None:
+    from decimal import Decimal
+
+    from clauses_app.models import PublicContract
+
+    with database.transaction() as s:
+        contract = s.get(PublicContract, dataset.contract_b)
+        assert contract is not None
+        contract.award_criterion_weight = 25
+        contract.statement_penalty_per_day = Decimal("120")
+    result = write_clause_wording(
+        database, lot_uuid=dataset.lot_b1, basis="L2152-7", out_path=tmp_path / "own.docx",
+    )  # fmt: skip
+    text = docx_text(result.path)
+    assert "pondéré à 25\u00a0%" in text  # not the setting's 10 %
+    assert "120,00\u00a0€ par jour de retard" in text  # not the setting's 50 €
+    assert result.unfilled == ()
+
+
 def test_operation_wording_lists_its_lots(
     database: Database, dataset: Dataset, tmp_path: Path
 ) -> None:
