@@ -22,6 +22,7 @@ from clauses_app.cli import (
     privacy,
     reports,
     statements,
+    thresholds,
 )
 from clauses_app.cli.common import (
     CliDatabaseError,
@@ -32,7 +33,9 @@ from clauses_app.cli.common import (
 from clauses_app.runtime import collector_paused
 from clauses_app.storage.backup import BackupError
 
-COMMAND_MODULES = (core, databases, demo, exchange, reports, privacy, statements, backup, alerts)
+COMMAND_MODULES = (
+    core, databases, demo, exchange, reports, privacy, statements, backup, alerts, thresholds,
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
