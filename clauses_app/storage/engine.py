@@ -11,6 +11,11 @@ start, waiting up to the busy timeout for another writer to finish. A deferred t
 that reads and then writes would instead fail at once with "database is locked" when another
 connection writes meanwhile (SQLite cannot wait there without risking a deadlock). Readers
 stay deferred, so that the figures' long reads never hold writers back.
+
+On PostgreSQL a write transaction sets ``lock_timeout`` (as long as SQLite's busy timeout):
+a save that meets a row another facilitator's unfinished transaction holds waits that long,
+then fails with SQLSTATE 55P03, worded « la base est occupée » (storage/errors.py), instead
+of hanging until the other one commits. Readers never wait for row locks there.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from sqlalchemy.engine import make_url
 from clauses_app.storage.connections import note_changes_at_begin
 
 BUSY_TIMEOUT_MS = 10_000
+# How long a PostgreSQL write waits for a lock held by another transaction.
+PG_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
 # Execution option of a connection whose transactions write: ``{WRITES: True}``.
 WRITES = "clauses_writes"
 
@@ -37,7 +44,17 @@ def create_app_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    _configure_server(engine)
+    return engine
+
+
+def _configure_server(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(WRITES, False):
+            # SET LOCAL: for this transaction only, so the pooled connection keeps no trace.
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(PG_LOCK_TIMEOUT_MS)}")
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -7,14 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 from threading import Event, Thread
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from clauses_app.exchange.clause_import import import_clause_file
 from clauses_app.exchange.sheets.service import import_sheet
 from clauses_app.exchange.writer import export_clause_file
 from clauses_app.models import Company, Participant
 from clauses_app.services.bootstrap import open_app_database
-from clauses_app.storage import Database
+from clauses_app.storage import Database, describe_database_error
+from clauses_app.storage import engine as engine_module
+from clauses_app.storage.errors import busy_message
+from tests.conftest import requires_postgres
 from tests.exchange.helpers import build_dataset
 from tests.exchange.sheets_helpers import TRACKER
 
@@ -84,3 +89,39 @@ def test_an_import_beside_a_spreadsheet_import(database: Database, tmp_path: Pat
             assert outcome.ok, (name, outcome.errors)  # type: ignore[attr-defined]
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Participant))
+
+
+@requires_postgres
+def test_a_save_blocked_by_another_facilitator_fails_in_french_on_postgres(
+    pg_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another facilitator's transaction holds a row's lock for seconds: the save gives up
+    after the write lock timeout with the busy sentence, instead of hanging until they commit
+    (PostgreSQL waits forever by default)."""
+    monkeypatch.setattr(engine_module, "PG_LOCK_TIMEOUT_MS", 300)
+    with pg_database.transaction() as session:
+        company = Company(name="Bâtiment Sud")
+        session.add(company)
+    locked, release = Event(), Event()
+
+    def other_facilitator() -> None:
+        with pg_database.engine.connect() as other, other.begin():
+            other.execute(text("UPDATE company SET name = 'Bâtiment Nord' WHERE uuid = :u"),
+                          {"u": company.uuid})  # fmt: skip
+            locked.set()
+            release.wait(5.0)  # a long edit: without a lock timeout, the save waits it out
+
+    holder = Thread(target=other_facilitator)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        with pytest.raises(OperationalError) as caught, pg_database.transaction() as session:
+            mine = session.get(Company, company.uuid)
+            assert mine is not None
+            mine.name = "Bâtiment Est"
+        assert describe_database_error(caught.value) == busy_message(None)
+    finally:
+        release.set()
+        holder.join(30)
+    with pg_database.session() as session:  # their edit committed, mine changed nothing
+        assert session.get(Company, company.uuid).name == "Bâtiment Nord"  # type: ignore[union-attr]
