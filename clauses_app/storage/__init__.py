@@ -3,6 +3,7 @@
 from clauses_app.storage.database import (
     Database,
     DatabaseError,
+    DatabaseInUseError,
     DatabaseNewerError,
     DatabaseUnreachableError,
     open_database,
@@ -13,6 +14,7 @@ from clauses_app.storage.errors import DatabaseReadOnlyError, describe_database_
 __all__ = [
     "Database",
     "DatabaseError",
+    "DatabaseInUseError",
     "DatabaseNewerError",
     "DatabaseReadOnlyError",
     "DatabaseUnreachableError",

@@ -21,6 +21,7 @@ from clauses_app.storage import migrate
 from clauses_app.storage.backup import BackupError, take_backup
 from clauses_app.storage.engine import WRITES, create_app_engine
 from clauses_app.storage.errors import DatabaseReadOnlyError
+from clauses_app.storage.presence import other_presence
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,10 @@ class DatabaseUnreachableError(DatabaseError):
 
 class DatabaseNewerError(DatabaseError):
     pass
+
+
+class DatabaseInUseError(DatabaseError):
+    """The schema must be upgraded but another program has the file open."""
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -216,7 +221,8 @@ def _ping(engine: Engine) -> None:
 
 
 def _bring_to_head(database: Database) -> Path | None:
-    """Create or upgrade the schema; back up a file database before changing it."""
+    """Create or upgrade the schema; back up a file database before changing it. An SQLite
+    file that another program has open (its lock file, storage/presence.py) is not upgraded."""
     engine = database.engine
     current = migrate.current_revision(engine)
     head = migrate.head_revision()
@@ -234,6 +240,13 @@ def _bring_to_head(database: Database) -> Path | None:
         )
     backup_path = None
     path = database.file_path
+    holder = other_presence(path) if current is not None and path is not None else None
+    if holder is not None:  # never change the tables under the feet of someone using them
+        raise DatabaseInUseError(
+            f"La base « {path} » doit être mise à jour pour cette version de Clauses, mais "
+            f"elle est ouverte par {holder.describe()} : la mise à jour se fera quand elle "
+            "sera fermée. La base n'a pas été modifiée."
+        )
     if current is not None and path is not None:
         try:
             backup_path = take_backup(path, f"avant-{head}")

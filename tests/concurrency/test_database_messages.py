@@ -159,3 +159,36 @@ def test_a_stale_orm_write_is_explained(database: Database) -> None:
 
     message = describe_database_error(StaleDataError("UPDATE statement on table 'company'"))
     assert message is not None and message.startswith("Un enregistrement a été modifié")
+
+
+def test_no_migration_under_the_feet_of_someone_who_has_the_base_open(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lock file is read before the schema is upgraded: an older base that another
+    facilitator has open is refused in French, left as it was, and no backup is taken."""
+    from clauses_app.storage import DatabaseError, open_database
+    from clauses_app.storage.migrate import current_revision, downgrade, head_revision
+
+    path = tmp_path / "equipe.sqlite3"
+    database = open_app_database(str(path))
+    downgrade(database.engine, "0007")
+    database.dispose()
+    lock_path(path).write_text(json.dumps(
+        {"user": "camille", "machine": "PC-ACCUEIL", "pid": 4242,
+         "since": datetime(2026, 12, 4, 8, 12, tzinfo=UTC).isoformat()}
+    ))  # fmt: skip
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError) as refused:
+        open_database(str(path))
+    message = str(refused.value)
+    assert "doit être mise à jour" in message and "camille sur PC-ACCUEIL" in message
+    assert "n'a pas été modifiée" in message
+    assert path.read_bytes() == before
+    assert not (tmp_path / "backups").exists() or not any((tmp_path / "backups").iterdir())
+    assert main(["--db", str(path), "stats"]) == 3  # the CLI says the same, exit 3
+    assert "camille sur PC-ACCUEIL" in capsys.readouterr().err
+    # Once they have closed it, the upgrade runs as usual.
+    lock_path(path).unlink()
+    database = open_database(str(path))
+    assert current_revision(database.engine) == head_revision()
+    database.dispose()
