@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 # Sidebar order, page names (``--page``) and French titles: shared with the dashboard work.
 PAGES: tuple[tuple[str, str], ...] = (
     ("dashboard", "Tableau de bord"),
+    ("alerts", "Alertes"),
     ("authorities", "Donneurs d'ordre"),
     ("contracts", "Opérations et marchés"),
     ("companies", "Entreprises"),
@@ -62,6 +63,7 @@ START_PAGE = "dashboard"
 LIST_PAGES_MODULE = "clauses_app.ui.lists.pages"
 PAGE_CLASSES: dict[str, tuple[str, str]] = {
     "dashboard": ("clauses_app.ui.pages.dashboard", "DashboardPage"),
+    "alerts": ("clauses_app.ui.pages.alerts_page", "AlertsPage"),
     "authorities": (LIST_PAGES_MODULE, "AuthoritiesPage"),
     "contracts": (LIST_PAGES_MODULE, "ContractsPage"),
     "companies": (LIST_PAGES_MODULE, "CompaniesPage"),

@@ -31,13 +31,13 @@ def test_sidebar_order_and_status_bar(qtbot: Any, app_context: AppContext) -> No
     window = make_window(qtbot, app_context)
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert titles == [
-        "Tableau de bord", "Donneurs d'ordre", "Opérations et marchés", "Entreprises",
+        "Tableau de bord", "Alertes", "Donneurs d'ordre", "Opérations et marchés", "Entreprises",
         "Participants", "Contrats et heures", "Documents", "Données personnelles", "Paramètres",
     ]  # fmt: skip
     db_path = str(app_context.database.file_path)
     assert window.database_label.text() == f"Base de données : {db_path}"
     assert window.current_name == "dashboard"
-    window.sidebar.setCurrentRow(3)
+    window.sidebar.setCurrentRow(4)
     assert window.current_name == "companies"
     assert window.stack.currentWidget() is window.page("companies")
 
@@ -55,7 +55,7 @@ def test_frame_first_then_attach_builds_the_page_in_view(
     assert window.database_label.text() == OPENING_TEXT
     assert window.switch_page("employments")  # the user may choose while it loads
     assert window.loading_page.heading.text() == "Contrats et heures"
-    assert window.sidebar.currentRow() == 5 and window.pages == {}
+    assert window.sidebar.currentRow() == 6 and window.pages == {}
     with pytest.raises(RuntimeError):
         window.page("companies")
     window.attach(app_context)
@@ -105,7 +105,7 @@ def test_page_switch_confirms_unsaved_form(
     message_boxes.answers.append(QMessageBox.StandardButton.Cancel)
     assert not window.switch_page("companies")
     assert window.current_name == "authorities"
-    assert window.sidebar.currentRow() == 1
+    assert window.sidebar.currentRow() == 2
     message_boxes.answers.append(QMessageBox.StandardButton.Discard)
     assert window.switch_page("companies")
 

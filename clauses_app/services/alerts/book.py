@@ -235,6 +235,10 @@ class AlertBook:
             if kind is None or item.kind == kind
         ]
 
+    def worked_pending(self) -> list[tuple[PendingAlert, MarkInfo]]:
+        """The worked alerts unworded, each with its mark."""
+        return list(self._worked)
+
     def find(self, kind: str, record_uuid: uuid.UUID) -> PendingAlert | None:
         """The alert of that kind on that record, open or worked (None when it is not raised)."""
         candidates = self._by_kind.get(kind, []) + [item for item, _ in self._worked]

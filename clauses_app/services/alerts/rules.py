@@ -32,6 +32,7 @@ from clauses_app.services.eligibility import expiring_validations
 from clauses_app.services.figures import Figures
 from clauses_app.services.figures.awards import (
     MonthIndexes,
+    UuidCache,
     as_date,
     driver_rows,
     month_index_of,
@@ -234,7 +235,7 @@ def employment_rows(authority_uuid: uuid.UUID | None) -> Select:  # type: ignore
     return scope(
         select(Employment.uuid, Employment.award_uuid, Employment.participant_uuid,
                Participant.last_name, Participant.first_name, Employment.start_date,
-               Employment.end_date, PublicContract.uuid)
+               Employment.end_date, raw(PublicContract.uuid))
         .join(Participant, Employment.participant_uuid == Participant.uuid)
         .join(Award, Employment.award_uuid == Award.uuid)
         .join(Lot, Award.lot_uuid == Lot.uuid)
@@ -266,7 +267,8 @@ def eligibility_expiring(
     if not expiring:
         return []
     planned = employment_rows(authority_uuid).where(Employment.start_date > today)
-    contract_of = {row[0]: row[-1] for row in session.connection().execute(planned)}
+    uuids = UuidCache()
+    contract_of = {row[0]: uuids[row[-1]] for row in session.connection().execute(planned)}
     return [
         PendingAlert(AlertKind.ELIGIBILITY_EXPIRING, AlertRecord.PARTICIPANT,
                      item.participant_uuid, item.start_date, f"{item.participant_name} : ",
@@ -315,6 +317,7 @@ def outcomes_missing(
     if period.end is not None:
         statement = statement.where(Employment.end_date <= add_months(period.end, -months) + slack)
     alerts: dict[uuid.UUID, PendingAlert] = {}
+    uuids = UuidCache()  # contracts' ids read raw: made UUIDs for the alerts raised only
     for (
         emp_uuid,
         _award,
@@ -332,6 +335,6 @@ def outcomes_missing(
             person,
             PendingAlert(AlertKind.OUTCOME_MISSING, AlertRecord.EMPLOYMENT, emp_uuid, mark,
                          f"{person_name(last_name, first_name)} : ", _outcome_words,
-                         (end, months, mark), contract),
+                         (end, months, mark), uuids[contract]),
         )  # fmt: skip
     return list(alerts.values())

@@ -42,7 +42,7 @@ from clauses_app.services.dashboard import DashboardSnapshot, load_alerts, load_
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.charts import MONTH_SHORT, Bar, BarChart
 from clauses_app.ui.pages.combos import find_data
-from clauses_app.ui.pages.dashboard_alerts import RECORD_KINDS, AlertTableModel
+from clauses_app.ui.pages.dashboard_alerts import AlertTableModel, open_alert
 from clauses_app.ui.tasks import Task, data_bus, run_task
 
 ALL_AUTHORITIES = "Tous les donneurs d'ordre"
@@ -397,20 +397,4 @@ class DashboardPage(QWidget):
             self._alerts_stale = True
 
     def _open_alert(self, index: QModelIndex) -> Any:
-        alert = self.alert_model.alert(index.row())
-        if alert.kind == AlertKind.MISSING_STATEMENT and alert.due is not None:
-            return self._open_missing_statement(alert.record_uuid, alert.due)
-        self.context.open_record(RECORD_KINDS[alert.record_kind], alert.record_uuid)
-        return None
-
-    def _open_missing_statement(self, employment: uuid.UUID, due: date) -> Any:
-        """« Saisie du mois » on the employment's employer and its first month without a
-        statement."""
-        from clauses_app.services.month_entry import employer_of_employment
-        from clauses_app.ui.imports import open_month_grid
-
-        with self.context.database.session() as session:
-            employer = employer_of_employment(session, employment)
-        if employer is None:  # deleted since the alerts were computed
-            return None
-        return open_month_grid(self.context, self, employer, (due.year, due.month))
+        return open_alert(self.context, self, self.alert_model.alert(index.row()))

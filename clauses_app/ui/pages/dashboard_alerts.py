@@ -12,14 +12,17 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
 
 from clauses_app.formatting import format_date
 from clauses_app.services.alerts import ALERT_TITLES, Alert, AlertBook, AlertKind, AlertRecord
-from clauses_app.ui.context import RecordKind
+from clauses_app.ui.context import AppContext, RecordKind
 
 KIND_COLOURS = {
     AlertKind.CONTRACT_ENDING: QColor("#c0392b"),
     AlertKind.ELIGIBILITY_EXPIRING: QColor("#d35400"),
+    AlertKind.ELIGIBILITY_UNVALIDATED: QColor("#a04000"),
+    AlertKind.LOT_UNAWARDED: QColor("#922b21"),
     AlertKind.BEHIND_SCHEDULE: QColor("#b7950b"),
     AlertKind.MISSING_STATEMENT: QColor("#2471a3"),
     AlertKind.OUTCOME_MISSING: QColor("#7d3c98"),
@@ -27,10 +30,30 @@ KIND_COLOURS = {
 }
 RECORD_KINDS = {
     AlertRecord.CONTRACT: RecordKind.CONTRACT,
+    AlertRecord.LOT: RecordKind.LOT,
     AlertRecord.AWARD: RecordKind.AWARD,
     AlertRecord.PARTICIPANT: RecordKind.PARTICIPANT,
     AlertRecord.EMPLOYMENT: RecordKind.EMPLOYMENT,
 }
+
+
+def open_alert(context: AppContext, parent: QWidget, alert: Alert) -> Any:
+    """Open the place where an alert is dealt with: its record's form, or for a missing
+    statement « Saisie du mois » on the employment's employer and its first month without
+    one. The dashboard and the alerts page both call it."""
+    if alert.kind == AlertKind.MISSING_STATEMENT and alert.due is not None:
+        from clauses_app.services.month_entry import employer_of_employment
+        from clauses_app.ui.imports import open_month_grid
+
+        with context.database.session() as session:
+            employer = employer_of_employment(session, alert.record_uuid)
+        if employer is None:  # deleted since the alerts were computed
+            return None
+        return open_month_grid(context, parent, employer, (alert.due.year, alert.due.month))
+    context.open_record(RECORD_KINDS[alert.record_kind], alert.record_uuid)
+    return None
+
+
 PAGE_SIZE = 100  # alerts worded together when the view reaches one of them
 
 
