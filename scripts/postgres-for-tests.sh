@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sourced by ./test when run as root: start Debian's PostgreSQL and export
 # CLAUSES_TEST_PG_URL so that the PostgreSQL tests run (they are skipped otherwise).
-# Teams sharing one database use PostgreSQL: the same code must work there.
+# Teams sharing one database use PostgreSQL: the same code must work there. The test role
+# may create databases and roles (the team tests make facilitators and a coordinator).
 start_test_postgres() {
   [ "$(id -u)" -eq 0 ] || return 0
   [ -n "${CLAUSES_TEST_PG_URL:-}" ] && return 0
@@ -23,6 +24,8 @@ start_test_postgres() {
     | grep -q 1 \
     || su postgres -c "psql -qc \"create role clauses_test login password 'clauses_test' createdb\"" \
     >/dev/null 2>&1 || return 0
+  # The team tests (tests/team/) create group and login roles of their own, and drop them.
+  su postgres -c "psql -qc 'alter role clauses_test createdb createrole'" >/dev/null 2>&1 || true
   export CLAUSES_TEST_PG_URL="postgresql+psycopg://clauses_test:clauses_test@127.0.0.1/postgres"
   echo "PostgreSQL tests enabled ($version)"
 }

@@ -25,6 +25,7 @@ from clauses_app.models.reference import (
     Setting,
     reference_uuid,
 )
+from clauses_app.models.team import AuthorityFacilitator
 
 # Exchangeable entities, parents before children (the order of inserts and of export members).
 ENTITIES: tuple[type[Record], ...] = (
@@ -46,6 +47,7 @@ __all__ = [
     "ENTITIES",
     "AlertMark",
     "AlertMarkStatus",
+    "AuthorityFacilitator",
     "Award",
     "AwardRole",
     "Base",

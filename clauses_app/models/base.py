@@ -71,8 +71,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# Columns every record has that stay in their database: never written to an exchange file.
-LOCAL_COLUMNS = ("version", "import_digest")
+# Columns that stay in their database: never written to an exchange file. ``follower``
+# (participant) names a role of this database's team, meaningless anywhere else.
+LOCAL_COLUMNS = ("version", "import_digest", "follower")
 
 
 class Record(Base):

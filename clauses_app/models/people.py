@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clauses_app.models.base import Code, Record
+from clauses_app.models.team import ROLE_NAME_LENGTH, current_user_name
 
 if TYPE_CHECKING:
     from clauses_app.models.employment import Employment
@@ -52,6 +53,12 @@ class Participant(Record):
     last_contact_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The facilitator who follows the person (a PostgreSQL role; on SQLite the local user
+    # name): whoever creates the record, transferable (services/team.py). Local to the
+    # database, like the version: never exported (models.base.LOCAL_COLUMNS).
+    follower: Mapped[str | None] = mapped_column(
+        String(ROLE_NAME_LENGTH), nullable=True, index=True, default=current_user_name()
+    )
 
     criteria: Mapped[list[ParticipantCriterion]] = relationship(
         back_populates="participant", cascade="all, delete-orphan", passive_deletes=True
