@@ -20,7 +20,7 @@ from clauses_app import paths
 from clauses_app.storage import migrate
 from clauses_app.storage.backup import BackupError, take_backup
 from clauses_app.storage.engine import WRITES, create_app_engine
-from clauses_app.storage.errors import DatabaseReadOnlyError
+from clauses_app.storage.errors import DatabaseReadOnlyError, is_permission_denied
 from clauses_app.storage.presence import other_presence
 
 log = logging.getLogger(__name__)
@@ -253,5 +253,16 @@ def _bring_to_head(database: Database) -> Path | None:
         except BackupError as exc:
             raise DatabaseError(f"{exc} La base n'a pas été mise à jour.") from exc
         log.info("Database backed up to %s before migration to %s", backup_path, head)
-    migrate.upgrade(engine)
+    try:
+        migrate.upgrade(engine)
+    except DBAPIError as exc:
+        if not is_permission_denied(exc):
+            raise
+        raise DatabaseError(
+            f"Le schéma de la base d'équipe « {database.display_name} » (version "
+            f"{current or 'aucune'}) doit être mis à jour vers la version {head} de cette "
+            "application, et seul son propriétaire peut le faire : demandez à "
+            "l'administrateur de la base de lancer la mise à jour (docs/team.md). La base n'a "
+            "pas été modifiée."
+        ) from exc
     return backup_path

@@ -20,6 +20,7 @@ OTHERS = "un autre programme (une autre fenêtre de Clauses, une sauvegarde ou u
 PG_LOCK = ("55P03", "40001", "40P01")  # lock not available, serialization, deadlock
 PG_CONNECTION = ("08", "57P01", "57P02", "57P03")  # connection exceptions, admin shutdown
 PG_UNIQUE, PG_FOREIGN_KEY, PG_NOT_NULL, PG_CHECK = "23505", "23503", "23502", "23514"
+PG_INSUFFICIENT_PRIVILEGE = "42501"  # a role's grants or a row-level security policy
 
 
 class DatabaseReadOnlyError(Exception):
@@ -75,6 +76,12 @@ def is_connection_lost(error: BaseException) -> bool:
     return False
 
 
+def is_permission_denied(error: BaseException) -> bool:
+    """PostgreSQL refused the connected role (its grants, or a row-level security policy
+    of a team's database: docs/team.md)."""
+    return any(_sqlstate(item) == PG_INSUFFICIENT_PRIVILEGE for item in _chain(error))
+
+
 def busy_message(database_file: Path | None) -> str:
     """« La base est occupée par … ; réessayez » naming who has it open when known."""
     holder = other_presence(database_file) if database_file is not None else None
@@ -98,6 +105,11 @@ def describe_database_error(error: BaseException, database_file: Path | None = N
         return (
             "La connexion à la base de données a été perdue (réseau, serveur ou support "
             "débranché) : rien n'a été enregistré. Vérifiez la connexion, puis réessayez."
+        )
+    if is_permission_denied(error):
+        return (
+            "Votre rôle dans l'équipe ne permet pas cette opération (le dossier relève "
+            "peut-être du portefeuille d'un autre facilitateur) : rien n'a été enregistré."
         )
     integrity = next((i for i in _chain(error) if isinstance(i, IntegrityError)), None)
     if integrity is not None:
