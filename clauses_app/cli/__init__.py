@@ -22,6 +22,7 @@ from clauses_app.cli import (
     privacy,
     reports,
     statements,
+    team,
     thresholds,
 )
 from clauses_app.cli.common import (
@@ -35,6 +36,7 @@ from clauses_app.storage.backup import BackupError
 
 COMMAND_MODULES = (
     core, databases, demo, exchange, reports, privacy, statements, backup, alerts, thresholds,
+    team,
 )  # fmt: skip
 
 

@@ -179,3 +179,25 @@ def _kept_hours(tables: Tables, period: Period, employments: set[str]) -> set[st
         if not (kind == HoursKind.TOTAL and e in with_months):  # months replace the total
             kept.add(u)
     return kept
+
+
+def readable_only(tables: Tables, keep: dict[str, set[str]] | None) -> dict[str, set[str]]:
+    """``keep`` (None: everything) narrowed to what the connected role may read on a team's
+    database (docs/team.md): row-level security hides other portfolios' participants and
+    criteria, so their employments and hours records, which every member reads, are left
+    out too and the file stays importable (no employment without its participant)."""
+    if keep is None:
+        keep = {name: {u for (u,) in tables.values(name, "uuid")} for name in SPEC_BY_NAME}
+    readable = {u for (u,) in tables.values("participant", "uuid")}
+    keep["participant"] &= readable
+    keep["employment"] = {
+        u
+        for u, p in tables.values("employment", "uuid", "participant_uuid")
+        if u in keep["employment"] and p in readable
+    }
+    keep["hours_record"] = {
+        u
+        for u, e in tables.values("hours_record", "uuid", "employment_uuid")
+        if u in keep["hours_record"] and e in keep["employment"]
+    }
+    return keep

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from clauses_app import __version__
@@ -50,7 +50,7 @@ from clauses_app.exchange.format import (
 )
 from clauses_app.exchange.limits import MIB
 from clauses_app.exchange.manifest import Scope, manifest_bytes
-from clauses_app.exchange.scope import kept_uuids, load_tables
+from clauses_app.exchange.scope import kept_uuids, load_tables, readable_only
 from clauses_app.exchange.stored import Encode, text_select
 from clauses_app.services.profile import signed_organisation
 from clauses_app.services.progress import Progress, report
@@ -137,9 +137,19 @@ def export_clause_file(
 
 
 def _kept(session: Session, scope: Scope) -> Kept:
-    if scope.is_everything:
-        return None
-    return kept_uuids(load_tables(session), scope)
+    tables = load_tables(session)
+    keep = None if scope.is_everything else kept_uuids(tables, scope)
+    if _rows_hidden(session):
+        return readable_only(tables, keep)
+    return keep
+
+
+def _rows_hidden(session: Session) -> bool:
+    """Whether row-level security may hide participants from the connected role (a team's
+    PostgreSQL database, docs/team.md)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    return bool(session.execute(text("SELECT row_security_active('participant')")).scalar())
 
 
 def _member_lines(

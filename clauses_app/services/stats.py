@@ -21,12 +21,12 @@ from clauses_app.models import (
     Employment,
     Lot,
     Operation,
-    Participant,
     PublicContract,
 )
 from clauses_app.services.figures import Figures, compute_figures
 from clauses_app.services.figures.awards import employments_in_scope
 from clauses_app.services.periods import Period
+from clauses_app.services.portfolio import territory_participants
 from clauses_app.services.settings import AppSettings, load_settings
 
 STATS_KEYS = (
@@ -71,13 +71,16 @@ def _record_counts(session: Session, authority_uuid: uuid.UUID | None) -> dict[s
             "lots": Lot,
             "companies": Company,
             "awards": Award,
-            "participants": Participant,
             "employments": Employment,
         }
-        return {
+        counts = {
             key: int(session.scalar(select(func.count()).select_from(model)) or 0)
             for key, model in models.items()
         }
+        # Row-level security hides other portfolios' people: count them through the
+        # territory's aggregate function (services/portfolio.py).
+        counts["participants"] = territory_participants(session)
+        return counts
     contracts = select(PublicContract.uuid).where(PublicContract.authority_uuid == authority_uuid)
     lots = select(Lot.uuid).where(Lot.contract_uuid.in_(contracts))
     awards = select(Award.uuid, Award.company_uuid).where(Award.lot_uuid.in_(lots)).subquery()
