@@ -60,12 +60,12 @@ def test_a_facilitators_export_holds_what_they_read_and_imports(
 
 def test_a_facilitator_cannot_migrate_and_is_told_so(team: Team, portfolios: Portfolios) -> None:
     with team.owner.transaction() as s:  # as if the application were one version ahead
-        s.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+        s.execute(text("UPDATE alembic_version SET version_num = '0008'"))
     with pytest.raises(DatabaseError, match="seul son propriétaire") as raised:
         open_database(team.url("a"))
     assert "permission" not in str(raised.value)  # no driver text
     with team.owner.session() as s:
-        assert s.scalar(text("SELECT version_num FROM alembic_version")) == "0010"
+        assert s.scalar(text("SELECT version_num FROM alembic_version")) == "0008"
 
 
 def test_a_facilitator_hands_over_their_own_participant_only(

@@ -36,6 +36,12 @@ from clauses_app.models import (
     PublicContract,
 )
 from clauses_app.services.compliance import CONSIDERATION_LABELS, EXCEPTION_LABELS
+from clauses_app.services.portfolio import (
+    authorities_of,
+    awards_of,
+    employment_in_portfolio,
+    participant_in_portfolio,
+)
 from clauses_app.services.records.kinds import Kind
 
 Filter = Callable[[Any], ColumnElement[bool]]
@@ -163,7 +169,7 @@ AUTHORITIES = ListSpec(
         C("archived", "Archivé", A.archived, "bool"),
     ),
     (A.name, A.city, A.siret, A.kind),
-    {"archive": _archive(A.archived)},
+    {"archive": _archive(A.archived), "portfolio": lambda v: A.uuid.in_(authorities_of(v))},
     default_sort="name",
 )
 
@@ -186,7 +192,10 @@ OPERATIONS = ListSpec(
         ),
     ),
     (O.name, A.name),
-    {"authority_uuid": lambda v: O.authority_uuid == v},
+    {
+        "authority_uuid": lambda v: O.authority_uuid == v,
+        "portfolio": lambda v: O.authority_uuid.in_(authorities_of(v)),
+    },
     default_sort="name",
 )
 
@@ -230,6 +239,7 @@ CONTRACTS = ListSpec(
         "authority_uuid": lambda v: P.authority_uuid == v,
         "status": _period_status(P.start_date, P.end_date),
         "operation_uuid": lambda v: P.operation_uuid == v,
+        "portfolio": lambda v: P.authority_uuid.in_(authorities_of(v)),
     },
     default_sort="start_date",
     default_descending=True,
@@ -273,7 +283,12 @@ COMPANIES = ListSpec(
         C("awards", "Attributions", _count(W, W.company_uuid, Company.uuid), "int"),
     ),
     (Company.name, Company.siret, Company.city, Company.contact_name),
-    {"kind": lambda v: Company.kind == v},
+    {
+        "kind": lambda v: Company.kind == v,
+        "portfolio": lambda v: Company.uuid.in_(
+            select(W.company_uuid).where(W.uuid.in_(awards_of(v)))
+        ),
+    },
     default_sort="name",
 )
 
@@ -307,6 +322,7 @@ PARTICIPANTS = ListSpec(
                 ParticipantCriterion.criterion_code == v
             )
         ),
+        "portfolio": participant_in_portfolio,
     },
     default_sort="last_name",
 )
@@ -400,6 +416,7 @@ EMPLOYMENTS = ListSpec(
         "contract_uuid": lambda v: E.award_uuid.in_(
             select(W.uuid).join(Lot, W.lot_uuid == Lot.uuid).where(Lot.contract_uuid == v)
         ),
+        "portfolio": employment_in_portfolio,
     },
     default_sort="start_date",
     default_descending=True,

@@ -19,6 +19,12 @@ from sqlalchemy.sql.util import find_tables
 
 from clauses_app.models import ParticipantCriterion, ReferenceKind
 from clauses_app.services.eligibility import EligibilityStatus, eligibility_of_employments
+from clauses_app.services.portfolio import (
+    MY_PORTFOLIO,
+    WHOLE_TERRITORY,
+    connected_user,
+    portfolio_offered,
+)
 from clauses_app.services.records.kinds import Kind
 from clauses_app.services.records.list_specs import (
     SPECS,
@@ -334,7 +340,23 @@ ARCHIVE_OPTIONS = (("active", "Actifs"), ("archived", "Archivés"))
 
 
 def filter_specs(session: Session, kind: str) -> tuple[FilterSpec, ...]:
-    """The filters offered above the list of ``kind``, with their current options."""
+    """The filters offered above the list of ``kind``, with their current options: on a
+    team's database « Mon portefeuille » first (the default), then the list's own."""
+    own = _own_filter_specs(session, kind)
+    if kind in PORTFOLIO_KINDS and portfolio_offered(session):
+        scope = ((connected_user(session), MY_PORTFOLIO), (None, WHOLE_TERRITORY))
+        return (FilterSpec("portfolio", "Périmètre", scope), *own)
+    return own
+
+
+# Lists that « Mon portefeuille » narrows (a contract's lots follow their contract).
+PORTFOLIO_KINDS = (
+    Kind.AUTHORITY, Kind.OPERATION, Kind.CONTRACT, Kind.COMPANY, Kind.PARTICIPANT,
+    Kind.EMPLOYMENT,
+)  # fmt: skip
+
+
+def _own_filter_specs(session: Session, kind: str) -> tuple[FilterSpec, ...]:
     everyone: tuple[tuple[Any, str], ...] = ((None, "Tous"),)
     authorities = _authority_options(session)
     years = tuple((y, str(y)) for y in year_bounds(session, kind))
