@@ -6,15 +6,21 @@ from __future__ import annotations
 import pytest
 
 from clauses_app.exchange.sheets.codes import (
+    BUYER_TYPE_PATTERNS,
     COMPANY_KIND_PATTERNS,
+    CONSIDERATION_PATTERNS,
     CONTRACT_TYPE_PATTERNS,
+    EXCEPTION_PATTERNS,
     MODALITY_PATTERNS,
+    NATURE_PATTERNS,
     OUTCOME_PATTERNS,
     QUALIFICATION_PATTERNS,
     SEX_PATTERNS,
     TRADE_PATTERNS,
     coded,
     criteria_codes,
+    social_coded,
+    social_labels,
 )
 from clauses_app.services.reference import DEFAULT_TRADES, DEFAULTS
 from tests.exchange import wordings as w
@@ -59,3 +65,20 @@ def test_each_criterion_wording_gives_its_codes(text: str, codes: list[str]) -> 
 @pytest.mark.parametrize("text", w.UNKNOWN_CRITERIA)
 def test_criteria_no_pattern_knows_are_left_to_the_user(text: str) -> None:
     assert criteria_codes(text, KNOWN_CRITERIA) == ([], [text])
+
+
+SOCIAL_CASES = [
+    *[("nature", NATURE_PATTERNS, t, c) for t, c in w.NATURES],
+    *[("social_consideration", CONSIDERATION_PATTERNS, t, c) for t, c in w.CONSIDERATIONS],
+    *[("social_exception", EXCEPTION_PATTERNS, t, c) for t, c in w.EXCEPTIONS],
+    *[("social_exception", EXCEPTION_PATTERNS, t, None) for t in w.NO_EXCEPTION],
+    *[("buyer_type", BUYER_TYPE_PATTERNS, t, c) for t, c in w.BUYER_TYPES],
+]
+
+
+@pytest.mark.parametrize(("kind", "patterns", "text", "code"), SOCIAL_CASES,
+                         ids=[f"{c[0]}:{c[2]}" for c in SOCIAL_CASES])  # fmt: skip
+def test_each_2026_wording_gives_its_code(
+    kind: str, patterns: object, text: str, code: str | None
+) -> None:
+    assert social_coded(text, patterns, social_labels()[kind]) == code  # type: ignore[arg-type]

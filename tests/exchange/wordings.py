@@ -162,3 +162,62 @@ OUTCOMES: list[tuple[str, str | None]] = [
     ("Retraite", "AUTRE"),
     ("?", None),
 ]  # fmt: skip
+
+# The 2026 rule's columns (services/compliance.py).
+NATURES: list[tuple[str, str | None]] = [
+    ("Travaux", "WORKS"), ("travaux", "WORKS"), ("TX", "WORKS"), ("T", "WORKS"),
+    ("Marché de travaux", "WORKS"), ("Travaux (BTP)", "WORKS"), ("Bâtiment", "WORKS"),
+    ("Génie civil", "WORKS"),
+    ("Fournitures", "SUPPLIES"), ("Fourniture", "SUPPLIES"), ("F", "SUPPLIES"),
+    ("FCS", "SUPPLIES"), ("Fournitures courantes et services", "SUPPLIES"),
+    ("Achat de matériel", "SUPPLIES"),
+    ("Services", "SERVICES"), ("Service", "SERVICES"), ("S", "SERVICES"),
+    ("Prestations de services", "SERVICES"), ("Prestations intellectuelles", "SERVICES"),
+    ("PI", "SERVICES"),
+    ("Concession de travaux", "WORKS_CONCESSION"), ("Travaux en concession", "WORKS_CONCESSION"),
+    ("Concession de services", "SERVICES_CONCESSION"), ("DSP", "SERVICES_CONCESSION"),
+    ("Délégation de service public", "SERVICES_CONCESSION"), ("Concession", "SERVICES_CONCESSION"),
+    ("Défense ou sécurité", "DEFENCE"), ("Défense", "DEFENCE"), ("Sécurité", "DEFENCE"),
+    ("Marché de défense et de sécurité", "DEFENCE"),
+    ("Accord-cadre", None), ("Mixte", None),
+]  # fmt: skip
+CONSIDERATIONS: list[tuple[str, str | None]] = [
+    ("Clause d'insertion", "INSERTION_CLAUSE"), ("clause insertion", "INSERTION_CLAUSE"),
+    ("Clause sociale d'insertion", "INSERTION_CLAUSE"), ("Oui", "INSERTION_CLAUSE"),
+    ("X", "INSERTION_CLAUSE"), ("Condition d'exécution", "INSERTION_CLAUSE"),
+    ("Art. L2112-2", "INSERTION_CLAUSE"), ("Heures d'insertion", "INSERTION_CLAUSE"),
+    ("Clause d'insertion (condition d'exécution)", "INSERTION_CLAUSE"),
+    ("Marché réservé", "RESERVED"), ("Réservé SIAE", "RESERVED"), ("réservé EA/ESAT", "RESERVED"),
+    ("L2113-13", "RESERVED"), ("Marché réservé (L2113-12 à L2113-15)", "RESERVED"),
+    ("ESAT", "RESERVED"),
+    ("Autre", "OTHER"), ("Critère social d'attribution", "OTHER"), ("L2152-7", "OTHER"),
+    ("Critère d'insertion professionnelle", "OTHER"),
+    ("Égalité femmes-hommes", "OTHER"), ("Emploi de personnes handicapées", "OTHER"),
+    ("Autre considération sociale ou d'emploi", "OTHER"),
+    ("Aucune", "NONE"), ("aucune", "NONE"), ("Non", "NONE"), ("Néant", "NONE"),
+    ("Sans clause", "NONE"), ("Pas de clause sociale", "NONE"),
+    ("Pas de clause d'insertion", "NONE"), ("0", "NONE"),
+    ("À voir", None), ("?", None),
+]  # fmt: skip
+EXCEPTIONS: list[tuple[str, str | None]] = [
+    ("Solution immédiatement disponible", "IMMEDIATE_SOLUTION"),
+    ("Produit sur étagère", "IMMEDIATE_SOLUTION"),
+    ("Immédiatement disponible", "IMMEDIATE_SOLUTION"),
+    ("Pas de lien avec l'objet du marché", "NO_LINK"), ("Absence de lien", "NO_LINK"),
+    ("Sans rapport avec l'objet", "NO_LINK"),
+    ("Restriction de la concurrence", "COMPETITION"), ("Concurrence", "COMPETITION"),
+    ("Difficulté technique", "COMPETITION"), ("Difficultés économiques d'exécution", "COMPETITION"),
+    ("Autre", "OTHER"), ("Autre exception", "OTHER"),
+    ("Urgence", None), ("Marché négocié", None),
+]  # fmt: skip
+# « Aucune », « Non »: no exception at all (not a code to pick).
+NO_EXCEPTION = ["Aucune", "Non", "Néant", "Sans objet", "-", "Pas d'exception"]
+BUYER_TYPES: list[tuple[str, str | None]] = [
+    ("État", "STATE"), ("Etat", "STATE"), ("Ministère", "STATE"), ("Préfecture", "STATE"),
+    ("Services déconcentrés de l'État", "STATE"), ("Autorité publique centrale", "STATE"),
+    ("Collectivité territoriale", "LOCAL"), ("Collectivité", "LOCAL"), ("Commune", "LOCAL"),
+    ("Ville", "LOCAL"), ("Département", "LOCAL"), ("Région", "LOCAL"), ("EPCI", "LOCAL"),
+    ("Intercommunalité", "LOCAL"), ("Métropole", "LOCAL"), ("Bailleur social", "LOCAL"),
+    ("Office public de l'habitat", "LOCAL"), ("Centre hospitalier", "LOCAL"), ("Hôpital", "LOCAL"),
+    ("Autre acheteur", "LOCAL"), ("Association", None),
+]  # fmt: skip

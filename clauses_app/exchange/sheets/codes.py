@@ -226,6 +226,50 @@ def trade_for(title: str, trades: dict[str, str]) -> str | None:
     return found if found in trades else None
 
 
+# ------------------------------------------------ the 2026 rule's columns (services/compliance)
+
+# « Aucune », « non », « néant »: an empty choice (no exception; no social consideration).
+NOTHING = re.compile(r"^(aucune?|non|sans( objet)?|neant|nc|na|n a|pas d exception|0|no|none)$")
+
+NATURE_PATTERNS: Patterns = (
+    ("WORKS_CONCESSION", r"concession.*travaux|travaux.*concession"),
+    ("SERVICES_CONCESSION", r"concession|\bdsp\b|delegation de service public"),
+    ("DEFENCE", r"defense|securite"),
+    ("WORKS", r"travaux|^tx$|^t$|\bbtp\b|batiment|genie civil"),
+    ("SUPPLIES", r"fourniture|^f$|^fcs$|livraison|achat de materiel"),
+    ("SERVICES", r"service|prestation|^s$|^pi$|intellectuel"),
+)
+# « Pas de clause d'insertion » before the clause itself; « oui » is the usual clause.
+CONSIDERATION_PATTERNS: Patterns = (
+    ("NONE", r"^(aucune?|non|sans|neant|0|no|none)\b|^pas d|\bsans (clause|consideration)"),
+    ("RESERVED", r"reserve|\bl ?2113 1[2-5]\b|\besat\b"),
+    # An award criterion (L2152-7), even on insertion, is not the execution condition.
+    ("OTHER", r"critere|\bl ?2152 7\b"),
+    ("INSERTION_CLAUSE", r"insertion|clause sociale|condition d execution|\bl ?2112 2\b|"
+                         r"^(oui|o|x|yes|1)$"),
+    ("OTHER", r"autre|social|emploi|egalite|handicap"),
+)  # fmt: skip
+EXCEPTION_PATTERNS: Patterns = (
+    ("IMMEDIATE_SOLUTION", r"immediat|etagere|deja disponible|disponible"),
+    ("NO_LINK", r"lien|objet du marche|sans rapport|pas en rapport"),
+    ("COMPETITION", r"concurrence|difficult|technique|economique"),
+    ("OTHER", r"^autres?\b"),
+)
+BUYER_TYPE_PATTERNS: Patterns = (
+    ("STATE", r"\betat\b|ministere|prefecture|deconcentre|central|\bepa national"),
+    ("LOCAL", r"collectivite|commune|ville|departement|region|\bepci\b|intercommunal|"
+              r"metropole|local|territorial|bailleur|office|hopital|hospitalier|"
+              r"autres? acheteurs?"),
+)  # fmt: skip
+
+
+def social_coded(text: str, patterns: Patterns, labels: dict[str, str]) -> str | None:
+    """A 2026 column's code, as :func:`coded`; « aucune », « non »… say nothing (None)."""
+    if NOTHING.match(plain(text)) and "NONE" not in labels:
+        return None
+    return coded(text, patterns, labels)
+
+
 # The tracker's coded columns: the reference list each one's codes come from.
 CODED_FIELDS: dict[str, str] = {
     "contract_type": "contract_type",
@@ -236,8 +280,29 @@ CODED_FIELDS: dict[str, str] = {
     "trade": "trade",
     "company_kind": "company_kind",
     "outcome": "outcome",
+    "nature": "nature",
+    "social_consideration": "social_consideration",
+    "social_exception": "social_exception",
+    "buyer_type": "buyer_type",
 }
 SEXES = {"M": "Homme", "F": "Femme"}
+
+
+def social_labels() -> dict[str, dict[str, str]]:
+    """``{field: {code: label}}`` of the 2026 rule's coded columns."""
+    from clauses_app.services.compliance import (
+        BUYER_TYPE_LABELS,
+        CONSIDERATION_LABELS,
+        EXCEPTION_LABELS,
+        NATURE_LABELS,
+    )
+
+    return {
+        "nature": NATURE_LABELS,
+        "social_consideration": CONSIDERATION_LABELS,
+        "social_exception": EXCEPTION_LABELS,
+        "buyer_type": BUYER_TYPE_LABELS,
+    }
 
 
 def code_choices(session: object, field_name: str) -> dict[str, str]:
@@ -247,4 +312,7 @@ def code_choices(session: object, field_name: str) -> dict[str, str]:
     kind = CODED_FIELDS[field_name]
     if kind == "sex":
         return dict(SEXES)
+    social = social_labels()
+    if kind in social:
+        return dict(social[kind])
     return labels(session, kind)  # type: ignore[arg-type]

@@ -25,9 +25,14 @@ from sqlalchemy.orm import Session
 from clauses_app.exchange.sheets.base import RowContext, SheetImport
 from clauses_app.exchange.sheets.batch import BatchedInserts
 from clauses_app.exchange.sheets.codes import (
+    BUYER_TYPE_PATTERNS,
     COMPANY_KIND_PATTERNS,
+    CONSIDERATION_PATTERNS,
     CONTRACT_TYPE_PATTERNS,
+    EXCEPTION_PATTERNS,
     MODALITY_PATTERNS,
+    NATURE_PATTERNS,
+    NOTHING,
     OUTCOME_PATTERNS,
     QUALIFICATION_PATTERNS,
     SEX_PATTERNS,
@@ -37,6 +42,8 @@ from clauses_app.exchange.sheets.codes import (
     coded,
     criteria_codes,
     modality_for,
+    plain,
+    social_labels,
     split_lot,
     trade_for,
 )
@@ -64,6 +71,7 @@ from clauses_app.models import (
     ReferenceKind,
 )
 from clauses_app.services.identifiers import is_valid_siret
+from clauses_app.services.records.validation import social_consideration_errors
 from clauses_app.services.reference import labels as reference_labels
 
 CENT = Decimal("0.01")
@@ -99,6 +107,15 @@ class TrackerRow:
     start: date
     end: date | None
     hours_done: Decimal | None
+    # The 2026 rule's columns (None: not given, the record keeps its value).
+    buyer_type: str | None = None
+    social: dict[str, Any] | None = None  # contract fields: nature, utilities, launch_date…
+
+
+# The contract's columns of the 2026 rule, in the order they are checked and written.
+SOCIAL_FIELDS = ("nature", "utilities", "estimated_value", "launch_date",
+                 "social_consideration", "social_exception", "social_exception_reason")  # fmt: skip
+ESTIMATED_MARK = "Date de notification estimée"
 
 
 def _hours(value: Any) -> Decimal:
@@ -123,6 +140,7 @@ class TrackerImport(SheetImport):
             "company_kind": reference_labels(session, ReferenceKind.COMPANY_KIND),
             "outcome": reference_labels(session, ReferenceKind.OUTCOME),
             "criterion": reference_labels(session, ReferenceKind.CRITERION),
+            **social_labels(),
         }
         self.year = self._tracker_year()
         self.sirets: dict[str, bool] = {}
@@ -164,6 +182,9 @@ class TrackerImport(SheetImport):
         codes, unknown = self._criteria_of(ctx)
         sex = self._code(ctx, "sex", SEX_PATTERNS, "sexe non reconnu", error=True)
         number, title = split_lot(self.text(ctx, "lot"))
+        buyer_type = self._code(ctx, "buyer_type", BUYER_TYPE_PATTERNS,
+                                "catégorie d'acheteur inconnue", error=True)  # fmt: skip
+        social = self._social(ctx)
         if ctx.failed or start is None:
             return None
         return TrackerRow(
@@ -196,7 +217,38 @@ class TrackerImport(SheetImport):
             start=start,
             end=end,
             hours_done=hours_done,
+            buyer_type=buyer_type,
+            social=social,
         )
+
+    def _social(self, ctx: RowContext) -> dict[str, Any]:
+        """The contract's 2026 columns that the row fills, checked as the contract form
+        checks them (an exception needs its justification…)."""
+        unknown = "(choisissez son code à l'étape de correspondance, ou --map-value)"
+        values: dict[str, Any] = {
+            "nature": self._code(ctx, "nature", NATURE_PATTERNS,
+                                 f"nature du marché inconnue {unknown}", error=True),
+            "utilities": self.parsed(ctx, "utilities", parse_flag),
+            "estimated_value": self.parsed(ctx, "estimated_value", parse_decimal),
+            "launch_date": self.parsed(ctx, "launch_date", parse_date),
+            "social_consideration": self._code(
+                ctx, "social_consideration", CONSIDERATION_PATTERNS,
+                f"considération sociale inconnue {unknown}", error=True),
+            "social_exception": None,
+            "social_exception_reason": self.text(ctx, "social_exception_reason") or None,
+        }  # fmt: skip
+        exception = self.text(ctx, "social_exception")
+        if exception and not NOTHING.match(plain(exception)):
+            values["social_exception"] = self._code(
+                ctx, "social_exception", EXCEPTION_PATTERNS,
+                f"exception inconnue {unknown}", error=True,
+            )  # fmt: skip
+            if values["social_consideration"] is None:  # an exception: no consideration
+                values["social_consideration"] = "NONE"
+        given = {k: v for k, v in values.items() if v is not None}
+        for name, message in social_consideration_errors(given).items():
+            self.error(ctx, name, f"{self.labels[name]} : {message[0].lower()}{message[1:]}")
+        return given
 
     def _contract_type(self, ctx: RowContext) -> str | None:
         if not self.text(ctx, "contract_type"):
@@ -368,8 +420,18 @@ class TrackerImport(SheetImport):
         key = normalise(row.authority)
         authority = self.authorities.get(key)
         if authority is None:
-            authority = self._new("contracting_authority", ContractingAuthority(name=row.authority))
+            authority = self._new(
+                "contracting_authority",
+                ContractingAuthority(name=row.authority, buyer_type=row.buyer_type or "LOCAL"),
+            )
             self.authorities[key] = authority
+        elif row.buyer_type and authority.buyer_type != row.buyer_type:
+            if authority.uuid in self.seen["contracting_authority"]:
+                self.warning(row.number, "buyer_type", "catégorie d'acheteur différente pour le "
+                             "même donneur d'ordre : la première valeur est gardée")  # fmt: skip
+            else:
+                authority.buyer_type = row.buyer_type
+                self._count("contracting_authority", authority.uuid, "updated")
         else:
             self._count("contracting_authority", authority.uuid, "unchanged")
         return authority
@@ -377,22 +439,69 @@ class TrackerImport(SheetImport):
     def _contract(self, row: TrackerRow, authority: ContractingAuthority) -> PublicContract:
         key = (authority.uuid, normalise(row.reference))
         contract = self.contracts.get(key)
+        social = row.social or {}
         if contract is None:
             year = self.year or row.start.year
+            # The estimated notification never precedes the consultation's launch.
+            notified = max(date(year, 1, 1), social.get("launch_date") or date(year, 1, 1))
             contract = self._new(
                 "public_contract",
                 PublicContract(
                     authority_uuid=authority.uuid,
                     reference=row.reference,
                     object=row.contract_object,
-                    notification_date=date(year, 1, 1),
+                    notification_date=notified,
                     notes=ESTIMATED_NOTE.format(year=year),
+                    **social,
                 ),
             )
             self.contracts[key] = contract
+        elif contract.uuid in self.seen["public_contract"]:
+            differing = [n for n in SOCIAL_FIELDS if n in social
+                         and getattr(contract, n) != social[n]]  # fmt: skip
+            if differing:
+                self.warning(row.number, differing[0], f"{self.labels[differing[0]]} différente "
+                             "sur le même marché : la première valeur est gardée")  # fmt: skip
         else:
-            self._count("public_contract", contract.uuid, "unchanged")
+            changed = self._update_social(row, contract, social)
+            self._count("public_contract", contract.uuid, "updated" if changed else "unchanged")
         return contract
+
+    def _update_social(
+        self, row: TrackerRow, contract: PublicContract, social: dict[str, Any]
+    ) -> bool:
+        """Write the row's 2026 columns on an existing contract; an estimated notification
+        date moves to a later launch, a real one refuses it (the whole import stops)."""
+        launch = social.get("launch_date")
+        if launch is not None:
+            estimated = ESTIMATED_MARK in (contract.notes or "")
+            notified = contract.notification_date
+            if notified is not None and launch > notified and estimated:
+                contract.notification_date = launch
+            elif notified is not None and launch > notified:
+                self.sink.error(
+                    f"{self.labels['launch_date']} : la consultation doit être lancée avant la "
+                    f"notification du marché {contract.reference} ({notified:%d/%m/%Y})",
+                    **self.where(row.number, "launch_date"),
+                )
+                return False
+            if contract.start_date is not None and launch > contract.start_date:
+                self.sink.error(
+                    f"{self.labels['launch_date']} : la consultation doit être lancée avant le "
+                    f"début d'exécution du marché {contract.reference}",
+                    **self.where(row.number, "launch_date"),
+                )
+                return False
+        values = {n: social[n] for n in SOCIAL_FIELDS if n in social}
+        consideration = values.get("social_consideration")
+        if values.get("social_exception") is None and consideration not in (None, "NONE"):
+            values["social_exception"] = values["social_exception_reason"] = None  # ends it
+        changed = False
+        for name, value in values.items():
+            if getattr(contract, name) != value:
+                setattr(contract, name, value)
+                changed = True
+        return changed
 
     def _lot(self, row: TrackerRow, contract: PublicContract) -> uuid.UUID:
         key = (contract.uuid, row.lot_number.upper())

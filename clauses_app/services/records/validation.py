@@ -178,6 +178,14 @@ def _contract(session: Session, check: _Checker, record_uuid: uuid.UUID | None) 
             check.fail("operation_uuid", "Cette opération appartient à un autre donneur d'ordre.")
 
 
+def social_consideration_errors(values: Values) -> Errors:
+    """The 2026 rule's checks alone, for imports that set these fields on a contract (the
+    same messages as the contract form's)."""
+    check = _Checker(values)
+    _social_consideration(check)
+    return check.errors
+
+
 def _social_consideration(check: _Checker) -> None:
     """What the 2026 rule judges (services/compliance.py) and the wording's own values."""
     check.one_of("nature", ContractNature.ALL)
