@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from clauses_app.models import HoursKind, Modality
 from clauses_app.services.periods import Month, month_index, month_of, months_between
-from clauses_app.services.settings import CountingRules, SubcontractingMode
+from clauses_app.services.settings import CountingRules, SubcontractingMode, UnvalidatedHours
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -59,6 +59,9 @@ class EmploymentRow:
     performance_end: date | None = None
     labour_share: Decimal | None = None  # percent, for the sub-contracting conversion
     hourly_cost: Decimal | None = None
+    # Eligibility not validated in time (services/eligibility.py: late, expired, to
+    # document or none): counted or not per the rules' ``unvalidated_hours``.
+    pending: bool = False
 
 
 def spread_total(row: HoursRow) -> dict[Month, tuple[Decimal, Decimal]]:
@@ -122,6 +125,12 @@ def excluded(rules: CountingRules, transferred_staff: object, ineligible: object
     return bool(ineligible or (transferred_staff and not rules.transferred_staff_counted))
 
 
+def pending_excluded(rules: CountingRules, pending: bool) -> bool:
+    """A pending employment (eligibility not validated in time) whose hours the rules do not
+    count. Its hours are still worked out, to be shown apart (« en attente »)."""
+    return pending and rules.unvalidated_hours == UnvalidatedHours.EXCLUDED
+
+
 def counted_hours(
     employment: EmploymentRow,
     rows: list[HoursRow],
@@ -130,6 +139,8 @@ def counted_hours(
 ) -> dict[Month, Decimal]:
     """Hours that count toward the clause, per month, unrounded (round after summing)."""
     if excluded(rules, employment.transferred_staff, employment.ineligible):
+        return {}
+    if pending_excluded(rules, employment.pending):
         return {}
     if (
         employment.modality == Modality.SUBCONTRACTING
@@ -155,24 +166,35 @@ def counted_hours(
     return counted
 
 
-# Which employments a rule takes off the fast paths: (rules, modality, contract type) → bool.
-NeedsReference = Callable[[CountingRules, str, str], bool]
+# Which employments a rule takes off the fast paths: (rules, modality, contract type,
+# eligibility pending) → bool.
+NeedsReference = Callable[[CountingRules, str, str, bool], bool]
 APPLIED_BY_FAST_PATHS = "applied by the fast paths"
 
 
-def _training_capped(rules: CountingRules, modality: str, contract_type: str) -> bool:
+def _training_capped(
+    rules: CountingRules, modality: str, contract_type: str, pending: bool
+) -> bool:
     return rules.training_cap_percent is not None
 
 
-def _cdi_capped(rules: CountingRules, modality: str, contract_type: str) -> bool:
+def _cdi_capped(rules: CountingRules, modality: str, contract_type: str, pending: bool) -> bool:
     return contract_type == "CDI" and rules.cdi_cap_months is not None
 
 
-def _converted_from_amount(rules: CountingRules, modality: str, contract_type: str) -> bool:
+def _converted_from_amount(
+    rules: CountingRules, modality: str, contract_type: str, pending: bool
+) -> bool:
     return (
         modality == Modality.SUBCONTRACTING
         and rules.subcontracting_mode == SubcontractingMode.AMOUNT
     )
+
+
+def _pending_not_counted(
+    rules: CountingRules, modality: str, contract_type: str, pending: bool
+) -> bool:
+    return pending_excluded(rules, pending)
 
 
 # Every field of CountingRules, and how the figures' fast paths treat it (tests fail when a
@@ -189,6 +211,10 @@ RULE_FIELDS: dict[str, NeedsReference | str] = {
     "cdi_cap_months": _cdi_capped,
     "subcontracting_mode": _converted_from_amount,
     "subcontracting_labour_share": _converted_from_amount,  # used by the conversion only
+    # Pending employments the rules do not count: the reference path works out the hours
+    # they would count (shown apart) and counts none. Counted ones (the default) stay plain:
+    # the fast paths add their hours to the award's pending hours as well.
+    "unvalidated_hours": _pending_not_counted,
 }
 _REFERENCE_TESTS = tuple({test: None for test in RULE_FIELDS.values() if not isinstance(test, str)})
 # A field added without a classification sends every employment to counted_hours (right,
@@ -196,12 +222,15 @@ _REFERENCE_TESTS = tuple({test: None for test in RULE_FIELDS.values() if not isi
 _UNCLASSIFIED = {f.name for f in fields(CountingRules)} - set(RULE_FIELDS)
 
 
-def needs_reference(rules: CountingRules, modality: str, contract_type: str) -> bool:
-    """Whether an employment of this modality and contract type must be counted by
-    :func:`counted_hours` under ``rules`` (else its counted hours are simply its monthly
-    hours in its award's window, training included when the rules count it)."""
+def needs_reference(
+    rules: CountingRules, modality: str, contract_type: str, pending: bool = False
+) -> bool:
+    """Whether an employment of this modality and contract type (its eligibility pending or
+    not) must be counted by :func:`counted_hours` under ``rules`` (else its counted hours
+    are simply its monthly hours in its award's window, training included when the rules
+    count it)."""
     return bool(_UNCLASSIFIED) or any(
-        test(rules, modality, contract_type) for test in _REFERENCE_TESTS
+        test(rules, modality, contract_type, pending) for test in _REFERENCE_TESTS
     )
 
 

@@ -24,6 +24,19 @@ class SubcontractingMode:
     ALL = (HOURS, AMOUNT)
 
 
+class UnvalidatedHours:
+    """What hours of employments whose eligibility is not validated in time (« en attente de
+    justification », services/eligibility.py) count for."""
+
+    PROVISIONAL = "PROVISIONAL"  # they count, subject to validation, and are shown apart
+    EXCLUDED = "EXCLUDED"  # they do not count until the eligibility is validated in time
+    ALL = (PROVISIONAL, EXCLUDED)
+    LABELS = {
+        PROVISIONAL: "comptées à titre provisoire, montrées à part",
+        EXCLUDED: "non comptées",
+    }
+
+
 @dataclass(frozen=True)
 class CountingRules:
     """How hours count (guide §3 and §6). Each field is a setting; None means "no cap"."""
@@ -35,6 +48,9 @@ class CountingRules:
     subcontracting_labour_share: Decimal = Decimal("50")
     transferred_staff_counted: bool = False
     only_performance_period: bool = True
+    # Hours of employments whose eligibility is pending (not validated in time); the
+    # default keeps figures imported without validation dates whole.
+    unvalidated_hours: str = UnvalidatedHours.PROVISIONAL
 
     def merged(self, override: dict[str, Any] | None) -> CountingRules:
         """These rules with the keys of ``override`` replacing the defaults."""

@@ -4,9 +4,11 @@ The reference path counts every employment with counting.counted_hours; the summ
 default) and the streamed path (months per award) count plain employments from their monthly
 hours and send the others to the reference (counting.RULE_FIELDS). Hypothesis draws the
 global rules, operation and contract overrides (training counted or capped, CDI cap,
-sub-contracting counted from an amount, transferred staff, performance period), pooling, lot
-and award dates, undivided totals and hours outside every window; each example is computed
-by the three paths for three periods, for everyone and for one authority.
+sub-contracting counted from an amount, transferred staff, performance period, hours of
+pending eligibility counted or not), pooling, lot and award dates, undivided totals, hours
+outside every window and participants' criteria (dated or not, before or after a start);
+each example is computed by the three paths for three periods, for everyone and for one
+authority, with the hours of pending eligibility worked out.
 """
 
 from __future__ import annotations
@@ -21,11 +23,16 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from clauses_app.models import ClauseMode, Modality, PoolingScope
+from clauses_app.models import ClauseMode, CriterionStatus, Modality, PoolingScope
 from clauses_app.services.demo import clear_user_data
 from clauses_app.services.figures import Figures, compute_figures
 from clauses_app.services.periods import Period
-from clauses_app.services.settings import AppSettings, CountingRules, SubcontractingMode
+from clauses_app.services.settings import (
+    AppSettings,
+    CountingRules,
+    SubcontractingMode,
+    UnvalidatedHours,
+)
 from clauses_app.storage import Database
 from tests import builders as b
 from tests.conftest import requires_postgres
@@ -44,6 +51,7 @@ RULE_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "subcontracting_labour_share": PERCENT,
     "transferred_staff_counted": st.booleans(),
     "only_performance_period": st.booleans(),
+    "unvalidated_hours": st.sampled_from(UnvalidatedHours.ALL),
 }
 OVERRIDE = st.fixed_dictionaries({}, optional=RULE_VALUES)  # any subset of the fields
 RULES = st.builds(CountingRules, **RULE_VALUES)
@@ -53,9 +61,16 @@ def month_day(offset: int, day: int = 1) -> date:
     return date(2024 + offset // 12, offset % 12 + 1, day)
 
 
+# A participant's criterion: (month offset, day) of its validation or None (undated), status.
+CRITERION = st.tuples(
+    st.none() | st.tuples(st.integers(0, MONTHS - 1), st.integers(1, 28)),
+    st.sampled_from(CriterionStatus.ALL),
+)
+PEOPLE = st.lists(st.lists(CRITERION, max_size=2), min_size=3, max_size=3)
 EMPLOYMENT = st.fixed_dictionaries(
     {
         "award": st.integers(0, 3),
+        "person": st.integers(0, 2),
         "start": st.integers(0, MONTHS - 1),
         "months_long": st.none() | st.integers(0, 14),
         "type": st.sampled_from(["CDI", "CDD", "MISSION_ETTI"]),
@@ -109,6 +124,7 @@ DATASET = st.fixed_dictionaries(
         "rules": RULES,
         "contracts": st.lists(CONTRACT, min_size=1, max_size=3),
         "employments": st.lists(EMPLOYMENT, max_size=8),
+        "people": PEOPLE,
     }
 )
 
@@ -159,10 +175,15 @@ def fill(s: Session, data: dict[str, Any]) -> uuid.UUID:
                     award_date=date(a["award_year"], 3, 1) if a["award_year"] else None,
                 )  # fmt: skip
                 awards.append(award)
-    for number, e in enumerate(data["employments"]):
+    people = [b.participant(s, f"P{number}", "X") for number in range(len(data["people"]))]
+    for person, criteria in zip(people, data["people"], strict=True):
+        for number, (validated, status) in enumerate(criteria):
+            day = None if validated is None else month_day(validated[0], validated[1])
+            b.criterion(s, person, f"C{number}", day, status=status)
+    for e in data["employments"]:
         length = e["months_long"]
         employment = b.employment(
-            s, awards[e["award"] % len(awards)], b.participant(s, f"P{number}", "X"),
+            s, awards[e["award"] % len(awards)], people[e["person"]],
             month_day(e["start"]),
             None if length is None else month_day(e["start"] + length, 28),
             contract_type_code=e["type"], modality_code=e["modality"],
@@ -198,6 +219,7 @@ def facts(figures: Figures) -> dict[str, Any]:
             )
             for a in figures.awards
         ),
+        "pending": sorted((str(a.award_uuid), a.hours_pending) for a in figures.awards),
     }
 
 
@@ -210,11 +232,17 @@ def check_paths_agree(database: Database, data: dict[str, Any]) -> None:
         for period in PERIODS:
             for authority in (None, first_authority):
                 reference = facts(
-                    compute_figures(s, period, authority, app_settings, fast_path=False)
+                    compute_figures(
+                        s, period, authority, app_settings, fast_path=False, pending_hours=True
+                    )
                 )
-                summed = facts(compute_figures(s, period, authority, app_settings))
+                summed = facts(
+                    compute_figures(s, period, authority, app_settings, pending_hours=True)
+                )
                 streamed = facts(
-                    compute_figures(s, period, authority, app_settings, award_months=True)
+                    compute_figures(
+                        s, period, authority, app_settings, award_months=True, pending_hours=True
+                    )
                 )
                 assert summed == reference, (period, authority)
                 assert streamed == reference, (period, authority)
@@ -228,9 +256,9 @@ def half_cent_dataset() -> dict[str, Any]:
 
     def employment(modality: str, months: list[Any], invoiced: Decimal | None = None) -> Any:
         return {
-            "award": 0, "start": 12, "months_long": 0, "type": "CDD", "modality": modality,
-            "transferred": False, "ineligible": False, "invoiced": invoiced, "months": months,
-            "total": None,
+            "award": 0, "person": 0, "start": 12, "months_long": 0, "type": "CDD",
+            "modality": modality, "transferred": False, "ineligible": False,
+            "invoiced": invoiced, "months": months, "total": None,
         }  # fmt: skip
 
     award = {"company": 0, "required": None, "percent": None, "worked": None, "award_year": None}
@@ -252,6 +280,7 @@ def half_cent_dataset() -> dict[str, Any]:
             employment(Modality.HIRE, [(12, Decimal("0.01"), Decimal(0))]),
             employment(Modality.HIRE, [(12, Decimal("0.02"), Decimal(0))]),
         ],
+        "people": [[], [], []],
     }
 
 

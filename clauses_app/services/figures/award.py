@@ -18,7 +18,7 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from clauses_app.services.counting import ZERO, hours_from_cents
+from clauses_app.services.counting import ZERO, hours_from_cents, pending_excluded
 
 if TYPE_CHECKING:
     from clauses_app.services.figures.awards import LotTerms, UuidCache
@@ -37,6 +37,9 @@ class AwardFigures:
         "key",
         "lot",
         "monthly",
+        "pending",
+        "pending_cents",
+        "pending_exact",
         "pooled_cents",
         "required_cents",
         "rules",
@@ -66,6 +69,11 @@ class AwardFigures:
         self.done = 0.0
         self.exact = ZERO
         self.done_cents = 0
+        # Hours of employments whose eligibility is pending, counted in ``done`` or not per
+        # the rules' ``unvalidated_hours`` (float and exact parts, as ``done``), then cents.
+        self.pending = 0.0
+        self.pending_exact = ZERO
+        self.pending_cents = 0
         self.pooled_cents = 0  # after pooling (pooling.py)
         self.employment_count = 0
         # Unrounded counted hours per month index (year × 12 + month − 1), only when
@@ -83,6 +91,17 @@ class AwardFigures:
     @property
     def hours_done_pooled(self) -> Decimal:
         return hours_from_cents(self.pooled_cents)
+
+    @property
+    def hours_pending(self) -> Decimal:
+        """Hours of employments whose eligibility is pending (in ``hours_done`` when
+        :attr:`pending_counted`)."""
+        return hours_from_cents(self.pending_cents)
+
+    @property
+    def pending_counted(self) -> bool:
+        """Whether this award's rules count the hours of pending eligibility."""
+        return not pending_excluded(self.rules, True)
 
     @property
     def counted(self) -> bool:

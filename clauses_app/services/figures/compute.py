@@ -17,9 +17,14 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from clauses_app.services.counting import ZERO, hours_from_cents
+from clauses_app.services.counting import ZERO, hours_from_cents, pending_excluded
 from clauses_app.services.figures.award import AwardFigures
 from clauses_app.services.figures.awards import UuidCache, cents_of_hours, read_awards
+from clauses_app.services.figures.pending import (
+    NOTHING_PENDING,
+    PendingEmployments,
+    validated_in_time,
+)
 from clauses_app.services.figures.pooling import apply_pooling
 from clauses_app.services.figures.streamed import HoursTotals, add_hours_done
 from clauses_app.services.figures.summed import PeriodSums, add_summed_hours
@@ -49,6 +54,11 @@ class Totals:
     hours_required: Decimal
     hours_done: Decimal
     etp_basis: int = 1607
+    # Hours of employments whose eligibility is pending (« en attente de justification »):
+    # those the rules count (part of hours_done) and those they leave out (not part of it).
+    # Zero unless the figures were computed with pending_hours=True.
+    pending_counted: Decimal = Decimal(0)
+    pending_excluded: Decimal = Decimal(0)
 
     @property
     def completion_rate(self) -> Decimal | None:
@@ -80,8 +90,11 @@ class Figures:
         awards: list[AwardFigures],
         etp_basis: int = 1607,
         hours: HoursTotals | None = None,
+        pending_known: bool = False,
     ) -> None:
         self.period = period
+        # Whether pending hours were worked out (compute_figures(pending_hours=True)).
+        self.pending_known = pending_known
         self.etp_basis = etp_basis
         # Unrounded counted hours of every award together (use monthly(), by_modality()...).
         self.hours = hours or HoursTotals()
@@ -109,7 +122,17 @@ class Figures:
             done = sum(a.pooled_cents for a in awards)
         else:
             done = sum(a.done_cents for a in awards)
-        return Totals(hours_from_cents(required), hours_from_cents(done), self.etp_basis)
+        counted = excluded = 0
+        for award in awards:
+            if award.pending_cents:
+                if award.pending_counted:
+                    counted += award.pending_cents
+                else:
+                    excluded += award.pending_cents
+        return Totals(
+            hours_from_cents(required), hours_from_cents(done), self.etp_basis,
+            hours_from_cents(counted), hours_from_cents(excluded),
+        )  # fmt: skip
 
     def group(
         self, key: Callable[[AwardFigures], Hashable], pooled: bool = False
@@ -185,6 +208,7 @@ def compute_figures(
     award_months: bool = False,
     background: Iterable[BackgroundQuery[Any]] = (),
     progress: Progress | None = None,
+    pending_hours: bool = False,
 ) -> Figures:
     """Figures of every award (of one authority, when given) for ``period`` (all time if None).
 
@@ -195,6 +219,9 @@ def compute_figures(
     started once the figures' own work on the database worker is queued, so that they run
     after it. ``progress`` is called between steps and may raise ``Cancelled``: the figures
     then stop, once the worker's part of them has stopped and its connections are closed.
+    ``pending_hours`` works out each award's hours of employments whose eligibility is
+    pending (``AwardFigures.hours_pending``, ``Totals.pending_counted``…); they are worked
+    out anyway when the rules of an award in scope leave them out.
     """
     period = period or Period()
     settings = settings or load_settings(session)
@@ -209,10 +236,11 @@ def compute_figures(
             for work in background:
                 work.start()
             by_key = read_awards(session, period, authority_uuid, settings, uuids)
+            pending = _pending(session, authority_uuid, settings, by_key, pending_hours)
             step(1, "heures relevées")
             hours = add_summed_hours(
                 session, period, authority_uuid, settings, by_key, sums,
-                lambda: step(2, "règles particulières"),
+                lambda: step(2, "règles particulières"), pending,
             )  # fmt: skip
     else:  # months per award need every record; the reference path reads them anyway
         for work in background:
@@ -220,16 +248,35 @@ def compute_figures(
         by_key = read_awards(
             session, period, authority_uuid, settings, uuids, award_months=award_months
         )
+        pending = _pending(session, authority_uuid, settings, by_key, pending_hours)
         step(1, "heures relevées")
         hours = add_hours_done(
             session, period, authority_uuid, settings, by_key, fast_path,
-            lambda: step(2, "règles particulières"),
+            lambda: step(2, "règles particulières"), pending,
         )  # fmt: skip
     step(3, "totaux")
     awards: list[AwardFigures] = []
     for award in by_key.values():
         if award.counted:
             award.done_cents = award.pooled_cents = cents_of_hours(award.done, award.exact)
+        if award.pending or award.pending_exact:
+            award.pending_cents = cents_of_hours(award.pending, award.pending_exact)
         if award.required_cents or award.done_cents or award.employment_count:
             awards.append(award)
-    return Figures(period, awards, settings.etp_basis, hours)
+    return Figures(period, awards, settings.etp_basis, hours, pending.known)
+
+
+def _pending(
+    session: Session,
+    authority_uuid: uuid.UUID | None,
+    settings: AppSettings,
+    awards: dict[Any, AwardFigures],
+    asked: bool,
+) -> PendingEmployments:
+    """The employments whose eligibility is pending, when asked for or when the rules of an
+    award in scope leave their hours out (else nothing is pending, at no cost)."""
+    if not asked:
+        rules = {id(a.rules): a.rules for a in awards.values()}.values()
+        if all(not pending_excluded(r, True) for r in rules):
+            return NOTHING_PENDING
+    return PendingEmployments(validated_in_time(session, authority_uuid, settings))

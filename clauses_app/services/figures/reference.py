@@ -16,7 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Award, Employment, HoursKind, HoursRecord, Lot
-from clauses_app.services.counting import ZERO, EmploymentRow, HoursRow, counted_hours
+from clauses_app.services.counting import (
+    ZERO,
+    EmploymentRow,
+    HoursRow,
+    counted_hours,
+    pending_excluded,
+)
 from clauses_app.services.figures.award import AwardFigures
 from clauses_app.services.figures.awards import (
     NO_LIMIT,
@@ -28,6 +34,7 @@ from clauses_app.services.figures.awards import (
     raw,
     rows_for_keys,
 )
+from clauses_app.services.figures.pending import NOTHING_PENDING, PendingEmployments
 from clauses_app.services.periods import Period, last_day, month_of
 from clauses_app.services.settings import AppSettings
 
@@ -53,14 +60,16 @@ def count_detailed_all(
     settings: AppSettings,
     detailed: dict[Any, Detailed],
     totals: HoursTotals,
+    pending: PendingEmployments = NOTHING_PENDING,
 ) -> None:
     """Count the detailed employments by the reference rules, once the undivided totals that
-    months replace are dropped."""
+    months replace are dropped; those whose eligibility is ``pending`` also into their
+    award's pending hours."""
     if not period.is_all_time:
         _drop_totals_replaced_elsewhere(session, detailed)
     _read_details(session, detailed)
-    for entry in detailed.values():
-        _count_detailed(entry, settings, period, totals)
+    for key, entry in detailed.items():
+        _count_detailed(entry, settings, period, totals, key in pending)
 
 
 def _read_details(session: Session, detailed: dict[Any, Detailed]) -> None:
@@ -105,9 +114,11 @@ def _drop_totals_replaced_elsewhere(session: Session, detailed: dict[Any, Detail
 
 
 def _count_detailed(
-    entry: Detailed, settings: AppSettings, period: Period, totals: HoursTotals
+    entry: Detailed, settings: AppSettings, period: Period, totals: HoursTotals, pending: bool
 ) -> None:
-    """Count one employment with the reference implementation of the rules."""
+    """Count one employment with the reference implementation of the rules. A pending one
+    is counted as if it were not (``EmploymentRow.pending`` left False): its hours go to
+    the award's pending hours, and to its hours done unless the rules leave them out."""
     award = entry.award
     lot = award.lot
     (_, _, modality, contract_type, transferred, ineligible, overlapping) = entry.row[:7]
@@ -134,16 +145,24 @@ def _count_detailed(
     hi = month_index_of(period.end) if period.end else NO_LIMIT
     counted = ZERO
     by_month = counted_hours(employment, records, award.rules, settings.hourly_cost)
+    in_period = {}
     for (year, month), hours in by_month.items():
         index = year * 12 + month - 1
-        if not (lo <= index <= hi) or not hours:
-            continue
-        counted += hours
+        if (lo <= index <= hi) and hours:
+            counted += hours
+            in_period[index] = hours
+    if pending_excluded(award.rules, pending):
+        in_period = {}
+    for index, hours in in_period.items():
         totals.exact_months[index] += hours
         if award.monthly is not None:
             award.monthly[index] = award.monthly.get(index, 0.0) + float(hours)
     if not counted:
         return
+    if pending:
+        award.pending_exact += counted
+        if pending_excluded(award.rules, pending):
+            return
     award.exact += counted
     totals.exact_modalities[modality] += counted
     totals.exact_contract_types[contract_type] += counted

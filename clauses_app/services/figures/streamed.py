@@ -44,6 +44,7 @@ from clauses_app.services.figures.awards import (
     employments_in_scope,
     raw,
 )
+from clauses_app.services.figures.pending import NOTHING_PENDING, PendingEmployments
 from clauses_app.services.figures.reference import Detailed, count_detailed_all
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
@@ -107,6 +108,7 @@ def add_hours_done(
     awards: dict[Any, AwardFigures],
     fast_path: bool = True,
     before_reference: Callable[[], None] = lambda: None,
+    pending: PendingEmployments = NOTHING_PENDING,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award, reading every record;
     return the totals. ``fast_path=False`` counts every employment by the reference rules.
@@ -114,31 +116,33 @@ def add_hours_done(
     plain: dict[Any, Plain] = {}
     detailed: dict[Any, Detailed] = {}
     rows = driver_rows(session, employments_statement(period, authority_uuid))
-    for emp_key, row, award, simple in employments_to_count(rows, awards):
+    for emp_key, row, award, simple in employments_to_count(rows, awards, pending):
         if fast_path and simple:
             plain[emp_key] = Plain(award, row)
         else:
             detailed[emp_key] = Detailed(award, row)
     totals = HoursTotals()
     _stream_records(session, period, authority_uuid, plain, detailed, totals)
-    add_plain(plain, totals)
+    add_plain(plain, totals, pending)
     totals_rows = driver_rows(session, undivided_statement(period, authority_uuid), BATCH)
     add_undivided((row for batch in totals_rows for row in batch), plain, detailed)
     before_reference()
-    count_detailed_all(session, period, settings, detailed, totals)
+    count_detailed_all(session, period, settings, detailed, totals, pending)
     return totals
 
 
 def employments_to_count(
     batches: Iterable[Sequence[Sequence[Any]]],
     awards: dict[Any, AwardFigures],
+    pending: PendingEmployments = NOTHING_PENDING,
     passed: list[Sequence[Any]] | None = None,
 ) -> Iterator[tuple[Any, Any, AwardFigures, bool]]:
     """(key, raw row, award, plain?) of every employment in scope that can count hours, from
     batches of rows that start with :func:`employments_statement`'s columns; each one whose
     dates overlap the period is counted in its award on the way. The rows of the others (no
     award in scope, excluded) go to ``passed`` when given."""
-    decided: dict[tuple[int, str, str], bool] = {}  # rules (alive meanwhile), modality, type
+    decided: dict[tuple[int, str, str, bool], bool] = {}  # rules (alive), modality, type, pending
+    pending_known = pending.known
     for batch in batches:
         for row in batch:
             award = awards.get(row[AWARD])
@@ -154,10 +158,13 @@ def employments_to_count(
                     passed.append(row)
                 continue
             modality, contract_type = row[MODALITY], row[CONTRACT_TYPE]
-            kind = (id(rules), modality, contract_type)  # few distinct ones: decided once
+            is_pending = pending_known and row[KEY] in pending
+            kind = (id(rules), modality, contract_type, is_pending)  # few: decided once
             plain = decided.get(kind)
             if plain is None:
-                plain = decided[kind] = not needs_reference(rules, modality, contract_type)
+                plain = decided[kind] = not needs_reference(
+                    rules, modality, contract_type, is_pending
+                )
             yield row[KEY], row, award, plain
 
 
@@ -271,8 +278,11 @@ def _stream_records(
                         award_months[month] = award_months.get(month, 0.0) + value
 
 
-def add_plain(plain: dict[Any, Plain], totals: HoursTotals) -> None:
-    """What each plain employment counted, into its award and the breakdowns."""
+def add_plain(
+    plain: dict[Any, Plain], totals: HoursTotals, pending: PendingEmployments = NOTHING_PENDING
+) -> None:
+    """What each plain employment counted, into its award (and its pending hours, for an
+    employment whose eligibility is pending) and the breakdowns."""
     modalities = totals.modalities
     contract_types = totals.contract_types
     for entry in plain.values():
@@ -282,6 +292,8 @@ def add_plain(plain: dict[Any, Plain], totals: HoursTotals) -> None:
         award = entry.award
         row = entry.row
         award.done += total
+        if row[KEY] in pending:
+            award.pending += total
         modalities[row[MODALITY]] += total
         contract_types[row[CONTRACT_TYPE]] += total
         if not row[OVERLAPS]:  # counted hours outside its contract dates: one of the award's

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from clauses_app.models import Employment, HoursKind, HoursRecord
 from clauses_app.services.figures.award import AwardFigures
 from clauses_app.services.figures.awards import MonthIndexes, driver_rows, raw, rows_for_keys
+from clauses_app.services.figures.pending import NOTHING_PENDING, PendingEmployments
 from clauses_app.services.figures.reference import Detailed, count_detailed_all
 from clauses_app.services.figures.streamed import (
     CONTRACT_TYPE,
@@ -174,6 +175,7 @@ def add_summed_hours(
     awards: dict[Any, AwardFigures],
     period_sums: PeriodSums,
     before_reference: Callable[[], None] = lambda: None,
+    pending: PendingEmployments = NOTHING_PENDING,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award; return the totals.
     ``before_reference`` is called before the employments under the reference rules are
@@ -188,8 +190,9 @@ def add_summed_hours(
     no_months: dict[Any, Plain] = {}  # plain, no monthly record in the period
     set_aside: set[Any] = set()  # with monthly records, not counted from their sums
     passed: list[Sequence[Any]] = []  # excluded, or with no award in scope
+    pending_known = pending.known
     for emp_key, row, award, simple in employments_to_count(
-        period_sums.employments(), awards, passed
+        period_sums.employments(), awards, pending, passed
     ):
         first, last, worked, training = row[FIRST_MONTH:]
         if not simple:
@@ -212,6 +215,8 @@ def add_summed_hours(
         value = worked + training if base_training else worked
         if value:
             award.done += value
+            if pending_known and emp_key in pending:
+                award.pending += value
             modalities[row[MODALITY]] += value
             contract_types[row[CONTRACT_TYPE]] += value
             if not row[OVERLAPS]:  # counted outside its contract dates: one of the award's
@@ -234,10 +239,10 @@ def add_summed_hours(
                 (HoursKind.MONTH, start, None, worked, training)
                 for start, worked, training in records
             )
-    add_plain(plain, totals)
+    add_plain(plain, totals, pending)
     add_undivided(period_sums.undivided(), no_months, detailed)
     before_reference()
-    count_detailed_all(session, period, settings, detailed, totals)
+    count_detailed_all(session, period, settings, detailed, totals, pending)
     return totals
 
 

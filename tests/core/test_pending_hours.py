@@ -1,0 +1,107 @@
+"""Hours of employments whose eligibility is pending, under each value of the counting rule
+``unvalidated_hours``, against a hand-computed award (every figures path)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from clauses_app.models import CriterionStatus
+from clauses_app.services.counting import EmploymentRow, HoursRow, counted_hours
+from clauses_app.services.figures import compute_figures
+from clauses_app.services.periods import Period
+from clauses_app.services.settings import AppSettings, CountingRules, UnvalidatedHours
+from tests import builders as b
+
+PATHS: list[dict[str, Any]] = [{}, {"award_months": True}, {"fast_path": False}]
+
+
+def _award_with_five_people(session: Session, **contract_kw: Any) -> Any:
+    """One award, 2025, five people (validity window: 6 months, the default):
+    - A validated 10/01/2025, starts 01/02/2025: in time; 100 h worked + 10 h training;
+    - B an undated criterion (to document): pending; 50 h;
+    - C validated 01/05/2025, after the start 01/03/2025 (late): pending; 30 h + 5 h;
+    - D validated 01/01/2024 (expired at the start 01/03/2025) and again 15/02/2025 (in
+      time): the best wins, not pending; 20 h;
+    - E marked ineligible: counts 0 h, and is not pending; 40 h.
+    """
+    auth = b.authority(session)
+    con = b.contract(session, auth, notification_date=date(2025, 1, 15), **contract_kw)
+    award = b.award(session, b.lot(session, con), b.company(session), "1000")
+
+    def person(name: str, *validations: date | None) -> Any:
+        p = b.participant(session, name)
+        for number, day in enumerate(validations):
+            status = CriterionStatus.TO_DOCUMENT if day is None else CriterionStatus.VALIDATED
+            b.criterion(session, p, f"C{number}", day, status=status)
+        return p
+
+    def hours(p: Any, start: date, worked: str, training: str = "0", **kw: Any) -> None:
+        employment = b.employment(session, award, p, start, date(2025, 12, 31), **kw)
+        b.month_hours(session, employment, 2025, 6, worked, training)
+
+    hours(person("A", date(2025, 1, 10)), date(2025, 2, 1), "100", "10")
+    hours(person("B", None), date(2025, 3, 1), "50")
+    hours(person("C", date(2025, 5, 1)), date(2025, 3, 1), "30", "5")
+    hours(person("D", date(2024, 1, 1), date(2025, 2, 15)), date(2025, 3, 1), "20")
+    hours(person("E", date(2025, 1, 10)), date(2025, 2, 1), "40", ineligible=True)
+    return auth
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_pending_hours_counted_provisionally_by_default(session: Session, path: Any) -> None:
+    auth = _award_with_five_people(session)
+    figures = compute_figures(
+        session, Period.year(2025), auth.uuid, AppSettings(), pending_hours=True, **path
+    )
+    total = figures.total()
+    assert total.hours_done == D("215.00")  # 110 + 50 + 35 + 20 (E: 0)
+    assert total.pending_counted == D("85.00")  # B 50 + C 35
+    assert total.pending_excluded == D("0.00")
+    assert figures.pending_known
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_pending_hours_left_out_when_the_rule_says_so(session: Session, path: Any) -> None:
+    auth = _award_with_five_people(session)
+    rules = CountingRules(unvalidated_hours=UnvalidatedHours.EXCLUDED)
+    figures = compute_figures(
+        session, Period.year(2025), auth.uuid, AppSettings(counting=rules), **path
+    )  # worked out without being asked: the rule needs them
+    total = figures.total()
+    assert total.hours_done == D("130.00")  # A 110 + D 20
+    assert total.pending_counted == D("0.00")
+    assert total.pending_excluded == D("85.00")  # B 50 + C 35, shown apart
+    assert figures.monthly() == {(2025, 6): D("130.00")}
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_contract_override_leaves_them_out(session: Session, path: Any) -> None:
+    auth = _award_with_five_people(
+        session, rules_override={"unvalidated_hours": UnvalidatedHours.EXCLUDED}
+    )
+    figures = compute_figures(session, Period.year(2025), auth.uuid, AppSettings(), **path)
+    assert (figures.total().hours_done, figures.total().pending_excluded) == (
+        D("130.00"),
+        D("85.00"),
+    )
+
+
+def test_not_asked_and_not_needed_nothing_is_worked_out(session: Session) -> None:
+    auth = _award_with_five_people(session)
+    figures = compute_figures(session, Period.year(2025), auth.uuid, AppSettings())
+    assert figures.total().hours_done == D("215.00")
+    assert figures.total().pending_counted == D("0.00")
+    assert not figures.pending_known
+
+
+def test_the_reference_rule_counts_nothing_of_a_pending_employment_when_excluded() -> None:
+    row = HoursRow("MONTH", date(2025, 6, 1), date(2025, 6, 30), D("30"), D("5"))
+    employment = EmploymentRow("EMBAUCHE", "CDD", date(2025, 3, 1), None, pending=True)
+    assert counted_hours(employment, [row], CountingRules()) == {(2025, 6): D("35")}
+    excluded = CountingRules(unvalidated_hours=UnvalidatedHours.EXCLUDED)
+    assert counted_hours(employment, [row], excluded) == {}
