@@ -33,6 +33,7 @@ from clauses_app.services.periods import Month, Period
 from clauses_app.services.progress import Progress
 from clauses_app.services.settings import AppSettings, load_settings
 from clauses_app.services.stats import people_counts
+from clauses_app.services.unawarded import planned_unawarded_hours, unawarded_lots
 from clauses_app.storage import Database
 from clauses_app.storage.result_cache import cache_fingerprint, read_cached, store_cached
 from clauses_app.storage.worker import BackgroundQuery
@@ -54,6 +55,11 @@ class DashboardFigures:
     participants: int
     employments: int
     monthly: tuple[tuple[Month, Decimal], ...]  # the 12 months of the year, zeros included
+    # Shown apart (services/hours_apart.py): hours of pending eligibility counted in
+    # hours_done, and left out of it; planned hours of lots without an awardee.
+    pending_counted: Decimal = ZERO
+    pending_excluded: Decimal = ZERO
+    unawarded_hours: Decimal = ZERO
 
 
 def dashboard_figures(
@@ -76,7 +82,7 @@ def dashboard_figures(
     )
     figures = compute_figures(
         session, period, authority_uuid, settings, background=(people, *background),
-        progress=progress,
+        progress=progress, pending_hours=True,
     )  # fmt: skip
     employments, participants = people.result()
     if computation is not None:
@@ -94,6 +100,9 @@ def dashboard_figures(
         participants=participants,
         employments=employments,
         monthly=monthly,
+        pending_counted=totals.pending_counted,
+        pending_excluded=totals.pending_excluded,
+        unawarded_hours=planned_unawarded_hours(unawarded_lots(session, period, authority_uuid)),
     )
 
 
@@ -226,6 +235,9 @@ def snapshot_to_json(snapshot: DashboardSnapshot) -> dict[str, Any]:
             "participants": figures.participants,
             "employments": figures.employments,
             "monthly": [[y, m, str(hours)] for (y, m), hours in figures.monthly],
+            "pending_counted": str(figures.pending_counted),
+            "pending_excluded": str(figures.pending_excluded),
+            "unawarded_hours": str(figures.unawarded_hours),
         },
     }
 
@@ -248,6 +260,9 @@ def snapshot_from_json(data: dict[str, Any]) -> DashboardSnapshot:
             participants=int(figures["participants"]),
             employments=int(figures["employments"]),
             monthly=tuple(((int(y), int(m)), Decimal(h)) for y, m, h in figures["monthly"]),
+            pending_counted=Decimal(figures["pending_counted"]),
+            pending_excluded=Decimal(figures["pending_excluded"]),
+            unawarded_hours=Decimal(figures["unawarded_hours"]),
         ),
     )
 

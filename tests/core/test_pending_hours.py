@@ -20,7 +20,7 @@ from tests import builders as b
 PATHS: list[dict[str, Any]] = [{}, {"award_months": True}, {"fast_path": False}]
 
 
-def _award_with_five_people(session: Session, **contract_kw: Any) -> Any:
+def award_with_five_people(session: Session, **contract_kw: Any) -> Any:
     """One award, 2025, five people (validity window: 6 months, the default):
     - A validated 10/01/2025, starts 01/02/2025: in time; 100 h worked + 10 h training;
     - B an undated criterion (to document): pending; 50 h;
@@ -49,12 +49,12 @@ def _award_with_five_people(session: Session, **contract_kw: Any) -> Any:
     hours(person("C", date(2025, 5, 1)), date(2025, 3, 1), "30", "5")
     hours(person("D", date(2024, 1, 1), date(2025, 2, 15)), date(2025, 3, 1), "20")
     hours(person("E", date(2025, 1, 10)), date(2025, 2, 1), "40", ineligible=True)
-    return auth
+    return auth, con
 
 
 @pytest.mark.parametrize("path", PATHS)
 def test_pending_hours_counted_provisionally_by_default(session: Session, path: Any) -> None:
-    auth = _award_with_five_people(session)
+    auth, _ = award_with_five_people(session)
     figures = compute_figures(
         session, Period.year(2025), auth.uuid, AppSettings(), pending_hours=True, **path
     )
@@ -67,7 +67,7 @@ def test_pending_hours_counted_provisionally_by_default(session: Session, path: 
 
 @pytest.mark.parametrize("path", PATHS)
 def test_pending_hours_left_out_when_the_rule_says_so(session: Session, path: Any) -> None:
-    auth = _award_with_five_people(session)
+    auth, _ = award_with_five_people(session)
     rules = CountingRules(unvalidated_hours=UnvalidatedHours.EXCLUDED)
     figures = compute_figures(
         session, Period.year(2025), auth.uuid, AppSettings(counting=rules), **path
@@ -81,7 +81,7 @@ def test_pending_hours_left_out_when_the_rule_says_so(session: Session, path: An
 
 @pytest.mark.parametrize("path", PATHS)
 def test_a_contract_override_leaves_them_out(session: Session, path: Any) -> None:
-    auth = _award_with_five_people(
+    auth, _ = award_with_five_people(
         session, rules_override={"unvalidated_hours": UnvalidatedHours.EXCLUDED}
     )
     figures = compute_figures(session, Period.year(2025), auth.uuid, AppSettings(), **path)
@@ -92,7 +92,7 @@ def test_a_contract_override_leaves_them_out(session: Session, path: Any) -> Non
 
 
 def test_not_asked_and_not_needed_nothing_is_worked_out(session: Session) -> None:
-    auth = _award_with_five_people(session)
+    auth, _ = award_with_five_people(session)
     figures = compute_figures(session, Period.year(2025), auth.uuid, AppSettings())
     assert figures.total().hours_done == D("215.00")
     assert figures.total().pending_counted == D("0.00")
