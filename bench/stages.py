@@ -130,6 +130,39 @@ def figures(ctx: Context) -> None:
     r.ratio("figures_ratio", elapsed(), elapsed_sql(), "≤ 2")
 
 
+ALERT_SAMPLES = 3
+
+
+def alerts(ctx: Context) -> None:
+    """The dashboard's alerts for one year over every authority (services.alerts), beside the
+    dashboard's figures for that year (its baseline: the alerts run right after them).
+    Medians of interleaved samples; ``today`` is 4 December of the next year, the day of the
+    issue's measure, so that every award of the year has a schedule to be behind."""
+    from datetime import date
+
+    from clauses_app.services.alerts import collect_alerts
+    from clauses_app.services.figures import compute_figures
+
+    database = open_app_database(str(ctx.source_db))
+    read_through(ctx.source_db)
+    today, year = date(ctx.year + 1, 12, 4), Period.year(ctx.year)
+    figures_runs, alert_runs, count = [], [], 0
+    for _ in range(ALERT_SAMPLES):
+        with collector_paused(), stopwatch() as elapsed, database.session() as session:
+            compute_figures(session, year)
+        figures_runs.append(elapsed())
+        with collector_paused(), stopwatch() as elapsed, database.session() as session:
+            count = len(collect_alerts(session, today, year))
+        alert_runs.append(elapsed())
+    database.dispose()
+    figures_s, alerts_s = statistics.median(figures_runs), statistics.median(alert_runs)
+    r = ctx.results
+    r.add("alerts_count", count)
+    r.add("alerts_figures_s", figures_s, "baseline: the year's figures (median)", "s")
+    r.add("alerts_s", alerts_s, "< 1.5 s (median)", "s")
+    r.ratio("alerts_ratio", alerts_s, figures_s, "(no target)")
+
+
 def documents(ctx: Context) -> None:
     """One authority's balance report (the one with most employments), PDF and DOCX."""
     from sqlalchemy import func, select

@@ -50,3 +50,12 @@ def test_application_starts_are_timed_with_compiled_modules(tmp_path: Path) -> N
     compile_application(package)
     for module in modules:
         assert Path(importlib.util.cache_from_source(str(module))).is_file()
+
+
+def test_alerts_stage_runs_beside_its_baseline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--size", "small", "--workdir", str(tmp_path), "--only", "alerts"]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["alerts_s"] > 0 and figures["alerts_figures_s"] > 0
+    assert figures["alerts_count"] > 0 and figures["alerts_ratio"] > 0

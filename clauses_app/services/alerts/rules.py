@@ -232,10 +232,12 @@ def contracts_ending(
 
 
 def employment_rows(authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
+    """Work contracts with their participant's name and their contract, read raw (ids and
+    dates as stored: see ``figures.awards.raw``)."""
     return scope(
-        select(Employment.uuid, Employment.award_uuid, Employment.participant_uuid,
-               Participant.last_name, Participant.first_name, Employment.start_date,
-               Employment.end_date, raw(PublicContract.uuid))
+        select(raw(Employment.uuid), raw(Employment.award_uuid),
+               raw(Employment.participant_uuid), Participant.last_name, Participant.first_name,
+               raw(Employment.start_date), raw(Employment.end_date), raw(PublicContract.uuid))
         .join(Participant, Employment.participant_uuid == Participant.uuid)
         .join(Award, Employment.award_uuid == Award.uuid)
         .join(Lot, Award.lot_uuid == Lot.uuid)
@@ -268,7 +270,9 @@ def eligibility_expiring(
         return []
     planned = employment_rows(authority_uuid).where(Employment.start_date > today)
     uuids = UuidCache()
-    contract_of = {row[0]: uuids[row[-1]] for row in session.connection().execute(planned)}
+    contract_of = {
+        uuids[row[0]]: uuids[row[-1]] for rows in driver_rows(session, planned) for row in rows
+    }
     return [
         PendingAlert(AlertKind.ELIGIBILITY_EXPIRING, AlertRecord.PARTICIPANT,
                      item.participant_uuid, item.start_date, f"{item.participant_name} : ",
@@ -316,25 +320,17 @@ def outcomes_missing(
         statement = statement.where(Employment.end_date >= earliest_end)
     if period.end is not None:
         statement = statement.where(Employment.end_date <= add_months(period.end, -months) + slack)
-    alerts: dict[uuid.UUID, PendingAlert] = {}
-    uuids = UuidCache()  # contracts' ids read raw: made UUIDs for the alerts raised only
-    for (
-        emp_uuid,
-        _award,
-        person,
-        last_name,
-        first_name,
-        _start,
-        end,
-        contract,
-    ) in session.connection().execute(statement):
-        mark = add_months(end, months)
-        if mark > today or not period.overlaps(mark, mark):
-            continue
-        alerts.setdefault(
-            person,
-            PendingAlert(AlertKind.OUTCOME_MISSING, AlertRecord.EMPLOYMENT, emp_uuid, mark,
-                         f"{person_name(last_name, first_name)} : ", _outcome_words,
-                         (end, months, mark), uuids[contract]),
-        )  # fmt: skip
+    alerts: dict[Any, PendingAlert] = {}
+    uuids = UuidCache()  # ids read raw: made UUIDs for the alerts raised only
+    for rows in driver_rows(session, statement):
+        for employment, _award, person, last_name, first_name, _start, ended, contract in rows:
+            end = as_date(ended)
+            mark = add_months(end, months)
+            if person in alerts or mark > today or not period.overlaps(mark, mark):
+                continue
+            alerts[person] = PendingAlert(
+                AlertKind.OUTCOME_MISSING, AlertRecord.EMPLOYMENT, uuids[employment], mark,
+                f"{person_name(last_name, first_name)} : ", _outcome_words,
+                (end, months, mark), uuids[contract],
+            )  # fmt: skip
     return list(alerts.values())

@@ -28,7 +28,7 @@ from clauses_app.models import (
 )
 from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
 from clauses_app.services.alerts.rules import person_name
-from clauses_app.services.eligibility import describe, eligibility_for
+from clauses_app.services.eligibility import Eligibility, describe, eligibility_for
 from clauses_app.services.figures.awards import UuidCache, as_date, driver_rows, raw, scope
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
@@ -71,7 +71,6 @@ def eligibility_unvalidated(
         .join(Lot, Award.lot_uuid == Lot.uuid)
         .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
         .where(Employment.ineligible.is_(False), Employment.start_date <= today)
-        .order_by(Employment.start_date)
     )  # fmt: skip
     if period.end is not None:
         statement = statement.where(Employment.start_date <= period.end)
@@ -92,23 +91,26 @@ def eligibility_unvalidated(
             criteria.setdefault(person, []).append(
                 _Criterion(code, as_date(validated_on) if validated_on else None, status, evidence)
             )
-    found: dict[Any, list[Any]] = {}  # participant → [first row, status, count]
-    for person, last_name, first_name, start, contract, reference in employments:
-        begins = as_date(start)
-        eligibility = eligibility_for(criteria.get(person, ()), begins, settings)
+    # Per participant: the soonest pending start (the one due), its row and eligibility, and
+    # how many pending employments there are.
+    found: dict[Any, tuple[date, Any, Eligibility, int]] = {}
+    nothing: list[Any] = []
+    for row in employments:
+        person, begins = row[0], as_date(row[3])
+        eligibility = eligibility_for(criteria.get(person, nothing), begins, settings)
         if not eligibility.pending:
             continue
-        if person in found:
-            found[person][3] += 1
-        else:  # rows come soonest first: the first is the one due
-            found[person] = [(last_name, first_name, begins, contract, reference),
-                             describe(eligibility), begins, 1]  # fmt: skip
+        seen = found.get(person)
+        if seen is None or begins < seen[0]:
+            found[person] = (begins, row, eligibility, seen[3] + 1 if seen else 1)
+        else:
+            found[person] = (*seen[:3], seen[3] + 1)
     return [
         PendingAlert(AlertKind.ELIGIBILITY_UNVALIDATED, AlertRecord.PARTICIPANT, uuids[person],
                      begins, f"{person_name(last_name, first_name)} : ", _unvalidated_words,
-                     (begins, reference, status, count), uuids[contract])
-        for person, ((last_name, first_name, begins, contract, reference), status, _, count)
-        in found.items()
+                     (begins, reference, describe(eligibility), count), uuids[contract])
+        for person, (begins, (_, last_name, first_name, _, contract, reference), eligibility,
+                     count) in found.items()
     ]  # fmt: skip
 
 
