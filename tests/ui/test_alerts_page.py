@@ -78,9 +78,10 @@ def test_mark_as_treated_leaves_the_open_list(qtbot: Any, page: AlertsPage, seed
         page.show_combo.setCurrentIndex(page.show_combo.findData("worked"))
     [treated] = page.alerts_shown()
     assert treated.status == AlertStatus.DONE
-    assert page.model.item(0).child(0, 4).text() == (
-        "Traitée — Attribution prévue au conseil de juillet"
-    )
+    status = page.model.item(0).child(0, 4)
+    assert status.text() == "Traitée"
+    assert "Traitée le " in status.toolTip()
+    assert status.toolTip().count(": Attribution prévue au conseil de juillet") == 1
     page.select_alert(AlertKind.LOT_UNAWARDED, seeded["voirie"])
     assert not page.done_button.isEnabled() and page.unmark_button.isEnabled()
     with qtbot.waitSignal(page.loaded, timeout=10_000):

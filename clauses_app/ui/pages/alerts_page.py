@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from clauses_app.formatting import format_date, format_number
 from clauses_app.services.alerts import (
+    ALERT_TITLES,
     Alert,
     AlertMarkError,
     AlertStatus,
@@ -116,6 +117,10 @@ class AlertsPage(QWidget):
         tree_header.setStretchLastSection(False)
         for column in range(len(HEADERS)):
             tree_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Group titles span the row: the first column is as wide as the longest kind's title.
+        tree_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        widest = max(self.fontMetrics().horizontalAdvance(t) for t in ALERT_TITLES.values())
+        tree_header.resizeSection(0, widest + 2 * self.tree.indentation() + 12)
         tree_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.activated.connect(self.open_alert)  # double-click and Enter
         layout.addWidget(self.tree, 1)
@@ -198,6 +203,7 @@ class AlertsPage(QWidget):
         self.model.removeRows(0, self.model.rowCount())
         for group in view.groups:
             self.model.appendRow(self._group_row(group.title, len(group.alerts)))
+            self.tree.setFirstColumnSpanned(self.model.rowCount() - 1, QModelIndex(), True)
             parent = self.model.item(self.model.rowCount() - 1)
             for alert in group.alerts:
                 parent.appendRow(self._alert_row(alert))
@@ -233,13 +239,16 @@ class AlertsPage(QWidget):
         severity = QStandardItem(Severity.LABELS[alert.severity])
         severity.setForeground(QBrush(SEVERITY_COLOURS[alert.severity]))
         status = alert.mark.label if alert.mark else AlertStatus.LABELS[alert.status]
-        if alert.mark and alert.mark.comment:
-            status += f" — {alert.mark.comment}"
+        tip = f"{alert.title}\n{alert.message}"
+        if alert.mark:  # the note in the tooltip: the message keeps the row's width
+            by = f" par {alert.mark.marked_by}" if alert.mark.marked_by else ""
+            tip += f"\n{status} le {format_date(alert.mark.marked_on)}{by}"
+            tip += f" : {alert.mark.comment}" if alert.mark.comment else ""
         row = [QStandardItem(alert.title), severity, QStandardItem(alert.message),
                QStandardItem(due_text(alert)), QStandardItem(status)]  # fmt: skip
         for item in row:
             item.setData(alert, ALERT_ROLE)
-            item.setToolTip(f"{alert.title}\n{alert.message}\n(Entrée ou double-clic pour ouvrir)")
+            item.setToolTip(tip + "\n(Entrée ou double-clic pour ouvrir)")
         return row
 
     # --- selection and actions ------------------------------------------------------------
