@@ -41,6 +41,7 @@ from clauses_app.services.balance_people import (
     PeopleBreakdown,
     build_people,
 )
+from clauses_app.services.compliance import ComplianceSummary, compliance_summary
 from clauses_app.services.figures import Figures, Totals, compute_figures
 from clauses_app.services.periods import Month, Period, month_of, months_between
 from clauses_app.services.profile import signed_organisation
@@ -160,6 +161,8 @@ class BalanceData:
     pooling: bool = False
     # Lots whose clause plans hours but that no company was awarded: shown apart.
     unawarded: list[UnawardedLot] = field(default_factory=list)
+    # The 2026 social-consideration rule: None when the period ends before it applies.
+    compliance: ComplianceSummary | None = None
 
     @property
     def unawarded_hours(self) -> Decimal:
@@ -234,6 +237,7 @@ def build_balance(
         nominative=nominative_rows if nominative else None,
         pooling=any(a.pooling_scope != PoolingScope.NONE for a in figures.awards),
         unawarded=unawarded_lots(session, period, authority_uuid),
+        compliance=compliance_summary(session, authority_uuid, period.start, period.end),
     )
 
 

@@ -96,6 +96,7 @@ class ContractCompliance:
     status: str
     social_consideration: str
     social_exception: str | None
+    social_exception_reason: str = ""
 
 
 def judge(
@@ -190,6 +191,43 @@ def contracts_compliance(
                 row.uuid, row.authority_uuid, row.name, row.reference, row.object, row.nature,
                 row.launch_date, value, row.estimated_value is not None, limit, status,
                 row.social_consideration, row.social_exception,
+                (row.social_exception_reason or "").strip(),
             )
         )  # fmt: skip
     return result
+
+
+@dataclass(frozen=True)
+class ComplianceSummary:
+    """The contracts of one authority launched from the obligation's first day within a
+    period, judged (the balance report's compliance section)."""
+
+    obligation_start: date
+    contracts: tuple[ContractCompliance, ...]
+
+    def with_status(self, *statuses: str) -> list[ContractCompliance]:
+        return [c for c in self.contracts if c.status in statuses]
+
+    @property
+    def subject(self) -> list[ContractCompliance]:
+        """Launched in time and at or above their threshold."""
+        return self.with_status(*Compliance.SUBJECT)
+
+
+def compliance_summary(
+    session: Session,
+    authority_uuid: uuid.UUID,
+    start: date | None,
+    end: date | None,
+    table: ThresholdTable | None = None,
+) -> ComplianceSummary | None:
+    """The authority's contracts launched from the obligation's first day (or ``start``,
+    when later) to ``end``; None when the period ends before the obligation applies."""
+    table = table or load_thresholds(session)
+    first = table.obligation_start
+    if end is not None and end < first:
+        return None
+    since = max(first, start) if start else first
+    judged = contracts_compliance(session, authority_uuid, table, launched_until=end)
+    chosen = tuple(c for c in judged if c.launch_date is not None and c.launch_date >= since)
+    return ComplianceSummary(first, chosen)
