@@ -301,3 +301,34 @@ def test_the_table_words_only_the_rows_it_shows(qtbot) -> None:  # type: ignore[
     qtbot.addWidget(view)
     assert not view.grab().isNull()  # paints the first rows
     assert len(worded) == 200  # the first rows shown: page 0 worded, the others not
+
+
+def test_hours_apart_under_their_cards(qtbot, database) -> None:  # type: ignore[no-untyped-def]
+    """Ville C, 2025: lot 1 (1,000 h) awarded, Zoé's 120 h with an undated criterion (to
+    document: pending) and Noé's 80 h validated in time; lot 2 plans 1,400 h, no awardee."""
+    with database.transaction() as s:
+        c = b.authority(s, "Ville C")
+        con = b.contract(s, c, "C-1", start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
+        aw = b.award(s, b.lot(s, con), b.company(s, "SARL C"), 1000)
+        b.lot(s, con, "2", required_hours=1400)
+        zoe, noe = b.participant(s, "Roux", "Zoé"), b.participant(s, "Blanc", "Noé")
+        b.criterion(s, zoe, "BRSA", status="A_DOCUMENTER")
+        b.criterion(s, noe, "BRSA", validated_on=date(2025, 1, 2))
+        for person, worked in ((zoe, 120), (noe, 80)):
+            emp = b.employment(s, aw, person, date(2025, 2, 1), date(2025, 12, 31))
+            b.month_hours(s, emp, 2025, 3, worked)
+    page = DashboardPage(AppContext(database))
+    page.today = lambda: TODAY
+    page.resize(1166, 720)
+    qtbot.addWidget(page)
+    _show(qtbot, page)
+    done, required = page.cards["hours_done"], page.cards["hours_required"]
+    assert done.value_label.text() == f"200{NBSP}h"
+    assert done.note_label.text() == (f"dont 120{NBSP}h en attente de justification d'éligibilité")
+    assert required.value_label.text() == f"1{NNBSP}000{NBSP}h"
+    assert required.note_label.text() == (
+        f"hors 1{NNBSP}400{NBSP}h prévues non attribuées (lots sans entreprise attributaire)"
+    )
+    assert done.note_label.isVisibleTo(page) and required.note_label.isVisibleTo(page)
+    assert not page.cards["etp_done"].note_label.isVisibleTo(page)
+    qtbot.waitUntil(lambda: not page.is_loading, timeout=10_000)

@@ -39,6 +39,7 @@ from clauses_app.formatting import (
 from clauses_app.runtime import freeze_long_lived
 from clauses_app.services.alerts import ALERT_TITLES, AlertBook, AlertKind
 from clauses_app.services.dashboard import DashboardSnapshot, load_alerts, load_snapshot
+from clauses_app.services.hours_apart import pending_phrase, unawarded_phrase
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.charts import MONTH_SHORT, Bar, BarChart
 from clauses_app.ui.pages.combos import find_data
@@ -76,11 +77,19 @@ class FigureCard(QFrame):
         font.setBold(True)
         self.value_label.setFont(font)
         self.value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # What the value leaves apart (services/hours_apart.py), hidden when nothing.
+        self.note_label = QLabel()
+        self.note_label.setWordWrap(True)
+        self.note_label.setObjectName("figureNote")
+        self.note_label.hide()
         layout.addWidget(self.title_label)
         layout.addWidget(self.value_label)
+        layout.addWidget(self.note_label)
 
-    def set_value(self, text: str) -> None:
+    def set_value(self, text: str, note: str | None = None) -> None:
         self.value_label.setText(text)
+        self.note_label.setText(note or "")
+        self.note_label.setVisible(bool(note))
 
 
 class DashboardPage(QWidget):
@@ -254,8 +263,15 @@ class DashboardPage(QWidget):
         figures = snapshot.figures
         self._year = figures.year
         self._fill_selectors(snapshot)
-        self.cards["hours_required"].set_value(format_hours(figures.hours_required))
-        self.cards["hours_done"].set_value(format_hours(figures.hours_done))
+        unawarded = unawarded_phrase(figures.unawarded_hours)
+        self.cards["hours_required"].set_value(
+            format_hours(figures.hours_required),
+            f"hors {unawarded} (lots sans entreprise attributaire)" if unawarded else None,
+        )
+        self.cards["hours_done"].set_value(
+            format_hours(figures.hours_done),
+            pending_phrase(figures.pending_counted, figures.pending_excluded),
+        )
         self.cards["completion_rate"].set_value(format_percent(figures.completion_rate))
         self.cards["etp_done"].set_value(format_etp(figures.etp_done))
         self.cards["participants"].set_value(format_number(figures.participants, 0))
