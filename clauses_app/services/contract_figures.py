@@ -18,6 +18,7 @@ from clauses_app.services.hours_apart import pending_phrase
 from clauses_app.services.progress import Progress
 from clauses_app.services.settings import AppSettings, load_settings
 from clauses_app.services.unawarded import UnawardedLot, planned_unawarded_hours, unawarded_lots
+from clauses_app.storage import Database
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,11 @@ def contract_figures(
         totals.pending_excluded,
         unawarded,
     )
+
+
+def load_contract_figures(
+    database: Database, contract_uuid: uuid.UUID, progress: Progress | None = None
+) -> ContractFigures:
+    """:func:`contract_figures` in a session of its own (the contract view's background task)."""
+    with database.session() as session:
+        return contract_figures(session, contract_uuid, progress=progress)

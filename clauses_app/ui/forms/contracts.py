@@ -25,11 +25,13 @@ from clauses_app.services.compliance import (
     Compliance,
     judge_values,
 )
+from clauses_app.services.contract_figures import ContractFigures, load_contract_figures
 from clauses_app.services.records import Kind
 from clauses_app.services.reference import labels, trade_labour_shares
 from clauses_app.services.sizing import SizingError, size_clause
 from clauses_app.services.thresholds import load_thresholds
 from clauses_app.ui.forms.base import FormField, RecordForm
+from clauses_app.ui.tasks import Task, run_task
 from clauses_app.ui.widgets.dialogs import inform
 from clauses_app.ui.widgets.fields import (
     CheckField,
@@ -129,6 +131,43 @@ class ContractForm(RecordForm):
         self.compliance_label.setObjectName("complianceStatus")
         self.compliance_label.setWordWrap(True)
         layout.addWidget(self.compliance_label)
+        self._build_figures(layout)
+
+    def _build_figures(self, layout: QVBoxLayout) -> None:
+        """The contract's hours (services.contract_figures), computed in the background."""
+        self.figures_label = QLabel()
+        self.figures_label.setObjectName("contractFigures")
+        self.figures_label.setWordWrap(True)
+        self.figures_task: Task | None = None
+        layout.addWidget(self.figures_label)
+        contract = self.record_uuid
+        if contract is None:
+            self.figures_label.hide()
+            return
+        self.figures_label.setText("Calcul des heures du marché…")
+        self.figures_task = run_task(
+            self, "Heures du marché", self.context.database,
+            lambda database, progress: load_contract_figures(database, contract, progress),
+            on_done=self._show_figures, on_error=self._figures_failed,
+            show_progress=False, changes_data=False,
+        )  # fmt: skip
+        self.finished.connect(self._stop_figures)
+
+    def _stop_figures(self) -> None:
+        """The view closes: its figures are no longer wanted (and their thread must end
+        before the view goes)."""
+        task = self.figures_task
+        if task is not None and task.is_running:
+            task.cancel()
+            task.wait()
+
+    def _show_figures(self, figures: ContractFigures) -> None:
+        self.figures_task = None
+        self.figures_label.setText("\n".join(figures.lines()))
+
+    def _figures_failed(self, error: BaseException) -> None:
+        self.figures_task = None
+        self.figures_label.setText(f"Heures du marché indisponibles : {error}")
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
         values, unreadable = super().values()
