@@ -25,6 +25,7 @@ from clauses_app.ui.pages.dashboard import DashboardPage
 from clauses_app.ui.pages.dashboard_alerts import AlertTableModel
 from clauses_app.ui.tasks import notify_data_changed
 from tests import builders as b
+from tests.ui.test_contract_figures_view import seed_ville_c
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 TODAY = date(2025, 6, 30)
@@ -304,19 +305,10 @@ def test_the_table_words_only_the_rows_it_shows(qtbot) -> None:  # type: ignore[
 
 
 def test_hours_apart_under_their_cards(qtbot, database) -> None:  # type: ignore[no-untyped-def]
-    """Ville C, 2025: lot 1 (1,000 h) awarded, Zoé's 120 h with an undated criterion (to
-    document: pending) and Noé's 80 h validated in time; lot 2 plans 1,400 h, no awardee."""
+    """Ville C (seed_ville_c): 200 h done of which Zoé's 120 h pending; 1,400 h planned on a
+    lot without an awardee."""
     with database.transaction() as s:
-        c = b.authority(s, "Ville C")
-        con = b.contract(s, c, "C-1", start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
-        aw = b.award(s, b.lot(s, con), b.company(s, "SARL C"), 1000)
-        b.lot(s, con, "2", required_hours=1400)
-        zoe, noe = b.participant(s, "Roux", "Zoé"), b.participant(s, "Blanc", "Noé")
-        b.criterion(s, zoe, "BRSA", status="A_DOCUMENTER")
-        b.criterion(s, noe, "BRSA", validated_on=date(2025, 1, 2))
-        for person, worked in ((zoe, 120), (noe, 80)):
-            emp = b.employment(s, aw, person, date(2025, 2, 1), date(2025, 12, 31))
-            b.month_hours(s, emp, 2025, 3, worked)
+        seed_ville_c(s)
     page = DashboardPage(AppContext(database))
     page.today = lambda: TODAY
     page.resize(1166, 720)
