@@ -15,6 +15,7 @@ from clauses_app.models.contracts import (
     SocialException,
 )
 from clauses_app.models.employment import Employment, HoursKind, HoursRecord, Modality
+from clauses_app.models.history import HistoryAction, RecordHistory
 from clauses_app.models.parties import BuyerType, Company, Contact, ContractingAuthority
 from clauses_app.models.people import CriterionStatus, Participant, ParticipantCriterion, Sex
 from clauses_app.models.privacy import PrivacyPurge, RetentionHold
@@ -59,6 +60,7 @@ __all__ = [
     "ContractingAuthority",
     "CriterionStatus",
     "Employment",
+    "HistoryAction",
     "HoursKind",
     "HoursRecord",
     "Lot",
@@ -71,6 +73,7 @@ __all__ = [
     "PrivacyPurge",
     "PublicContract",
     "Record",
+    "RecordHistory",
     "ReferenceItem",
     "ReferenceKind",
     "RetentionHold",

@@ -72,8 +72,22 @@ class Base(DeclarativeBase):
 
 
 # Columns that stay in their database: never written to an exchange file. ``follower``
-# (participant) names a role of this database's team, meaningless anywhere else.
-LOCAL_COLUMNS = ("version", "import_digest", "follower")
+# (participant) names a role of this database's team, meaningless anywhere else; so do the
+# authors (a PostgreSQL role, a local account).
+LOCAL_COLUMNS = ("version", "import_digest", "follower", "created_by", "updated_by")
+# Longest PostgreSQL identifier: a role name fits.
+AUTHOR_LENGTH = 63
+
+
+def local_user_name() -> str:
+    """The operating-system account running the application (who writes to an SQLite
+    database). On PostgreSQL the database itself stamps its role (storage/identity.py)."""
+    import getpass
+
+    try:
+        return getpass.getuser()[:AUTHOR_LENGTH] or "inconnu"
+    except (OSError, KeyError, ImportError):  # no user name in the environment nor passwd
+        return "inconnu"
 
 
 class Record(Base):
@@ -88,6 +102,11 @@ class Record(Base):
     ``StaleDataError`` when no row matched: someone else wrote it meanwhile. Bulk writes
     (imports) increment it themselves. It is local: two databases number differently.
 
+    ``created_by`` and ``updated_by`` name who inserted the record and who last changed it
+    (storage/identity.py): on SQLite the local account, set here; on PostgreSQL the database
+    role, set by the migration's triggers whatever the client sends. Existing rows were given
+    the account that ran migration 0009.
+
     ``import_digest`` is the SHA-256 of the record's content as a ``.clause`` import last left
     it (None when never imported): the common ancestor an import compares the local copy and
     the file's with (docs/clause-format.md §8).
@@ -100,6 +119,12 @@ class Record(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
     import_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(
+        String(AUTHOR_LENGTH), nullable=True, default=local_user_name
+    )
+    updated_by: Mapped[str | None] = mapped_column(
+        String(AUTHOR_LENGTH), nullable=True, default=local_user_name, onupdate=local_user_name
+    )
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:

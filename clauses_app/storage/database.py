@@ -100,6 +100,11 @@ class Database:
 
     def __post_init__(self) -> None:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        if self.engine.dialect.name == "sqlite":
+            # PostgreSQL's triggers write the history there (migration 0009); never twice.
+            from clauses_app.storage import history
+
+            history.install(self.session_factory)
 
     @property
     def file_path(self) -> Path | None:

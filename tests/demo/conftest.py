@@ -13,12 +13,14 @@ from clauses_app.storage import Database
 
 
 def table_dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table of a SQLite file, in storage order, read with plain sqlite3."""
+    """Every row of every table of a SQLite file, in storage order, read with plain sqlite3
+    (the record history left out: it says when the rows were written, which differs)."""
     with sqlite3.connect(path) as connection:
         names = [
             name
             for (name,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name != 'record_history' ORDER BY name"
             )
         ]
         return {name: connection.execute(f'SELECT * FROM "{name}"').fetchall() for name in names}

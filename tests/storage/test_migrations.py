@@ -151,7 +151,10 @@ def test_upgrade_from_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
     downgrade(database.engine, "0001")
     upgrade(database.engine)
 
-    assert _row_counts(database.engine) == before
+    after = _row_counts(database.engine)
+    # The history goes with a downgrade below 0009 and starts again at the upgrade.
+    assert before.pop("record_history") > 0 and after.pop("record_history") == 0
+    assert after == before
     with database.engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     database.dispose()

@@ -1,0 +1,160 @@
+"""A record's history: who changed it, when, which fields, old and new values.
+
+The rows are written by PostgreSQL's triggers or, on SQLite, by the application
+(models/history.py, storage/history.py). Personal fields (a participant's and a criterion's
+every field, an hours record's source file) are shown only to those allowed to read the
+person's data: :func:`may_see_personal_data` is the one place that decides.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from clauses_app.models import Participant, RecordHistory
+
+# What a masked value becomes (the window, the CLI and its JSON).
+MASKED = "masqué"
+ACTION_LABELS = {"INSERT": "Création", "UPDATE": "Modification", "DELETE": "Suppression"}
+TABLE_LABELS = {
+    "award": "attribution", "company": "entreprise", "contact": "contact",
+    "contracting_authority": "donneur d'ordre", "employment": "contrat", "hours_record":
+    "relevé d'heures", "lot": "lot", "narrative": "commentaire", "operation": "opération",
+    "participant": "participant", "participant_criterion": "critère d'éligibilité",
+    "privacy_purge": "purge", "public_contract": "marché", "reference_item": "référentiel",
+    "retention_hold": "conservation prolongée",
+}  # fmt: skip
+# A participant's form shows its criteria: their history is the participant's too.
+CHILD_TABLES = {"participant": "participant_criterion"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+    personal: bool
+    masked: bool  # the values were replaced by MASKED
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    changed_at: datetime  # UTC
+    changed_by: str
+    action: str  # INSERT, UPDATE, DELETE
+    table: str
+    record_uuid: uuid.UUID
+    changes: list[FieldChange] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["changed_at"] = self.changed_at.isoformat()
+        data["record_uuid"] = str(self.record_uuid)
+        return data
+
+
+def may_see_personal_data(session: Session, participant_uuid: uuid.UUID | None) -> bool:
+    """Whether the person using ``session`` may read the personal data of a participant.
+
+    SQLite: a file on one computer, every local user may. PostgreSQL: whoever may read the
+    participant's row may; row-level security policies (issue 21, « portefeuilles ») decide
+    which rows a role reads, so this follows them, and a role reading every participant (no
+    policy, a coordinator) sees everything. A person no longer in the database (deleted,
+    or unknown) is masked there: nobody can be shown to follow them.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    if participant_uuid is None:
+        return False
+    return bool(session.scalar(select(exists().where(Participant.uuid == participant_uuid))))
+
+
+def record_history(session: Session, record_uuid: uuid.UUID) -> list[HistoryEntry]:
+    """Every change of the record ``record_uuid``, newest first (with a participant's
+    criteria), personal values masked for those not allowed to see them."""
+    rows = session.scalars(
+        select(RecordHistory)
+        .where(
+            or_(
+                RecordHistory.record_uuid == record_uuid,
+                (RecordHistory.participant_uuid == record_uuid)
+                & RecordHistory.table_name.in_(CHILD_TABLES.values()),
+            )
+        )
+        .order_by(RecordHistory.changed_at.desc(), RecordHistory.id.desc())
+    ).all()
+    allowed: dict[uuid.UUID | None, bool] = {}
+    entries = []
+    for row in rows:
+        person = row.participant_uuid
+        if person not in allowed:
+            allowed[person] = may_see_personal_data(session, person)
+        entries.append(_entry(row, allowed[person]))
+    return entries
+
+
+def _entry(row: RecordHistory, may_see: bool) -> HistoryEntry:
+    changes = []
+    for name, change in sorted(row.changes.items()):
+        personal = bool(change.get("personal"))
+        masked = personal and not may_see
+        changes.append(
+            FieldChange(
+                field=name,
+                old=MASKED if masked else change.get("old"),
+                new=MASKED if masked else change.get("new"),
+                personal=personal,
+                masked=masked,
+            )
+        )
+    return HistoryEntry(
+        changed_at=row.changed_at,
+        changed_by=row.changed_by,
+        action=row.action,
+        table=row.table_name,
+        record_uuid=row.record_uuid,
+        changes=changes,
+    )
+
+
+def last_change(
+    session: Session, table: str, record_uuid: uuid.UUID
+) -> tuple[str, datetime] | None:
+    """Who last changed a record and when (the conflict dialog's « Modifié par … »)."""
+    row = session.execute(
+        select(RecordHistory.changed_by, RecordHistory.changed_at)
+        .where(RecordHistory.table_name == table, RecordHistory.record_uuid == record_uuid)
+        .order_by(RecordHistory.changed_at.desc(), RecordHistory.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def erase_person(session: Session, people: list[uuid.UUID]) -> None:
+    """Erase ``people`` from the history, in the caller's transaction (after their record was
+    anonymised, whose history rows name them): every row of their participant record and
+    criteria goes, and the personal values in their other rows' history (an hours record's
+    source file) are blanked."""
+    from sqlalchemy import delete
+
+    from clauses_app.models.history import PERSONAL_FIELDS, blank_personal_values
+
+    whole = [t for t, fields in PERSONAL_FIELDS.items() if "*" in fields]
+    session.execute(
+        delete(RecordHistory)
+        .where(RecordHistory.participant_uuid.in_(people), RecordHistory.table_name.in_(whole))
+        .execution_options(synchronize_session=False)
+    )
+    rows = session.scalars(
+        select(RecordHistory).where(
+            RecordHistory.participant_uuid.in_(people), RecordHistory.table_name.not_in(whole)
+        )
+    )
+    for row in rows:
+        if any(c.get("personal") for c in row.changes.values()):
+            row.changes = blank_personal_values(row.changes)
