@@ -7,7 +7,7 @@ Babel separates thousands with a narrow no-break space (U+202F).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
@@ -74,6 +74,14 @@ def format_date(value: date | None, long: bool = False) -> str:
     if value is None:
         return ""
     return _babel_date(value, format="long" if long else "dd/MM/yyyy", locale=LOCALE)
+
+
+def format_moment(value: datetime | None) -> str:
+    """A UTC timestamp in the computer's time zone: ``04/12/2026 à 14:32``; empty for None."""
+    if value is None:
+        return ""
+    local = value.astimezone()
+    return f"{format_date(local.date())} à {local:%H:%M}"
 
 
 MONTH_NAMES = (

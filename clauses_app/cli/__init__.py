@@ -19,6 +19,7 @@ from clauses_app.cli import (
     databases,
     demo,
     exchange,
+    history,
     privacy,
     reports,
     statements,
@@ -36,7 +37,7 @@ from clauses_app.storage.backup import BackupError
 
 COMMAND_MODULES = (
     core, databases, demo, exchange, reports, privacy, statements, backup, alerts, thresholds,
-    team,
+    team, history,
 )  # fmt: skip
 
 
