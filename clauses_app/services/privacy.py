@@ -40,6 +40,7 @@ from clauses_app.models import (
     ReferenceKind,
     RetentionHold,
 )
+from clauses_app.services import history
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.reference import labels
 from clauses_app.services.settings import AppSettings, load_settings
@@ -256,7 +257,8 @@ def _erase_traces(session: Session, people: list[uuid.UUID]) -> None:
     """Erase the criteria's evidence and the hours records' source file names (which often
     carry the person's name) of ``people``: two UPDATE statements, not one per row (a purge
     of 4,521 people: 46,000 statements before). Rows already erased are left alone, so their
-    ``updated_at`` moves only when a value really changes."""
+    ``updated_at`` moves only when a value really changes. The person leaves the record
+    history as well (services/history.py)."""
     session.execute(
         update(ParticipantCriterion)
         .where(
@@ -273,6 +275,8 @@ def _erase_traces(session: Session, people: list[uuid.UUID]) -> None:
         .values(source=None)
         .execution_options(synchronize_session="fetch")  # objects a caller loaded follow
     )
+    # Last: the history rows the anonymisation itself just wrote name the person too.
+    history.erase_person(session, people)
 
 
 def purge(

@@ -432,7 +432,16 @@ def _has_traces(connection: sqlite3.Connection, person: str) -> bool:
         "(SELECT uuid FROM employment WHERE participant_uuid = ?)",
         (person,),
     ).fetchone()
-    return bool(evidence or source)
+    history = (
+        _has_table(connection, "record_history")
+        and connection.execute(
+            "SELECT 1 FROM record_history WHERE participant_uuid = ? AND (table_name IN "
+            "('participant', 'participant_criterion') OR json_extract(changes, '$.source.old') "
+            "IS NOT NULL OR json_extract(changes, '$.source.new') IS NOT NULL)",
+            (person,),
+        ).fetchone()
+    )
+    return bool(evidence or source or history)
 
 
 def _erased_values(reference: Path, people: set[str]) -> dict[str, tuple[object, ...]]:
@@ -554,6 +563,30 @@ def _erase_row(connection: sqlite3.Connection, person: str, values: tuple[object
         "(SELECT uuid FROM employment WHERE participant_uuid = ?)",
         (person,),
     )
+    if _has_table(connection, "record_history"):  # schema 0009 and later
+        _erase_history(connection, person)
+
+
+def _erase_history(connection: sqlite3.Connection, person: str) -> None:
+    """As services/history.erase_person: the person's participant and criteria rows go, the
+    personal values of their other rows are blanked."""
+    from clauses_app.models.history import blank_personal_values  # SQLAlchemy: only here
+
+    connection.execute(
+        "DELETE FROM record_history WHERE participant_uuid = ? "
+        "AND table_name IN ('participant', 'participant_criterion')",
+        (person,),
+    )
+    rows = connection.execute(
+        "SELECT id, changes FROM record_history WHERE participant_uuid = ?", (person,)
+    ).fetchall()
+    for row_id, text in rows:
+        changes = json.loads(text)
+        if any(c.get("personal") for c in changes.values()):
+            blanked = json.dumps(blank_personal_values(changes))
+            connection.execute(
+                "UPDATE record_history SET changes = ? WHERE id = ?", (blanked, row_id)
+            )
 
 
 # --- Small helpers ---------------------------------------------------------------------------
