@@ -96,7 +96,10 @@ def save_record(
         with database.session() as session:
             record = session.get(MODELS[kind], record_uuid)
             theirs = None if record is None else _values_of(kind, record)
-        raise StaleRecordError(kind, record_uuid, base or values, values, theirs) from None
+            by, at = (None, None) if record is None else (record.updated_by, record.updated_at)
+        raise StaleRecordError(
+            kind, record_uuid, base or values, values, theirs, changed_by=by, changed_at=at
+        ) from None
 
 
 def _save(

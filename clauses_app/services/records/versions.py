@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from clauses_app.services.records.kinds import CONTACT_FIELDS, CRITERION_FIELDS, FIELDS, Kind
@@ -35,7 +36,8 @@ class StaleRecordError(Exception):
     """The record changed in the database since ``base`` was read: nothing was written.
 
     ``theirs`` is the record as it is now (``None`` when it was deleted), ``conflicts`` the
-    fields both sides changed to different values (a child list's name when its rows clash).
+    fields both sides changed to different values (a child list's name when its rows clash),
+    ``changed_by`` and ``changed_at`` who saved *theirs* and when.
     """
 
     def __init__(
@@ -45,6 +47,8 @@ class StaleRecordError(Exception):
         base: Mapping[str, Any],
         mine: Mapping[str, Any],
         theirs: Mapping[str, Any] | None,
+        changed_by: str | None = None,
+        changed_at: datetime | None = None,
     ) -> None:
         super().__init__(
             "Cet enregistrement a été modifié par quelqu'un d'autre depuis son ouverture."
@@ -57,6 +61,9 @@ class StaleRecordError(Exception):
         self.mine = dict(mine)
         self.theirs = None if theirs is None else dict(theirs)
         self.conflicts = [] if theirs is None else conflicting_fields(kind, base, mine, theirs)
+        # Who wrote *theirs* and when (UTC): the record's ``updated_by`` and ``updated_at``.
+        self.changed_by = changed_by
+        self.changed_at = changed_at
 
 
 def clean(value: Any) -> Any:
