@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from clauses_app.models import Participant, RecordHistory
+from clauses_app.models import Participant, Record, RecordHistory
 from clauses_app.services import history, records
 from clauses_app.services.records import Kind
 from clauses_app.storage import Database
@@ -176,5 +176,6 @@ def test_the_triggers_personal_fields_are_the_models(pg_database: Database) -> N
                  "JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = 'clauses_history'")
         ).all()  # fmt: skip
     triggers = {r[0]: tuple(a for a in r[2].split("\\000") if a) for r in rows}
-    assert len(triggers) == 15
+    # Every record table has one: a model added later needs its trigger in its migration.
+    assert set(triggers) == {model.__tablename__ for model in Record.__subclasses__()}
     assert {t: f for t, f in triggers.items() if f} == PERSONAL_FIELDS

@@ -18,7 +18,7 @@ write ``record_history`` and cannot forge it. On SQLite the application writes t
 (storage/history.py).
 
 Revision ID: 0009
-Revises: 0010
+Revises: 0008
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -29,15 +29,15 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0010"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Every table of a model derived from Record, as of this revision (frozen history).
 RECORD_TABLES = (
-    "award", "company", "contact", "contracting_authority", "employment", "hours_record", "lot",
-    "narrative", "operation", "participant", "participant_criterion", "privacy_purge",
-    "public_contract", "reference_item", "retention_hold",
+    "alert_mark", "award", "company", "contact", "contracting_authority", "employment",
+    "hours_record", "lot", "narrative", "operation", "participant", "participant_criterion",
+    "privacy_purge", "public_contract", "reference_item", "retention_hold",
 )  # fmt: skip
 # Personal fields per table ("*": every field), as models/history.py's PERSONAL_FIELDS.
 PERSONAL_FIELDS = {
