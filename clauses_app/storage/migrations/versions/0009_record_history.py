@@ -18,7 +18,7 @@ write ``record_history`` and cannot forge it. On SQLite the application writes t
 (storage/history.py).
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-04 21:40:00
 """
 
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0008"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
