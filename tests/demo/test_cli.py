@@ -15,7 +15,8 @@ def test_demo_then_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["--db", db, "demo", "--size", "small", "--seed", "3"]) == 0
     out = capsys.readouterr().out.strip()
     assert out.startswith("Données de démonstration « small » (graine 3) : 2 donneurs d'ordre, ")
-    assert "10 marchés" in out and "30 contrats de travail" in out
+    # 10 contracts of 2025 and 4 consultations launched after 22 August 2026.
+    assert "14 marchés" in out and "30 contrats de travail" in out
     assert out.count("\n") == 0
 
     assert main(["--db", db, "stats", "--json", "--year", "2025"]) == 0

@@ -87,7 +87,8 @@ def test_territory_stream_meets_its_plan_without_a_database() -> None:
         summary.companies,
         summary.participants,
         summary.employments,
-    ) == (plan.authorities, plan.contracts, plan.companies, plan.participants, plan.employments)
+    ) == (plan.authorities, plan.contracts + plan.consultations, plan.companies,
+          plan.participants, plan.employments)  # fmt: skip
     assert abs(summary.hours_recorded - plan.hours_done) <= Decimal(plan.hours_done) / 100
     # Monthly statements: several per employment on average.
     assert summary.hours_records > 4 * summary.employments

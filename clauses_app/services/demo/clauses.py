@@ -4,10 +4,12 @@ target completion rate for the year."""
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
-from clauses_app.models import ClauseMode, PoolingScope
+from clauses_app.models import ClauseMode, ContractNature, PoolingScope, SocialConsideration
 from clauses_app.services.demo.context import DemoContext, Row
 from clauses_app.services.demo.contracts import (
     AwardDraft,
@@ -22,6 +24,7 @@ from clauses_app.services.settings import AppSettings
 from clauses_app.services.sizing import size_clause
 
 LABOUR_SHARES = {code: share for code, _, share in DEFAULT_TRADES}
+SERVICE_TRADES = ("NETTOYAGE", "ESPACES_VERTS")
 
 
 def year_fraction(ctx: DemoContext, draft: ContractDraft) -> float:
@@ -90,8 +93,29 @@ def contract_rows(
         penalty_per_hour=rng.choice((None, None, Decimal("30.00"), Decimal("50.00"))),
         rules_override=None,
         notes=None,
+        **_rule_2026(draft, total),
     )
     return contract, lot_rows, award_rows
+
+
+def _rule_2026(draft: ContractDraft, amount: Decimal) -> Row:
+    """What the 2026 rule needs (services/compliance.py): nature, estimated value, launch a
+    few months before the notification, the consideration its legal basis says. Drawn from a
+    stream of the contract's own, so the rest of the demo does not move."""
+    rng = random.Random(draft.uuid.int)
+    services = all(lot.trade in SERVICE_TRADES for lot in draft.lots)
+    reserved = draft.shape.legal_basis in ("L2113-12", "L2113-13")
+    return {
+        "nature": ContractNature.SERVICES if services else ContractNature.WORKS,
+        "utilities": False,
+        "estimated_value": _hundreds(amount * Decimal(rng.randint(90, 115)) / 100),
+        "launch_date": draft.notification - timedelta(days=rng.randint(60, 150)),
+        "social_consideration": (
+            SocialConsideration.RESERVED if reserved else SocialConsideration.INSERTION_CLAUSE
+        ),
+        "social_exception": None,
+        "social_exception_reason": None,
+    }
 
 
 def _clause(

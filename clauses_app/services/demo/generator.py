@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Table
 
@@ -18,6 +19,7 @@ from clauses_app.models import (
     ReferenceItem,
 )
 from clauses_app.services.demo.clauses import contract_rows, operation_rows
+from clauses_app.services.demo.consultations import consultation_rows
 from clauses_app.services.demo.context import DemoContext, Row
 from clauses_app.services.demo.contracts import FIRST_SHAPES, draft_contracts
 from clauses_app.services.demo.employments import HoursBudget, allocate, make_employments
@@ -72,6 +74,7 @@ class DemoGenerator:
         self.settings = self._settings()
         self.counts: Counter[str] = Counter()
         self.hours_recorded_cents = 0
+        self.authority_uuids: list[Any] = []
 
     @property
     def steps(self) -> int:
@@ -92,6 +95,7 @@ class DemoGenerator:
                 message = f"Donneurs d'ordre : {index + 1} sur {len(self.specs)}"
                 yield from self._emit(buffer, index + 2, message)
         buffer["participant_criterion"] = people.criteria_rows()
+        buffer["public_contract"] = consultation_rows(ctx, self.authority_uuids)
         self.hours_recorded_cents = budget.recorded
         yield from self._emit(buffer, self.steps, "Critères d'éligibilité")
 
@@ -119,6 +123,7 @@ class DemoGenerator:
         for placement in allocate(ctx, drafts, quota.employments, first):
             make_employments(ctx, buffer, people, companies, budget, placement, spec.town)
         buffer["contracting_authority"].append(authority)
+        self.authority_uuids.append(authority["uuid"])
         buffer["contact"].extend(contacts)
         for operation in operations:
             buffer["operation"].append(operation_rows(ctx, authority["uuid"], operation))

@@ -26,12 +26,17 @@ class SizePlan:
     regions: int  # how many regions the authorities, companies and people come from
     total_statements: int  # employments whose hours come as one undivided total
     year: int = 2025
+    # Contracts in consultation launched after 22 August 2026 (demo/consultations.py); the
+    # national size keeps the 2019 counts.
+    consultations: int = 0
 
 
 PLANS: dict[str, SizePlan] = {
-    "small": SizePlan("small", 2, 10, 16, 24, 30, 9_000, 1, 2),
-    "facilitator": SizePlan("facilitator", 10, 160, 50, 150, 200, 60_000, 1, 4),
-    "territory": SizePlan("territory", 300, 4_859, 1_412, 4_521, 6_189, 1_864_086, 2, 12),
+    "small": SizePlan("small", 2, 10, 16, 24, 30, 9_000, 1, 2, consultations=4),
+    "facilitator": SizePlan("facilitator", 10, 160, 50, 150, 200, 60_000, 1, 4, consultations=8),
+    "territory": SizePlan(
+        "territory", 300, 4_859, 1_412, 4_521, 6_189, 1_864_086, 2, 12, consultations=40
+    ),
     "national": SizePlan("national", 3_004, 48_586, 14_123, 45_210, 61_886, 18_640_857, 13, 0),
 }
 SIZES = tuple(PLANS)
