@@ -27,6 +27,7 @@ from clauses_app.reports.charts import (
 )
 from clauses_app.services.balance import BalanceData, FigureRow, HoursShare
 from clauses_app.services.figures import Totals
+from clauses_app.services.hours_apart import pending_phrase
 
 # Every figure of the report with the same decimals, so that its columns line up.
 hours = partial(format_hours, fixed=True)
@@ -125,9 +126,13 @@ def summary_sentence(data: BalanceData) -> str:
     """The one-paragraph summary at the top of the report."""
     t = data.totals
     rate = t.completion_rate
+    done = hours(t.hours_done)
+    pending = pending_phrase(t.pending_counted, t.pending_excluded, fixed=True)
+    if pending:  # hours of employments whose eligibility awaits its justification
+        done += f" ({pending})"
     text = (
         f"Sur la période ({data.period_label}), les marchés de {data.authority_name} comportant "
-        f"une clause sociale d'insertion ont permis de réaliser {hours(t.hours_done)} "
+        f"une clause sociale d'insertion ont permis de réaliser {done} "
         f"d'insertion pour {hours(t.hours_required)} prescrites"
     )
     if rate is not None:

@@ -50,7 +50,12 @@ from clauses_app.reports.templates import (
 )
 from clauses_app.services.profile import signed_organisation
 from clauses_app.services.reference import labels, trade_labour_shares
-from clauses_app.services.settings import AppSettings, load_settings
+from clauses_app.services.settings import (
+    AppSettings,
+    UnvalidatedHours,
+    effective_rules,
+    load_settings,
+)
 from clauses_app.services.sizing import SizingError, etp, size_clause
 from clauses_app.storage import Database
 
@@ -237,8 +242,29 @@ def wording_values(
         "penalite_releve": format_money(late),
         "ponderation_critere": f"{weight}\u00a0%",
         "validite_eligibilite": f"{settings.eligibility_validity_months} mois",
+        "heures_non_validees": UNVALIDATED_SENTENCES[
+            effective_rules(
+                settings,
+                scope.operation.rules_override if scope.operation else None,
+                first.rules_override if first else None,
+            ).unvalidated_hours
+        ],
         "date_du_jour": format_date(date.today(), long=True),
     }
+
+
+# What hours of a person whose eligibility is not validated in time count for: the counting
+# rule unvalidated_hours (docs/counting-rules.md), of the first contract of the scope.
+UNVALIDATED_SENTENCES = {
+    UnvalidatedHours.PROVISIONAL: (
+        "Les heures d'une personne dont l'éligibilité n'a pas encore été validée sont "
+        "comptées à titre provisoire, sous réserve de la validation du facilitateur."
+    ),
+    UnvalidatedHours.EXCLUDED: (
+        "Les heures d'une personne dont l'éligibilité n'a pas été validée avant le début de "
+        "son contrat ou de sa mission ne sont pas prises en compte."
+    ),
+}
 
 
 def _pooling_sentence(scope: _Scope) -> str:

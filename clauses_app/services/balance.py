@@ -202,7 +202,7 @@ def build_balance(
         raise UnknownAuthorityError(f"Donneur d'ordre inconnu : {authority_uuid}.")
     period = period or Period()
     settings = settings or load_settings(session)
-    figures = compute_figures(session, period, authority_uuid, settings)
+    figures = compute_figures(session, period, authority_uuid, settings, pending_hours=True)
     names = _Names.load(session, authority_uuid, figures)
     people, outcomes, nominative_rows, employers = build_people(
         session, authority_uuid, period, settings, nominative, names.award_labels

@@ -97,6 +97,20 @@ def test_docx_figures_are_the_hand_computed_ones(written: dict[str, Path]) -> No
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_hours_of_pending_eligibility_are_said(written: dict[str, Path], fmt: str) -> None:
+    # Karim's criterion (01/06/2024) expired at his start (01/03/2025): 120 + 130.50 + 100
+    # = 350.50 h; Sophie's is undated (to document): 80 + 151.67 + 151.67 = 383.34 h;
+    # 733.84 h of the 1,787.18 h done (counted provisionally, the default).
+    path = written[f"{fmt}-anonymous"]
+    text = "\n".join(pdf_pages(path)) if fmt == "pdf" else docx_text(path)
+    flat = re.sub(r"\s+", " ", text)
+    assert (
+        "réaliser 1 787,18 h (dont 733,84 h en attente de justification d'éligibilité) "
+        "d'insertion" in flat
+    )
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_default_report_has_no_personal_data(written: dict[str, Path], fmt: str) -> None:
     path = written[f"{fmt}-anonymous"]
     text = "\n".join(pdf_pages(path)) if fmt == "pdf" else docx_text(path)

@@ -9,9 +9,11 @@ import docx
 import pytest
 
 from clauses_app import paths
+from clauses_app.models import PublicContract
 from clauses_app.reports import ReportError
 from clauses_app.reports.clause_wording import BASES, write_clause_wording
 from clauses_app.reports.templates import BLANK, TableValue, render_template
+from clauses_app.services.settings import UnvalidatedHours
 from clauses_app.storage import Database
 from tests.reports.dataset import Dataset
 from tests.reports.readers import docx_text
@@ -151,3 +153,31 @@ def test_render_template_rules() -> None:
     assert rendered.lines[6].table == table
     assert rendered.lines[7].text == "Broken x and X"  # stray braces dropped
     assert rendered.unknown == ["balise mal fermée ({{ ou }} isolé)"]
+
+
+def test_the_wording_says_what_unvalidated_hours_count_for(
+    database: Database, dataset: Dataset, tmp_path: Path
+) -> None:
+    def wording(name: str) -> str:
+        result = write_clause_wording(
+            database, contract_uuid=dataset.contract_a, basis="L2112-2",
+            out_path=tmp_path / f"{name}.docx", values=FILLED,
+        )  # fmt: skip
+        return " ".join(docx_text(result.path).split())
+
+    provisional = wording("default")  # the default rule: counted provisionally
+    assert (
+        "Les heures d'une personne dont l'éligibilité n'a pas encore été validée sont comptées "
+        "à titre provisoire, sous réserve de la validation du facilitateur." in provisional
+    )
+    assert "n'a pas été validée, et celles" not in provisional  # the old, contrary sentence
+    with database.transaction() as s:
+        contract = s.get(PublicContract, dataset.contract_a)
+        assert contract is not None
+        contract.rules_override = {"unvalidated_hours": UnvalidatedHours.EXCLUDED}
+    excluded = wording("excluded")
+    assert (
+        "Les heures d'une personne dont l'éligibilité n'a pas été validée avant le début de "
+        "son contrat ou de sa mission ne sont pas prises en compte." in excluded
+    )
+    assert "à titre provisoire" not in excluded
