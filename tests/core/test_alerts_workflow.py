@@ -78,6 +78,15 @@ def test_eligibility_unvalidated_for_people_at_work(database: Database, site: di
     assert (lea.due, lea.contract_uuid, lea.severity) == (date(2025, 2, 3), site["con"], "high")
     # 132 days from 03/02 to 15/06
     assert lea.overdue == "en retard de 132 jours"
+    # Limited to Ville, the same two; limited to another authority, none.
+    with database.session() as s:
+        other = b.authority(s, "Bourg")
+        s.commit()
+        in_town = collect_alerts(s, date(2025, 6, 15), YEAR, site["town"])
+        elsewhere = collect_alerts(s, date(2025, 6, 15), YEAR, other.uuid)
+    kind = AlertKind.ELIGIBILITY_UNVALIDATED
+    assert [a.message for a in in_town.alerts(kind)] == [a.message for a in alerts]
+    assert not elsewhere.count(kind)
     # Before anyone started, nobody is at work: no such alert.
     assert not _alerts(database, date(2025, 1, 31)).count(AlertKind.ELIGIBILITY_UNVALIDATED)
 

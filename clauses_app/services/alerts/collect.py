@@ -152,7 +152,7 @@ def _collect(
     # all time, the ending contracts compare all required hours with all hours done.
     all_time = compute_figures(session, Period(), authority_uuid, settings, award_months=True)
     report(progress, 1, STEPS, "Calcul des alertes : marchés")
-    labels = award_labels(session, authority_uuid)
+    labels = award_labels(session, authority_uuid, all_time)
     pending: list[PendingAlert] = contracts_ending(
         session, today, authority_uuid, settings, all_time
     )
@@ -162,10 +162,12 @@ def _collect(
     del all_time  # the largest object here: let it go before the next queries
     report(progress, 2, STEPS, "Calcul des alertes : relevés d'heures")
     pending += missing_statements(session, today, period, authority_uuid, labels, uuids)
-    del labels
     report(progress, 3, STEPS, "Calcul des alertes : éligibilité")
     pending += eligibility_expiring(session, today, authority_uuid, settings)
-    pending += eligibility_unvalidated(session, today, period, authority_uuid, settings, uuids)
+    pending += eligibility_unvalidated(
+        session, today, period, authority_uuid, settings, labels, uuids
+    )
+    del labels
     report(progress, 4, STEPS, "Calcul des alertes : situations à 6 mois")
     pending += outcomes_missing(
         session, today, period, authority_uuid, thresholds.outcome_followup_months

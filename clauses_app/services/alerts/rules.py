@@ -31,7 +31,6 @@ from clauses_app.services.counting import ZERO, round_hours, round_share, share_
 from clauses_app.services.eligibility import expiring_validations
 from clauses_app.services.figures import Figures
 from clauses_app.services.figures.awards import (
-    MonthIndexes,
     UuidCache,
     as_date,
     driver_rows,
@@ -56,36 +55,43 @@ HUNDRED = Decimal(100)
 class AwardLabel:
     text: str  # "SARL Martin — marché 2025-001, lot 2"
     contract_key: Any  # the contract's id as stored (see ``figures.awards.raw``)
+    reference: str  # the contract's
     performance_start: date | None
     performance_end: date | None
     first_month: int | None  # month indexes (periods.month_index) of the performance period
     last_month: int | None
 
 
-def award_labels(session: Session, authority_uuid: uuid.UUID | None) -> dict[Any, AwardLabel]:
+def award_labels(
+    session: Session, authority_uuid: uuid.UUID | None, all_time: Figures
+) -> dict[Any, AwardLabel]:
     """Every award's name and performance period (the lot's dates, else the contract's), per
-    raw award key (see ``figures.awards.raw``)."""
-    statement = (
-        select(raw(Award.uuid), Company.name, PublicContract.reference, Lot.number,
-               raw(Lot.start_date), raw(Lot.end_date), raw(PublicContract.start_date),
-               raw(PublicContract.end_date), raw(Lot.contract_uuid))
-        .join(Company, Award.company_uuid == Company.uuid)
-        .join(Lot, Award.lot_uuid == Lot.uuid)
-        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
-    )  # fmt: skip
+    raw award key (see ``figures.awards.raw``), for the awards of ``all_time``.
+
+    The figures already hold each award's lot, contract and performance months: only the
+    companies' names and the contracts' references are read (two narrow queries)."""
+    companies = {
+        key: name
+        for rows in driver_rows(session, select(raw(Company.uuid), Company.name))
+        for key, name in rows
+    }
+    contracts = scope(select(raw(PublicContract.uuid), PublicContract.reference), authority_uuid)
+    references = {key: ref for rows in driver_rows(session, contracts) for key, ref in rows}
+    dates: dict[Any, date | None] = {None: None}  # raw date → date, once per distinct value
     result = {}
-    month_of_day = MonthIndexes()  # awards mostly share their contract's dates
-    for rows in driver_rows(session, scope(statement, authority_uuid)):
-        for key, company, reference, number, l_start, l_end, c_start, c_end, contract in rows:
-            start, end = l_start or c_start, l_end or c_end
-            result[key] = AwardLabel(
-                f"{company} — marché {reference}, lot {number}",
-                contract,
-                as_date(start) if start else None,
-                as_date(end) if end else None,
-                month_of_day[start],
-                month_of_day[end],
-            )
+    for award in all_time.awards:
+        lot = award.lot
+        start, end = lot.performance_start, lot.performance_end
+        if start not in dates:
+            dates[start] = as_date(start)
+        if end not in dates:
+            dates[end] = as_date(end)
+        reference = references[lot.contract.key]
+        result[award.key] = AwardLabel(
+            f"{companies[award.company_key]} — marché {reference}, lot {lot.number}",
+            lot.contract.key, reference, dates[start], dates[end], lot.first_month,
+            lot.last_month,
+        )  # fmt: skip
     return result
 
 
@@ -123,7 +129,9 @@ def behind_schedule(
     The elapsed share counts whole months up to the last one over, with the guide's pro-rata
     rule (counting.share_months, the one compute_figures applies to a period); hours done
     to date are the award's counted months up to then (each rounded to the cent, as
-    ``Figures.monthly`` gives them), plus what pooling moved to it over all time.
+    ``Figures.monthly`` gives them), plus what pooling moved to it over all time. An award
+    whose performance is over owed all its hours and has counted all it will: its figures'
+    totals are compared as they are (in cents, no month read).
     """
     cutoff = end_of_last_elapsed_month(today)
     last_month = month_index_of(cutoff)
@@ -137,21 +145,29 @@ def behind_schedule(
         start, end = label.performance_start, label.performance_end
         if start > cutoff or not period.overlaps(start, end):
             continue
-        expected = round_share(figures.hours_required, share_months(
-            label.first_month, label.last_month, None, None, last_month
-        ))  # fmt: skip
-        if expected <= 0:
-            continue
-        done = _done_to_date(figures.monthly or {}, last_month)
-        if figures.hours_done_pooled != figures.hours_done:
-            done = round_hours(done + figures.hours_done_pooled - figures.hours_done)
-        if done < expected * factor:
-            ended = end if end <= cutoff else None
-            alerts.append(
-                PendingAlert(AlertKind.BEHIND_SCHEDULE, AlertRecord.AWARD, figures.award_uuid,
-                             end, f"{label.text} : ", _behind_words,
-                             (done, expected, cutoff, ended), figures.contract_uuid)
-            )  # fmt: skip
+        if end <= cutoff:  # over: every month was due and every counted month is done
+            if figures.required_cents <= 0 or figures.pooled_cents >= (
+                figures.required_cents * factor
+            ):
+                continue
+            expected, done, ended = figures.hours_required, figures.hours_done_pooled, end
+        else:
+            expected = round_share(figures.hours_required, share_months(
+                label.first_month, label.last_month, None, None, last_month
+            ))  # fmt: skip
+            if expected <= 0:
+                continue
+            done = _done_to_date(figures.monthly or {}, last_month)
+            if figures.hours_done_pooled != figures.hours_done:
+                done = round_hours(done + figures.hours_done_pooled - figures.hours_done)
+            if done >= expected * factor:
+                continue
+            ended = None
+        alerts.append(
+            PendingAlert(AlertKind.BEHIND_SCHEDULE, AlertRecord.AWARD, figures.award_uuid,
+                         end, f"{label.text} : ", _behind_words,
+                         (done, expected, cutoff, ended), figures.contract_uuid)
+        )  # fmt: skip
     return alerts
 
 

@@ -18,18 +18,17 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from clauses_app.formatting import format_date, format_hours
-from clauses_app.models import (
-    Award,
-    Employment,
-    Lot,
-    Participant,
-    ParticipantCriterion,
-    PublicContract,
-)
+from clauses_app.models import Employment, Participant, ParticipantCriterion
 from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
-from clauses_app.services.alerts.rules import person_name
+from clauses_app.services.alerts.rules import AwardLabel, person_name
 from clauses_app.services.eligibility import Eligibility, describe, eligibility_for
-from clauses_app.services.figures.awards import UuidCache, as_date, driver_rows, raw, scope
+from clauses_app.services.figures.awards import (
+    UuidCache,
+    as_date,
+    driver_rows,
+    employments_in_scope,
+    raw,
+)
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 from clauses_app.services.unawarded import unawarded_lots
@@ -58,6 +57,7 @@ def eligibility_unvalidated(
     period: Period,
     authority_uuid: uuid.UUID | None,
     settings: AppSettings,
+    labels: dict[Any, AwardLabel],
     uuids: UuidCache,
 ) -> list[PendingAlert]:
     """One alert per participant with a started employment (in the period) whose
@@ -65,11 +65,8 @@ def eligibility_unvalidated(
     earliest such start, grouped under its contract."""
     statement = (
         select(raw(Employment.participant_uuid), Participant.last_name, Participant.first_name,
-               raw(Employment.start_date), raw(PublicContract.uuid), PublicContract.reference)
+               raw(Employment.start_date), raw(Employment.award_uuid))
         .join(Participant, Employment.participant_uuid == Participant.uuid)
-        .join(Award, Employment.award_uuid == Award.uuid)
-        .join(Lot, Award.lot_uuid == Lot.uuid)
-        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
         .where(Employment.ineligible.is_(False), Employment.start_date <= today)
     )  # fmt: skip
     if period.end is not None:
@@ -78,8 +75,8 @@ def eligibility_unvalidated(
         statement = statement.where(
             or_(Employment.end_date.is_(None), Employment.end_date >= period.start)
         )
-    employments = [row for rows in driver_rows(session, scope(statement, authority_uuid))
-                   for row in rows]  # fmt: skip
+    in_scope = employments_in_scope(statement, authority_uuid)
+    employments = [row for rows in driver_rows(session, in_scope) for row in rows]
     if not employments:
         return []
     criteria: dict[Any, list[Any]] = {}  # CriterionLike (read-only fields)
@@ -97,6 +94,8 @@ def eligibility_unvalidated(
     nothing: list[Any] = []
     for row in employments:
         person, begins = row[0], as_date(row[3])
+        if row[4] not in labels:  # an award outside the figures: no contract to name
+            continue
         eligibility = eligibility_for(criteria.get(person, nothing), begins, settings)
         if not eligibility.pending:
             continue
@@ -108,9 +107,10 @@ def eligibility_unvalidated(
     return [
         PendingAlert(AlertKind.ELIGIBILITY_UNVALIDATED, AlertRecord.PARTICIPANT, uuids[person],
                      begins, f"{person_name(last_name, first_name)} : ", _unvalidated_words,
-                     (begins, reference, describe(eligibility), count), uuids[contract])
-        for person, (begins, (_, last_name, first_name, _, contract, reference), eligibility,
-                     count) in found.items()
+                     (begins, labels[award].reference, describe(eligibility), count),
+                     uuids[labels[award].contract_key])
+        for person, (begins, (_, last_name, first_name, _, award), eligibility, count)
+        in found.items()
     ]  # fmt: skip
 
 
