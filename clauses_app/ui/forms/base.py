@@ -56,6 +56,11 @@ def show_message(label: QLabel, message: str | None) -> None:
     label.setVisible(bool(message))
 
 
+def present_history(dialog: QDialog) -> int:
+    """Show the history dialog and wait (tests replace this function)."""
+    return dialog.exec()
+
+
 class RecordForm(QDialog):
     """Base of the forms. Subclasses set ``kind``, the titles and :meth:`build_fields`."""
 
@@ -164,6 +169,12 @@ class RecordForm(QDialog):
         self.cancel_button = self.buttons.addButton(
             "Annuler", QDialogButtonBox.ButtonRole.RejectRole
         )
+        self.history_button = self.buttons.addButton(
+            "Historique…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.history_button.setToolTip("Qui a modifié cette fiche, quand, et quoi")
+        self.history_button.setEnabled(self.record_uuid is not None)
+        self.history_button.clicked.connect(self.show_history)
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -171,6 +182,20 @@ class RecordForm(QDialog):
         screen = self.screen().availableGeometry().height() if self.screen() else 768
         wanted = body.sizeHint().height() + heading.sizeHint().height() + 110
         self.resize(700, max(360, min(wanted, int(screen * 0.92))))
+
+    def show_history(self) -> None:
+        """« Historique… »: who changed this record, when, which field."""
+        from clauses_app.ui.forms.conflict import field_labels
+        from clauses_app.ui.forms.history import HistoryDialog
+
+        if self.record_uuid is None:
+            return
+        with self.context.database.session() as session:
+            title = records.label_of(session, self.kind, self.record_uuid) or self.title_edit
+        dialog = HistoryDialog(
+            self.context.database, self.record_uuid, title, field_labels(self), self
+        )
+        present_history(dialog)
 
     def focus_first_field(self) -> None:
         """Put the cursor in the first field the user can type in (the form opens there)."""

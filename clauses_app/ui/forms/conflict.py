@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clauses_app.formatting import format_date
+from clauses_app.formatting import format_date, format_moment
 from clauses_app.services import records
 from clauses_app.services.records.kinds import NOUNS
 from clauses_app.services.records.versions import (
@@ -84,6 +84,9 @@ class ConflictDialog(QDialog):
         )
         intro.setWordWrap(True)
         outer.addWidget(intro)
+        self.author = QLabel(changed_by_text(stale))
+        self.author.setObjectName("conflictAuthor")
+        outer.addWidget(self.author)
         outer.addWidget(self._grid(labels, describe), 1)
         buttons = QDialogButtonBox()
         self.keep_mine_button = self._button(buttons, "Garder ma version", Outcome.KEEP_MINE)
@@ -159,6 +162,13 @@ class ConflictDialog(QDialog):
     def _finish(self, outcome: str) -> None:
         self.outcome = outcome
         self.accept()
+
+
+def changed_by_text(stale: StaleRecordError) -> str:
+    """« Modifié par m.durand le 04/12/2026 à 14:32 » (the computer's time zone)."""
+    who = stale.changed_by or "un utilisateur inconnu"
+    when = f" le {format_moment(stale.changed_at)}" if stale.changed_at else ""
+    return f"Modifié par {who}{when}."
 
 
 def present(dialog: ConflictDialog) -> int:
@@ -241,4 +251,4 @@ def settle_conflict(form: RecordForm, stale: StaleRecordError) -> uuid.UUID | No
             )
         except StaleRecordError as again:  # moved once more meanwhile: ask again
             stale = StaleRecordError(again.kind, again.record_uuid, again.base, values,
-                                     again.theirs)  # fmt: skip
+                                     again.theirs, again.changed_by, again.changed_at)  # fmt: skip
