@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -17,7 +18,7 @@ from clauses_app.cli.common import (
 from clauses_app.formatting import format_etp, format_hours, format_percent
 from clauses_app.models import ContractingAuthority
 from clauses_app.services.settings import AppSettings
-from clauses_app.services.sizing import SizingError, size_clause
+from clauses_app.services.sizing import SizingError, size_clause, size_invoiced
 from clauses_app.services.stats import database_stats
 
 
@@ -28,10 +29,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     estimate = subparsers.add_parser(
         "estimate", help="dimensionner une clause (heures d'insertion à prescrire)"
     )
-    estimate.add_argument("--amount", required=True, help="montant HT en euros")
-    estimate.add_argument("--labour-share", required=True, help="part de main-d'œuvre, en %%")
-    estimate.add_argument("--rate", required=True, help="taux d'insertion, en %%")
+    estimate.add_argument("--amount", help="montant HT en euros")
+    estimate.add_argument("--labour-share", help="part de main-d'œuvre, en %%")
+    estimate.add_argument("--rate", help="taux d'insertion, en %%")
     estimate.add_argument("--hourly-cost", help="coût horaire chargé en euros (défaut : réglage)")
+    estimate.add_argument(
+        "--invoiced", help="accord-cadre : montant HT facturé en euros (avec --euros-per-hour)"
+    )
+    estimate.add_argument(
+        "--euros-per-hour", help="accord-cadre : « N heure(s) par X € HT facturés », X en euros"
+    )
+    estimate.add_argument("--hours", help="accord-cadre : N heures par tranche (défaut : 1)")
     estimate.add_argument("--json", action="store_true", help="sortie JSON")
     estimate.set_defaults(handler=cmd_estimate)
 
@@ -58,10 +66,18 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
-    amount = parse_decimal(args.amount, "Le montant")
-    share = parse_decimal(args.labour_share, "La part de main-d'œuvre")
-    rate = parse_decimal(args.rate, "Le taux d'insertion")
-    cost = parse_decimal(args.hourly_cost, "Le coût horaire") if args.hourly_cost else None
+    invoiced = args.invoiced is not None or args.euros_per_hour is not None
+    by_amount = any(v is not None for v in (args.amount, args.labour_share, args.rate))
+    if invoiced and by_amount:
+        raise CliError(
+            "Choisissez : --amount, --labour-share et --rate (montant du marché), ou "
+            "--invoiced et --euros-per-hour (accord-cadre facturé)."
+        )
+    if invoiced and (args.invoiced is None or args.euros_per_hour is None):
+        raise CliError("Un accord-cadre se dimensionne avec --invoiced et --euros-per-hour.")
+    if not invoiced and None in (args.amount, args.labour_share, args.rate):
+        raise CliError("Indiquez --amount, --labour-share et --rate (ou --invoiced et "
+                       "--euros-per-hour pour un accord-cadre).")  # fmt: skip
     if args.db:
         from clauses_app.services.settings import load_settings
 
@@ -70,7 +86,21 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     else:
         settings = AppSettings()
     try:
-        sizing = size_clause(amount, share, rate, cost, settings)
+        if invoiced:
+            sizing = size_invoiced(
+                parse_decimal(args.invoiced, "Le montant facturé"),
+                parse_decimal(args.euros_per_hour, "Le montant facturé par heure"),
+                parse_decimal(args.hours, "Le nombre d'heures") if args.hours else Decimal(1),
+                settings,
+            )
+        else:
+            sizing = size_clause(
+                parse_decimal(args.amount, "Le montant"),
+                parse_decimal(args.labour_share, "La part de main-d'œuvre"),
+                parse_decimal(args.rate, "Le taux d'insertion"),
+                parse_decimal(args.hourly_cost, "Le coût horaire") if args.hourly_cost else None,
+                settings,
+            )
     except SizingError as exc:
         raise CliError(str(exc)) from None
     if args.json:

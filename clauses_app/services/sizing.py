@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
 from clauses_app.models import ClauseMode, Lot
+from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 
 HUNDRED = Decimal(100)
@@ -52,6 +55,41 @@ def size_clause(
     raw = amount_ht * (labour_share_percent / HUNDRED) * (insertion_rate_percent / HUNDRED) / cost
     hours = settings.round_hours(raw)
     return Sizing(required_hours=hours, etp=etp(hours, settings))
+
+
+def size_invoiced(
+    invoiced_ht: Decimal,
+    euros_per_hour: Decimal,
+    hours: Decimal = Decimal(1),
+    settings: AppSettings | None = None,
+) -> Sizing:
+    """A framework contract's clause written as « ``hours`` h per ``euros_per_hour`` € HT
+    invoiced »: ``invoiced × hours ÷ euros_per_hour``, rounded once on the total (the rounding
+    setting), never per order. Example (issue 22): 1 h per 2,000 € HT on 148,000 € HT invoiced
+    = 74 h, 0.0460 ETP."""
+    settings = settings or AppSettings()
+    if invoiced_ht < 0:
+        raise SizingError("Le montant facturé ne peut pas être négatif.")
+    if euros_per_hour <= 0:
+        raise SizingError("Le montant facturé par heure d'insertion doit être supérieur à 0 €.")
+    if hours <= 0:
+        raise SizingError("Le nombre d'heures par tranche facturée doit être supérieur à 0.")
+    required = settings.round_hours(invoiced_ht * hours / euros_per_hour)
+    return Sizing(required_hours=required, etp=etp(required, settings))
+
+
+def invoiced_hours_in_period(
+    invoiced: Iterable[tuple[date, Decimal]],
+    period: Period,
+    euros_per_hour: Decimal,
+    hours: Decimal = Decimal(1),
+    settings: AppSettings | None = None,
+) -> Decimal:
+    """Required hours of a period for a framework contract: the amounts invoiced (each dated:
+    an order, or a month's total on its first day) that fall in ``period``, summed, then
+    sized by :func:`size_invoiced` — rounded once on the period's total, never per order."""
+    total = sum((amount for day, amount in invoiced if period.overlaps(day, day)), Decimal(0))
+    return size_invoiced(total, euros_per_hour, hours, settings).required_hours
 
 
 def hours_from_percent(

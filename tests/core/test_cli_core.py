@@ -33,6 +33,14 @@ def test_entry_point_estimate_json() -> None:
     assert json.loads(result.stdout) == {"required_hours": 833, "etp": 0.5184}
 
 
+def test_entry_point_estimate_invoiced_json() -> None:
+    # A framework contract: 1 h per 2,000 € HT on 148,000 € HT invoiced = 74 h;
+    # 74 / 1,607 = 0.04605 → 0.0460 ETP (four decimals, as every estimate).
+    result = run("estimate", "--invoiced", "148000", "--euros-per-hour", "2000", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"required_hours": 74, "etp": 0.046}
+
+
 def test_entry_point_init_and_stats_on_a_new_file(tmp_path: Path) -> None:
     db = tmp_path / "new.sqlite3"
     assert run("--db", str(db), "init").returncode == 0
@@ -55,6 +63,11 @@ def test_entry_point_init_and_stats_on_a_new_file(tmp_path: Path) -> None:
         (["--amount", "1000", "--labour-share", "50", "--rate", "-1"], "entre 0 et 100"),
         (["--amount", "1000", "--labour-share", "50", "--rate", "5", "--hourly-cost", "0"],
          "supérieur à 0"),
+        (["--invoiced", "148000"], "--invoiced et --euros-per-hour"),
+        (["--invoiced", "148000", "--euros-per-hour", "0"], "supérieur à 0"),
+        (["--invoiced", "-1", "--euros-per-hour", "2000"], "négatif"),
+        (["--invoiced", "148000", "--euros-per-hour", "2000", "--rate", "5"], "Choisissez"),
+        (["--labour-share", "50"], "Indiquez --amount"),
     ],
 )  # fmt: skip
 def test_estimate_bad_input(

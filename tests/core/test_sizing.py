@@ -7,7 +7,13 @@ from decimal import Decimal as D
 import pytest
 
 from clauses_app.services.settings import AppSettings
-from clauses_app.services.sizing import SizingError, etp, hours_from_percent, size_clause
+from clauses_app.services.sizing import (
+    SizingError,
+    etp,
+    hours_from_percent,
+    size_clause,
+    size_invoiced,
+)
 
 
 def test_guide_example_at_30_euros_per_hour() -> None:
@@ -89,3 +95,34 @@ def test_save_lot_sizing_keeps_inputs_beside_the_result(database) -> None:  # ty
     with database.session() as s:
         lot = s.get(Lot, lot_uuid)
         assert lot is not None and (lot.clause_mode, lot.required_percent) == ("PERCENT", D("7.5"))
+
+
+def test_framework_contract_sized_on_the_amount_invoiced() -> None:
+    # 1 h per 2,000 € HT: 148,000 € → 74 h, 74 / 1,607 = 0.0460 ETP.
+    sizing = size_invoiced(D("148000"), D("2000"))
+    assert (sizing.required_hours, sizing.etp) == (D("74"), D("0.0460"))
+    # Rounded once on the total: 3 orders of 2,999 € are 4.4985 h → 4 h (not 3 × 1 h).
+    assert size_invoiced(D("8997"), D("2000")).required_hours == D("4")
+    # 2 h per 5,000 € on 12,500 € = 5 h; half an hour rounds up (half-up): 1,000 € → 0.5 h → 1 h.
+    assert size_invoiced(D("12500"), D("5000"), D("2")).required_hours == D("5")
+    assert size_invoiced(D("1000"), D("2000")).required_hours == D("1")
+    with pytest.raises(SizingError, match="supérieur à 0"):
+        size_invoiced(D("1000"), D("0"))
+
+
+def test_required_hours_of_a_period_come_from_its_invoices_rounded_once() -> None:
+    from datetime import date
+
+    from clauses_app.services.periods import Period
+    from clauses_app.services.sizing import invoiced_hours_in_period
+
+    # 1 h per 2,000 € HT. Three orders of 2,999 € in 2026 (8,997 € → 4.4985 h → 4 h, where
+    # rounding each order would give 3 × 1 h = 3 h), one of 10,000 € in 2027 (5 h).
+    orders = [(date(2026, 3, 2), D("2999")), (date(2026, 3, 20), D("2999")),
+              (date(2026, 11, 30), D("2999")), (date(2027, 1, 4), D("10000"))]  # fmt: skip
+    rate = D("2000")
+    assert invoiced_hours_in_period(orders, Period.year(2026), rate) == D("4")
+    assert invoiced_hours_in_period(orders, Period.year(2027), rate) == D("5")
+    # All time: 18,997 € → 9.4985 h → 9 h.
+    assert invoiced_hours_in_period(orders, Period(), rate) == D("9")
+    assert invoiced_hours_in_period(orders, Period.year(2025), rate) == D("0")

@@ -104,3 +104,21 @@ def test_without_a_lot_it_is_a_calculator(qtbot, database) -> None:  # type: ign
     assert dialog.lot_label.text() == "Calcul sans lot : le résultat n'est pas enregistré."
     assert dialog.sizing() is not None and dialog.sizing().required_hours == D("833")
     assert dialog.save_button.text() == "Fermer"
+
+
+def test_framework_contract_on_the_amount_invoiced(qtbot, database, lot_uuid) -> None:  # type: ignore[no-untyped-def]
+    dialog = SizingDialog(AppContext(database), lot_uuid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.invoiced_mode, Qt.MouseButton.LeftButton)
+    assert dialog.invoiced_box.isVisible() and not dialog.hours_box.isVisible()
+    # defaults: 1 h per 2,000 € HT; 148,000 € invoiced → 74 h, 74 / 1,607 = 0.046 ETP
+    _type_amount(qtbot, dialog.invoiced, "148000")
+    assert dialog.hours_label.text() == f"74{NBSP}h"
+    assert dialog.etp_label.text() == f"soit 0,05{NBSP}ETP"
+    assert dialog.formula_label.text().startswith(
+        f"148{NNBSP}000,00{NBSP}€ × 1{NBSP}h ÷ 2{NNBSP}000,00{NBSP}€, arrondi une fois"
+    )
+    assert not dialog.save_button.isEnabled()  # a calculation only: lots do not store it
+    dialog.tranche_amount.setValue(0)
+    assert "supérieur à 0" in dialog.error_label.text()

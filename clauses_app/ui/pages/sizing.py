@@ -4,6 +4,8 @@ Two ways of writing a clause (guide §3): a number of hours (amount × labour sh
 rate ÷ loaded hourly cost, services.sizing.size_clause) or a percentage of the hours worked
 on the lot. On "Enregistrer", the result and its inputs are saved on the lot in one
 transaction. Without a lot, the dialog is a calculator (``result()`` gives the last sizing).
+A third way, for framework contracts (« N h per X € HT invoiced », services.sizing.
+size_invoiced), is a calculator only: lots do not store that form of clause yet (issue 22).
 """
 
 from __future__ import annotations
@@ -46,12 +48,14 @@ from clauses_app.services.sizing import (
     load_lot_sizing,
     save_lot_sizing,
     size_clause,
+    size_invoiced,
 )
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.tasks import notify_data_changed
 
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 OTHER_TRADE = "Autre (part saisie)"
+INVOICED = "INVOICED"  # the framework-contract calculator (not a stored clause mode)
 
 
 def decimal_spin(
@@ -118,13 +122,18 @@ class SizingDialog(QDialog):
 
         self.hours_mode = QRadioButton("Un nombre d'heures d'insertion")
         self.percent_mode = QRadioButton("Un pourcentage des heures travaillées sur le lot")
+        self.invoiced_mode = QRadioButton(
+            "Un nombre d'heures par montant facturé (accord-cadre à bons de commande)"
+        )
         self.modes = QButtonGroup(self)
         self.modes.addButton(self.hours_mode)
         self.modes.addButton(self.percent_mode)
+        self.modes.addButton(self.invoiced_mode)
         self.hours_mode.setChecked(True)
         layout.addWidget(QLabel("La clause exige :"))
         layout.addWidget(self.hours_mode)
         layout.addWidget(self.percent_mode)
+        layout.addWidget(self.invoiced_mode)
 
         self.hours_box = QGroupBox(
             "Montant × part de main-d'œuvre × taux d'insertion ÷ coût horaire"
@@ -155,6 +164,16 @@ class SizingDialog(QDialog):
         form.addRow("Part des heures en insertion :", self.required_percent)
         form.addRow("Heures travaillées prévues :", self.worked_hours)
         layout.addWidget(self.percent_box)
+
+        self.invoiced_box = QGroupBox("N heures par tranche de X € HT facturés")
+        form = QFormLayout(self.invoiced_box)
+        self.tranche_hours = decimal_spin(1000, 2, "\u00a0h", minimum=0.01)
+        self.tranche_amount = decimal_spin(9_999_999.99, 2, "\u00a0€ HT", step=500)
+        self.invoiced = decimal_spin(9_999_999_999.99, 2, "\u00a0€ HT", step=10_000)
+        form.addRow("Heures par tranche :", self.tranche_hours)
+        form.addRow("Tranche facturée :", self.tranche_amount)
+        form.addRow("Montant facturé (ou prévu) :", self.invoiced)
+        layout.addWidget(self.invoiced_box)
 
         result = QGroupBox("Résultat")
         box = QVBoxLayout(result)
@@ -190,6 +209,8 @@ class SizingDialog(QDialog):
 
     def _prefill(self, lot: LotSizing | None) -> None:
         self.hourly_cost.setValue(float(self.settings.hourly_cost))
+        self.tranche_hours.setValue(1.0)
+        self.tranche_amount.setValue(2000.0)
         self.insertion_rate.setValue(5.0)
         self.labour_share.setValue(50.0)
         if lot is None:
@@ -214,10 +235,11 @@ class SizingDialog(QDialog):
 
     def _connect(self) -> None:
         for spin in (self.amount, self.labour_share, self.insertion_rate, self.hourly_cost,
-                     self.required_percent, self.worked_hours):  # fmt: skip
+                     self.required_percent, self.worked_hours, self.tranche_hours,
+                     self.tranche_amount, self.invoiced):  # fmt: skip
             spin.valueChanged.connect(self._update)
         self.trade.currentIndexChanged.connect(self._trade_chosen)
-        self.hours_mode.toggled.connect(self._update)
+        self.modes.buttonToggled.connect(self._update)
 
     # --- live result -----------------------------------------------------------------------
 
@@ -229,17 +251,23 @@ class SizingDialog(QDialog):
 
     @property
     def clause_mode(self) -> str:
+        if self.invoiced_mode.isChecked():
+            return INVOICED
         return ClauseMode.HOURS if self.hours_mode.isChecked() else ClauseMode.PERCENT
 
     def _update(self) -> None:
-        hours_mode = self.clause_mode == ClauseMode.HOURS
+        mode = self.clause_mode
+        hours_mode = mode == ClauseMode.HOURS
         self.hours_box.setVisible(hours_mode)
-        self.percent_box.setVisible(not hours_mode)
+        self.percent_box.setVisible(mode == ClauseMode.PERCENT)
+        self.invoiced_box.setVisible(mode == INVOICED)
         self.error_label.setText("")
         self._result, self._percent_hours = None, None
         try:
             if hours_mode:
                 self._show_hours()
+            elif mode == INVOICED:
+                self._show_invoiced()
             else:
                 self._show_percent()
         except SizingError as error:
@@ -248,7 +276,9 @@ class SizingDialog(QDialog):
             self.formula_label.setText("")
             self.error_label.setText(str(error))
         if self.lot_uuid is not None:
-            self.save_button.setEnabled(self._result is not None or not hours_mode)
+            self.save_button.setEnabled(
+                mode == ClauseMode.PERCENT or (hours_mode and self._result is not None)
+            )
         self.adjustSize()
 
     def _show_hours(self) -> None:
@@ -267,6 +297,25 @@ class SizingDialog(QDialog):
             f"{_percent(self.labour_share)} × {_percent(self.insertion_rate)} ÷ "
             f"{format_money(spin_decimal(self.hourly_cost))}/h"
         )
+
+    def _show_invoiced(self) -> None:
+        invoiced = spin_decimal(self.invoiced)
+        sizing = size_invoiced(
+            invoiced, spin_decimal(self.tranche_amount), spin_decimal(self.tranche_hours),
+            self.settings,
+        )  # fmt: skip
+        self.hours_label.setText(format_hours(sizing.required_hours))
+        self.etp_label.setText(f"soit {format_etp(sizing.etp)}")
+        formula = (
+            f"{format_money(invoiced)} × {format_hours(spin_decimal(self.tranche_hours))} ÷ "
+            f"{format_money(spin_decimal(self.tranche_amount))}, arrondi une fois sur le total."
+        )
+        if self.lot_uuid is not None:
+            formula += (
+                " Calcul indicatif : les lots n'enregistrent pas encore une clause par montant "
+                "facturé."
+            )
+        self.formula_label.setText(formula)
 
     def _show_percent(self) -> None:
         percent = spin_decimal(self.required_percent)
