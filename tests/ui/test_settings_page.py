@@ -13,7 +13,7 @@ from sqlalchemy import select
 from clauses_app.models import ReferenceItem, ReferenceKind
 from clauses_app.services.alerts import AlertThresholds, load_alert_thresholds
 from clauses_app.services.profile import load_profile, profile_path
-from clauses_app.services.settings import SubcontractingMode, load_settings
+from clauses_app.services.settings import SubcontractingMode, UnvalidatedHours, load_settings
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.reference_table import ReferenceTableModel
 from clauses_app.ui.pages.settings_page import SettingsPage
@@ -73,6 +73,8 @@ def test_saves_and_reloads_every_kind_of_setting(
     page.subcontracting_mode.setCurrentIndex(
         page.subcontracting_mode.findData(SubcontractingMode.AMOUNT)
     )
+    assert page.unvalidated_hours.currentData() == UnvalidatedHours.PROVISIONAL  # the default
+    page.unvalidated_hours.setCurrentIndex(page.unvalidated_hours.findText("Non comptées"))
     page.tolerance.setValue(15)
     page.outcome_months.setValue(3)
     trades = _select_kind(page, ReferenceKind.TRADE)
@@ -100,6 +102,7 @@ def test_saves_and_reloads_every_kind_of_setting(
         assert settings.counting.cdi_cap_months == 12
         assert settings.counting.training_cap_percent == D("20")
         assert settings.counting.subcontracting_mode == SubcontractingMode.AMOUNT
+        assert settings.counting.unvalidated_hours == UnvalidatedHours.EXCLUDED
         assert load_alert_thresholds(s) == AlertThresholds(D("15"), 3)
         items = {
             i.code: i
@@ -113,6 +116,7 @@ def test_saves_and_reloads_every_kind_of_setting(
     again = SettingsPage(page.context)
     assert again.hourly_cost.value() == 27.5
     assert again.cdi_cap.check.isChecked() and again.cdi_cap.spin.value() == 12
+    assert again.unvalidated_hours.currentData() == UnvalidatedHours.EXCLUDED
     assert again.org_name.text() == "PLIE du Pays d'Albi"
     assert again.facilitator_email.text() == "clauses@plie-albi.fr"
     again.deleteLater()

@@ -57,6 +57,7 @@ from clauses_app.services.settings import (
     AppSettings,
     CountingRules,
     SubcontractingMode,
+    UnvalidatedHours,
     load_settings,
     save_settings,
 )
@@ -261,6 +262,10 @@ class SettingsPage(QWidget):
         self.subcontracting_share = small_decimal_spin(100, 1, "\u00a0%")
         self.transferred_counted = QCheckBox("Comptabiliser le personnel transféré")
         self.only_performance = QCheckBox("Seulement pendant la période d'exécution du marché")
+        # What hours of a person whose eligibility is not validated in time count for.
+        self.unvalidated_hours = QComboBox()
+        for code, label in UnvalidatedHours.LABELS.items():
+            self.unvalidated_hours.addItem(label.capitalize(), code)
         form.addRow("Heures d'un CDI :", self.cdi_cap)
         form.addRow("", self.training_counted)
         form.addRow("Heures de formation :", self.training_cap)
@@ -268,6 +273,7 @@ class SettingsPage(QWidget):
         form.addRow("Part de main-d'œuvre (conversion) :", self.subcontracting_share)
         form.addRow("", self.transferred_counted)
         form.addRow("", self.only_performance)
+        form.addRow("Heures d'une éligibilité non validée :", self.unvalidated_hours)
         note = QLabel("Une opération ou un marché peut remplacer ces règles.")
         note.setWordWrap(True)
         form.addRow("", note)
@@ -381,6 +387,9 @@ class SettingsPage(QWidget):
         self.subcontracting_share.setValue(float(rules.subcontracting_labour_share))
         self.transferred_counted.setChecked(rules.transferred_staff_counted)
         self.only_performance.setChecked(rules.only_performance_period)
+        self.unvalidated_hours.setCurrentIndex(
+            max(0, self.unvalidated_hours.findData(rules.unvalidated_hours))
+        )
         self.ending_days.setValue(settings.contract_ending_alert_days)
         self.monthly_warning.setValue(float(settings.monthly_hours_warning))
         self.tolerance.setValue(float(thresholds.schedule_tolerance_percent))
@@ -409,6 +418,7 @@ class SettingsPage(QWidget):
             subcontracting_labour_share=spin_decimal(self.subcontracting_share),
             transferred_staff_counted=self.transferred_counted.isChecked(),
             only_performance_period=self.only_performance.isChecked(),
+            unvalidated_hours=self.unvalidated_hours.currentData(),
         )
         # The facilitator's contact is the user's own (form_profile), not the database's:
         # what the database holds there is kept as it is.
