@@ -138,8 +138,11 @@ class ContractForm(RecordForm):
         self.figures_label = QLabel()
         self.figures_label.setObjectName("contractFigures")
         self.figures_label.setWordWrap(True)
+        self.figures_label.setStyleSheet(
+            "background: #eef3f9; border: 1px solid #c9d6e6; border-radius: 4px; padding: 6px;"
+        )
         self.figures_task: Task | None = None
-        layout.addWidget(self.figures_label)
+        layout.insertWidget(0, self.figures_label)  # the contract's hours come first
         contract = self.record_uuid
         if contract is None:
             self.figures_label.hide()
