@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Participant, RecordHistory
@@ -139,11 +139,22 @@ def erase_person(session: Session, people: list[uuid.UUID]) -> None:
     """Erase ``people`` from the history, in the caller's transaction (after their record was
     anonymised, whose history rows name them): every row of their participant record and
     criteria goes, and the personal values in their other rows' history (an hours record's
-    source file) are blanked."""
+    source file) are blanked.
+
+    On a team database (``clauses team init``) the members may not write the history: the
+    owner's :data:`ERASE_FUNCTION` does it, for anonymised or deleted people only."""
     from sqlalchemy import delete
 
     from clauses_app.models.history import PERSONAL_FIELDS, blank_personal_values
 
+    if session.get_bind().dialect.name == "postgresql" and session.scalar(
+        text("SELECT to_regprocedure(:f) IS NOT NULL"), {"f": f"{ERASE_FUNCTION}(uuid[])"}
+    ):
+        session.execute(
+            text(f"SELECT {ERASE_FUNCTION}(CAST(:people AS uuid[]))"),
+            {"people": [str(p) for p in people]},
+        )
+        return
     whole = [t for t, fields in PERSONAL_FIELDS.items() if "*" in fields]
     session.execute(
         delete(RecordHistory)
@@ -158,3 +169,59 @@ def erase_person(session: Session, people: list[uuid.UUID]) -> None:
     for row in rows:
         if any(c.get("personal") for c in row.changes.values()):
             row.changes = blank_personal_values(row.changes)
+
+
+# --- A team's database (services/team.py calls these from ``clauses team init``) -------------
+
+ERASE_FUNCTION = "clauses_erase_history"
+
+
+def team_statements(coordinator: str, anonymous_name: str) -> list[str]:
+    """What ``clauses team init`` runs for the history (idempotent), as the owner:
+
+    - members (facilitators, coordinators) only read it: the triggers, SECURITY DEFINER,
+      write it on their behalf, so nobody forges or wipes a change;
+    - row-level security: a row about a person is read by whoever may read the person (the
+      participant policies decide, through the subquery) and by the coordinators (also for
+      people deleted since); rows about nobody by every member;
+    - :data:`ERASE_FUNCTION` erases people from it for a member's purge or anonymisation,
+      only people who are anonymised (or deleted) already.
+    """
+    role = coordinator.replace("'", "''")
+    anonymous = anonymous_name.replace("'", "''")
+    return [
+        "ALTER TABLE record_history ENABLE ROW LEVEL SECURITY",
+        "DROP POLICY IF EXISTS clauses_history_read ON record_history",
+        "CREATE POLICY clauses_history_read ON record_history FOR SELECT USING ("
+        "participant_uuid IS NULL "
+        f"OR pg_has_role(current_user, '{role}', 'MEMBER') "
+        "OR EXISTS (SELECT 1 FROM participant p WHERE p.uuid = record_history.participant_uuid))",
+        # Writes need the privilege, which only the owner has (see init_team).
+        "DROP POLICY IF EXISTS clauses_history_insert ON record_history",
+        "CREATE POLICY clauses_history_insert ON record_history FOR INSERT WITH CHECK (true)",
+        "DROP POLICY IF EXISTS clauses_history_update ON record_history",
+        "CREATE POLICY clauses_history_update ON record_history FOR UPDATE USING (true)",
+        "DROP POLICY IF EXISTS clauses_history_delete ON record_history",
+        "CREATE POLICY clauses_history_delete ON record_history FOR DELETE USING (true)",
+        f"""
+CREATE OR REPLACE FUNCTION {ERASE_FUNCTION}(people uuid[]) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  WITH erasable AS (
+    SELECT person FROM unnest(people) AS person
+    WHERE NOT EXISTS (SELECT 1 FROM participant p
+                      WHERE p.uuid = person AND p.last_name <> '{anonymous}')
+  ), gone AS (
+    DELETE FROM record_history
+    WHERE participant_uuid IN (SELECT person FROM erasable)
+      AND table_name IN ('participant', 'participant_criterion')
+  )
+  UPDATE record_history SET changes = (
+    SELECT json_object_agg(e.key, CASE WHEN (e.value ->> 'personal')::boolean
+      THEN (e.value::jsonb || '{{"old": null, "new": null}}'::jsonb)::json ELSE e.value END)
+    FROM json_each(record_history.changes) AS e)
+  WHERE participant_uuid IN (SELECT person FROM erasable)
+    AND table_name NOT IN ('participant', 'participant_criterion')
+    AND EXISTS (SELECT 1 FROM json_each(record_history.changes) AS e
+                WHERE (e.value ->> 'personal')::boolean)
+$$""",
+    ]

@@ -221,6 +221,9 @@ def init_team(database: Database) -> TeamInitReport:
                 name, body = policy.split(" ", 1)
                 run(f"CREATE POLICY {name} ON {table} {body}")
             protected.append(table)
+        if "record_history" in tables:  # migration 0009: read-only, by person (history.py)
+            _secure_history(connection, roles)
+            protected.append("record_history")
         # New participants are followed by whoever creates them, even outside the application.
         run("ALTER TABLE participant ALTER COLUMN follower SET DEFAULT CURRENT_USER")
         run(_territory_function(roles))
@@ -230,6 +233,24 @@ def init_team(database: Database) -> TeamInitReport:
             run(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
             run(f"GRANT EXECUTE ON FUNCTION {function} TO {facilitator}, {coordinator}")
     return TeamInitReport(roles, tuple(created), tuple(protected))
+
+
+def _secure_history(connection: Connection, roles: TeamRoles) -> None:
+    from clauses_app.services import history
+    from clauses_app.services.privacy import PSEUDONYM_LAST_NAME
+
+    run = connection.exec_driver_sql
+    owner, facilitator, coordinator = (
+        _quote(connection, n) for n in (roles.owner, roles.facilitator, roles.coordinator)
+    )
+    run(f"REVOKE INSERT, UPDATE, DELETE ON record_history FROM {facilitator}, {coordinator}")
+    for statement in history.team_statements(roles.coordinator, PSEUDONYM_LAST_NAME):
+        run(statement)
+    for function in ("clauses_record_history()", f"{history.ERASE_FUNCTION}(uuid[])"):
+        run(f"ALTER FUNCTION {function} OWNER TO {owner}")
+    erase = f"{history.ERASE_FUNCTION}(uuid[])"
+    run(f"REVOKE ALL ON FUNCTION {erase} FROM PUBLIC")
+    run(f"GRANT EXECUTE ON FUNCTION {erase} TO {facilitator}, {coordinator}")
 
 
 def check_role_name(name: str) -> str:
