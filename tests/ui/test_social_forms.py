@@ -141,7 +141,7 @@ def test_per_contract_wording_values_are_saved_and_default_to_the_settings(
     form = services_contract(qtbot, app_context)
     assert isinstance(form, ContractForm)
     weight = form.fields["award_criterion_weight"].field
-    assert weight.input_widget().placeholderText() == "10 (Paramètres)"
+    assert weight.input_widget().placeholderText() == "10"  # the setting, shown greyed
     type_into(qtbot, form, "estimated_value", "140 000")  # the State's threshold: subject
     pick(form, "social_consideration", "Marché réservé (L2113-12 à L2113-15)")
     assert form.compliance_label.text().endswith("seuil 140\u202f000,00\u00a0€ HT")

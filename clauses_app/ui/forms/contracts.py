@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 from sqlalchemy.orm import Session
 
-from clauses_app.formatting import format_etp, format_hours, format_money
+from clauses_app.formatting import format_etp, format_hours, format_money, format_number
 from clauses_app.models import (
     AwardRole,
     ClauseMode,
@@ -52,6 +52,7 @@ CLAUSE_MODES = (
     (ClauseMode.HOURS, "Nombre d'heures"),
     (ClauseMode.PERCENT, "Pourcentage des heures travaillées"),
 )
+DEFAULT_TIP = "Vide : la valeur des Paramètres (affichée en grisé) est reprise dans la clause."
 ROLES = ((AwardRole.HOLDER, "Titulaire"), (AwardRole.CO_CONTRACTOR, "Co-traitant"))
 
 
@@ -121,10 +122,12 @@ class ContractForm(RecordForm):
         for name, amount in hints.items():
             field = self.fields[name].field
             assert isinstance(field, DecimalField)
-            field.edit.setPlaceholderText(f"{format_money(amount)} (Paramètres)")
+            field.edit.setPlaceholderText(format_number(amount, 2))
+            field.edit.setToolTip(DEFAULT_TIP)
         weight = self.fields["award_criterion_weight"].field
         assert isinstance(weight, DecimalField)
-        weight.edit.setPlaceholderText(f"{settings.default_award_criterion_weight} (Paramètres)")
+        weight.edit.setPlaceholderText(str(settings.default_award_criterion_weight))
+        weight.edit.setToolTip(DEFAULT_TIP)
         with self.context.database.session() as session:
             self._thresholds = load_thresholds(session)
         self.compliance_label = QLabel()

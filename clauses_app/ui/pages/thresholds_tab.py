@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -43,6 +44,11 @@ COLUMNS = (
     "Entités adjudicatrices, défense",
     "Source",
 )
+# The same on two lines, for the table's header (the sources need the width).
+HEADERS = (
+    "Du", "Au", "Travaux et\nconcessions", "Fournitures et\nservices : État",
+    "Fournitures et services :\ncollectivités", "Entités adjudicatrices,\ndéfense", "Source",
+)  # fmt: skip
 DATES = (0, 1)
 AMOUNTS = (2, 3, 4, 5)
 SOURCE = 6
@@ -84,10 +90,10 @@ class ThresholdsTab(QWidget):
         start_row.addStretch(1)
         layout.addLayout(start_row)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
+        self.table.setWordWrap(False)  # a long source is elided; its tooltip shows it whole
         header = self.table.horizontalHeader()
         for column in range(SOURCE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -127,7 +133,12 @@ class ThresholdsTab(QWidget):
         row = self.table.rowCount()
         self.table.insertRow(row)
         for column, text in enumerate(texts):
-            self.table.setItem(row, column, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            if column in AMOUNTS:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column == SOURCE:
+                item.setToolTip(text)
+            self.table.setItem(row, column, item)
 
     def _show_notice(self, table: ThresholdTable) -> None:
         revision = next_revision(table)
