@@ -10,33 +10,14 @@ data). Everything happens in a throw-away CLAUSES_HOME.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree's clauses_app
-os.environ["CLAUSES_HOME"] = tempfile.mkdtemp(prefix="clauses-shots-")
-
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
-
-SIZE = (1366, 768)
-
-
-def settle(app: QApplication) -> None:
-    from clauses_app.ui.app import wait_until_settled
-
-    wait_until_settled(app, timeout=60)
-
-
-def save(pixmap: QPixmap, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not pixmap.save(str(path), "PNG"):
-        raise SystemExit(f"cannot write {path}")
-    print(f"{path} ({pixmap.width()}×{pixmap.height()})")
+from screenshot_helpers import SIZE, save, settle  # sets up the display and CLAUSES_HOME
 
 
 def with_menu(window: QWidget, menu: QMenu, title_index: int) -> QPixmap:

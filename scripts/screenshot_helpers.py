@@ -1,0 +1,32 @@
+"""What the screenshot scripts share: an offscreen display, a throw-away CLAUSES_HOME, this
+tree's clauses_app first on the path, the 1366×768 size, waiting for the window to settle and
+saving a PNG. Import it before PySide6 (the scripts' folder is on the path when they run)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree's clauses_app
+os.environ["CLAUSES_HOME"] = tempfile.mkdtemp(prefix="clauses-shots-")
+
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QApplication
+
+SIZE = (1366, 768)
+
+
+def settle(app: QApplication) -> None:
+    from clauses_app.ui.app import wait_until_settled
+
+    wait_until_settled(app, timeout=60)
+
+
+def save(pixmap: QPixmap, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not pixmap.save(str(path), "PNG"):
+        raise SystemExit(f"cannot write {path}")
+    print(f"{path} ({pixmap.width()}×{pixmap.height()})")
