@@ -25,10 +25,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from clauses_app.models import (
+    AlertMark,
     Award,
     Employment,
     HoursRecord,
@@ -274,6 +275,12 @@ def _erase_traces(session: Session, people: list[uuid.UUID]) -> None:
         .where(HoursRecord.employment_uuid.in_(employments), HoursRecord.source.is_not(None))
         .values(source=None)
         .execution_options(synchronize_session="fetch")  # objects a caller loaded follow
+    )
+    # Marks on their alerts (the person's or their work contracts'): a note may name them.
+    session.execute(
+        delete(AlertMark)
+        .where(or_(AlertMark.record_uuid.in_(people), AlertMark.record_uuid.in_(employments)))
+        .execution_options(synchronize_session=False)
     )
     # Last: the history rows the anonymisation itself just wrote name the person too.
     history.erase_person(session, people)

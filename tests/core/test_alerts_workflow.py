@@ -234,3 +234,22 @@ def test_cli_lists_marks_and_unmarks(database: Database, site: dict, capsys) -> 
     assert "de nouveau ouverte" in capsys.readouterr().out
     assert main(["--db", url, "alerts", "unmark", lot["key"]]) != 0
     assert "rien à annuler" in capsys.readouterr().err
+
+
+def test_anonymising_a_person_removes_the_marks_on_their_alerts(
+    database: Database,
+    site: dict,  # type: ignore[type-arg]
+) -> None:
+    from clauses_app.services import privacy
+
+    today = date(2025, 6, 15)
+    _mark(database, today, AlertKind.ELIGIBILITY_UNVALIDATED, site["lea"], AlertStatus.DONE,
+          comment="Mme Martin a fourni son attestation RSA")  # fmt: skip
+    _mark(database, today, AlertKind.LOT_UNAWARDED, site["voirie"], AlertStatus.DONE)
+    with database.transaction() as s:
+        assert privacy.anonymize(s, site["lea"], today)
+    with database.session() as s:
+        from clauses_app.models import AlertMark
+
+        kept = s.query(AlertMark.kind).all()
+    assert [k for (k,) in kept] == [AlertKind.LOT_UNAWARDED]  # the lot's mark names nobody
