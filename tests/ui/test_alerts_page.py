@@ -119,3 +119,27 @@ def test_postpone_and_group_by_kind(qtbot: Any, page: AlertsPage, seeded) -> Non
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         page.refresh()
     assert _groups(page) == ["Éligibilité non validée (1)", "Lot sans attributaire (1)"]
+
+
+def test_in_the_window_a_double_click_opens_the_participant_form(
+    qtbot: Any, database: Database, seeded: dict[str, Any]
+) -> None:
+    from clauses_app.ui.forms.base import RecordForm
+    from clauses_app.ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(database), remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.switch_page("alerts")
+    page = window.page("alerts")
+    assert isinstance(page, AlertsPage)
+    page.today = lambda: TODAY
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.refresh()
+    index = page.select_alert(AlertKind.ELIGIBILITY_UNVALIDATED, seeded["lea"])
+    center = page.tree.visualRect(index).center()
+    qtbot.mouseClick(page.tree.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    qtbot.mouseDClick(page.tree.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    assert window.current_name == "participants"
+    forms = [f for f in window.findChildren(RecordForm) if f.isVisible()]
+    assert [f.fields["last_name"].field.value() for f in forms] == ["Martin"]
