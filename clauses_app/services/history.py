@@ -161,10 +161,15 @@ def erase_person(session: Session, people: list[uuid.UUID]) -> None:
         .where(RecordHistory.participant_uuid.in_(people), RecordHistory.table_name.in_(whole))
         .execution_options(synchronize_session=False)
     )
+    # Only tables with some personal fields can hold a personal value outside ``whole``.
+    partial = {t: fields for t, fields in PERSONAL_FIELDS.items() if "*" not in fields}
+    mentions = [  # the row lists one of its table's personal fields
+        (RecordHistory.table_name == table) & RecordHistory.changes[name].as_string().is_not(None)
+        for table, fields in partial.items()
+        for name in fields
+    ]
     rows = session.scalars(
-        select(RecordHistory).where(
-            RecordHistory.participant_uuid.in_(people), RecordHistory.table_name.not_in(whole)
-        )
+        select(RecordHistory).where(RecordHistory.participant_uuid.in_(people), or_(*mentions))
     )
     for row in rows:
         if any(c.get("personal") for c in row.changes.values()):
