@@ -51,7 +51,8 @@ def main(folder: Path) -> int:
     wait_until_settled(app, timeout=120)
     page.show_combo.setCurrentIndex(page.show_combo.findData("all"))
     wait_until_settled(app, timeout=120)
-    page.tree.clearSelection()
+    second = page.alerts_shown()[1]
+    page.select_alert(second.kind, second.record_uuid)  # its « À faire » under the tree
     target = folder / "alerts.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(target), "PNG"):

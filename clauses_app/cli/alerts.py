@@ -74,6 +74,7 @@ def _as_json(alert: Alert) -> dict[str, Any]:
         "record_uuid": str(alert.record_uuid),
         "contract_uuid": str(alert.contract_uuid) if alert.contract_uuid else None,
         "message": alert.message,
+        "action": alert.action,
         "due": alert.due.isoformat() if alert.due else None,
         "overdue_days": alert.overdue_days,
         "status": alert.status,
@@ -91,7 +92,10 @@ def _line(alert: Alert) -> str:
         due = f" (échéance {format_date(alert.due)}{late})"
     severity = Severity.LABELS[alert.severity].lower()
     status = f" [{alert.mark.label}]" if alert.mark else ""
-    return f"{alert.title}{due}, gravité {severity}{status} — {alert.message}\n  clé : {alert.key}"
+    return (
+        f"{alert.title}{due}, gravité {severity}{status} — {alert.message}\n"
+        f"  à faire : {alert.action}\n  clé : {alert.key}"
+    )
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:

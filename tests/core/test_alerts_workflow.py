@@ -72,10 +72,11 @@ def test_eligibility_unvalidated_for_people_at_work(database: Database, site: di
     lea, zoe = alerts
     assert lea.message == (
         "MARTIN Léa : au travail depuis le 03/02/2025 (marché 2025-001) sans éligibilité "
-        "validée : Éligibilité à documenter (BRSA). Validez un critère sur sa fiche."
+        "validée : Éligibilité à documenter (BRSA)."
     )
     assert "Validée après le début (QPV)" in zoe.message and "autre" not in zoe.message
     assert (lea.due, lea.contract_uuid, lea.severity) == (date(2025, 2, 3), site["con"], "high")
+    assert lea.action == "Validez un critère d'éligibilité sur la fiche du participant."
     # 132 days from 03/02 to 15/06
     assert lea.overdue == "en retard de 132 jours"
     # Limited to Ville, the same two; limited to another authority, none.
@@ -101,8 +102,7 @@ def test_lot_unawarded_once_the_contract_started(database: Database, site: dict)
     )
     assert alert.message == (
         f"Marché 2025-001, lot 2 (Voirie) : 1{NNBSP}400{NBSP}h prévues et aucune entreprise "
-        "attributaire, alors que le marché a commencé le 01/01/2025. Saisissez l'attribution "
-        "du lot."
+        "attributaire, alors que le marché a commencé le 01/01/2025."
     )
     assert alert.severity == "high" and alert.overdue == "en retard de 11 jours"
 
@@ -212,7 +212,8 @@ def test_cli_lists_marks_and_unmarks(database: Database, site: dict, capsys) -> 
         "key": f"lot_unawarded:{site['voirie']}", "kind": "lot_unawarded",
         "title": "Lot sans attributaire", "severity": "high", "record_kind": "lot",
         "record_uuid": str(site["voirie"]), "contract_uuid": str(site["con"]),
-        "message": lot["message"], "due": "2025-01-01", "overdue_days": 165,
+        "message": lot["message"], "action": "Saisissez l'entreprise attributaire du lot.",
+        "due": "2025-01-01", "overdue_days": 165,
         "status": "open", "until": None, "note": None, "marked_by": None, "marked_on": None,
     }  # fmt: skip
     mark = ["--db", url, "alerts", "mark", lot["key"], "--today", "2025-06-15"]
@@ -253,3 +254,10 @@ def test_anonymising_a_person_removes_the_marks_on_their_alerts(
 
         kept = s.query(AlertMark.kind).all()
     assert [k for (k,) in kept] == [AlertKind.LOT_UNAWARDED]  # the lot's mark names nobody
+
+
+def test_every_kind_has_a_severity_and_says_what_to_do() -> None:
+    from clauses_app.services.alerts.book import ACTIONS, SEVERITY
+
+    assert set(SEVERITY) == set(ACTIONS) == set(AlertKind.ALL)
+    assert all(text.endswith(".") and text[0].isupper() for text in ACTIONS.values())

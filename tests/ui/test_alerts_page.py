@@ -69,6 +69,7 @@ def test_grouped_by_contract_with_severity_and_lateness(page: AlertsPage) -> Non
 
 def test_mark_as_treated_leaves_the_open_list(qtbot: Any, page: AlertsPage, seeded) -> None:  # type: ignore[no-untyped-def]
     assert page.select_alert(AlertKind.LOT_UNAWARDED, seeded["voirie"]).isValid()
+    assert page.action_label.text() == "À faire : Saisissez l'entreprise attributaire du lot."
     page.note_edit.setText("Attribution prévue au conseil de juillet")
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         assert page.mark_done()

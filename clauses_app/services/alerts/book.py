@@ -70,6 +70,22 @@ SEVERITY = {
 }
 
 
+# What to do, per kind: shown beside the message (the page, the CLI, ``--json``).
+ACTIONS = {
+    AlertKind.CONTRACT_ENDING: "Faites le point avec l'entreprise sur les heures restantes "
+    "avant la fin du marché.",
+    AlertKind.ELIGIBILITY_EXPIRING: "Revalidez l'éligibilité avant le début du contrat.",
+    AlertKind.ELIGIBILITY_UNVALIDATED: "Validez un critère d'éligibilité sur la fiche du "
+    "participant.",
+    AlertKind.LOT_UNAWARDED: "Saisissez l'entreprise attributaire du lot.",
+    AlertKind.SOCIAL_CONSIDERATION_MISSING: "Renseignez la considération sociale du marché ou "
+    "l'exception qui la justifie.",
+    AlertKind.BEHIND_SCHEDULE: "Relancez l'entreprise sur ses heures d'insertion.",
+    AlertKind.MISSING_STATEMENT: "Saisissez ou réclamez le relevé d'heures du mois.",
+    AlertKind.OUTCOME_MISSING: "Renseignez la situation à 6 mois sur le contrat de travail.",
+}
+
+
 class AlertStatus:
     """Where an alert stands: open, marked « traitée » (done) or « reportée » (snoozed)."""
 
@@ -126,6 +142,11 @@ class Alert:
     @property
     def severity(self) -> str:
         return SEVERITY[self.kind]
+
+    @property
+    def action(self) -> str:
+        """What to do about it, in one French sentence."""
+        return ACTIONS[self.kind]
 
     @property
     def key(self) -> str:

@@ -47,7 +47,7 @@ def _unvalidated_words(start: date, reference: str, status: str, count: int) -> 
     others = f" et {count - 1} autre(s) contrat(s)" if count > 1 else ""
     return (
         f"au travail depuis le {format_date(start)} (marché {reference}{others}) sans "
-        f"éligibilité validée : {status}. Validez un critère sur sa fiche."
+        f"éligibilité validée : {status}."
     )
 
 
@@ -117,7 +117,7 @@ def eligibility_unvalidated(
 def _unawarded_words(hours: Any, start: date) -> str:
     return (
         f"{format_hours(hours)} prévues et aucune entreprise attributaire, alors que le "
-        f"marché a commencé le {format_date(start)}. Saisissez l'attribution du lot."
+        f"marché a commencé le {format_date(start)}."
     )
 
 

@@ -124,6 +124,9 @@ class AlertsPage(QWidget):
         tree_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.activated.connect(self.open_alert)  # double-click and Enter
         layout.addWidget(self.tree, 1)
+        self.action_label = QLabel()  # what to do about the selected alert
+        self.action_label.setWordWrap(True)
+        layout.addWidget(self.action_label)
 
         actions = QHBoxLayout()
         actions.addWidget(QLabel("Note :"))
@@ -239,7 +242,7 @@ class AlertsPage(QWidget):
         severity = QStandardItem(Severity.LABELS[alert.severity])
         severity.setForeground(QBrush(SEVERITY_COLOURS[alert.severity]))
         status = alert.mark.label if alert.mark else AlertStatus.LABELS[alert.status]
-        tip = f"{alert.title}\n{alert.message}"
+        tip = f"{alert.title}\n{alert.message}\nÀ faire : {alert.action}"
         if alert.mark:  # the note in the tooltip: the message keeps the row's width
             by = f" par {alert.mark.marked_by}" if alert.mark.marked_by else ""
             tip += f"\n{status} le {format_date(alert.mark.marked_on)}{by}"
@@ -276,6 +279,9 @@ class AlertsPage(QWidget):
 
     def _update_buttons(self) -> None:
         alert = self.selected_alert()
+        self.action_label.setText(
+            f"À faire : {alert.action}" if alert else "Choisissez une alerte pour la traiter."
+        )
         self.done_button.setEnabled(alert is not None and alert.status != AlertStatus.DONE)
         self.snooze_button.setEnabled(alert is not None)
         self.unmark_button.setEnabled(alert is not None and alert.mark is not None)

@@ -126,7 +126,10 @@ class AlertTableModel(QAbstractTableModel):
             return KIND_COLOURS.get(pending.kind)
         if role == Qt.ItemDataRole.ToolTipRole:
             alert = self.alert(index.row())
-            return f"{alert.title}\n{alert.message}\n(Entrée ou double-clic pour ouvrir)"
+            return (
+                f"{alert.title}\n{alert.message}\nÀ faire : {alert.action}\n"
+                "(Entrée ou double-clic pour ouvrir)"
+            )
         if role == Qt.ItemDataRole.UserRole:
             return self.alert(index.row())
         return None
