@@ -51,6 +51,7 @@ from clauses_app.services.alerts.rules import (
 from clauses_app.services.alerts.social import missing_consideration_alerts
 from clauses_app.services.alerts.statements import missing_statements
 from clauses_app.services.alerts.unvalidated import eligibility_unvalidated, lot_unawarded
+from clauses_app.services.alerts.work import work_contracts
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.figures.awards import UuidCache
 from clauses_app.services.periods import Period
@@ -161,17 +162,18 @@ def _collect(
     )
     del all_time  # the largest object here: let it go before the next queries
     report(progress, 2, STEPS, "Calcul des alertes : relevés d'heures")
-    pending += missing_statements(session, today, period, authority_uuid, labels, uuids)
+    contracts = work_contracts(session, authority_uuid)  # shared by the next three kinds
+    pending += missing_statements(session, today, period, authority_uuid, labels, uuids, contracts)
     report(progress, 3, STEPS, "Calcul des alertes : éligibilité")
     pending += eligibility_expiring(session, today, authority_uuid, settings)
     pending += eligibility_unvalidated(
-        session, today, period, authority_uuid, settings, labels, uuids
+        session, today, period, authority_uuid, settings, labels, uuids, contracts
     )
-    del labels
     report(progress, 4, STEPS, "Calcul des alertes : situations à 6 mois")
     pending += outcomes_missing(
-        session, today, period, authority_uuid, thresholds.outcome_followup_months
+        today, period, thresholds.outcome_followup_months, labels, contracts
     )
+    del labels, contracts
     report(progress, 5, STEPS, "Calcul des alertes : lots et considération sociale")
     pending += missing_consideration_alerts(session, authority_uuid)
     pending += lot_unawarded(session, today, period, authority_uuid)

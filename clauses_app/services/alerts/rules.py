@@ -8,13 +8,14 @@ each alert is a :class:`PendingAlert` whose message is written when someone read
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from clauses_app.formatting import format_date, format_hours
 from clauses_app.models import (
@@ -27,6 +28,17 @@ from clauses_app.models import (
     PublicContract,
 )
 from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
+from clauses_app.services.alerts.work import (
+    ARCHIVED,
+    AWARD,
+    END,
+    FIRST_NAME,
+    INELIGIBLE,
+    KEY,
+    LAST_NAME,
+    OUTCOME_6M,
+    PERSON,
+)
 from clauses_app.services.counting import ZERO, round_hours, round_share, share_months
 from clauses_app.services.eligibility import expiring_validations
 from clauses_app.services.figures import Figures
@@ -308,45 +320,48 @@ def _outcome_words(end: date, months: int, mark: date) -> str:
 
 
 def outcomes_missing(
-    session: Session,
     today: date,
     period: Period,
-    authority_uuid: uuid.UUID | None,
     months: int,
+    labels: dict[Any, AwardLabel],
+    contracts: list[Sequence[Any]],
 ) -> list[PendingAlert]:
     """Participants whose last work contract (all authorities) ended ``months`` months ago or
-    more, with no outcome recorded at that mark on it. With a period, only marks falling in it."""
-    # SQL narrows with a few days of slack (month ends clamp: 31/12 + 6 months = 30/06);
-    # the exact test on the mark is done below.
-    slack = timedelta(days=3)
-    latest_end = add_months(today, -months) + slack
-    earliest_end = add_months(period.start, -months) - slack if period.start else None
-    later = aliased(Employment)
-    later_or_open = exists().where(
-        later.participant_uuid == Employment.participant_uuid,
-        or_(later.end_date.is_(None), later.end_date > Employment.end_date),
-    )
-    statement = employment_rows(authority_uuid).where(
-        ~later_or_open,  # the participant's last work contract, and none still open
-        Employment.end_date <= latest_end,
-        Employment.outcome_6m_code.is_(None),
-        Participant.archived.is_(False),
-    )
-    if earliest_end is not None:
-        statement = statement.where(Employment.end_date >= earliest_end)
-    if period.end is not None:
-        statement = statement.where(Employment.end_date <= add_months(period.end, -months) + slack)
+    more, with no outcome recorded at that mark on it. With a period, only marks falling in it.
+    ``contracts``: work.work_contracts; those in scope have their award among ``labels``."""
+    # Each person's last end and whether a contract is still open, over all their contracts
+    # (any authority, ineligible ones too): only a last contract, with none open, is due.
+    last_end: dict[Any, date | None] = {}  # None: a contract still open
+    for row in contracts:
+        person, ended = row[PERSON], row[END]
+        if person in last_end and last_end[person] is None:
+            continue
+        if ended is None:
+            last_end[person] = None
+        elif person not in last_end or as_date(ended) > last_end[person]:  # type: ignore[operator]
+            last_end[person] = as_date(ended)
     alerts: dict[Any, PendingAlert] = {}
     uuids = UuidCache()  # ids read raw: made UUIDs for the alerts raised only
-    for rows in driver_rows(session, statement):
-        for employment, _award, person, last_name, first_name, _start, ended, contract in rows:
-            end = as_date(ended)
-            mark = add_months(end, months)
-            if person in alerts or mark > today or not period.overlaps(mark, mark):
-                continue
-            alerts[person] = PendingAlert(
-                AlertKind.OUTCOME_MISSING, AlertRecord.EMPLOYMENT, uuids[employment], mark,
-                f"{person_name(last_name, first_name)} : ", _outcome_words,
-                (end, months, mark), uuids[contract],
-            )  # fmt: skip
+    for row in contracts:
+        person, ended = row[PERSON], row[END]
+        if (
+            ended is None
+            or person in alerts
+            or row[INELIGIBLE]
+            or row[OUTCOME_6M] is not None
+            or row[ARCHIVED]
+            or row[AWARD] not in labels
+        ):
+            continue
+        end = as_date(ended)
+        if end != last_end[person]:
+            continue
+        mark = add_months(end, months)
+        if mark > today or not period.overlaps(mark, mark):
+            continue
+        alerts[person] = PendingAlert(
+            AlertKind.OUTCOME_MISSING, AlertRecord.EMPLOYMENT, uuids[row[KEY]], mark,
+            f"{person_name(row[LAST_NAME], row[FIRST_NAME])} : ", _outcome_words,
+            (end, months, mark), uuids[labels[row[AWARD]].contract_key],
+        )  # fmt: skip
     return list(alerts.values())

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from clauses_app.formatting import format_month
@@ -22,8 +23,8 @@ from clauses_app.models import (
     Employment,
     HoursKind,
     HoursRecord,
-    Participant,
 )
+from clauses_app.services.alerts import work
 from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
 from clauses_app.services.alerts.rules import AwardLabel, person_name
 from clauses_app.services.figures.awards import (
@@ -82,23 +83,22 @@ def missing_statements(
     authority_uuid: uuid.UUID | None,
     labels: dict[Any, AwardLabel],
     uuids: UuidCache,
+    contracts: list[Sequence[Any]],
 ) -> list[PendingAlert]:
     """Past months (ended before today) of an employment, inside its award's performance
-    period and the dashboard's period, with no MONTH record and no TOTAL covering them."""
+    period and the dashboard's period, with no MONTH record and no TOTAL covering them.
+    ``contracts``: :func:`work.work_contracts`."""
     last_past = first_day(month_of(today)) - timedelta(days=1)
     window_end = min(last_past, period.end) if period.end else last_past
-    statement = (
-        select(raw(Employment.uuid), raw(Employment.award_uuid), Participant.last_name,
-               Participant.first_name, raw(Employment.start_date), raw(Employment.end_date))
-        .join(Participant, Employment.participant_uuid == Participant.uuid)
-        .where(Employment.ineligible.is_(False), Employment.start_date <= window_end)
-    )  # fmt: skip
-    if period.start is not None:
-        statement = statement.where(
-            or_(Employment.end_date.is_(None), Employment.end_date >= period.start)
-        )
-    in_scope = employments_in_scope(statement, authority_uuid)
-    employments = [row for rows in driver_rows(session, in_scope) for row in rows]
+    employments = []  # (key, award, last name, first name, start, end) of those concerned
+    for row in contracts:
+        if row[work.INELIGIBLE] or row[work.AWARD] not in labels:
+            continue
+        start, end = as_date(row[work.START]), row[work.END] and as_date(row[work.END])
+        if start > window_end or (period.start and end and end < period.start):
+            continue
+        employments.append((row[work.KEY], row[work.AWARD], row[work.LAST_NAME],
+                            row[work.FIRST_NAME], start, end))  # fmt: skip
     if not employments:
         return []
     coverage = stated_months(session, authority_uuid, period.start, window_end)
@@ -106,7 +106,7 @@ def missing_statements(
     alerts = []
     for emp_key, award_key, last_name, first_name, start, end in employments:
         label = labels.get(award_key)
-        lo, hi = _months_due(as_date(start), end and as_date(end), period.start, window_end, label)
+        lo, hi = _months_due(start, end, period.start, window_end, label)
         if hi < lo:
             continue
         missing = coverage.get(emp_key, nothing).missing(month_index_of(lo), month_index_of(hi))

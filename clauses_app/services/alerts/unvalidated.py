@@ -5,28 +5,38 @@
 - ``lot_unawarded``: a lot whose clause plans hours with no company awarded, once its
   contract has started (services.unawarded finds the lots).
 
-Each is one bulk read (two for eligibility: employments, then criteria), rows read raw.
+Eligibility reads the criteria in one query and takes the work contracts from the read the
+alerts share (:mod:`work`); the lots come from services.unawarded. Rows are read raw.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clauses_app.formatting import format_date, format_hours
-from clauses_app.models import Employment, Participant, ParticipantCriterion
+from clauses_app.models import ParticipantCriterion
 from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
 from clauses_app.services.alerts.rules import AwardLabel, person_name
+from clauses_app.services.alerts.work import (
+    AWARD,
+    END,
+    FIRST_NAME,
+    INELIGIBLE,
+    LAST_NAME,
+    PERSON,
+    START,
+)
 from clauses_app.services.eligibility import Eligibility, describe, eligibility_for
 from clauses_app.services.figures.awards import (
     UuidCache,
     as_date,
     driver_rows,
-    employments_in_scope,
     raw,
 )
 from clauses_app.services.periods import Period
@@ -59,24 +69,20 @@ def eligibility_unvalidated(
     settings: AppSettings,
     labels: dict[Any, AwardLabel],
     uuids: UuidCache,
+    contracts: list[Sequence[Any]],
 ) -> list[PendingAlert]:
     """One alert per participant with a started employment (in the period) whose
     eligibility at its start is pending (late, to document, expired) or none; due on the
-    earliest such start, grouped under its contract."""
-    statement = (
-        select(raw(Employment.participant_uuid), Participant.last_name, Participant.first_name,
-               raw(Employment.start_date), raw(Employment.award_uuid))
-        .join(Participant, Employment.participant_uuid == Participant.uuid)
-        .where(Employment.ineligible.is_(False), Employment.start_date <= today)
-    )  # fmt: skip
-    if period.end is not None:
-        statement = statement.where(Employment.start_date <= period.end)
-    if period.start is not None:
-        statement = statement.where(
-            or_(Employment.end_date.is_(None), Employment.end_date >= period.start)
-        )
-    in_scope = employments_in_scope(statement, authority_uuid)
-    employments = [row for rows in driver_rows(session, in_scope) for row in rows]
+    earliest such start, grouped under its contract. ``contracts``: work.work_contracts."""
+    last_start = min(today, period.end) if period.end else today
+    employments = []  # (person, last name, first name, start, award) of those concerned
+    for row in contracts:
+        if row[INELIGIBLE] or row[AWARD] not in labels:
+            continue
+        start = as_date(row[START])
+        if start > last_start or (period.start and row[END] and as_date(row[END]) < period.start):
+            continue
+        employments.append((row[PERSON], row[LAST_NAME], row[FIRST_NAME], start, row[AWARD]))
     if not employments:
         return []
     criteria: dict[Any, list[Any]] = {}  # CriterionLike (read-only fields)
@@ -93,9 +99,7 @@ def eligibility_unvalidated(
     found: dict[Any, tuple[date, Any, Eligibility, int]] = {}
     nothing: list[Any] = []
     for row in employments:
-        person, begins = row[0], as_date(row[3])
-        if row[4] not in labels:  # an award outside the figures: no contract to name
-            continue
+        person, begins = row[0], row[3]
         eligibility = eligibility_for(criteria.get(person, nothing), begins, settings)
         if not eligibility.pending:
             continue

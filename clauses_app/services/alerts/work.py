@@ -1,0 +1,38 @@
+"""The work contracts that three kinds of alert look at, read once. Qt-free.
+
+Missing statements, unvalidated eligibility and missing six-month outcomes each go over the
+work contracts (62,000 at national volume). They share one raw read, with named positions
+(like the figures' rows): each kind keeps the rows in its scope (their award among the
+alert labels, which the figures scoped to the authority) and applies its own dates.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clauses_app.models import Employment, Participant
+from clauses_app.services.figures.awards import driver_rows, employments_in_scope, raw
+
+# Positions in a row of :func:`work_contracts` (ids and dates as stored: figures.awards.raw).
+KEY, AWARD, PERSON, LAST_NAME, FIRST_NAME, START, END, INELIGIBLE, OUTCOME_6M, ARCHIVED = range(10)
+
+
+def work_contracts(session: Session, authority_uuid: uuid.UUID | None) -> list[Sequence[Any]]:
+    """Every work contract with its participant's name, or, for one authority, every work
+    contract of the people who have one there (a six-month outcome waits for a person's last
+    contract, wherever it is)."""
+    statement = select(
+        raw(Employment.uuid), raw(Employment.award_uuid), raw(Employment.participant_uuid),
+        Participant.last_name, Participant.first_name, raw(Employment.start_date),
+        raw(Employment.end_date), Employment.ineligible, Employment.outcome_6m_code,
+        Participant.archived,
+    ).join(Participant, Employment.participant_uuid == Participant.uuid)  # fmt: skip
+    if authority_uuid is not None:
+        people = employments_in_scope(select(Employment.participant_uuid), authority_uuid)
+        statement = statement.where(Employment.participant_uuid.in_(people))
+    return [row for rows in driver_rows(session, statement) for row in rows]
