@@ -8,11 +8,14 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clauses_app.models import CriterionStatus
+from clauses_app.models import Award, CriterionStatus
 from clauses_app.services.counting import EmploymentRow, HoursRow, counted_hours
+from clauses_app.services.eligibility import eligibility_of_employments
 from clauses_app.services.figures import compute_figures
+from clauses_app.services.figures.pending import validated_in_time
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, CountingRules, UnvalidatedHours
 from tests import builders as b
@@ -105,3 +108,30 @@ def test_the_reference_rule_counts_nothing_of_a_pending_employment_when_excluded
     assert counted_hours(employment, [row], CountingRules()) == {(2025, 6): D("35")}
     excluded = CountingRules(unvalidated_hours=UnvalidatedHours.EXCLUDED)
     assert counted_hours(employment, [row], excluded) == {}
+
+
+@pytest.mark.parametrize("evidence", [False, True])
+def test_the_figures_pending_set_is_the_eligibility_rule(session: Session, evidence: bool) -> None:
+    """validated_in_time (the figures' fast reading) against eligibility_of_employments (the
+    rule), window edges included: validated 6 months before the start to the day (in time),
+    one day earlier (expired), on the start day (in time); with the evidence setting, a
+    dated criterion without evidence is to document."""
+    award_with_five_people(session)
+    award = session.scalars(select(Award)).first()
+    assert award is not None
+    for name, validated, proof in (
+        ("Bord", date(2024, 9, 30), "attestation"),  # start 31/03/2025 − 6 months: in time
+        ("Avant", date(2024, 9, 29), "attestation"),  # one day earlier: expired
+        ("Jour", date(2025, 3, 31), None),  # on the start day, no evidence
+    ):
+        person = b.participant(session, name)
+        b.criterion(session, person, "BRSA", validated, evidence=proof)
+        b.employment(session, award, person, date(2025, 3, 31))
+    settings = AppSettings(eligibility_requires_evidence=evidence)
+    statuses = eligibility_of_employments(session, None, settings)
+    expected = {key.hex for key, status in statuses.items() if status.status == "VALID"}
+    # E, marked ineligible, counts nothing whatever its criteria: its status does not matter.
+    ineligible = {key.hex for key, status in statuses.items() if status.status == "INELIGIBLE"}
+    assert validated_in_time(session, None, settings) - ineligible == expected
+    # A, D, Bord and Jour; with evidence required only Bord has any (A's and D's have none)
+    assert len(expected) == (1 if evidence else 4)

@@ -255,6 +255,7 @@ def compute_figures(
             lambda: step(2, "règles particulières"), pending,
         )  # fmt: skip
     step(3, "totaux")
+    pending.settle()
     awards: list[AwardFigures] = []
     for award in by_key.values():
         if award.counted:
@@ -274,9 +275,11 @@ def _pending(
     asked: bool,
 ) -> PendingEmployments:
     """The employments whose eligibility is pending, when asked for or when the rules of an
-    award in scope leave their hours out (else nothing is pending, at no cost)."""
-    if not asked:
-        rules = {id(a.rules): a.rules for a in awards.values()}.values()
-        if all(not pending_excluded(r, True) for r in rules):
-            return NOTHING_PENDING
-    return PendingEmployments(validated_in_time(session, authority_uuid, settings))
+    award in scope leave their hours out (else nothing is pending, at no cost). Worked out
+    on the session's thread while the database worker makes the sums (queued on the worker,
+    it would wait for them and lengthen the figures by its whole time)."""
+    rules = {id(a.rules): a.rules for a in awards.values()}.values()
+    routes = any(pending_excluded(r, True) for r in rules)
+    if not (asked or routes):
+        return NOTHING_PENDING
+    return PendingEmployments(validated_in_time(session, authority_uuid, settings), routes=routes)

@@ -142,7 +142,7 @@ def employments_to_count(
     dates overlap the period is counted in its award on the way. The rows of the others (no
     award in scope, excluded) go to ``passed`` when given."""
     decided: dict[tuple[int, str, str, bool], bool] = {}  # rules (alive), modality, type, pending
-    pending_known = pending.known
+    routes = pending.routes
     for batch in batches:
         for row in batch:
             award = awards.get(row[AWARD])
@@ -158,7 +158,7 @@ def employments_to_count(
                     passed.append(row)
                 continue
             modality, contract_type = row[MODALITY], row[CONTRACT_TYPE]
-            is_pending = pending_known and row[KEY] in pending
+            is_pending = routes and row[KEY] in pending
             kind = (id(rules), modality, contract_type, is_pending)  # few: decided once
             plain = decided.get(kind)
             if plain is None:
@@ -285,6 +285,7 @@ def add_plain(
     employment whose eligibility is pending) and the breakdowns."""
     modalities = totals.modalities
     contract_types = totals.contract_types
+    pending_known = pending.known
     for entry in plain.values():
         total = entry.total
         if not total:
@@ -292,8 +293,8 @@ def add_plain(
         award = entry.award
         row = entry.row
         award.done += total
-        if row[KEY] in pending:
-            award.pending += total
+        if pending_known:
+            pending.note(row[KEY], award, total)
         modalities[row[MODALITY]] += total
         contract_types[row[CONTRACT_TYPE]] += total
         if not row[OVERLAPS]:  # counted hours outside its contract dates: one of the award's

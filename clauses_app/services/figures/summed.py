@@ -215,8 +215,8 @@ def add_summed_hours(
         value = worked + training if base_training else worked
         if value:
             award.done += value
-            if pending_known and emp_key in pending:
-                award.pending += value
+            if pending_known:
+                pending.note(emp_key, award, value)
             modalities[row[MODALITY]] += value
             contract_types[row[CONTRACT_TYPE]] += value
             if not row[OVERLAPS]:  # counted outside its contract dates: one of the award's
