@@ -17,9 +17,10 @@ from clauses_app.cli.common import (
 )
 from clauses_app.formatting import format_etp, format_hours, format_percent
 from clauses_app.models import ContractingAuthority
+from clauses_app.services.hours_apart import pending_phrase, unawarded_phrase
 from clauses_app.services.settings import AppSettings
 from clauses_app.services.sizing import SizingError, size_clause, size_invoiced
-from clauses_app.services.stats import database_stats
+from clauses_app.services.stats import APART_KEYS, database_stats
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,6 +49,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     stats.add_argument("--year", type=int, help="année (AAAA)")
     stats.add_argument("--from", dest="date_from", help="début de période (AAAA-MM-JJ)")
     stats.add_argument("--to", dest="date_to", help="fin de période (AAAA-MM-JJ)")
+    stats.add_argument(
+        "--apart", action="store_true",
+        help="aussi les heures en attente de justification d'éligibilité et les heures "
+        "prévues non attribuées (comme le tableau de bord)",
+    )  # fmt: skip
     stats.add_argument("--json", action="store_true", help="sortie JSON")
     stats.set_defaults(handler=cmd_stats)
 
@@ -123,7 +129,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with opened_database(args) as database, database.session() as session:
         if authority is not None and session.get(ContractingAuthority, authority) is None:
             raise CliError(f"Donneur d'ordre inconnu : {authority}.")
-        stats = database_stats(session, authority, period)
+        stats = database_stats(session, authority, period, apart=args.apart)
     if args.json:
         print_json(stats)
         return 0
@@ -144,6 +150,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"{'ETP réalisés':<28} {format_etp(stats['etp_done'])}")
     rate = stats["completion_rate"]
     print(f"{'Taux de réalisation':<28} {format_percent(rate) if rate is not None else '—'}")
+    if args.apart:
+        figure = {key: Decimal(str(stats[key])) for key in APART_KEYS}
+        pending = pending_phrase(figure["pending_counted"], figure["pending_excluded"])
+        unawarded = unawarded_phrase(figure["unawarded_hours"])
+        apart = "; ".join(p for p in (pending, unawarded) if p) or "—"
+        print(f"{'Heures mises à part':<28} {apart}")
     return 0
 
 

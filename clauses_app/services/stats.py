@@ -28,6 +28,7 @@ from clauses_app.services.figures.awards import employments_in_scope
 from clauses_app.services.periods import Period
 from clauses_app.services.portfolio import territory_participants
 from clauses_app.services.settings import AppSettings, load_settings
+from clauses_app.services.unawarded import planned_unawarded_hours, unawarded_lots
 
 STATS_KEYS = (
     "authorities",
@@ -43,6 +44,7 @@ STATS_KEYS = (
     "etp_done",
     "completion_rate",
 )
+APART_KEYS = ("pending_counted", "pending_excluded", "unawarded_hours")
 
 
 def _employments_in(period: Period, authority_uuid: uuid.UUID | None) -> Any:
@@ -140,11 +142,14 @@ def database_stats(
     authority_uuid: uuid.UUID | None = None,
     period: Period | None = None,
     settings: AppSettings | None = None,
+    apart: bool = False,
 ) -> dict[str, Any]:
-    """The flat figures of ``clauses stats --json`` (plain numbers, fixed keys)."""
+    """The flat figures of ``clauses stats --json`` (plain numbers, fixed keys); with
+    ``apart``, also what the dashboard shows apart (:data:`APART_KEYS`: hours of pending
+    eligibility counted and not counted, planned hours of lots without an awardee)."""
     period = period or Period()
     settings = settings or load_settings(session)
-    figures = compute_figures(session, period, authority_uuid, settings)
+    figures = compute_figures(session, period, authority_uuid, settings, pending_hours=apart)
     if period.is_all_time:
         counts = _record_counts(session, authority_uuid)
     else:
@@ -158,4 +163,12 @@ def database_stats(
         etp_done=float(totals.etp_done),
         completion_rate=float(round(rate, 6)) if rate is not None else None,
     )
+    if apart:
+        unawarded = planned_unawarded_hours(unawarded_lots(session, period, authority_uuid))
+        result.update(
+            pending_counted=float(totals.pending_counted),
+            pending_excluded=float(totals.pending_excluded),
+            unawarded_hours=float(unawarded),
+        )
+        return {key: result[key] for key in STATS_KEYS + APART_KEYS}
     return {key: result[key] for key in STATS_KEYS}

@@ -3,11 +3,16 @@ planned hours of lots without an awardee, against a hand-computed contract."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session
 
+from clauses_app.cli import main
+from clauses_app.services.bootstrap import open_app_database
 from clauses_app.services.contract_figures import contract_figures
 from clauses_app.services.dashboard import (
     DashboardSnapshot,
@@ -72,3 +77,29 @@ def test_contract_view_shows_them_in_french(session: Session) -> None:
 def test_nothing_is_said_when_there_is_nothing() -> None:
     assert pending_phrase(D(0), D(0)) is None
     assert unawarded_phrase(D(0)) is None
+
+
+def test_clauses_stats_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``clauses stats --apart``: what the dashboard shows apart, from the command line."""
+    path = tmp_path / "data.sqlite3"
+    database = open_app_database(str(path))
+    with database.transaction() as s:
+        _contract(s)
+    database.dispose()
+    assert main(["--db", str(path), "stats", "--year", "2025", "--apart", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert (stats["hours_done"], stats["pending_counted"], stats["pending_excluded"]) == (
+        215.0,
+        85.0,
+        0.0,
+    )
+    assert stats["unawarded_hours"] == 1700.0  # 1,400 + 600 × 6/12
+    assert main(["--db", str(path), "stats", "--year", "2025", "--apart"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.split(None, 4)[:4] == ["Heures", "mises", "à", "part"]
+    assert line.endswith(
+        "dont 85\u00a0h en attente de justification d'éligibilité; "
+        "1\u202f700\u00a0h prévues non attribuées"
+    )
+    assert main(["--db", str(path), "stats", "--year", "2025", "--json"]) == 0
+    assert "pending_counted" not in json.loads(capsys.readouterr().out)  # only when asked
