@@ -14,7 +14,7 @@ from typing import Any
 
 from clauses_app.services.periods import Period
 from clauses_app.storage import Database, DatabaseError
-from clauses_app.storage.presence import is_network_path, network_warning
+from clauses_app.storage.presence import announced, is_network_path, network_warning
 
 
 class UserFacingError(Exception):
@@ -33,20 +33,29 @@ class CliDatabaseError(UserFacingError):
 
 @contextmanager
 def opened_database(args: argparse.Namespace) -> Iterator[Database]:
-    """Open (create or upgrade) the database named by ``--db`` for one command."""
-    from clauses_app.services.bootstrap import open_app_database
+    """Open (create or upgrade) the database named by ``--db`` for one command.
 
-    try:
-        database = open_app_database(args.db)
-    except DatabaseError as exc:
-        raise CliDatabaseError(str(exc)) from exc
-    path = database.file_path
-    if path is not None and is_network_path(path):
-        print(f"clauses: attention : {network_warning(path)}", file=sys.stderr)
-    try:
-        yield database
-    finally:
-        database.dispose()
+    The command announces itself in the lock file beside an SQLite file for its whole run,
+    opening included (which may migrate): a window opened meanwhile is told who is writing.
+    """
+    from clauses_app.services import bootstrap
+    from clauses_app.storage.database import resolve_url, sqlite_path
+
+    with announced(sqlite_path(resolve_url(args.db))) as holder:
+        if holder is not None:
+            print(f"clauses: la base est ouverte par {holder.describe()} ; les écritures "
+                  "attendront leur tour.", file=sys.stderr)  # fmt: skip
+        try:
+            database = bootstrap.open_app_database(args.db)
+        except DatabaseError as exc:
+            raise CliDatabaseError(str(exc)) from exc
+        path = database.file_path
+        if path is not None and is_network_path(path):
+            print(f"clauses: attention : {network_warning(path)}", file=sys.stderr)
+        try:
+            yield database
+        finally:
+            database.dispose()
 
 
 def database_error_message(error: BaseException, db: str | None) -> str | None:

@@ -19,6 +19,8 @@ import logging
 import os
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PureWindowsPath
@@ -119,6 +121,22 @@ class PresenceLock:
             self.path.unlink(missing_ok=True)
         except OSError as exc:
             log.warning("Cannot remove the lock file %s: %s", self.path, exc)
+
+
+@contextmanager
+def announced(database_file: Path | None) -> Iterator[Presence | None]:
+    """This program's lock file beside ``database_file`` for the block (a command's run),
+    removed after it; when another program has the file open, its lock file is left alone
+    and that program is yielded (this one then waits its turn like any writer)."""
+    holder = other_presence(database_file) if database_file is not None else None
+    lock = PresenceLock(database_file) if database_file is not None and holder is None else None
+    if lock is not None:
+        lock.claim()
+    try:
+        yield holder
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def _alive(pid: int) -> bool:

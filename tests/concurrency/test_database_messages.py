@@ -192,3 +192,35 @@ def test_no_migration_under_the_feet_of_someone_who_has_the_base_open(
     database = open_database(str(path))
     assert current_revision(database.engine) == head_revision()
     database.dispose()
+
+
+def test_a_cli_command_announces_itself_while_it_runs(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A command writes the lock file for its run (a window opened meanwhile is told who is
+    writing) and removes it after; a window's lock file is left as it was, and named."""
+    from clauses_app.services import bootstrap
+    from clauses_app.storage.presence import this_program
+
+    open_app_database(str(db_path)).dispose()
+    seen: list[object] = []
+    real_open = bootstrap.open_app_database
+
+    def spying_open(db: str | None = None, **options: object) -> Database:
+        seen.append(read_presence(db_path))
+        return real_open(db, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bootstrap, "open_app_database", spying_open)
+    assert main(["--db", str(db_path), "stats"]) == 0
+    me = this_program()
+    assert len(seen) == 1 and seen[0] is not None
+    assert (seen[0].machine, seen[0].pid) == (me.machine, me.pid)  # type: ignore[attr-defined]
+    assert not lock_path(db_path).exists()  # gone with the command
+    since = datetime(2026, 12, 4, 8, 12, tzinfo=UTC).isoformat()
+    window = json.dumps({"user": "camille", "machine": "PC-ACCUEIL", "pid": 4242, "since": since})
+    lock_path(db_path).write_text(window)
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "stats"]) == 0
+    assert lock_path(db_path).read_text() == window  # the window's lock, untouched
+    assert "ouverte par camille sur PC-ACCUEIL" in capsys.readouterr().err
