@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy.exc import OperationalError
 
 from clauses_app.services import databases
@@ -29,6 +29,7 @@ from clauses_app.ui.widgets.files import FileKind, ask_open_path, ask_save_path
 
 if TYPE_CHECKING:
     from clauses_app.ui.main_window import MainWindow
+    from clauses_app.ui.tasks import Task
 
 log = logging.getLogger(__name__)
 
@@ -36,32 +37,28 @@ DATABASE_FILTER = "Base Clauses (*.sqlite3 *.sqlite *.db);;Tous les fichiers (*)
 DEMO_TITLE = "Création des données de démonstration"
 
 
-class _WaitCursor:
-    """The busy cursor while a database opens (a few tenths of a second, more when its
-    schema is upgraded)."""
+def _switch_to(
+    window: MainWindow, title: str, opener: Callable[[], Database], *, demo: bool = False
+) -> Task:
+    """Open a database with ``opener`` on a worker thread (a schema upgrade and its backup
+    may take a while), then show it; on a refusal, say why in French and keep the current
+    database open."""
+    from clauses_app.ui.tasks import run_job
 
-    def __enter__(self) -> None:
-        from PySide6.QtCore import Qt
+    def refused(exc: BaseException) -> None:
+        if not isinstance(exc, (DatabaseError, OperationalError)):
+            from clauses_app.ui.errors import show_error
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-
-    def __exit__(self, *exc: object) -> None:
-        QApplication.restoreOverrideCursor()
-
-
-def _switch_to(window: MainWindow, opener: Callable[[], Database], *, demo: bool = False) -> bool:
-    """Open a database with ``opener`` and show it; on a refusal, say why in French and keep
-    the current database open. False when nothing changed."""
-    try:
-        with _WaitCursor():
-            database = opener()
-    except (DatabaseError, OperationalError) as exc:
+            show_error(window, exc)
+            return
         log.warning("Database refused: %s", exc)
-        title, text = explain_database_error(exc)
-        warn(window, title, text)
-        return False
-    window.switch_database(AppContext(database, demo=demo))
-    return True
+        warn(window, *explain_database_error(exc))
+
+    return run_job(
+        window, title, lambda _progress: opener(),
+        on_done=lambda database: window.switch_database(AppContext(database, demo=demo)),
+        on_error=refused, can_cancel=False,
+    )  # fmt: skip
 
 
 def _is_current(window: MainWindow, path: Path) -> bool:
@@ -72,39 +69,46 @@ def _is_current(window: MainWindow, path: Path) -> bool:
 # --- Fichier ---------------------------------------------------------------------------------
 
 
-def new_database(window: MainWindow, path: Path | None = None) -> bool:
-    """Fichier ▸ Nouvelle base… : an empty database in a new file, shown at once."""
+def new_database(window: MainWindow, path: Path | None = None) -> Task | None:
+    """Fichier ▸ Nouvelle base… : an empty database in a new file, shown once created (the
+    task, or None when the user gave up)."""
     if not window.pages_let_go():
-        return False
+        return None
     if path is None:
         path = ask_save_path(
             window, FileKind.DATABASE, "Nouvelle base Clauses", DATABASE_FILTER, "clauses.sqlite3"
         )
         if path is None:
-            return False
+            return None
         if not path.suffix:
             path = path.with_suffix(".sqlite3")
-    return _switch_to(window, lambda: databases.create_database(path))
+    return _switch_to(window, "Création de la base", lambda: databases.create_database(path))
 
 
-def open_database(window: MainWindow, path: Path | None = None) -> bool:
-    """Fichier ▸ Ouvrir une base… (and Bases récentes): switch the window to another file."""
+def open_database(window: MainWindow, path: Path | None = None) -> Task | None:
+    """Fichier ▸ Ouvrir une base… (and Bases récentes): switch the window to another file
+    (the task, or None when nothing was started)."""
     if path is None:
         path = ask_open_path(window, FileKind.DATABASE, "Ouvrir une base Clauses", DATABASE_FILTER)
         if path is None:
-            return False
+            return None
     if _is_current(window, path):
         inform(window, "Base déjà ouverte", f"La base « {path} » est celle qui est ouverte.")
-        return False
+        return None
     if not path.exists():
         window.forget_database(str(path))
     if not window.pages_let_go():
-        return False
-    return _switch_to(window, lambda: databases.open_existing_database(path))
+        return None
+    return _switch_to(
+        window, "Ouverture de la base", lambda: databases.open_existing_database(path)
+    )
 
 
-def save_copy(window: MainWindow, target: Path | None = None) -> Path | None:
-    """Fichier ▸ Enregistrer une copie… : a consistent copy of the open SQLite file."""
+def save_copy(window: MainWindow, target: Path | None = None) -> Task | None:
+    """Fichier ▸ Enregistrer une copie… : a consistent copy of the open SQLite file, written
+    on a worker thread (the task, or None when nothing was started)."""
+    from clauses_app.ui.tasks import run_job
+
     context = window.context
     if context is None or context.database.file_path is None:
         return None
@@ -116,18 +120,27 @@ def save_copy(window: MainWindow, target: Path | None = None) -> Path | None:
         )  # fmt: skip
         if target is None:
             return None
-    try:
-        with _WaitCursor():
-            written = databases.save_copy(context.database, target)
-    except DatabaseError as exc:
-        warn(window, "Copie impossible", str(exc))
-        return None
-    inform(
-        window, "Copie enregistrée",
-        f"Une copie de la base a été enregistrée :\n{written}\n\n"
-        "La base ouverte reste celle-ci ; ouvrez la copie avec « Ouvrir une base… ».",
+    database, chosen = context.database, target
+
+    def written(path: Path) -> None:
+        inform(
+            window, "Copie enregistrée",
+            f"Une copie de la base a été enregistrée :\n{path}\n\n"
+            "La base ouverte reste celle-ci ; ouvrez la copie avec « Ouvrir une base… ».",
+        )  # fmt: skip
+
+    def refused(exc: BaseException) -> None:
+        if isinstance(exc, DatabaseError):
+            warn(window, "Copie impossible", str(exc))
+        else:
+            from clauses_app.ui.errors import show_error
+
+            show_error(window, exc)
+
+    return run_job(
+        window, "Copie de la base", lambda _progress: databases.save_copy(database, chosen),
+        on_done=written, on_error=refused, can_cancel=False,
     )  # fmt: skip
-    return written
 
 
 def restore_backup(window: MainWindow) -> None:

@@ -11,6 +11,7 @@ be closed meanwhile: the window lets it go, and opens the file again afterwards,
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from clauses_app.formatting import format_date, format_number
-from clauses_app.storage import DatabaseError
+from clauses_app.storage import Database, DatabaseError
 from clauses_app.storage.backup import Backup, BackupError, list_backups, restore_backup
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.errors import explain_database_error
@@ -36,6 +37,7 @@ from clauses_app.ui.widgets.dialogs import confirm, inform, warn
 
 if TYPE_CHECKING:
     from clauses_app.ui.main_window import MainWindow
+    from clauses_app.ui.tasks import Task
 
 log = logging.getLogger(__name__)
 
@@ -118,63 +120,90 @@ class RestoreDialog(QDialog):
     def _selection_changed(self) -> None:
         self.restore_button.setEnabled(self.selected() is not None)
 
-    def restore_selected(self) -> bool:
-        """Confirm, then restore the selected backup; True when the database was replaced."""
+    def restore_selected(self) -> Task | None:
+        """Confirm, then restore the selected backup on a worker thread (the task, or None
+        when nothing was started). The dialog closes once the database is replaced."""
         backup = self.selected()
         if backup is None:
-            return False
+            return None
         question = (
             f"Remplacer la base ouverte par la sauvegarde du {when_label(backup)} "
             f"({backup.reason_label}) ?\n\nLes modifications faites depuis seront perdues ; "
             "une copie de la base actuelle est gardée parmi les sauvegardes."
         )
         if not confirm(self, "Restaurer une sauvegarde", question, "Restaurer"):
-            return False
+            return None
         if not self.window_.pages_let_go():
-            return False
-        restored = restore_into_window(self.window_, self.db_path, backup)
+            return None
+        return restore_into_window(self.window_, self.db_path, backup, self._ended)
+
+    def _ended(self, restored: bool) -> None:
         if restored:
             self.accept()
         else:
             self.refresh()
-        return restored
 
 
-def restore_into_window(window: MainWindow, db_path: Path, backup: Backup) -> bool:
-    """Close the window's database, restore ``backup`` over it, open it again (restored, or
-    unchanged when the backup is refused) and say what happened in French."""
+Restored = tuple[Database, Path | None, BackupError | None]
+
+
+def restore_into_window(
+    window: MainWindow, db_path: Path, backup: Backup,
+    on_end: Callable[[bool], None] | None = None,
+) -> Task:  # fmt: skip
+    """Close the window's database, restore ``backup`` over it and open it again (restored,
+    or unchanged when the backup is refused) on a worker thread, then say what happened in
+    French; ``on_end`` learns whether the database was replaced."""
     from clauses_app.services.bootstrap import open_app_database
-    from clauses_app.ui.database_menu import _WaitCursor
+    from clauses_app.ui.tasks import run_job
 
     old = window.detach()
     demo = bool(old and old.demo)
     if old is not None:
         old.database.dispose()  # restore_backup needs the file closed
-    error: BackupError | None = None
-    kept: Path | None = None
-    with _WaitCursor():
+
+    def restore_and_reopen(_progress: object) -> Restored:
+        error: BackupError | None = None
+        kept: Path | None = None
         try:
             kept = restore_backup(db_path, backup)
         except BackupError as exc:
             log.warning("Backup %s refused: %s", backup.path, exc)
             error = exc
-        try:
-            database = open_app_database(str(db_path))
-        except DatabaseError as exc:  # not expected: the file was checked or left as it was
-            log.exception("Database unusable after a restore")
-            title, text = explain_database_error(exc)
-            warn(window, title, text)
-            return False
-    window.attach(AppContext(database, demo=demo))
-    if error is not None:
-        warn(window, "Restauration impossible", str(error))
-        return False
-    inform(
-        window, "Sauvegarde restaurée",
-        f"La base a été restaurée depuis la sauvegarde du {when_label(backup)}.\n\n"
-        f"La base remplacée est gardée : {kept}",
+        return open_app_database(str(db_path)), kept, error
+
+    def end(restored: bool) -> None:
+        if on_end is not None:
+            on_end(restored)
+
+    def reopened(result: Restored) -> None:
+        database, kept, error = result
+        window.attach(AppContext(database, demo=demo))
+        if error is not None:
+            warn(window, "Restauration impossible", str(error))
+            end(False)
+            return
+        inform(
+            window, "Sauvegarde restaurée",
+            f"La base a été restaurée depuis la sauvegarde du {when_label(backup)}.\n\n"
+            f"La base remplacée est gardée : {kept}",
+        )  # fmt: skip
+        end(True)
+
+    def failed(exc: BaseException) -> None:  # not expected: the file was checked or left as it was
+        log.error("Database unusable after a restore", exc_info=exc)
+        if isinstance(exc, DatabaseError):
+            warn(window, *explain_database_error(exc))
+        else:
+            from clauses_app.ui.errors import show_error
+
+            show_error(window, exc)
+        end(False)
+
+    return run_job(
+        window, "Restauration de la sauvegarde", restore_and_reopen,
+        on_done=reopened, on_error=failed, can_cancel=False,
     )  # fmt: skip
-    return True
 
 
 def open_restore_dialog(window: MainWindow) -> RestoreDialog | None:

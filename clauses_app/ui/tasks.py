@@ -28,6 +28,7 @@ from clauses_app.ui.i18n import PERCENT_FORMAT
 log = logging.getLogger(__name__)
 
 TaskFunction = Callable[[Database, CancelFlag], Any]
+Job = Callable[[CancelFlag], Any]
 
 
 class _Worker(QObject):
@@ -36,10 +37,9 @@ class _Worker(QObject):
     failed = Signal(object, str)
     cancelled = Signal()
 
-    def __init__(self, database: Database, function: TaskFunction, reads_only: bool) -> None:
+    def __init__(self, job: Job, reads_only: bool) -> None:
         super().__init__()
-        self.database = database
-        self.function = function
+        self.job = job
         self.reads_only = reads_only
         self.flag = CancelFlag(self._emit_progress)
 
@@ -52,7 +52,7 @@ class _Worker(QObject):
             # A task that only reads (figures, alerts, documents) makes many objects and no
             # cycles: the collector waits (clauses_app.runtime).
             with collector_paused(self.reads_only):
-                result = self.function(self.database, self.flag)
+                result = self.job(self.flag)
         except Cancelled:
             self.cancelled.emit()
         except Exception as exc:  # reported to the GUI thread, which shows it
@@ -71,13 +71,13 @@ class Task(QObject):
         self,
         parent: QWidget | None,
         title: str,
-        database: Database,
-        function: TaskFunction,
+        job: Job,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_cancel: Callable[[], None] | None = None,
         show_progress: bool = True,
         changes_data: bool = True,
+        can_cancel: bool = True,
     ) -> None:
         super().__init__(parent)
         self.on_done = on_done
@@ -88,7 +88,7 @@ class Task(QObject):
         self.error: BaseException | None = None
         self.was_cancelled = False
         self.worker_thread = QThread()
-        self.worker = _Worker(database, function, reads_only=not changes_data)
+        self.worker = _Worker(job, reads_only=not changes_data)
         self.worker.moveToThread(self.worker_thread)
         self.worker_thread.started.connect(self.worker.run)
         self.worker.progressed.connect(self._on_progress)
@@ -102,7 +102,10 @@ class Task(QObject):
             self.dialog.setBar(french_progress_bar())
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self.dialog.setMinimumDuration(400)
-            self.dialog.canceled.connect(self.cancel)
+            if can_cancel:
+                self.dialog.canceled.connect(self.cancel)
+            else:  # work that cannot stop halfway (a file copied, a schema upgraded)
+                self.dialog.setCancelButton(None)
 
     def start(self) -> None:
         self.worker_thread.start()
@@ -207,11 +210,26 @@ def run_task(
     **options: Any,
 ) -> Task:
     """Start ``function(database, progress)`` on a worker thread and return the task."""
-    task = Task(parent, title, database, function, **options)
+    return _start(Task(parent, title, lambda progress: function(database, progress), **options))
+
+
+def _start(task: Task) -> Task:
     _running.add(task)
     task.finished.connect(lambda: _running.discard(task))
     task.start()
     return task
+
+
+def run_job(
+    parent: QWidget | None,
+    title: str,
+    job: Job,
+    **options: Any,
+) -> Task:
+    """Start ``job(progress)``, long work that is not done on the open database (opening
+    or creating another one, copying or restoring a file), on a worker thread."""
+    options.setdefault("changes_data", False)
+    return _start(Task(parent, title, job, **options))
 
 
 class DataBus(QObject):

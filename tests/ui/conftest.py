@@ -76,3 +76,18 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(note("warning")))
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(note("critical")))
     return boxes
+
+
+def settle(timeout_s: float = 30.0) -> None:
+    """Let every background task end (their results delivered), as a user waits for the
+    progress dialog to go: opening, copying or restoring a database runs off the GUI thread."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    from clauses_app.ui.tasks import running_tasks
+
+    deadline = time.monotonic() + timeout_s
+    while running_tasks():
+        assert time.monotonic() < deadline, "background tasks still running"
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)

@@ -23,7 +23,7 @@ from clauses_app.ui import database_menu
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.main_window import MainWindow, fitted_geometry
 from tests import builders as b
-from tests.ui.conftest import MessageBoxes
+from tests.ui.conftest import MessageBoxes, settle
 
 
 @pytest.fixture
@@ -53,6 +53,7 @@ def answer_save(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
 def trigger(window: MainWindow, name: str) -> None:
     [action] = [a for a in window.findChildren(type(window.quit_action)) if a.objectName() == name]
     action.trigger()
+    settle()  # opening, creating and copying run on a worker thread
 
 
 def database_with_data(path: Path, authority: str = "Ville d'Albi") -> Path:
@@ -149,7 +150,39 @@ def test_open_database_switches_the_whole_window(
     entries = [a.text() for a in window.recent_menu.actions()]
     assert entries == [str(db_path)]
     window.recent_menu.actions()[0].trigger()
+    settle()
     assert current_path(window) == db_path and window.current_name == "companies"
+
+
+def test_opening_and_copying_run_off_the_window_thread(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A schema upgrade (and its backup) or a copy of a large file must not freeze the
+    window: both run through the background-task helper, and the window switches after."""
+    import threading
+
+    other = database_with_data(tmp_path / "albi.sqlite3")
+    threads: list[str] = []
+    real_open, real_copy = databases.open_existing_database, databases.save_copy
+
+    def opening(path: Path) -> Database:
+        threads.append(threading.current_thread().name)
+        return real_open(path)
+
+    def copying(database: Database, target: Path) -> Path:
+        threads.append(threading.current_thread().name)
+        return real_copy(database, target)
+
+    monkeypatch.setattr(databases, "open_existing_database", opening)
+    monkeypatch.setattr(databases, "save_copy", copying)
+    task = database_menu.open_database(window, other)
+    assert task is not None and current_path(window) != other  # not switched yet
+    settle()
+    assert current_path(window) == other
+    assert database_menu.save_copy(window, tmp_path / "copie.sqlite3") is not None
+    settle()
+    assert (tmp_path / "copie.sqlite3").is_file()
+    assert len(threads) == 2 and threading.main_thread().name not in threads
 
 
 def test_import_and_export_actions_follow_the_database(

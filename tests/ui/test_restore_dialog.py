@@ -22,7 +22,7 @@ from clauses_app.ui.context import AppContext
 from clauses_app.ui.main_window import MainWindow
 from clauses_app.ui.restore_dialog import RestoreDialog
 from tests import builders as b
-from tests.ui.conftest import MessageBoxes
+from tests.ui.conftest import MessageBoxes, settle
 
 YEAR = Period.year(2025)
 
@@ -93,10 +93,13 @@ def test_restore_reopens_the_window_on_the_backups_figures(
     old_context = window.context
     dialog = open_dialog(window)
     message_boxes.answers = [QMessageBox.StandardButton.No]
-    assert not dialog.restore_selected()  # the user said no: nothing happens
+    assert dialog.restore_selected() is None  # the user said no: nothing happens
     assert window.context is old_context
     message_boxes.answers = [QMessageBox.StandardButton.Yes]
-    assert dialog.restore_selected()
+    assert dialog.restore_selected() is not None
+    assert window.context is None  # the file is closed while the restore runs
+    settle()
+    assert not dialog.isVisible()
     kinds = [kind for kind, _title, _text in message_boxes.shown]
     assert kinds == ["question", "question", "information"]
     assert message_boxes.shown[-1][1] == "Sauvegarde restaurée"
@@ -129,7 +132,9 @@ def test_a_backup_failing_its_integrity_check_changes_nothing(
     before = followed.read_bytes()
     dialog = open_dialog(window)
     message_boxes.answers = [QMessageBox.StandardButton.Yes]
-    assert not dialog.restore_selected()
+    assert dialog.restore_selected() is not None
+    settle()
+    assert dialog.isVisible()  # still there, its list read again
     assert message_boxes.shown[-1][:2] == ("warning", "Restauration impossible")
     assert message_boxes.shown[-1][2] == (
         f"La sauvegarde « {backup.path.name} » ne peut pas être restaurée : la vérification "
