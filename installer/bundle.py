@@ -91,10 +91,7 @@ EXCLUDED_MODULES = (
     "ruff",
     "pypdf",
     "PyInstaller",
-    # Database drivers other than SQLite: the installed program works on its local SQLite
-    # file; a PostgreSQL driver would add ~10 MB for a setup facilitators' laptops do not use.
-    "psycopg",
-    "psycopg_binary",
+    # Database drivers other than SQLite and psycopg (a team's PostgreSQL database).
     "psycopg2",
     "pysqlite2",
     "MySQLdb",
@@ -125,6 +122,19 @@ HIDDEN_IMPORTS = (
     "babel.numbers",
     "babel.dates",
     "faker.providers",
+    # A team's PostgreSQL database: the dialect and the driver's compiled part are imported
+    # by name; keyring finds its backends through entry points (their metadata is listed in
+    # library_datas), and the Windows Credential Manager one must be there.
+    "sqlalchemy.dialects.postgresql.psycopg",
+    "psycopg",
+    "psycopg_binary",
+    "psycopg_binary.pq",
+    "psycopg_binary._psycopg",
+    "keyring",
+    "keyring.backends",
+    "keyring.backends.Windows",
+    "keyring.backends.fail",
+    "keyring.backends.null",
 )
 
 
@@ -175,6 +185,7 @@ def library_datas() -> list[tuple[str, str]]:
     datas += collect_data_files("faker.providers", include_py_files=True)  # trimmed below
     datas += collect_data_files("stdnum")
     datas += copy_metadata("clauses")  # clauses_app.__version__ reads it
+    datas += copy_metadata("keyring")  # its backends are entry points of its metadata
     return datas
 
 

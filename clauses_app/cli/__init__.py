@@ -15,6 +15,7 @@ from clauses_app import __version__, paths
 from clauses_app.cli import (
     alerts,
     backup,
+    connect,
     core,
     databases,
     demo,
@@ -36,8 +37,8 @@ from clauses_app.runtime import collector_paused
 from clauses_app.storage.backup import BackupError
 
 COMMAND_MODULES = (
-    core, databases, demo, exchange, reports, privacy, statements, backup, alerts, thresholds,
-    team, history,
+    core, databases, connect, demo, exchange, reports, privacy, statements, backup, alerts,
+    thresholds, team, history,
 )  # fmt: skip
 
 

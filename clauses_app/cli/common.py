@@ -63,7 +63,13 @@ def database_error_message(error: BaseException, db: str | None) -> str | None:
     from clauses_app.storage.database import resolve_url, sqlite_path
     from clauses_app.storage.errors import describe_database_error
 
-    return describe_database_error(error, sqlite_path(resolve_url(db)))
+    if isinstance(error, DatabaseError):  # e.g. --db team:NOM that is not saved
+        return str(error)
+    try:
+        path = sqlite_path(resolve_url(db))
+    except DatabaseError:
+        path = None
+    return describe_database_error(error, path)
 
 
 def parse_decimal(text: str, name: str) -> Decimal:

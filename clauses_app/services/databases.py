@@ -4,7 +4,10 @@ copy elsewhere, and whether a database has any record yet (the window's first ru
 Each refusal is a :class:`~clauses_app.storage.DatabaseError` whose message is one French
 sentence naming the file, raised before anything is written: a file that is not a Clauses
 database, a database newer than the application, a folder where nothing can be written.
-The window (Fichier menu) and the ``clauses`` command (``new-db``, ``copy-db``) call these.
+The window (Fichier menu) and the ``clauses`` command (``new-db``, ``copy-db``, ``connect``)
+call these. A team's PostgreSQL database is reached with :func:`connect_team_database`
+(storage/team_connection.py: the connection, its password in the credential store, the
+server's checks).
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from clauses_app.models import Company, ContractingAuthority, Participant, Setting
 from clauses_app.services import bootstrap
-from clauses_app.storage import Database, DatabaseError
+from clauses_app.storage import Database, DatabaseError, team_connection
 from clauses_app.storage.backup import check_database_file, copy_sqlite
+from clauses_app.storage.team_connection import PasswordStoreError, ServerCheck, TeamConnection
 
 SQLITE_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 
@@ -96,6 +100,37 @@ def _refuse_other_files(path: Path) -> None:
         raise DatabaseError(f"Le fichier « {path} » est illisible : {exc}.") from exc
     if not found:
         raise DatabaseError(f"Le fichier « {path} » n'est pas une base de données Clauses.")
+
+
+@dataclass(frozen=True)
+class TeamOpening:
+    """A team database opened: the database, what the server check found, and a sentence
+    when the password could not be kept in the credential store (None when all went well)."""
+
+    database: Database
+    connection: TeamConnection
+    check: ServerCheck
+    password_note: str | None = None
+
+
+def connect_team_database(
+    connection: TeamConnection, password: str | None, *, keep_password: bool = True
+) -> TeamOpening:
+    """Open a team's PostgreSQL database the way a file is opened: the server checked first
+    (French refusals, nothing written: storage/team_connection.check_server), then opened
+    (upgraded when the role owns the schema), remembered among the recent connections, and
+    its password kept in the operating system's credential store when asked."""
+    connection = connection.checked()
+    check = team_connection.check_server(connection, password)
+    database = bootstrap.open_app_database(connection.url(password))
+    team_connection.remember(connection)
+    note = None
+    if keep_password and password:
+        try:
+            team_connection.store_password(connection, password)
+        except PasswordStoreError as exc:
+            note = str(exc)
+    return TeamOpening(database, connection, check, note)
 
 
 def save_copy(database: Database, target: Path) -> Path:

@@ -43,10 +43,16 @@ class DatabaseInUseError(DatabaseError):
 
 
 def resolve_url(db: str | None = None) -> str:
-    """``--db`` first (a URL or a file path), then ``CLAUSES_DB``, then the embedded default."""
+    """``--db`` first (a URL, a file path, or ``team:NOM``: a team connection saved with
+    ``clauses connect``, its password from the credential store), then ``CLAUSES_DB``, then
+    the embedded default."""
     value = db or os.environ.get(paths.DB_ENV)
     if not value:
         return f"sqlite:///{paths.default_database_path()}"
+    if value.startswith("team:"):
+        from clauses_app.storage.team_connection import saved_url
+
+        return saved_url(value)
     if "://" in value:
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"
@@ -205,6 +211,12 @@ def open_database(db: str | None = None, *, migrate_schema: bool = True) -> Data
         raise
     except (DBAPIError, sqlite3.Error) as exc:
         engine.dispose()
+        if engine.dialect.name == "postgresql":  # worded like the connection dialog's
+            from clauses_app.storage.team_connection import TeamConnection, describe_failure
+
+            log.info("Connection to %s failed", database_label(url), exc_info=True)
+            message = describe_failure(exc, TeamConnection.from_url(url))
+            raise DatabaseUnreachableError(message) from exc
         raise DatabaseUnreachableError(
             f"Base de données inaccessible ({database_label(url)}) : {_first_line(exc)}"
         ) from exc

@@ -169,3 +169,15 @@ def test_the_icon_holds_every_windows_size() -> None:
 def test_python_docx_modules_are_also_files_for_its_relative_template_paths() -> None:
     # docx/parts/hdrftr.py opens "docx/parts/../templates/default-footer.xml" on disk.
     assert bundle.MODULE_COLLECTION_MODE["docx"] == "pyz+py"
+
+
+def test_the_team_database_dependencies_are_runtime_ones_and_go_in_the_bundle() -> None:
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        runtime = tomllib.load(handle)["project"]["dependencies"]
+    names = {requirement.split(">")[0].split("[")[0] for requirement in runtime}
+    assert {"psycopg", "keyring"} <= names
+    excluded = set(bundle.EXCLUDED_MODULES)
+    assert not {"psycopg", "psycopg_binary", "keyring"} & excluded
+    for module in ("psycopg_binary", "keyring.backends.Windows",
+                   "sqlalchemy.dialects.postgresql.psycopg"):  # fmt: skip
+        assert module in bundle.HIDDEN_IMPORTS
