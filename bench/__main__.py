@@ -5,6 +5,9 @@ ratio as one JSON object on the last line. Targets (issue 7): load ≤ 3 × raw 
 export < 30 s, figures ≤ 2 × one hand-written SQL query and < 2 s, one report < 1 s per
 format, window painted < 2 s and ≤ 2.5 × a bare PySide6 window, peak memory < 500 MB;
 alerts (issue 17) < 1.5 s after the year's figures.
+
+``--backend postgresql`` runs the figures and the application on a team's PostgreSQL database
+with the same targets (bench/postgres.py; the server from CLAUSES_BENCH_PG_URL).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import stages
+from bench import postgres, stages
 from bench.common import Results
 
 STAGES = ("generate", "export", "load", "figures", "alerts", "documents", "application",
@@ -27,16 +30,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--size", default="national", choices=("small", "facilitator", "territory", "national")
     )
+    parser.add_argument("--backend", default="sqlite", choices=("sqlite", "postgresql"))
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--workdir", type=Path, help="keep the data here (default: temporary)")
     parser.add_argument("--only", help=f"comma-separated stages among {', '.join(STAGES)}")
     args = parser.parse_args(argv)  # fmt: skip
-    chosen = set(args.only.split(",")) if args.only else set(STAGES)
+    names = postgres.STAGES if args.backend == "postgresql" else STAGES
+    chosen = set(args.only.split(",")) if args.only else set(names)
+    if chosen - set(names):
+        parser.error(f"unknown stages for {args.backend}: {', '.join(sorted(chosen - set(names)))}")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="clauses-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     results = Results()
     results.add("size", args.size)
     try:
+        if args.backend == "postgresql":
+            postgres.run(workdir, args.size, args.year, results, chosen, args.workdir is not None)
+            results.print_table()
+            return 0
         context = stages.Context(workdir, args.size, args.year, results)
         stages.generate(context)  # every other stage needs the data
         for name in STAGES[1:]:

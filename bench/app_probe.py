@@ -136,11 +136,12 @@ def compile_application(package: Path | None = None) -> None:
 
 
 def measure(
-    mode: str, db_path: Path, env: dict[str, str], home: Path | None = None
+    mode: str, db_path: Path | str, env: dict[str, str], home: Path | None = None
 ) -> dict[str, Any]:
     """Run the probe in a fresh interpreter. ``mode``: "bare" (the baseline window), "paint"
     (the application until its start page is built and the dashboard's figures are shown) or
-    "app" (then the dashboard's alerts, the employments list and a search).
+    "app" (then the dashboard's alerts, the employments list and a search). ``db_path``: an
+    SQLite file or a database URL.
 
     By default in a fresh home: the window starts as on a first run (default size,
     dashboard, no figures kept from an earlier run: they are computed) and never reads or

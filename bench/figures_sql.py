@@ -4,22 +4,37 @@ counting rules (performance period only, training counted, no CDI cap, transferr
 ineligible employments excluded, month records replacing undivided totals, totals spread
 evenly over their months, required hours pro-rata of the performance period's months).
 
-SQLite-specific on purpose: it is a benchmark baseline, not application code.
+Written for SQLite and PostgreSQL (``query(dialect)``: month arithmetic, scalar min/max) and
+run on each one's raw driver: it is a benchmark baseline, not application code.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from decimal import Decimal
+from typing import Any
 
-MI = "(CAST(strftime('%Y', {d}) AS INTEGER) * 12 + CAST(strftime('%m', {d}) AS INTEGER) - 1)"
+# A date's month number (year × 12 + month - 1).
+SQLITE_MONTH = (
+    "(CAST(strftime('%Y', {d}) AS INTEGER) * 12 + CAST(strftime('%m', {d}) AS INTEGER) - 1)"
+)
+PG_MONTH = (
+    "(CAST(EXTRACT(YEAR FROM {d}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {d}) AS INTEGER) - 1)"
+)
 
 
-def mi(column: str) -> str:
-    return MI.format(d=column)
+def query(dialect: str = "sqlite") -> str:
+    """The query in ``dialect`` ("sqlite" or "postgresql"), with ``:name`` parameters."""
+    sqlite = dialect == "sqlite"
+    month = SQLITE_MONTH if sqlite else PG_MONTH
+    hi, lo = ("MAX", "MIN") if sqlite else ("GREATEST", "LEAST")
+    year_of = "CAST(strftime('%Y', nd) AS INTEGER)" if sqlite else "EXTRACT(YEAR FROM nd)"
 
+    def mi(column: str) -> str:
+        return month.format(d=column)
 
-QUERY = f"""
+    return f"""
 WITH lot_awards AS (SELECT lot_uuid, COUNT(*) AS n FROM award GROUP BY lot_uuid),
 aw AS (
   SELECT a.uuid AS award_uuid, c.authority_uuid,
@@ -39,18 +54,18 @@ aw AS (
   JOIN lot_awards la ON la.lot_uuid = l.uuid
 ),
 required AS (
-  SELECT authority_uuid, SUM(ROUND(
+  SELECT authority_uuid, SUM(ROUND(CAST(
     CASE WHEN ps IS NULL OR pe IS NULL THEN
-           CASE WHEN nd IS NULL OR CAST(strftime('%Y', nd) AS INTEGER) = :year THEN req ELSE 0 END
-         ELSE req * MAX(0, MIN({mi("pe")}, :year * 12 + 11) - MAX({mi("ps")}, :year * 12) + 1)
+           CASE WHEN nd IS NULL OR {year_of} = :year THEN req ELSE 0 END
+         ELSE req * {hi}(0, {lo}({mi("pe")}, :year * 12 + 11) - {hi}({mi("ps")}, :year * 12) + 1)
                   * 1.0 / ({mi("pe")} - {mi("ps")} + 1)
-    END, 2)) AS hours_required
+    END AS NUMERIC), 2)) AS hours_required
   FROM aw GROUP BY authority_uuid
 ),
 emp AS (
   SELECT e.uuid, x.authority_uuid, x.ps, x.pe
   FROM employment e JOIN aw x ON e.award_uuid = x.award_uuid
-  WHERE e.ineligible = 0 AND e.transferred_staff = 0
+  WHERE e.ineligible = FALSE AND e.transferred_staff = FALSE
 ),
 months AS (
   SELECT emp.authority_uuid, h.worked_hours + h.training_hours AS hours
@@ -62,8 +77,8 @@ months AS (
 totals AS (
   SELECT emp.authority_uuid,
     (h.worked_hours + h.training_hours)
-      * MAX(0, MIN({mi("h.period_end")}, :year * 12 + 11, COALESCE({mi("emp.pe")}, 999999))
-               - MAX({mi("h.period_start")}, :year * 12, COALESCE({mi("emp.ps")}, -1)) + 1)
+      * {hi}(0, {lo}({mi("h.period_end")}, :year * 12 + 11, COALESCE({mi("emp.pe")}, 999999))
+               - {hi}({mi("h.period_start")}, :year * 12, COALESCE({mi("emp.ps")}, -1)) + 1)
       * 1.0 / ({mi("h.period_end")} - {mi("h.period_start")} + 1) AS hours
   FROM hours_record h JOIN emp ON h.employment_uuid = emp.uuid
   WHERE h.kind = 'TOTAL' AND h.period_end >= :start AND h.period_start <= :end
@@ -72,11 +87,14 @@ totals AS (
 ),
 done AS (
   SELECT authority_uuid, SUM(hours) AS hours_done
-  FROM (SELECT * FROM months UNION ALL SELECT * FROM totals) GROUP BY authority_uuid
+  FROM (SELECT * FROM months UNION ALL SELECT * FROM totals) AS u GROUP BY authority_uuid
 )
 SELECT r.authority_uuid, r.hours_required, COALESCE(d.hours_done, 0)
 FROM required r LEFT JOIN done d ON d.authority_uuid = r.authority_uuid
 """
+
+
+QUERY = query("sqlite")
 
 
 def figures_by_authority(path: str, year: int) -> dict[str, tuple[Decimal, Decimal]]:
@@ -88,6 +106,24 @@ def figures_by_authority(path: str, year: int) -> dict[str, tuple[Decimal, Decim
         ).fetchall()
     finally:
         connection.close()
+    return _by_authority(rows)
+
+
+def figures_by_authority_pg(conninfo: str, year: int) -> dict[str, tuple[Decimal, Decimal]]:
+    """The same on PostgreSQL, through psycopg itself (``conninfo``: a libpq URL)."""
+    from datetime import date
+
+    import psycopg
+
+    sql = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", query("postgresql"))
+    with psycopg.connect(conninfo) as connection:
+        rows = connection.execute(
+            sql, {"year": year, "start": date(year, 1, 1), "end": date(year, 12, 31)}
+        ).fetchall()
+    return _by_authority([(getattr(auth, "hex", auth), req, done) for auth, req, done in rows])
+
+
+def _by_authority(rows: list[Any]) -> dict[str, tuple[Decimal, Decimal]]:
     cent = Decimal("0.01")
     return {
         str(auth): (Decimal(str(req or 0)).quantize(cent), Decimal(str(done or 0)).quantize(cent))

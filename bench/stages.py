@@ -8,6 +8,7 @@ import shutil
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench import figures_sql, load_baseline
 from bench.common import Results, read_through, run_child, stopwatch
@@ -199,18 +200,11 @@ def application(ctx: Context) -> None:
     window, then the application, ``APP_SAMPLES`` times): one sample of a short start moves
     by half its value when another process takes the CPU for a moment, and this machine's
     CPU speed drifts by a third within minutes."""
-    from bench import app_probe
-
-    app_probe.compile_application()
-    env = {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    bare_runs, paint_runs = [], []
-    for _ in range(APP_SAMPLES.get(ctx.size, 1)):
-        bare_runs.append(app_probe.measure("bare", ctx.source_db, env))
-        paint_runs.append(app_probe.measure("paint", ctx.source_db, env))
-    app = app_probe.measure("app", ctx.source_db, env)
-    paint_runs.append(app)
+    app, env = window_figures(ctx.results, ctx.source_db, ctx.size)
     # Starts sharing one home, as a user's do: the first keeps its dashboard, the next ones
     # find the data unchanged and show the kept figures (storage.result_cache).
+    from bench import app_probe
+
     home = ctx.workdir / "probe-home"
     shutil.rmtree(home, ignore_errors=True)
     kept_samples = min(3, APP_SAMPLES.get(ctx.size, 1))
@@ -218,24 +212,43 @@ def application(ctx: Context) -> None:
         app_probe.measure("paint", ctx.source_db, env, home) for _ in range(1 + kept_samples)
     ]
     del kept_runs[0]  # it computed them
-    bare_s = statistics.median(run["painted_s"] for run in bare_runs)
-    painted_s = statistics.median(run["painted_s"] for run in paint_runs)
-    r = ctx.results
-    r.add("app_samples", len(paint_runs))
-    r.add("app_bare_window_s", bare_s, "baseline (median)", "s")
-    r.add("app_window_s", painted_s, "< 2 s (median)", "s")
-    r.ratio("app_window_ratio", painted_s, bare_s, "≤ 2.5")
-    r.add("app_ready_s", statistics.median(run["ready_s"] for run in paint_runs),
-          "(no target) paint → start page built", "s")  # fmt: skip
-    r.add("app_dashboard_figures_s",
-          statistics.median(run["dashboard_figures_s"] for run in paint_runs),
-          "< 2 s more (median)", "s")  # fmt: skip
-    r.add("app_dashboard_kept_s",
+    ctx.results.add("app_dashboard_kept_s",
           statistics.median(run["dashboard_figures_s"] for run in kept_runs),
           "< 2 s more, data unchanged since the last start (median)", "s")  # fmt: skip
+    (ctx.workdir / "app_probe.json").write_text(json.dumps(app))
+
+
+def window_figures(
+    r: Results, database: Path | str, size: str, prefix: str = ""
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The interleaved samples of :func:`application` and one full run (dashboard's alerts,
+    employments list, search, memory) on ``database`` (a file or a URL); figures named
+    ``prefix`` + ``app_…``. Returns the full run and the probes' environment."""
+    from bench import app_probe
+
+    app_probe.compile_application()
+    env = {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    bare_runs, paint_runs = [], []
+    for _ in range(APP_SAMPLES.get(size, 1)):
+        bare_runs.append(app_probe.measure("bare", database, env))
+        paint_runs.append(app_probe.measure("paint", database, env))
+    app = app_probe.measure("app", database, env)
+    paint_runs.append(app)
+    bare_s = statistics.median(run["painted_s"] for run in bare_runs)
+    painted_s = statistics.median(run["painted_s"] for run in paint_runs)
+    name = f"{prefix}app"
+    r.add(f"{name}_samples", len(paint_runs))
+    r.add(f"{name}_bare_window_s", bare_s, "baseline (median)", "s")
+    r.add(f"{name}_window_s", painted_s, "< 2 s (median)", "s")
+    r.ratio(f"{name}_window_ratio", painted_s, bare_s, "≤ 2.5")
+    r.add(f"{name}_ready_s", statistics.median(run["ready_s"] for run in paint_runs),
+          "(no target) paint → start page built", "s")  # fmt: skip
+    r.add(f"{name}_dashboard_figures_s",
+          statistics.median(run["dashboard_figures_s"] for run in paint_runs),
+          "< 2 s more (median)", "s")  # fmt: skip
     for key, target in (("dashboard_alerts_s", "(no target) after the paint"),
                         ("employments_list_s", "< 0.5 s"), ("search_s", "< 0.2 s")):  # fmt: skip
         if key in app:
-            r.add(f"app_{key}", app[key], target, "s")
-    r.add("app_peak_rss_mb", app["peak_rss_mb"], "< 500 MB", "MB")
-    (ctx.workdir / "app_probe.json").write_text(json.dumps(app))
+            r.add(f"{name}_{key}", app[key], target, "s")
+    r.add(f"{name}_peak_rss_mb", app["peak_rss_mb"], "< 500 MB", "MB")
+    return app, env

@@ -59,3 +59,31 @@ def test_alerts_stage_runs_beside_its_baseline(
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["alerts_s"] > 0 and figures["alerts_figures_s"] > 0
     assert figures["alerts_count"] > 0 and figures["alerts_ratio"] > 0
+
+
+def test_postgresql_backend_runs_beside_its_baseline(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--backend postgresql`` on the test server: its own database, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import PG_ADMIN_URL
+
+    pytest.importorskip("psycopg")
+    if not PG_ADMIN_URL:
+        pytest.skip("CLAUSES_TEST_PG_URL not set")
+    monkeypatch.setenv("CLAUSES_BENCH_PG_URL", PG_ADMIN_URL)
+    argv = ["--backend", "postgresql", "--size", "small", "--only", "figures"]
+    assert main(argv) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["backend"] == "postgresql"
+    assert figures["pg_figures_authorities"] > 0
+    assert figures["pg_figures_mismatches"] == 0  # the service equals the SQL on PostgreSQL
+    assert figures["pg_figures_sql_s"] > 0 and figures["pg_figures_ratio"] > 0
+    engine = create_engine(PG_ADMIN_URL)
+    with engine.connect() as connection:
+        left = connection.execute(
+            text("SELECT count(*) FROM pg_database WHERE datname LIKE 'clauses_bench_small_%'")
+        ).scalar()
+    engine.dispose()
+    assert left == 0
