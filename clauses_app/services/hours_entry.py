@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from clauses_app.formatting import format_hours
+from clauses_app.formatting import format_hours, format_moment
 from clauses_app.models import (
     Award,
     Company,
@@ -206,6 +206,10 @@ class HoursEntryError(ValueError):
     """The grid cannot be loaded or saved; the message is French."""
 
 
+class StaleHoursError(HoursEntryError):
+    """Hours the grid changes were saved by someone else since it was loaded: nothing saved."""
+
+
 def load_grid(
     session: Session, award_uuid: uuid.UUID, today: date, settings: AppSettings | None = None
 ) -> HoursGrid:
@@ -359,15 +363,26 @@ def save_grid(session: Session, grid: HoursGrid) -> SaveResult:
         raise HoursEntryError(
             "Un contrat de la grille a été supprimé ou déplacé entre-temps : rouvrez la grille."
         )
-    return write_month_cells(session, changes)
+    return write_month_cells(session, changes, grid.original)
 
 
 def write_month_cells(
-    session: Session, changes: dict[tuple[uuid.UUID, Month], Cell]
+    session: Session,
+    changes: dict[tuple[uuid.UUID, Month], Cell],
+    original: dict[tuple[uuid.UUID, Month], Cell] | None = None,
 ) -> SaveResult:
     """Write cells as MONTH records ((None, None) deletes one); the employments that now have
-    month records lose their undivided TOTAL records. The caller's transaction commits."""
+    month records lose their undivided TOTAL records. The caller's transaction commits.
+
+    ``original``: the cells as the grid showed them (absent: empty). A changed cell whose
+    stored value differs from it was saved by someone else meanwhile: StaleHoursError, and
+    nothing is written. Savers of the same employments wait for each other (their rows are
+    locked first, on PostgreSQL), so that two grids loaded at once cannot both pass."""
     employments = {emp for emp, _m in changes}
+    if original is not None and employments:
+        session.execute(
+            select(Employment.uuid).where(Employment.uuid.in_(employments)).with_for_update()
+        )
     existing = {
         (rec.employment_uuid, month_of(rec.period_start)): rec
         for rec in session.scalars(
@@ -376,6 +391,8 @@ def write_month_cells(
             )
         )
     }
+    if original is not None:
+        _refuse_stale(changes, original, existing)
     inserted = updated = deleted = 0
     for (emp, month), (worked, training) in sorted(changes.items(), key=lambda kv: str(kv[0])):
         record = existing.get((emp, month))
@@ -419,3 +436,22 @@ def write_month_cells(
         )
         removed = int(getattr(result, "rowcount", 0) or 0)
     return SaveResult(inserted, updated, deleted, removed)
+
+
+def _refuse_stale(
+    changes: dict[tuple[uuid.UUID, Month], Cell],
+    original: dict[tuple[uuid.UUID, Month], Cell],
+    existing: dict[tuple[uuid.UUID, Month], HoursRecord],
+) -> None:
+    for key in sorted(changes, key=str):
+        record = existing.get(key)
+        stored = (record.worked_hours, record.training_hours or None) if record else (None, None)
+        if stored == original.get(key, (None, None)):
+            continue
+        who = f" par {record.updated_by}" if record is not None and record.updated_by else ""
+        when = f" le {format_moment(record.updated_at)}" if record is not None else ""
+        raise StaleHoursError(
+            f"Des heures de la grille ont été enregistrées{who}{when} depuis son ouverture : "
+            "rien n'a été enregistré. Rouvrez la grille pour voir leurs valeurs, puis refaites "
+            "vos modifications."
+        )

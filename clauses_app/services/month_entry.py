@@ -319,4 +319,5 @@ def save_month_grid(session: Session, grid: MonthGrid) -> SaveResult:
             "Un contrat de la grille a été supprimé ou a changé d'employeur entre-temps : "
             "rouvrez la saisie du mois."
         )
-    return write_month_cells(session, changes)
+    shown = {(emp, grid.month): cell for emp, cell in grid.original.items()}
+    return write_month_cells(session, changes, shown)
