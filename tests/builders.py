@@ -18,6 +18,7 @@ from clauses_app.models import (
     Employment,
     HoursKind,
     HoursRecord,
+    Invoice,
     Lot,
     Operation,
     Participant,
@@ -145,6 +146,13 @@ def total_hours(
         worked_hours=D(str(worked)),
         training_hours=D(str(training)),
     )
+    s.add(obj)
+    s.flush()
+    return obj
+
+
+def invoice(s: Session, aw: Award, on: date, amount: Any, reference: str | None = None) -> Invoice:
+    obj = Invoice(award_uuid=aw.uuid, invoiced_on=on, amount_ht=D(str(amount)), reference=reference)
     s.add(obj)
     s.flush()
     return obj

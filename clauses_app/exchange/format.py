@@ -1,4 +1,4 @@
-"""The "Clause" exchange format, version 1.1: members, columns and how values are written.
+"""The "Clause" exchange format, version 1.2: members, columns and how values are written.
 
 Columns are derived from the models, so the format follows the schema: every mapped column of
 an entity, named as in the model (snake_case). Values are text in a fixed CSV dialect:
@@ -41,7 +41,9 @@ from clauses_app.models import ENTITIES, Record
 from clauses_app.models.base import LOCAL_COLUMNS, UTCDateTime
 
 FORMAT_NAME = "clause"
-FORMAT_VERSION = "1.1"
+FORMAT_VERSION = "1.2"
+# Members added by a minor version: a file of an older version lacks them (read as empty).
+MEMBER_SINCE: dict[str, tuple[int, int]] = {"invoice.csv": (1, 2)}
 MANIFEST_MEMBER = "manifest.json"
 # Every timestamp in the ZIP directory is this one, so equal data gives equal archives.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)

@@ -13,6 +13,7 @@ ENTITY_LABELS: dict[str, str] = {
     "public_contract": "Marchés",
     "lot": "Lots",
     "award": "Attributions",
+    "invoice": "Montants facturés",
     "participant": "Participants",
     "participant_criterion": "Critères d'éligibilité",
     "employment": "Contrats et missions",

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from clauses_app.exchange.format import FORMAT_NAME, MANIFEST_MEMBER, SPECS, EntitySpec
+from clauses_app.exchange.format import (
+    FORMAT_NAME,
+    MANIFEST_MEMBER,
+    MEMBER_SINCE,
+    SPECS,
+    EntitySpec,
+)
 from clauses_app.exchange.limits import ImportLimits
 from clauses_app.exchange.manifest import SUPPORTED_VERSION, parse_version, schema_errors
 from clauses_app.exchange.records import Refused, csv_fault, csv_records, decoded
@@ -43,13 +49,17 @@ class ClauseFile:
 
     @property
     def total_rows(self) -> int:
-        return sum(self.declared[spec.member]["rows"] for spec in SPECS)
+        return sum(self.declared[s.member]["rows"] for s in SPECS if s.member in self.declared)
 
     def read_member(self, spec: EntitySpec, sink: ErrorSink) -> MemberData | None:
         """The member's rows, or None when it is refused (its faults are in ``sink``).
 
+        A member a file's older minor version did not have yet is read as empty.
+
         Raises UnsafeFileError when the archive itself turns out to be unreadable."""
-        entry = self.declared[spec.member]
+        entry = self.declared.get(spec.member)
+        if entry is None:
+            return MemberData(spec, list(spec.columns))
         try:
             _check_sum(self.archive, spec, entry, sink)
             text = decoded(
@@ -148,6 +158,7 @@ def _declared_members(
 ) -> dict[str, dict[str, Any]]:
     declared = {m["name"]: m for m in manifest["members"]}
     known = {spec.member for spec in SPECS}
+    version = parse_version(str(manifest["version"]))
     failed = False
     for member, entry in declared.items():
         if member not in known:
@@ -158,6 +169,8 @@ def _declared_members(
     present = set(archive.namelist())
     for spec in SPECS:
         if spec.member not in declared:
+            if version < MEMBER_SINCE.get(spec.member, (0, 0)):
+                continue  # not in that version yet: read as empty
             sink.error("membre absent du manifeste", file=spec.member)
             failed = True
         elif spec.member not in present:

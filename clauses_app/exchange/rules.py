@@ -52,6 +52,21 @@ def _one_of(column: str, allowed: tuple[str, ...]) -> Bind:
     return bind
 
 
+def _not_negative(column: str, message: str) -> Bind:
+    def bind(at: Mapping[str, int]) -> RowCheck | None:
+        i = at.get(column)
+        if i is None:
+            return None
+
+        def check(row: Sequence[Any]) -> Problems:
+            value = row[i]
+            return [(column, message)] if value is not None and value < 0 else NO_PROBLEM
+
+        return check
+
+    return bind
+
+
 def _ordered(start: str, end: str) -> Bind:
     def bind(at: Mapping[str, int]) -> RowCheck | None:
         i, j = at.get(start), at.get(end)
@@ -96,6 +111,7 @@ CHECKS: dict[str, list[Bind]] = {
     ],
     "lot": [_ordered("start_date", "end_date"), _one_of("clause_mode", ClauseMode.ALL)],
     "award": [_one_of("role", AwardRole.ALL)],
+    "invoice": [_not_negative("amount_ht", "le montant facturé ne peut pas être négatif")],
     "participant": [_one_of("sex", Sex.ALL)],
     "employment": [_ordered("start_date", "end_date")],
     "hours_record": [

@@ -147,6 +147,11 @@ def _close_over(
     keep["lot"] = {u for u, c in tables.values("lot", "uuid", "contract_uuid") if c in contracts}
     keep["award"] = {u for u, lt in tables.values("award", "uuid", "lot_uuid") if lt in keep["lot"]}
     companies = {c for u, c in tables.values("award", "uuid", "company_uuid") if u in keep["award"]}
+    keep["invoice"] = {
+        u
+        for u, a, on in tables.values("invoice", "uuid", "award_uuid", "invoiced_on")
+        if a in keep["award"] and period.overlaps(on, on)
+    }
     participants = set()
     for u, p, employer in tables.values("employment", "uuid", "participant_uuid", "employer_uuid"):
         if u in employments:

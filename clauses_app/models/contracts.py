@@ -37,11 +37,13 @@ class PoolingScope:
 
 
 class ClauseMode:
-    """A clause written as a number of hours, or as a percentage of the hours worked."""
+    """A clause written as a number of hours, as a percentage of the hours worked, or (framework
+    contracts with purchase orders) as « N hours per X € HT invoiced »."""
 
     HOURS = "HOURS"
     PERCENT = "PERCENT"
-    ALL = (HOURS, PERCENT)
+    INVOICED = "INVOICED"  # required hours follow the amounts invoiced (Invoice rows)
+    ALL = (HOURS, PERCENT, INVOICED)
 
 
 class ContractNature:
@@ -172,6 +174,9 @@ class Lot(Record):
     required_hours: Mapped[Decimal | None] = mapped_column(Hours(), nullable=True)
     # PERCENT mode: the share of the hours worked on the lot that must be insertion hours.
     required_percent: Mapped[Decimal | None] = mapped_column(Ratio(), nullable=True)
+    # INVOICED mode: « tranche_hours h per tranche_amount € HT invoiced » (1 h per 2,000 €).
+    tranche_amount: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    tranche_hours: Mapped[Decimal | None] = mapped_column(Hours(), nullable=True)
     # Optional performance period of the lot; the contract's when empty.
     start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -206,3 +211,27 @@ class Award(Record):
     employments: Mapped[list[Employment]] = relationship(
         back_populates="award", cascade="all, delete-orphan", passive_deletes=True
     )
+    invoices: Mapped[list[Invoice]] = relationship(
+        back_populates="award",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(Invoice.invoiced_on, Invoice.reference)",
+    )
+
+
+class Invoice(Record):
+    """Montant facturé: an amount the company invoiced on a framework contract (one order, or a
+    month's orders), dated. Required hours of an INVOICED lot's award follow them."""
+
+    __tablename__ = "invoice"
+
+    award_uuid: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("award.uuid", ondelete="CASCADE"), index=True
+    )
+    # The order's invoice date (a month's orders: any day of the month, usually the last).
+    invoiced_on: Mapped[date] = mapped_column(Date)
+    amount_ht: Mapped[Decimal] = mapped_column(Money())
+    # The order or invoice number, as the company gives it.
+    reference: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+    award: Mapped[Award] = relationship(back_populates="invoices")

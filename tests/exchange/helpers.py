@@ -86,6 +86,17 @@ def members(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+def drop_columns(data: bytes, names: tuple[str, ...]) -> bytes:
+    """A CSV member without the columns ``names`` (a file of an older version)."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    keep = [i for i, name in enumerate(rows[0]) if name not in names]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow([row[i] for i in keep])
+    return out.getvalue().encode("utf-8")
+
+
 def rewrite(
     source: Path,
     target: Path,

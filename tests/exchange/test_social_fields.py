@@ -3,8 +3,6 @@ them is still read, taking the documented defaults."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import zipfile
 from collections.abc import Iterator
@@ -15,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from clauses_app.exchange import export_clause_file, import_clause_file
+from clauses_app.exchange.format import FORMAT_VERSION
 from clauses_app.models import ContractingAuthority, PublicContract
 from clauses_app.services.bootstrap import open_app_database
 from clauses_app.storage import Database
 from tests import builders as b
-from tests.exchange.helpers import rewrite
+from tests.exchange.helpers import drop_columns, rewrite
 
 NEW_AUTHORITY = ("buyer_type",)
 NEW_CONTRACT = ("nature", "utilities", "estimated_value", "launch_date", "social_consideration",
@@ -58,30 +57,20 @@ def _contract(database: Database) -> tuple[str, dict[str, object]]:
 
 def test_new_fields_round_trip(exported: Path, empty: Database) -> None:
     with zipfile.ZipFile(exported) as archive:
-        assert json.loads(archive.read("manifest.json"))["version"] == "1.1"
+        assert json.loads(archive.read("manifest.json"))["version"] == FORMAT_VERSION
     result = import_clause_file(empty, exported)
     assert result.ok and result.applied
     assert _contract(empty) == ("STATE", VALUES)
-
-
-def _drop_columns(data: bytes, names: tuple[str, ...]) -> bytes:
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-    keep = [i for i, name in enumerate(rows[0]) if name not in names]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow([row[i] for i in keep])
-    return out.getvalue().encode("utf-8")
 
 
 def test_a_1_0_file_is_still_read_with_the_defaults(
     exported: Path, empty: Database, tmp_path: Path
 ) -> None:
     def as_1_0(content: dict[str, bytes]) -> None:
-        content["contracting_authority.csv"] = _drop_columns(
+        content["contracting_authority.csv"] = drop_columns(
             content["contracting_authority.csv"], NEW_AUTHORITY
         )
-        content["public_contract.csv"] = _drop_columns(content["public_contract.csv"], NEW_CONTRACT)
+        content["public_contract.csv"] = drop_columns(content["public_contract.csv"], NEW_CONTRACT)
         manifest = json.loads(content["manifest.json"])
         manifest["version"] = "1.0"
         content["manifest.json"] = json.dumps(manifest).encode()

@@ -24,12 +24,19 @@ from clauses_app.models import (
     Award,
     ClauseMode,
     Employment,
+    Invoice,
     Lot,
     Operation,
     PoolingScope,
     PublicContract,
 )
-from clauses_app.services.counting import NOTHING, round_hours, share_in_cents, share_months
+from clauses_app.services.counting import (
+    NOTHING,
+    WHOLE,
+    round_hours,
+    share_in_cents,
+    share_months,
+)
 from clauses_app.services.figures.award import AwardFigures
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings, CountingRules, effective_rules
@@ -200,6 +207,9 @@ class LotTerms:
     # when it depends on each award's date (no performance period and no notification).
     share: tuple[int, int] | None
     awards: int = 0
+    # INVOICED clauses: « tranche_hours h per tranche_amount € HT invoiced » (raw numbers).
+    tranche_amount: Any = None
+    tranche_hours: Any = None
 
 
 def scope(statement: Select, authority_uuid: uuid.UUID | None) -> Select:  # type: ignore[type-arg]
@@ -259,15 +269,26 @@ def read_awards(
     rows = _all(session, statement)
     for _award, lot_key, _company, _hours, _percent, _worked, _date in rows:
         lots[lot_key].awards += 1
+    invoiced = (
+        invoiced_in_period(session, period, authority_uuid)
+        if any(lot.clause_mode == ClauseMode.INVOICED for lot in lots.values())
+        else {}
+    )
     lo = month_index_of(period.start) if period.start else None
     hi = month_index_of(period.end) if period.end else None
     awards: dict[Any, AwardFigures] = {}
     for award_key, lot_key, company_key, hours, percent, worked, award_date in rows:
         lot = lots[lot_key]
-        numerator, denominator = award_required(lot, hours, percent, worked, settings)
-        share = lot.share or share_months(
-            lot.first_month, lot.last_month, year_of(award_date) if award_date else None, lo, hi
-        )
+        if lot.clause_mode == ClauseMode.INVOICED:
+            # The amounts invoiced in the period are the period's: no pro-rata.
+            numerator, denominator = invoiced_required(lot, invoiced.get(award_key), settings)
+            share = WHOLE
+        else:
+            numerator, denominator = award_required(lot, hours, percent, worked, settings)
+            share = lot.share or share_months(
+                lot.first_month, lot.last_month, year_of(award_date) if award_date else None,
+                lo, hi,
+            )  # fmt: skip
         awards[award_key] = AwardFigures(
             award_key, company_key, lot, share_in_cents(numerator, denominator, share), uuids,
             {} if award_months else None,
@@ -327,7 +348,7 @@ def _load_lots(
     statement = select(
         raw(Lot.uuid), raw(Lot.contract_uuid), Lot.number, Lot.clause_mode,
         number(Lot.required_hours), number(Lot.required_percent), raw(Lot.start_date),
-        raw(Lot.end_date),
+        raw(Lot.end_date), number(Lot.tranche_amount), number(Lot.tranche_hours),
     )  # fmt: skip
     if authority_uuid is not None:
         statement = scope(
@@ -342,7 +363,7 @@ def _load_lots(
     shares: dict[tuple[int, int], tuple[int, int]] = {}  # performance months → share
     lots: dict[Any, LotTerms] = {}
     for row in _all(session, statement):
-        key, contract_key, lot_number, mode, hours, percent, start, end = row
+        key, contract_key, lot_number, mode, hours, percent, start, end, tranche, per = row
         contract = contracts[contract_key]
         start, end = start or contract.start, end or contract.end
         first = month_of[start]
@@ -360,7 +381,7 @@ def _load_lots(
             share = share_months(None, None, year_of(contract.notification), lo, hi)
         lots[key] = LotTerms(
             key, contract, lot_number, mode, hours, percent, start, end, first, last,
-            window_first, window_last, share,
+            window_first, window_last, share, tranche_amount=tranche, tranche_hours=per,
         )  # fmt: skip
     return lots
 
@@ -384,6 +405,50 @@ def award_required(
         numerator, denominator = exact_ratio(lot.required_hours)
         return numerator, denominator * lot.awards
     return NOTHING
+
+
+def invoiced_in_period(
+    session: Session, period: Period, authority_uuid: uuid.UUID | None
+) -> dict[Any, Decimal]:
+    """The amounts invoiced in the period, summed exactly per award (raw award id → euros HT).
+
+    An amount belongs to the period of its date (``invoiced_on``), whatever the performance
+    period: the clause counts what was ordered and invoiced."""
+    statement = select(raw(Invoice.award_uuid), number(Invoice.amount_ht))
+    if period.start is not None:
+        statement = statement.where(Invoice.invoiced_on >= period.start)
+    if period.end is not None:
+        statement = statement.where(Invoice.invoiced_on <= period.end)
+    if authority_uuid is not None:
+        statement = scope(
+            statement.join(Award, Invoice.award_uuid == Award.uuid)
+            .join(Lot, Award.lot_uuid == Lot.uuid)
+            .join(PublicContract, Lot.contract_uuid == PublicContract.uuid),
+            authority_uuid,
+        )
+    totals: dict[Any, Decimal] = {}
+    for award_key, amount in _all(session, statement):
+        totals[award_key] = totals.get(award_key, ZERO_EUROS) + exact(amount)
+    return totals
+
+
+ZERO_EUROS = Decimal(0)
+
+
+def invoiced_required(
+    lot: LotTerms, invoiced: Decimal | None, settings: AppSettings
+) -> tuple[int, int]:
+    """The hours an award of an INVOICED lot owes for a period, as an exact fraction: the
+    amounts it invoiced in the period × tranche hours ÷ tranche amount, rounded once on that
+    total (the rounding setting), never per order (``sizing.size_invoiced``). Nothing without
+    amounts or without a valid tranche (the form refuses one; an import may not)."""
+    if not invoiced or lot.tranche_amount is None:
+        return NOTHING
+    amount = exact(lot.tranche_amount)
+    hours = exact(lot.tranche_hours) if lot.tranche_hours is not None else Decimal(1)
+    if amount <= 0 or hours <= 0 or invoiced < 0:
+        return NOTHING
+    return settings.round_hours(invoiced * hours / amount).as_integer_ratio()
 
 
 def exact_ratio(value: Any) -> tuple[int, int]:
