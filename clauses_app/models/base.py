@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -79,9 +80,14 @@ LOCAL_COLUMNS = ("version", "import_digest", "follower", "created_by", "updated_
 AUTHOR_LENGTH = 63
 
 
+@functools.cache
 def local_user_name() -> str:
     """The operating-system account running the application (who writes to an SQLite
-    database). On PostgreSQL the database itself stamps its role (storage/identity.py)."""
+    database). On PostgreSQL the database itself stamps its role (storage/identity.py).
+
+    The default of every row's authors, so called for each row an import inserts: read once
+    per process (the account running a process does not change; a test that pretends to be
+    someone else clears the cache)."""
     import getpass
 
     try:

@@ -7,7 +7,6 @@ in ``participant.follower`` are those role names.
 
 from __future__ import annotations
 
-import getpass
 import uuid
 from datetime import datetime
 from typing import Any
@@ -17,17 +16,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.functions import FunctionElement
 
-from clauses_app.models.base import Base, UTCDateTime, utcnow
+from clauses_app.models.base import Base, UTCDateTime, local_user_name, utcnow
 
 ROLE_NAME_LENGTH = 63  # PostgreSQL's identifier length
-
-
-def local_user_name() -> str:
-    """Who works on a SQLite database: the operating system's user name."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no user name in the environment nor the password database
-        return "utilisateur"
 
 
 class current_user_name(FunctionElement[str]):

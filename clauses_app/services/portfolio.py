@@ -27,7 +27,7 @@ from clauses_app.models import (
     Participant,
     PublicContract,
 )
-from clauses_app.models.team import local_user_name
+from clauses_app.models.base import local_user_name
 from clauses_app.services.team import TERRITORY_FUNCTION, function_exists
 
 MY_PORTFOLIO, WHOLE_TERRITORY = "Mon portefeuille", "Tout le territoire"
