@@ -21,6 +21,7 @@ from clauses_app.cli import (
     demo,
     exchange,
     history,
+    invoiced,
     privacy,
     reports,
     statements,
@@ -38,7 +39,7 @@ from clauses_app.storage.backup import BackupError
 
 COMMAND_MODULES = (
     core, databases, connect, demo, exchange, reports, privacy, statements, backup, alerts,
-    thresholds, team, history,
+    thresholds, team, history, invoiced,
 )  # fmt: skip
 
 

@@ -67,6 +67,27 @@ def _not_negative(column: str, message: str) -> Bind:
     return bind
 
 
+def _invoiced_tranche(at: Mapping[str, int]) -> RowCheck | None:
+    """A clause on the amount invoiced needs its tranche: without it, nothing would ever be
+    required (the lot form refuses it too)."""
+    m, a, h = at.get("clause_mode"), at.get("tranche_amount"), at.get("tranche_hours")
+    if m is None:
+        return None
+
+    def check(row: Sequence[Any]) -> Problems:
+        if row[m] != ClauseMode.INVOICED:
+            return NO_PROBLEM
+        amount = None if a is None else row[a]
+        if amount is None or amount <= 0:
+            return [("tranche_amount", "une clause sur le montant facturé demande le montant "
+                     "d'une tranche, supérieur à 0 € HT")]  # fmt: skip
+        if h is not None and row[h] is not None and row[h] <= 0:
+            return [("tranche_hours", "le nombre d'heures par tranche doit être supérieur à 0")]
+        return NO_PROBLEM
+
+    return check
+
+
 def _ordered(start: str, end: str) -> Bind:
     def bind(at: Mapping[str, int]) -> RowCheck | None:
         i, j = at.get(start), at.get(end)
@@ -109,7 +130,11 @@ CHECKS: dict[str, list[Bind]] = {
         _ordered("start_date", "end_date"),
         _one_of("pooling_scope", PoolingScope.ALL),
     ],
-    "lot": [_ordered("start_date", "end_date"), _one_of("clause_mode", ClauseMode.ALL)],
+    "lot": [
+        _ordered("start_date", "end_date"),
+        _one_of("clause_mode", ClauseMode.ALL),
+        _invoiced_tranche,
+    ],
     "award": [_one_of("role", AwardRole.ALL)],
     "invoice": [_not_negative("amount_ht", "le montant facturé ne peut pas être négatif")],
     "participant": [_one_of("sex", Sex.ALL)],

@@ -22,7 +22,8 @@ from clauses_app.models import Participant, RecordHistory
 MASKED = "masqué"
 ACTION_LABELS = {"INSERT": "Création", "UPDATE": "Modification", "DELETE": "Suppression"}
 TABLE_LABELS = {
-    "award": "attribution", "company": "entreprise", "contact": "contact",
+    "award": "attribution", "invoice": "montant facturé", "company": "entreprise",
+    "contact": "contact",
     "contracting_authority": "donneur d'ordre", "employment": "contrat", "hours_record":
     "relevé d'heures", "lot": "lot", "narrative": "commentaire", "operation": "opération",
     "participant": "participant", "participant_criterion": "critère d'éligibilité",

@@ -58,6 +58,7 @@ def test_counts_cost_no_wording(book: AlertBook) -> None:
         AlertKind.MISSING_STATEMENT: 0,
         AlertKind.OUTCOME_MISSING: 0,
         AlertKind.SOCIAL_CONSIDERATION_MISSING: 0,
+        AlertKind.INVOICED_AMOUNTS_MISSING: 0,
     }
     assert (len(book), book.count(AlertKind.BEHIND_SCHEDULE)) == (5, 3)
     assert [p.args[0] for p in book.pending()] == [5, 3, 4, 2, 1]

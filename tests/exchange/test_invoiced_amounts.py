@@ -127,3 +127,16 @@ def test_a_negative_amount_is_refused_with_its_row(
     assert "négatif" in fault.message
     with empty.session() as s:
         assert s.query(Lot).count() == 0
+
+
+def test_an_invoiced_lot_without_its_tranche_is_refused(
+    exported: Path, empty: Database, tmp_path: Path
+) -> None:
+    def no_tranche(content: dict[str, bytes]) -> None:
+        content["lot.csv"] = content["lot.csv"].replace(b",2000.00,1.00,", b",,1.00,")
+
+    result = import_clause_file(empty, rewrite(exported, tmp_path / "lot.clause", no_tranche))
+    assert not result.applied
+    (fault,) = [e for e in result.errors if e.file == "lot.csv"]
+    assert (fault.row, fault.column) == (2, "tranche_amount")
+    assert "montant d'une tranche" in fault.message

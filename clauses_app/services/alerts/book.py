@@ -24,6 +24,8 @@ class AlertKind:
     ELIGIBILITY_UNVALIDATED = "eligibility_unvalidated"
     # A lot whose clause plans hours, no company awarded, its contract started.
     LOT_UNAWARDED = "lot_unawarded"
+    # An award of a lot sized on the amount invoiced, started, with no amount recorded.
+    INVOICED_AMOUNTS_MISSING = "invoiced_amounts_missing"
     BEHIND_SCHEDULE = "behind_schedule"
     MISSING_STATEMENT = "missing_statement"
     OUTCOME_MISSING = "outcome_missing"
@@ -32,7 +34,7 @@ class AlertKind:
     # Display order: what is due soonest first.
     ALL = (CONTRACT_ENDING, ELIGIBILITY_EXPIRING, ELIGIBILITY_UNVALIDATED, LOT_UNAWARDED,
            BEHIND_SCHEDULE, MISSING_STATEMENT, OUTCOME_MISSING,
-           SOCIAL_CONSIDERATION_MISSING)  # fmt: skip
+           SOCIAL_CONSIDERATION_MISSING, INVOICED_AMOUNTS_MISSING)  # fmt: skip
 
 
 ALERT_TITLES = {
@@ -44,6 +46,7 @@ ALERT_TITLES = {
     AlertKind.MISSING_STATEMENT: "Relevé d'heures manquant",
     AlertKind.OUTCOME_MISSING: "Situation à 6 mois à renseigner",
     AlertKind.SOCIAL_CONSIDERATION_MISSING: "Considération sociale manquante",
+    AlertKind.INVOICED_AMOUNTS_MISSING: "Montants facturés manquants",
 }
 
 
@@ -66,6 +69,7 @@ SEVERITY = {
     AlertKind.SOCIAL_CONSIDERATION_MISSING: Severity.HIGH,
     AlertKind.BEHIND_SCHEDULE: Severity.MEDIUM,
     AlertKind.MISSING_STATEMENT: Severity.MEDIUM,
+    AlertKind.INVOICED_AMOUNTS_MISSING: Severity.MEDIUM,
     AlertKind.OUTCOME_MISSING: Severity.LOW,
 }
 
@@ -83,6 +87,8 @@ ACTIONS = {
     AlertKind.BEHIND_SCHEDULE: "Relancez l'entreprise sur ses heures d'insertion.",
     AlertKind.MISSING_STATEMENT: "Saisissez ou réclamez le relevé d'heures du mois.",
     AlertKind.OUTCOME_MISSING: "Renseignez la situation à 6 mois sur le contrat de travail.",
+    AlertKind.INVOICED_AMOUNTS_MISSING: "Saisissez les montants facturés de l'attribution : "
+    "les heures exigées en découlent.",
 }
 
 

@@ -1,6 +1,6 @@
 """The dashboard's alerts: what the facilitator should do next. Qt-free.
 
-Eight kinds (found by :mod:`clauses_app.services.alerts.rules` and its neighbours, each in a
+Nine kinds (found by :mod:`clauses_app.services.alerts.rules` and its neighbours, each in a
 few bulk queries):
 
 - awards behind their pro-rata schedule (figures from ``compute_figures``);
@@ -9,6 +9,7 @@ few bulk queries):
 - eligibility validations expiring before a planned start;
 - participants with no outcome recorded six months after their last contract;
 - contracts subject to the 2026 social consideration with none (services/compliance.py);
+- awards of lots sized on the amount invoiced, started, with no amount recorded (invoiced.py);
 - participants at work whose eligibility is not validated (services/eligibility.py);
 - lots with planned hours and no awardee once their contract started (services/unawarded.py).
 
@@ -40,6 +41,7 @@ from clauses_app.services.alerts.book import (
     AlertRecord,
     PendingAlert,
 )
+from clauses_app.services.alerts.invoiced import invoiced_amounts_missing
 from clauses_app.services.alerts.marks import load_marks, sort_out
 from clauses_app.services.alerts.rules import (
     award_labels,
@@ -174,9 +176,10 @@ def _collect(
         today, period, thresholds.outcome_followup_months, labels, contracts
     )
     del labels, contracts
-    report(progress, 5, STEPS, "Calcul des alertes : lots et considération sociale")
+    report(progress, 5, STEPS, "Calcul des alertes : lots, considération sociale, facturation")
     pending += missing_consideration_alerts(session, authority_uuid)
     pending += lot_unawarded(session, today, period, authority_uuid)
+    pending += invoiced_amounts_missing(session, today, authority_uuid)
     report(progress, 6, STEPS, "Calcul des alertes : alertes traitées ou reportées")
     still_open, worked = sort_out(pending, load_marks(session), today)
     book = AlertBook(still_open, worked, today)

@@ -41,6 +41,7 @@ CAUSE_FACTS: dict[str, Callable[[tuple[Any, ...]], tuple[Any, ...]]] = {
     AlertKind.MISSING_STATEMENT: lambda args: (args[0][-1],),
     AlertKind.ELIGIBILITY_UNVALIDATED: lambda args: (args[2],),
     AlertKind.LOT_UNAWARDED: lambda args: (args[1],),
+    AlertKind.INVOICED_AMOUNTS_MISSING: lambda args: (args[0],),
 }
 MARK_STATUSES = {AlertStatus.DONE: AlertMarkStatus.DONE,
                  AlertStatus.SNOOZED: AlertMarkStatus.SNOOZED}  # fmt: skip

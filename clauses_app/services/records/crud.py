@@ -18,6 +18,7 @@ from clauses_app.models import (
     Contact,
     Employment,
     HoursRecord,
+    Invoice,
     Lot,
     ParticipantCriterion,
     PublicContract,
@@ -33,6 +34,12 @@ from clauses_app.services.records.versions import (
     stored_value,
 )
 from clauses_app.storage import Database
+
+CHILD_MODELS: dict[str, type[Any]] = {
+    Kind.AUTHORITY: Contact,
+    Kind.PARTICIPANT: ParticipantCriterion,
+    Kind.AWARD: Invoice,
+}
 
 
 class ValidationError(ValueError):
@@ -134,7 +141,7 @@ def _save(
     child = CHILD_LISTS.get(kind)
     if child is not None and child[0] in values:
         name, columns = child
-        child_model = Contact if kind == Kind.AUTHORITY else ParticipantCriterion
+        child_model = CHILD_MODELS[kind]
         current = getattr(record, name)
         if base is not None and record_uuid is not None:
             _merge_children(current, base.get(name) or [], values[name], child_model, columns)
@@ -316,6 +323,10 @@ def delete_impact(session: Session, kind: str, record_uuid: uuid.UUID) -> Delete
     elif kind == Kind.AWARD:
         where = Award.uuid == record_uuid
         impact.consequences += _cascade_lines(session, None, None, employments.where(where))
+        if record.invoices:
+            impact.consequences.append(
+                _plural(len(record.invoices), "montant facturé", "montants facturés")
+            )
     elif kind == Kind.COMPANY:
         _company_impact(session, record, impact)
     elif kind == Kind.PARTICIPANT:

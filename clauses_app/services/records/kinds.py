@@ -40,7 +40,8 @@ MODELS: dict[str, type[Record]] = {
     Kind.EMPLOYMENT: Employment,
 }
 
-# Columns a form edits (model attribute names). Nested lists: "contacts", "criteria".
+# Columns a form edits (model attribute names). Nested lists: "contacts", "criteria",
+# "invoices".
 FIELDS: dict[str, tuple[str, ...]] = {
     Kind.AUTHORITY: ("name", "kind", "siret", "address", "postal_code", "city", "notes",
                      "archived", "buyer_type"),
@@ -53,7 +54,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
                     "statement_penalty_per_day"),
     Kind.LOT: ("contract_uuid", "number", "title", "trade_code", "amount_ht", "labour_share",
                "insertion_rate", "hourly_cost", "clause_mode", "required_hours",
-               "required_percent", "start_date", "end_date"),
+               "required_percent", "tranche_amount", "tranche_hours", "start_date",
+               "end_date"),
     Kind.AWARD: ("lot_uuid", "company_uuid", "role", "award_date", "required_hours",
                  "required_percent", "worked_hours_total"),
     Kind.COMPANY: ("name", "siret", "kind", "address", "postal_code", "city", "contact_name",
@@ -69,6 +71,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 
 CONTACT_FIELDS = ("name", "role", "email", "phone")
 CRITERION_FIELDS = ("criterion_code", "validated_on", "evidence", "status")
+INVOICE_FIELDS = ("invoiced_on", "amount_ht", "reference")
 
 # What a person calls one record of each kind (delete confirmations, messages).
 NOUNS: dict[str, str] = {

@@ -43,6 +43,12 @@ Values = Mapping[str, Any]
 REQUIRED = "Champ obligatoire."
 CRITERION_TWICE = "Ce critère est déjà saisi avec la même date de validation."
 HUNDRED = Decimal(100)
+TRANCHE_AMOUNT = "Le montant facturé par tranche doit être supérieur à 0 € HT."
+TRANCHE_HOURS = "Le nombre d'heures par tranche facturée doit être supérieur à 0."
+NOT_INVOICED = (
+    "Ce lot n'est pas dimensionné sur le montant facturé : choisissez « Heures par tranche "
+    "de montant facturé » dans le lot pour y saisir des montants."
+)
 LAUNCH_AFTER_NOTIFICATION = "La consultation doit être lancée avant la notification."
 LAUNCH_AFTER_START = "La consultation doit être lancée avant le début d'exécution."
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -219,6 +225,10 @@ def _lot(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> No
     check.percent("labour_share", "insertion_rate", "required_percent")
     check.at_least("hourly_cost", Decimal("0.01"), "Le coût horaire doit être supérieur à 0 €.")
     check.one_of("clause_mode", ClauseMode.ALL)
+    if check.get("clause_mode") == ClauseMode.INVOICED:
+        check.required("tranche_amount")
+    check.at_least("tranche_amount", Decimal("0.01"), TRANCHE_AMOUNT)
+    check.at_least("tranche_hours", Decimal("0.01"), TRANCHE_HOURS)
     check.dates_in_order("start_date", "end_date")
     contract_uuid, number = check.get("contract_uuid"), check.get("number")
     if contract_uuid and number:
@@ -243,6 +253,24 @@ def _award(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> 
             clash = clash.where(Award.uuid != record_uuid)
         if session.scalar(clash):
             check.fail("company_uuid", "Cette entreprise est déjà attributaire de ce lot.")
+    invoices = check.values.get("invoices") or ()
+    for index, invoice in enumerate(invoices):
+        for name, message in invoice_errors(invoice).items():
+            check.fail(f"invoices.{index}.{name}", message)
+    if invoices and lot_uuid:
+        lot = session.get(Lot, lot_uuid)
+        if lot is not None and lot.clause_mode != ClauseMode.INVOICED:
+            check.fail("invoices", NOT_INVOICED)
+
+
+def invoice_errors(values: Values) -> Errors:
+    """The checks of one amount invoiced (the award form's rows, ``clauses invoiced add``)."""
+    check = _Checker(values)
+    check.required("invoiced_on", "amount_ht")
+    check.non_negative("amount_ht")
+    if "amount_ht" in check.errors and check.get("amount_ht") is not None:
+        check.errors["amount_ht"] = "Un montant facturé ne peut pas être négatif."
+    return check.errors
 
 
 def _company(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:

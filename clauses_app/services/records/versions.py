@@ -8,7 +8,8 @@ else saved it: the save is refused with :class:`StaleRecordError`, which carries
 states (base, mine, theirs) so that the person decides field by field (:func:`merge_values`,
 the window's conflict dialog) before saving again over *theirs*.
 
-Child lists (an authority's contacts, a participant's criteria) are merged by uuid against the
+Child lists (an authority's contacts, a participant's criteria, an award's amounts invoiced)
+are merged by uuid against the
 base: rows the user added are inserted, changed rows updated, removed rows deleted, and rows
 added elsewhere meanwhile stay. A child the user changed or removed that was changed elsewhere
 too makes the save stale as well. Qt-free: the command line and the tests use it.
@@ -21,12 +22,19 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from clauses_app.services.records.kinds import CONTACT_FIELDS, CRITERION_FIELDS, FIELDS, Kind
+from clauses_app.services.records.kinds import (
+    CONTACT_FIELDS,
+    CRITERION_FIELDS,
+    FIELDS,
+    INVOICE_FIELDS,
+    Kind,
+)
 
 # The child list of each kind that has one, and the fields of its rows.
 CHILD_LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
     Kind.AUTHORITY: ("contacts", CONTACT_FIELDS),
     Kind.PARTICIPANT: ("criteria", CRITERION_FIELDS),
+    Kind.AWARD: ("invoices", INVOICE_FIELDS),
 }
 FLAGS = ("archived", "qpv", "transferred_staff", "ineligible")
 MINE, THEIRS = "mine", "theirs"

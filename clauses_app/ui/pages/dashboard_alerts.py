@@ -27,6 +27,7 @@ KIND_COLOURS = {
     AlertKind.MISSING_STATEMENT: QColor("#2471a3"),
     AlertKind.OUTCOME_MISSING: QColor("#7d3c98"),
     AlertKind.SOCIAL_CONSIDERATION_MISSING: QColor("#117a65"),
+    AlertKind.INVOICED_AMOUNTS_MISSING: QColor("#1f618d"),
 }
 RECORD_KINDS = {
     AlertRecord.CONTRACT: RecordKind.CONTRACT,

@@ -1,0 +1,110 @@
+"""Amounts invoiced on framework contracts (« N h per X € HT invoiced », issue 22).
+
+A lot whose clause is written on the amount invoiced (``ClauseMode.INVOICED``) owes, in a
+period, the amounts its awards' companies invoiced in that period × N ÷ X, rounded once on
+each award's total (the figures: ``services/figures/awards.invoiced_required``). The
+facilitator records the amounts per order or per month: in the award's form (a child list,
+``services/records``) or with ``clauses invoiced add``, both checked by
+``records.validation.invoice_errors``. Qt-free.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clauses_app.models import Award, ClauseMode, Company, Invoice, Lot, PublicContract
+from clauses_app.services.periods import Period
+from clauses_app.services.records.crud import ValidationError
+from clauses_app.services.records.validation import NOT_INVOICED, invoice_errors
+from clauses_app.storage import Database
+
+NO_AWARD = "Attribution introuvable : vérifiez l'identifiant (--award)."
+
+
+@dataclass(frozen=True)
+class InvoicedAmount:
+    """One amount invoiced, with what it was invoiced on (for lists and the CLI)."""
+
+    invoice_uuid: uuid.UUID
+    award_uuid: uuid.UUID
+    invoiced_on: date
+    amount_ht: Decimal
+    reference: str | None
+    contract: str  # the contract's reference
+    lot: str  # the lot's number
+    company: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "uuid": str(self.invoice_uuid), "award": str(self.award_uuid),
+            "date": self.invoiced_on.isoformat(), "amount_ht": str(self.amount_ht),
+            "reference": self.reference, "contract": self.contract, "lot": self.lot,
+            "company": self.company,
+        }  # fmt: skip
+
+
+def add_invoice(
+    database: Database,
+    award_uuid: uuid.UUID,
+    invoiced_on: date | None,
+    amount_ht: Decimal | None,
+    reference: str | None = None,
+) -> uuid.UUID:
+    """Record one amount invoiced on an award of an INVOICED lot, in one transaction; its
+    uuid. Raises :class:`ValidationError` (French messages by field, nothing written) for a
+    missing date or amount, a negative amount, an unknown award, or a lot whose clause is
+    not written on the amount invoiced."""
+    values = {"invoiced_on": invoiced_on, "amount_ht": amount_ht, "reference": reference}
+    errors = invoice_errors(values)
+    with database.transaction() as session:
+        award = session.get(Award, award_uuid)
+        if award is None:
+            errors["award_uuid"] = NO_AWARD
+        elif award.lot.clause_mode != ClauseMode.INVOICED:
+            errors["award_uuid"] = NOT_INVOICED
+        if errors:
+            raise ValidationError(errors)
+        text = (reference or "").strip() or None
+        invoice = Invoice(
+            award_uuid=award_uuid, invoiced_on=invoiced_on, amount_ht=amount_ht, reference=text
+        )
+        session.add(invoice)
+        session.flush()
+        return invoice.uuid
+
+
+def invoiced_amounts(
+    session: Session,
+    period: Period | None = None,
+    award_uuid: uuid.UUID | None = None,
+    contract_uuid: uuid.UUID | None = None,
+) -> list[InvoicedAmount]:
+    """The amounts invoiced (of one award or one contract, in a period), by date."""
+    statement = (
+        select(Invoice, PublicContract.reference, Lot.number, Company.name)
+        .join(Award, Invoice.award_uuid == Award.uuid)
+        .join(Lot, Award.lot_uuid == Lot.uuid)
+        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
+        .join(Company, Award.company_uuid == Company.uuid)
+        .order_by(Invoice.invoiced_on, PublicContract.reference, Lot.number, Invoice.reference)
+    )
+    if award_uuid is not None:
+        statement = statement.where(Invoice.award_uuid == award_uuid)
+    if contract_uuid is not None:
+        statement = statement.where(Lot.contract_uuid == contract_uuid)
+    if period is not None and period.start is not None:
+        statement = statement.where(Invoice.invoiced_on >= period.start)
+    if period is not None and period.end is not None:
+        statement = statement.where(Invoice.invoiced_on <= period.end)
+    return [
+        InvoicedAmount(
+            i.uuid, i.award_uuid, i.invoiced_on, i.amount_ht, i.reference, contract, lot, company
+        )
+        for i, contract, lot, company in session.execute(statement).all()
+    ]
