@@ -108,3 +108,12 @@ def invoiced_amounts(
         )
         for i, contract, lot, company in session.execute(statement).all()
     ]
+
+
+def invoiced_clause(session: Session, lot_uuid: uuid.UUID) -> tuple[Decimal, Decimal] | None:
+    """The lot's clause as (tranche amount € HT, hours per tranche) when it is written on the
+    amount invoiced, else None."""
+    lot = session.get(Lot, lot_uuid)
+    if lot is None or lot.clause_mode != ClauseMode.INVOICED or lot.tranche_amount is None:
+        return None
+    return lot.tranche_amount, lot.tranche_hours or Decimal(1)

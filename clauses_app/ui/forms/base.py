@@ -56,6 +56,18 @@ def show_message(label: QLabel, message: str | None) -> None:
     label.setVisible(bool(message))
 
 
+def child_messages(errors: dict[str, str], name: str, noun: str) -> str:
+    """The messages of a child list's rows (``criteria.0.validated_on`` → « Critère 1 : … »)
+    and of the list itself (``criteria``), one per line."""
+    lines = [errors[name]] if name in errors else []
+    lines += [
+        f"{noun} {int(key.split('.')[1]) + 1} : {message}"
+        for key, message in errors.items()
+        if key.startswith(f"{name}.")
+    ]
+    return "\n".join(lines)
+
+
 def present_history(dialog: QDialog) -> int:
     """Show the history dialog and wait (tests replace this function)."""
     return dialog.exec()

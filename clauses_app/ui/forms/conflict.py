@@ -45,7 +45,11 @@ if TYPE_CHECKING:
     from clauses_app.ui.forms.base import RecordForm
 
 CONFLICT_STYLE = "background: #fdecea;"
-CHILD_LABELS = {"contacts": "Contacts", "criteria": "Critères d'éligibilité"}
+CHILD_LABELS = {
+    "contacts": "Contacts",
+    "criteria": "Critères d'éligibilité",
+    "invoices": "Montants facturés",
+}
 Describe = Callable[[str, Any], str]
 
 

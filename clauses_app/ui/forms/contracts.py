@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
@@ -26,12 +27,20 @@ from clauses_app.services.compliance import (
     judge_values,
 )
 from clauses_app.services.contract_figures import ContractFigures, load_contract_figures
+from clauses_app.services.invoices import invoiced_clause
 from clauses_app.services.records import Kind
 from clauses_app.services.reference import labels, trade_labour_shares
-from clauses_app.services.sizing import SizingError, size_clause
+from clauses_app.services.sizing import SizingError, size_clause, size_invoiced
 from clauses_app.services.thresholds import load_thresholds
-from clauses_app.ui.forms.base import FormField, RecordForm
+from clauses_app.ui.forms.base import (
+    FormField,
+    RecordForm,
+    child_messages,
+    error_label,
+    show_message,
+)
 from clauses_app.ui.tasks import Task, run_task
+from clauses_app.ui.widgets.child_table import ChildColumn, ChildTable
 from clauses_app.ui.widgets.dialogs import inform
 from clauses_app.ui.widgets.fields import (
     CheckField,
@@ -51,6 +60,7 @@ POOLING = (
 CLAUSE_MODES = (
     (ClauseMode.HOURS, "Nombre d'heures"),
     (ClauseMode.PERCENT, "Pourcentage des heures travaillées"),
+    (ClauseMode.INVOICED, "Heures par tranche de montant facturé (accord-cadre)"),
 )
 DEFAULT_TIP = "Vide : la valeur des Paramètres (affichée en grisé) est reprise dans la clause."
 ROLES = ((AwardRole.HOLDER, "Titulaire"), (AwardRole.CO_CONTRACTOR, "Co-traitant"))
@@ -251,6 +261,8 @@ class LotForm(RecordForm):
             FormField("clause_mode", "La clause porte sur", ChoiceField(CLAUSE_MODES, None)),
             FormField("required_hours", "Heures d'insertion du lot", DecimalField("h")),
             FormField("required_percent", "Pourcentage des heures", DecimalField("%")),
+            FormField("tranche_hours", "Heures par tranche facturée", DecimalField("h")),
+            FormField("tranche_amount", "Montant d'une tranche", DecimalField("€ HT facturés")),
             FormField("start_date", "Début d'exécution du lot", DateField()),
             FormField("end_date", "Fin d'exécution du lot", DateField()),
         ]  # fmt: skip
@@ -347,3 +359,72 @@ class AwardForm(RecordForm):
 
     def load_values(self, values: dict[str, Any]) -> None:
         super().load_values({"role": AwardRole.HOLDER, **values})
+        self._show_invoiced()
+
+    def build_extra(self, layout: QVBoxLayout) -> None:
+        layout.addWidget(QLabel("<b>Montants facturés</b> (accord-cadre : clause en heures par "
+                                "tranche de montant facturé)"))  # fmt: skip
+        self.invoices = ChildTable(
+            [
+                ChildColumn("invoiced_on", "Date de facture *", "date"),
+                ChildColumn("amount_ht", "Montant € HT *", "money"),
+                ChildColumn("reference", "Bon de commande ou facture"),
+            ],
+            "Ajouter un montant",
+        )
+        self.invoices.changed.connect(lambda: self._on_changed("invoices"))
+        layout.addWidget(self.invoices)
+        self.invoices_error = error_label()
+        layout.addWidget(self.invoices_error)
+        self.invoiced_total = QLabel()
+        self.invoiced_total.setObjectName("invoiced_total")
+        self.invoiced_total.setWordWrap(True)
+        layout.addWidget(self.invoiced_total)
+
+    def load_extra(self, values: dict[str, Any]) -> None:
+        self.invoices.set_rows(values.get("invoices") or [])
+
+    def extra_values(self) -> dict[str, Any]:
+        rows, unreadable = self.invoices.rows()
+        return {
+            "invoices": rows,
+            "_unreadable": {f"invoices.{key}": message for key, message in unreadable.items()},
+        }
+
+    def show_extra_errors(self, errors: dict[str, str]) -> None:
+        show_message(self.invoices_error, child_messages(errors, "invoices", "Montant"))
+
+    def field_changed(self, name: str) -> None:
+        if name in ("invoices", "lot_uuid") and not self._loading:
+            self._show_invoiced()
+
+    def _show_invoiced(self) -> None:
+        """The amounts' total and the hours it calls for, under the lot's clause (every
+        amount: a period's hours are the figures', rounded on that period's total)."""
+        try:
+            lot_uuid = self.fields["lot_uuid"].field.value()
+        except FieldError:
+            lot_uuid = None
+        terms = None
+        if lot_uuid is not None:
+            with self.context.database.session() as session:
+                terms = invoiced_clause(session, lot_uuid)
+        rows, _unreadable = self.invoices.rows()
+        amounts = [row["amount_ht"] for row in rows if row.get("amount_ht") is not None]
+        if terms is None:
+            self.invoiced_total.setText(
+                "Le lot n'est pas dimensionné sur le montant facturé." if amounts else ""
+            )
+            return
+        amount, hours = terms
+        total = sum(amounts, Decimal(0))
+        try:
+            owed = size_invoiced(total, amount, hours, self.context.settings()).required_hours
+        except SizingError as exc:
+            self.invoiced_total.setText(str(exc))
+            return
+        self.invoiced_total.setText(
+            f"Clause : {format_hours(hours)} par tranche de {format_money(amount)} HT facturés. "
+            f"Total facturé : {format_money(total)} HT ({len(amounts)} montants), soit "
+            f"{format_hours(owed)} d'insertion exigées."
+        )

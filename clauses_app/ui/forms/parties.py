@@ -11,7 +11,13 @@ from clauses_app.models import BuyerType, ReferenceKind
 from clauses_app.services.compliance import BUYER_TYPE_LABELS
 from clauses_app.services.records import Kind
 from clauses_app.services.reference import labels
-from clauses_app.ui.forms.base import FormField, RecordForm, error_label, show_message
+from clauses_app.ui.forms.base import (
+    FormField,
+    RecordForm,
+    child_messages,
+    error_label,
+    show_message,
+)
 from clauses_app.ui.widgets.child_table import ChildColumn, ChildTable
 from clauses_app.ui.widgets.fields import (
     CheckField,
@@ -82,12 +88,7 @@ class AuthorityForm(RecordForm):
         return {"contacts": rows}
 
     def show_extra_errors(self, errors: dict[str, str]) -> None:
-        lines = [
-            f"Contact {int(key.split('.')[1]) + 1} : {message}"
-            for key, message in errors.items()
-            if key.startswith("contacts.")
-        ]
-        show_message(self.contacts_error, "\n".join(lines))
+        show_message(self.contacts_error, child_messages(errors, "contacts", "Contact"))
 
 
 class CompanyForm(RecordForm):

@@ -17,7 +17,13 @@ from clauses_app.services.eligibility import (
 )
 from clauses_app.services.records import Kind
 from clauses_app.services.reference import labels
-from clauses_app.ui.forms.base import FormField, RecordForm, error_label, show_message
+from clauses_app.ui.forms.base import (
+    FormField,
+    RecordForm,
+    child_messages,
+    error_label,
+    show_message,
+)
 from clauses_app.ui.forms.parties import address_fields
 from clauses_app.ui.widgets.child_table import ChildColumn, ChildTable
 from clauses_app.ui.widgets.fields import (
@@ -109,12 +115,7 @@ class ParticipantForm(RecordForm):
         }
 
     def show_extra_errors(self, errors: dict[str, str]) -> None:
-        lines = [
-            f"Critère {int(key.split('.')[1]) + 1} : {message}"
-            for key, message in errors.items()
-            if key.startswith("criteria.")
-        ]
-        show_message(self.criteria_error, "\n".join(lines))
+        show_message(self.criteria_error, child_messages(errors, "criteria", "Critère"))
 
 
 class EmploymentForm(RecordForm):

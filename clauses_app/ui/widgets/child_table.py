@@ -1,5 +1,6 @@
 """An editable table of a record's children (an authority's contacts, a participant's
-criteria), with Add and Remove buttons. Rows keep their UUID so that edits update them."""
+criteria, an award's amounts invoiced), with Add and Remove buttons. Rows keep their UUID so
+that edits update them."""
 
 from __future__ import annotations
 
@@ -20,15 +21,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clauses_app.formatting import format_date
-from clauses_app.ui.widgets.fields import FieldError, parse_date
+from clauses_app.formatting import format_date, format_number
+from clauses_app.ui.widgets.fields import FieldError, parse_date, parse_decimal
+
+
+def _money(text: str) -> Any:
+    value = parse_decimal(text)
+    exponent = value.as_tuple().exponent if value is not None else 0
+    if isinstance(exponent, int) and exponent < -2:
+        raise FieldError("Au plus 2 décimales.")
+    return value
+
+
+PARSERS = {"date": parse_date, "money": _money}
+
+
+def _cell_text(column: ChildColumn, value: Any) -> str:
+    if column.kind == "date":
+        return format_date(value)
+    if column.kind == "money":
+        return "" if value is None else format_number(value, 2)
+    return str(value or "")
 
 
 @dataclass(frozen=True)
 class ChildColumn:
     key: str
     header: str
-    kind: str = "text"  # text, date, choice
+    kind: str = "text"  # text, date, choice, money (a decimal with two decimals)
     choices: tuple[tuple[Any, str], ...] = ()
     default: Any = None
 
@@ -76,8 +96,7 @@ class ChildTable(QWidget):
                 combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
                 self.table.setCellWidget(row, index, combo)
             else:
-                text = format_date(value) if column.kind == "date" else (value or "")
-                self.table.setItem(row, index, QTableWidgetItem(str(text)))
+                self.table.setItem(row, index, QTableWidgetItem(_cell_text(column, value)))
         self.table.blockSignals(False)
         self.changed.emit()
         return row
@@ -126,9 +145,9 @@ class ChildTable(QWidget):
                     continue
                 item = self.table.item(row, index)
                 text = item.text().strip() if item is not None else ""
-                if column.kind == "date":
+                if column.kind in PARSERS:
                     try:
-                        values[column.key] = parse_date(text)
+                        values[column.key] = PARSERS[column.kind](text)
                     except FieldError as exc:
                         unreadable[f"{row}.{column.key}"] = str(exc)
                         values[column.key] = None
