@@ -157,9 +157,12 @@ def contracts_compliance(
     authority_uuid: uuid.UUID | None = None,
     table: ThresholdTable | None = None,
     launched_until: date | None = None,
+    launched_from: date | None = None,
+    without_consideration: bool = False,
 ) -> list[ContractCompliance]:
-    """Every contract launched (up to ``launched_until`` when given), judged; by
-    authority, then reference."""
+    """Every contract launched (from ``launched_from``, up to ``launched_until``, when
+    given; only those with no social consideration when ``without_consideration``), judged;
+    by authority, then reference."""
     table = table or load_thresholds(session)
     statement = (
         select(PublicContract.uuid, PublicContract.authority_uuid, ContractingAuthority.name,
@@ -176,6 +179,12 @@ def contracts_compliance(
         statement = statement.where(PublicContract.authority_uuid == authority_uuid)
     if launched_until is not None:
         statement = statement.where(PublicContract.launch_date <= launched_until)
+    if launched_from is not None:
+        statement = statement.where(PublicContract.launch_date >= launched_from)
+    if without_consideration:
+        statement = statement.where(
+            PublicContract.social_consideration == SocialConsideration.NONE
+        )
     result = []
     for row in session.execute(statement):
         value = row.estimated_value if row.estimated_value is not None else row.amount_ht

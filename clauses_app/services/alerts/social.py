@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from clauses_app.formatting import format_date, format_money
 from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
 from clauses_app.services.compliance import Compliance, contracts_compliance
+from clauses_app.services.thresholds import load_thresholds
 
 
 def _missing_words(launch: date, value: Decimal, limit: Decimal, estimate: bool) -> str:
@@ -29,9 +30,15 @@ def missing_consideration_alerts(
     session: Session, authority_uuid: uuid.UUID | None = None
 ) -> list[PendingAlert]:
     """One alert per contract subject to the rule with neither a social consideration nor
-    a justified exception; due on its launch date."""
+    a justified exception; due on its launch date. Only contracts launched from the
+    obligation's first day with no social consideration can be missing one: the others are
+    not read."""
+    table = load_thresholds(session)
     alerts = []
-    for item in contracts_compliance(session, authority_uuid):
+    for item in contracts_compliance(
+        session, authority_uuid, table, launched_from=table.obligation_start,
+        without_consideration=True,
+    ):  # fmt: skip
         if item.status != Compliance.MISSING:
             continue
         assert item.launch_date and item.value is not None and item.threshold is not None
