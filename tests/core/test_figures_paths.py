@@ -200,6 +200,36 @@ def test_months_per_award_add_up_to_the_months_of_the_scope(database: Database) 
     assert {month_from_index(m): to_decimal(v) for m, v in summed.items()} == figures.monthly()
 
 
+def test_hours_to_date_by_hand_and_from_the_months_per_award(any_database: Database) -> None:
+    """The schedule alert's hours to date, counted in the figures' one pass: by hand, and as
+    the straightforward sum of each award's months (streamed path) up to the month."""
+    with any_database.transaction() as s:
+        a, _ = _scenario(s)
+    up_to = date(2025, 4, 10)  # up to the end of April 2025
+    with any_database.session() as s:
+        paths = [
+            compute_figures(s, None, a, done_up_to=up_to),
+            compute_figures(s, None, a, done_up_to=up_to, award_months=True),
+            compute_figures(s, None, a, done_up_to=up_to, fast_path=False),
+        ]
+        months = compute_figures(s, None, a, award_months=True)
+        assert all(x.hours_done_to_date == 0 for x in months.awards)  # only when asked
+    # W1: e1's March 110 (January is outside the window) + e2's April 80 + e4's April half
+    # of its spread total 100 = 290; W2: e8's March 100 + e9's March 150 (capped after it).
+    by_hand = {D("1000"): D("290.00"), D("500"): D("250.00")}
+    last = 2025 * 12 + 3
+    reference = {
+        award.hours_required: sum(
+            (to_decimal(h) for m, h in (award.monthly or {}).items() if m <= last), D(0)
+        )
+        for award in months.awards
+    }
+    assert reference == by_hand
+    for figures in paths:
+        assert {x.hours_required: x.hours_done_to_date for x in figures.awards} == by_hand
+        assert [x.hours_done for x in figures.awards] == [x.hours_done for x in months.awards]
+
+
 @pytest.mark.parametrize("value", [uuid.uuid4(), uuid.UUID(int=0), uuid.UUID(int=2**128 - 1)])
 def test_uuid_cache_builds_the_same_uuid_as_the_uuid_module(value: uuid.UUID) -> None:
     cache = UuidCache()

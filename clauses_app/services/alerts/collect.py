@@ -48,6 +48,7 @@ from clauses_app.services.alerts.rules import (
     behind_schedule,
     contracts_ending,
     eligibility_expiring,
+    end_of_last_elapsed_month,
     outcomes_missing,
 )
 from clauses_app.services.alerts.social import missing_consideration_alerts
@@ -151,9 +152,13 @@ def _collect(
     uuids = UuidCache()
     report(progress, 0, STEPS, "Calcul des alertes : chiffres des attributions")
     # One pass over every award's figures serves both the schedule and the ending contracts:
-    # the schedule pro-rates the award's whole requirement and adds what pooling moved over
-    # all time, the ending contracts compare all required hours with all hours done.
-    all_time = compute_figures(session, Period(), authority_uuid, settings, award_months=True)
+    # the schedule pro-rates the award's whole requirement, compares the hours done up to
+    # the last month over and adds what pooling moved over all time; the ending contracts
+    # compare all required hours with all hours done.
+    all_time = compute_figures(
+        session, Period(), authority_uuid, settings,
+        done_up_to=end_of_last_elapsed_month(today),
+    )  # fmt: skip
     report(progress, 1, STEPS, "Calcul des alertes : marchés")
     labels = award_labels(session, authority_uuid, all_time)
     pending: list[PendingAlert] = contracts_ending(

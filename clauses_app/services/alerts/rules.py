@@ -49,7 +49,6 @@ from clauses_app.services.figures.awards import (
     month_index_of,
     raw,
     scope,
-    to_decimal,
 )
 from clauses_app.services.periods import (
     Period,
@@ -140,8 +139,8 @@ def behind_schedule(
 
     The elapsed share counts whole months up to the last one over, with the guide's pro-rata
     rule (counting.share_months, the one compute_figures applies to a period); hours done
-    to date are the award's counted months up to then (each rounded to the cent, as
-    ``Figures.monthly`` gives them), plus what pooling moved to it over all time. An award
+    to date are the award's hours counted up to then (``all_time`` computed with
+    ``done_up_to`` the cut-off), plus what pooling moved to it over all time. An award
     whose performance is over owed all its hours and has counted all it will: its figures'
     totals are compared as they are (in cents, no month read).
     """
@@ -169,7 +168,7 @@ def behind_schedule(
             ))  # fmt: skip
             if expected <= 0:
                 continue
-            done = _done_to_date(figures.monthly or {}, last_month)
+            done = figures.hours_done_to_date
             if figures.hours_done_pooled != figures.hours_done:
                 done = round_hours(done + figures.hours_done_pooled - figures.hours_done)
             if done >= expected * factor:
@@ -181,23 +180,6 @@ def behind_schedule(
                          (done, expected, cutoff, ended), figures.contract_uuid)
         )  # fmt: skip
     return alerts
-
-
-def _done_to_date(months: dict[int, float], last_month: int) -> Decimal:
-    """The sum of the months up to ``last_month``, each rounded to the cent.
-
-    Summed as floats when every month is a whole number of cents (month statements have two
-    decimals; only totals spread over months make fractions of a cent): the float sum then
-    rounds to the same cents, without a Decimal per month.
-    """
-    total = 0.0
-    for month, hours in months.items():
-        if month <= last_month:
-            cents = hours * 100
-            if abs(cents - round(cents)) > 1e-6:
-                return sum((to_decimal(h) for m, h in months.items() if m <= last_month), ZERO)
-            total += hours
-    return to_decimal(total)
 
 
 def _ending_words(end: date, due: Decimal, required: Decimal) -> str:

@@ -32,8 +32,10 @@ class AwardFigures:
         "company_key",
         "done",
         "done_cents",
+        "done_to_date",
         "employment_count",
         "exact",
+        "exact_to_date",
         "key",
         "lot",
         "monthly",
@@ -43,6 +45,7 @@ class AwardFigures:
         "pooled_cents",
         "required_cents",
         "rules",
+        "to_date_cents",
         "uuids",
     )
 
@@ -79,6 +82,12 @@ class AwardFigures:
         # Unrounded counted hours per month index (year × 12 + month − 1), only when
         # compute_figures(..., award_months=True) was asked for them.
         self.monthly = monthly
+        # Counted hours up to a month (compute_figures(..., done_up_to=)): the plain
+        # employments' float sum (whole cents), the reference rules' exact hours per month
+        # index (made when there are any), then cents, each month rounded to the cent.
+        self.done_to_date = 0.0
+        self.exact_to_date: dict[int, Decimal] | None = None
+        self.to_date_cents = 0
 
     @property
     def hours_required(self) -> Decimal:
@@ -91,6 +100,13 @@ class AwardFigures:
     @property
     def hours_done_pooled(self) -> Decimal:
         return hours_from_cents(self.pooled_cents)
+
+    @property
+    def hours_done_to_date(self) -> Decimal:
+        """Hours counted up to the end of the month ``compute_figures(..., done_up_to=)``
+        named (zero when it was not asked for): each month's hours rounded to the cent, as
+        a month-by-month table shows them, then added up."""
+        return hours_from_cents(self.to_date_cents)
 
     @property
     def hours_pending(self) -> Decimal:

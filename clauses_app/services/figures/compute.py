@@ -11,15 +11,22 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from operator import attrgetter
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from clauses_app.services.counting import ZERO, hours_from_cents, pending_excluded
+from clauses_app.services.counting import ZERO, hours_from_cents, pending_excluded, round_hours
 from clauses_app.services.figures.award import AwardFigures
-from clauses_app.services.figures.awards import UuidCache, cents_of_hours, read_awards
+from clauses_app.services.figures.awards import (
+    UuidCache,
+    cents_of_hours,
+    cents_of_sum,
+    month_index_of,
+    read_awards,
+)
 from clauses_app.services.figures.pending import (
     NOTHING_PENDING,
     PendingEmployments,
@@ -209,6 +216,7 @@ def compute_figures(
     background: Iterable[BackgroundQuery[Any]] = (),
     progress: Progress | None = None,
     pending_hours: bool = False,
+    done_up_to: date | None = None,
 ) -> Figures:
     """Figures of every award (of one authority, when given) for ``period`` (all time if None).
 
@@ -221,18 +229,23 @@ def compute_figures(
     then stop, once the worker's part of them has stopped and its connections are closed.
     ``pending_hours`` works out each award's hours of employments whose eligibility is
     pending (``AwardFigures.hours_pending``, ``Totals.pending_counted``…); they are worked
-    out anyway when the rules of an award in scope leave them out.
+    out anyway when the rules of an award in scope leave them out. ``done_up_to`` also
+    counts each award's hours of the months up to that day's month
+    (``AwardFigures.hours_done_to_date``) in the same pass: a schedule's hours to date
+    beside the totals.
     """
     period = period or Period()
     settings = settings or load_settings(session)
     uuids = UuidCache()
+    to_month = month_index_of(done_up_to) if done_up_to is not None else None
 
     def step(done: int, message: str) -> None:
         report(progress, done, STEPS, f"Calcul des chiffres : {message}")
 
     step(0, "marchés et attributions")
     if fast_path and not award_months:
-        with PeriodSums(session, period, authority_uuid) as sums:  # asked for right away
+        # The sums are asked for right away.
+        with PeriodSums(session, period, authority_uuid, done_up_to) as sums:
             for work in background:
                 work.start()
             by_key = read_awards(session, period, authority_uuid, settings, uuids)
@@ -240,7 +253,7 @@ def compute_figures(
             step(1, "heures relevées")
             hours = add_summed_hours(
                 session, period, authority_uuid, settings, by_key, sums,
-                lambda: step(2, "règles particulières"), pending,
+                lambda: step(2, "règles particulières"), pending, to_month,
             )  # fmt: skip
     else:  # months per award need every record; the reference path reads them anyway
         for work in background:
@@ -252,7 +265,7 @@ def compute_figures(
         step(1, "heures relevées")
         hours = add_hours_done(
             session, period, authority_uuid, settings, by_key, fast_path,
-            lambda: step(2, "règles particulières"), pending,
+            lambda: step(2, "règles particulières"), pending, to_month,
         )  # fmt: skip
     step(3, "totaux")
     pending.settle()
@@ -262,9 +275,22 @@ def compute_figures(
             award.done_cents = award.pooled_cents = cents_of_hours(award.done, award.exact)
         if award.pending or award.pending_exact:
             award.pending_cents = cents_of_hours(award.pending, award.pending_exact)
+        if to_month is not None:
+            award.to_date_cents = _cents_to_date(award)
         if award.required_cents or award.done_cents or award.employment_count:
             awards.append(award)
     return Figures(period, awards, settings.etp_basis, hours, pending.known)
+
+
+def _cents_to_date(award: AwardFigures) -> int:
+    """An award's hours to date in cents: the plain employments' float sum (two-decimal
+    hours, so whole cents once rounded) plus the reference rules' hours of each month rounded
+    to the cent (a total spread over three months counts 33.33 h a month, not 33.333…)."""
+    months = award.exact_to_date
+    if not months:
+        return cents_of_sum(award.done_to_date) if award.done_to_date else 0
+    rounded = sum((round_hours(hours) for hours in months.values()), ZERO)
+    return cents_of_hours(award.done_to_date, rounded)
 
 
 def _pending(

@@ -61,15 +61,17 @@ def count_detailed_all(
     detailed: dict[Any, Detailed],
     totals: HoursTotals,
     pending: PendingEmployments = NOTHING_PENDING,
+    to_month: int | None = None,
 ) -> None:
     """Count the detailed employments by the reference rules, once the undivided totals that
     months replace are dropped; those whose eligibility is ``pending`` also into their
-    award's pending hours."""
+    award's pending hours; with ``to_month``, the hours of the months up to it also into
+    their award's hours to date."""
     if not period.is_all_time:
         _drop_totals_replaced_elsewhere(session, detailed)
     _read_details(session, detailed)
     for key, entry in detailed.items():
-        _count_detailed(entry, settings, period, totals, key in pending)
+        _count_detailed(entry, settings, period, totals, key in pending, to_month)
 
 
 def _read_details(session: Session, detailed: dict[Any, Detailed]) -> None:
@@ -114,7 +116,12 @@ def _drop_totals_replaced_elsewhere(session: Session, detailed: dict[Any, Detail
 
 
 def _count_detailed(
-    entry: Detailed, settings: AppSettings, period: Period, totals: HoursTotals, pending: bool
+    entry: Detailed,
+    settings: AppSettings,
+    period: Period,
+    totals: HoursTotals,
+    pending: bool,
+    to_month: int | None = None,
 ) -> None:
     """Count one employment with the reference implementation of the rules. A pending one
     is counted as if it were not (``EmploymentRow.pending`` left False): its hours go to
@@ -157,6 +164,10 @@ def _count_detailed(
         totals.exact_months[index] += hours
         if award.monthly is not None:
             award.monthly[index] = award.monthly.get(index, 0.0) + float(hours)
+        if to_month is not None and index <= to_month:
+            if award.exact_to_date is None:
+                award.exact_to_date = {}
+            award.exact_to_date[index] = award.exact_to_date.get(index, ZERO) + hours
     if not counted:
         return
     if pending:

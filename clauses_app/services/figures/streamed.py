@@ -53,6 +53,7 @@ RawHours = tuple[str, Any, Any, float, float]  # kind, start, end, worked, train
 # The columns of employments_statement(), in order (raw rows are the driver's tuples).
 KEY, AWARD, MODALITY, CONTRACT_TYPE, TRANSFERRED, INELIGIBLE, OVERLAPS = range(7)
 BATCH = 5000  # rows fetched at a time: the pass never holds the year's records
+NO_MONTH = -1  # a month index before every month: no hours to date asked for
 
 
 @dataclass
@@ -87,10 +88,16 @@ class Plain:
         return Detailed(self.award, self.row, records or [])
 
     def add_records(
-        self, records: list[tuple[Any, float, float]], month_of: MonthIndexes, months: Any
+        self,
+        records: list[tuple[Any, float, float]],
+        month_of: MonthIndexes,
+        months: Any,
+        to_month: int | None = None,
     ) -> None:
-        """Count monthly records (start, worked, training) inside the award's window."""
+        """Count monthly records (start, worked, training) inside the award's window (those
+        up to ``to_month`` also into the award's hours to date)."""
         self.seen = True
+        award = self.award
         for start, worked, training in records:
             month = month_of[start]
             if self.first <= month <= self.last:
@@ -98,6 +105,8 @@ class Plain:
                 if value:
                     self.total += value
                     months[month] += value
+                    if to_month is not None and month <= to_month:
+                        award.done_to_date += value
 
 
 def add_hours_done(
@@ -109,10 +118,12 @@ def add_hours_done(
     fast_path: bool = True,
     before_reference: Callable[[], None] = lambda: None,
     pending: PendingEmployments = NOTHING_PENDING,
+    to_month: int | None = None,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award, reading every record;
     return the totals. ``fast_path=False`` counts every employment by the reference rules.
-    ``before_reference`` is called before they are counted (a progress step)."""
+    ``before_reference`` is called before they are counted (a progress step). With
+    ``to_month``, the hours of the months up to it also go to the awards' hours to date."""
     plain: dict[Any, Plain] = {}
     detailed: dict[Any, Detailed] = {}
     rows = driver_rows(session, employments_statement(period, authority_uuid))
@@ -122,12 +133,12 @@ def add_hours_done(
         else:
             detailed[emp_key] = Detailed(award, row)
     totals = HoursTotals()
-    _stream_records(session, period, authority_uuid, plain, detailed, totals)
+    _stream_records(session, period, authority_uuid, plain, detailed, totals, to_month)
     add_plain(plain, totals, pending)
     totals_rows = driver_rows(session, undivided_statement(period, authority_uuid), BATCH)
     add_undivided((row for batch in totals_rows for row in batch), plain, detailed)
     before_reference()
-    count_detailed_all(session, period, settings, detailed, totals, pending)
+    count_detailed_all(session, period, settings, detailed, totals, pending, to_month)
     return totals
 
 
@@ -249,11 +260,14 @@ def _stream_records(
     plain: dict[Any, Plain],
     detailed: dict[Any, Detailed],
     totals: HoursTotals,
+    to_month: int | None = None,
 ) -> None:
     """One pass over the period's monthly records: a plain employment's hours inside its
-    award's window are added to it and to the months (and to the award's months);
-    detailed employments keep their records. ~315,000 records for a national year."""
+    award's window are added to it and to the months (and to the award's months, and to
+    its hours to date up to ``to_month``); detailed employments keep their records.
+    ~315,000 records for a national year."""
     months = totals.months
+    up_to = NO_MONTH if to_month is None else to_month
     month_of = MonthIndexes()
     month_kind = HoursKind.MONTH
     plain_entry = plain.get
@@ -276,6 +290,8 @@ def _stream_records(
                     if entry.award.monthly is not None:
                         award_months = entry.award.monthly
                         award_months[month] = award_months.get(month, 0.0) + value
+                    if month <= up_to:
+                        entry.award.done_to_date += value
 
 
 def add_plain(

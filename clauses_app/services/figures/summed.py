@@ -21,10 +21,11 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import date
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import Session
 
@@ -47,15 +48,18 @@ from clauses_app.services.figures.streamed import (
     records_statement,
     undivided_statement,
 )
-from clauses_app.services.periods import Period
+from clauses_app.services.periods import Period, last_day, month_of
 from clauses_app.services.settings import AppSettings
 from clauses_app.storage.connections import SCAN_CACHE_KB, own_connection
 from clauses_app.storage.worker import DATABASE_WORKER, FIRST, uses_worker
 
 # The columns of PeriodSums.employments() after employments_statement's: the first and last
 # month's day, worked and training hours of the employment's monthly records in the period
-# (None when it has none).
-FIRST_MONTH, LAST_MONTH, WORKED, TRAINING = range(OVERLAPS + 1, OVERLAPS + 5)
+# (None when it has none); when hours to date are asked for, worked and training hours of
+# those records up to that month.
+FIRST_MONTH, LAST_MONTH, WORKED, TRAINING, WORKED_TO_DATE, TRAINING_TO_DATE = range(
+    OVERLAPS + 1, OVERLAPS + 7
+)
 
 
 class PeriodSums:
@@ -79,11 +83,17 @@ class PeriodSums:
     Otherwise every statement runs on the session's connection, when its rows are needed.
     """
 
-    def __init__(self, session: Session, period: Period, authority_uuid: uuid.UUID | None):
+    def __init__(
+        self,
+        session: Session,
+        period: Period,
+        authority_uuid: uuid.UUID | None,
+        up_to: date | None = None,
+    ):
         self._session = session
         self._months_statement = _month_sums(period, authority_uuid)
         self._undivided_statement = undivided_statement(period, authority_uuid)
-        self._employments_statement = _employments_with_sums(period, authority_uuid)
+        self._employments_statement = _employments_with_sums(period, authority_uuid, up_to)
         # Made on the worker, then handed over (see the class): the connection and its rows.
         self._handed_over: AbstractContextManager[Connection] | None = None
         self._employments: CursorResult[Any] | None = None
@@ -141,7 +151,8 @@ class PeriodSums:
         return self._undivided
 
     def employments(self) -> Iterator[Sequence[Any]]:
-        """Every employment in scope, with its sums (:data:`FIRST_MONTH` …), in batches."""
+        """Every employment in scope, with its sums (:data:`FIRST_MONTH` …; with ``up_to``,
+        :data:`WORKED_TO_DATE` and :data:`TRAINING_TO_DATE` too), in batches."""
         self._wait(self._handed)
         if self._employments is None:
             yield from driver_rows(self._session, self._employments_statement)
@@ -176,10 +187,12 @@ def add_summed_hours(
     period_sums: PeriodSums,
     before_reference: Callable[[], None] = lambda: None,
     pending: PendingEmployments = NOTHING_PENDING,
+    to_month: int | None = None,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award; return the totals.
     ``before_reference`` is called before the employments under the reference rules are
-    counted (a progress step)."""
+    counted (a progress step). With ``to_month`` (the month of ``period_sums``' ``up_to``),
+    the hours of the months up to it also go to the awards' hours to date."""
     base_training = settings.counting.training_counted
     totals = HoursTotals()
     month_of = MonthIndexes()
@@ -191,10 +204,11 @@ def add_summed_hours(
     set_aside: set[Any] = set()  # with monthly records, not counted from their sums
     passed: list[Sequence[Any]] = []  # excluded, or with no award in scope
     pending_known = pending.known
+    to_date = to_month is not None
     for emp_key, row, award, simple in employments_to_count(
         period_sums.employments(), awards, pending, passed
     ):
-        first, last, worked, training = row[FIRST_MONTH:]
+        first, last, worked, training = row[FIRST_MONTH : TRAINING + 1]
         if not simple:
             detailed[emp_key] = Detailed(award, row)
             if first is not None:
@@ -213,6 +227,11 @@ def add_summed_hours(
             set_aside.add(emp_key)
             continue
         value = worked + training if base_training else worked
+        if to_date:
+            award.done_to_date += (
+                row[WORKED_TO_DATE] + row[TRAINING_TO_DATE] if base_training
+                else row[WORKED_TO_DATE]
+            )  # fmt: skip
         if value:
             award.done += value
             if pending_known:
@@ -233,7 +252,7 @@ def add_summed_hours(
             months[month] -= worked + training if base_training else worked
         entry = plain.get(emp_key)
         if entry is not None:
-            entry.add_records(records, month_of, months)
+            entry.add_records(records, month_of, months, to_month)
         elif emp_key in detailed:
             detailed[emp_key].records.extend(
                 (HoursKind.MONTH, start, None, worked, training)
@@ -242,36 +261,49 @@ def add_summed_hours(
     add_plain(plain, totals, pending)
     add_undivided(period_sums.undivided(), no_months, detailed)
     before_reference()
-    count_detailed_all(session, period, settings, detailed, totals, pending)
+    count_detailed_all(session, period, settings, detailed, totals, pending, to_month)
     return totals
 
 
-def _employments_with_sums(period: Period, authority_uuid: uuid.UUID | None) -> Any:
+def _employments_with_sums(
+    period: Period, authority_uuid: uuid.UUID | None, up_to: date | None = None
+) -> Any:
     """:func:`streamed.employments_statement`, each employment with its first and last
     month's day and its worked and training hours summed over its monthly records in the
-    period (None when it has none).
+    period (None when it has none); with ``up_to``, also summed over those of the months up
+    to its month.
 
     Ordered by a sum: SQLite then makes every row before it returns the first one, inside the
     call the worker thread makes; the rows are then read from its sorter, faster than from
     the tables."""
+    worked = cast(HoursRecord.worked_hours, Float)
+    training = cast(HoursRecord.training_hours, Float)
+    columns: list[Any] = [
+        HoursRecord.employment_uuid.label("employment"),
+        func.min(HoursRecord.period_start).label("first"),
+        func.max(HoursRecord.period_start).label("last"),
+        func.sum(worked).label("worked"),
+        func.sum(training).label("training"),
+    ]
+    if up_to is not None:
+        to_date = HoursRecord.period_start <= last_day(month_of(up_to))
+        columns += [
+            func.sum(case((to_date, worked), else_=0.0)).label("worked_to_date"),
+            func.sum(case((to_date, training), else_=0.0)).label("training_to_date"),
+        ]
     sums = (
         records_statement(
-            select(
-                HoursRecord.employment_uuid.label("employment"),
-                func.min(HoursRecord.period_start).label("first"),
-                func.max(HoursRecord.period_start).label("last"),
-                func.sum(cast(HoursRecord.worked_hours, Float)).label("worked"),
-                func.sum(cast(HoursRecord.training_hours, Float)).label("training"),
-            ).where(HoursRecord.kind == HoursKind.MONTH),
-            period,
-            authority_uuid,
+            select(*columns).where(HoursRecord.kind == HoursKind.MONTH), period, authority_uuid
         )
         .group_by(HoursRecord.employment_uuid)
         .subquery("sums")
     )
+    added = [sums.c.first, sums.c.last, sums.c.worked, sums.c.training]
+    if up_to is not None:
+        added += [sums.c.worked_to_date, sums.c.training_to_date]
     return (
         employments_statement(period, authority_uuid)
-        .add_columns(sums.c.first, sums.c.last, sums.c.worked, sums.c.training)
+        .add_columns(*added)
         .outerjoin(sums, sums.c.employment == Employment.uuid)
         .order_by(sums.c.worked)
     )
