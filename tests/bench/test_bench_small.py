@@ -62,17 +62,11 @@ def test_alerts_stage_runs_beside_its_baseline(
 
 
 def test_postgresql_backend_runs_beside_its_baseline(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], bench_server: str
 ) -> None:
     """``--backend postgresql`` on the test server: its own database, dropped afterwards."""
     from sqlalchemy import create_engine, text
 
-    from tests.conftest import PG_ADMIN_URL
-
-    pytest.importorskip("psycopg")
-    if not PG_ADMIN_URL:
-        pytest.skip("CLAUSES_TEST_PG_URL not set")
-    monkeypatch.setenv("CLAUSES_BENCH_PG_URL", PG_ADMIN_URL)
     argv = ["--backend", "postgresql", "--size", "small", "--only", "figures"]
     assert main(argv) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -80,7 +74,7 @@ def test_postgresql_backend_runs_beside_its_baseline(
     assert figures["pg_figures_authorities"] > 0
     assert figures["pg_figures_mismatches"] == 0  # the service equals the SQL on PostgreSQL
     assert figures["pg_figures_sql_s"] > 0 and figures["pg_figures_ratio"] > 0
-    engine = create_engine(PG_ADMIN_URL)
+    engine = create_engine(bench_server)
     with engine.connect() as connection:
         left = connection.execute(
             text("SELECT count(*) FROM pg_database WHERE datname LIKE 'clauses_bench_small_%'")
