@@ -50,7 +50,10 @@ def _edit(context: AppContext, record: uuid.UUID, **changes: Any) -> None:
                         base=before)  # fmt: skip
 
 
-def _history_of(qtbot: Any, context: AppContext, record: uuid.UUID, monkeypatch: Any) -> Any:
+def _history_of(
+    qtbot: Any, context: AppContext, record: uuid.UUID, monkeypatch: Any,
+    kind: str = Kind.PARTICIPANT,
+) -> Any:  # fmt: skip
     shown: list[HistoryDialog] = []
 
     def present(dialog: HistoryDialog) -> int:
@@ -59,7 +62,7 @@ def _history_of(qtbot: Any, context: AppContext, record: uuid.UUID, monkeypatch:
         return 0
 
     monkeypatch.setattr(base, "present_history", present)
-    form = open_form(context, Kind.PARTICIPANT, record)
+    form = open_form(context, kind, record)
     qtbot.addWidget(form)
     assert form.history_button.isEnabled()
     qtbot.mouseClick(form.history_button, Qt.MouseButton.LeftButton)
@@ -109,6 +112,32 @@ def test_personal_values_read_masque_for_who_may_not_see_them(
     rows = _history_of(qtbot, app_context, record, monkeypatch).rows()
     assert rows and all(r[4:] == ["masqué", "masqué"] for r in rows if r[3])
     assert not any("Rezé" in cell or "Martin" in cell for row in rows for cell in row)
+
+
+@pytest.mark.parametrize("kind", Kind.ALL)
+def test_every_form_shows_its_records_history(
+    qtbot: Any, app_context: AppContext, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    from tests import builders as b
+
+    _as(monkeypatch, "m.durand")
+    with app_context.database.transaction() as s:
+        authority = b.authority(s, "Ville de Rezé")
+        operation = b.operation(s, authority)
+        contract = b.contract(s, authority, "M-2025-07")
+        lot = b.lot(s, contract)
+        company = b.company(s, "SARL Bâtir")
+        award = b.award(s, lot, company, "600")
+        person = b.participant(s, "Martin", "Léa")
+        employment = b.employment(s, award, person, date(2025, 3, 1))
+        made = {Kind.AUTHORITY: authority, Kind.OPERATION: operation, Kind.CONTRACT: contract,
+                Kind.LOT: lot, Kind.AWARD: award, Kind.COMPANY: company,
+                Kind.PARTICIPANT: person, Kind.EMPLOYMENT: employment}  # fmt: skip
+    record = made[kind].uuid
+    rows = _history_of(qtbot, app_context, record, monkeypatch, kind).rows()
+    assert [(r[1], r[2]) for r in rows if r[2].startswith("Création")][:1] == [
+        ("m.durand", "Création")
+    ]
 
 
 def test_a_new_record_has_no_history_yet(qtbot: Any, app_context: AppContext) -> None:
