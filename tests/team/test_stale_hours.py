@@ -5,6 +5,7 @@ same moment wait for each other, so that a month is never recorded twice."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -21,6 +22,23 @@ from tests.team.conftest import Portfolios, Team
 D = Decimal
 TODAY = date(2025, 6, 15)
 MARCH, APRIL = (2025, 3), (2025, 4)
+
+
+def _as(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Work as the local account ``name`` (read once per process: the cache is cleared)."""
+    from clauses_app.models.base import local_user_name
+
+    monkeypatch.setenv("LOGNAME", name)
+    local_user_name.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _account_read_again() -> Iterator[None]:
+    """The next test reads the real account again."""
+    from clauses_app.models.base import local_user_name
+
+    yield
+    local_user_name.cache_clear()
 
 
 def _grid(database: Database, award: object) -> HoursGrid:
@@ -47,11 +65,11 @@ def test_a_grid_saved_over_newer_hours_is_refused(
         emp = b.employment(s, award, b.participant(s), date(2025, 3, 1))
         b.month_hours(s, emp, 2025, 3, 100)
     mine, theirs = _grid(database, award.uuid), _grid(database, award.uuid)
-    monkeypatch.setenv("LOGNAME", "p.martin")
+    _as(monkeypatch, "p.martin")
     theirs.set_value(0, MARCH, D("120"))
     with database.transaction() as s:
         save_grid(s, theirs)
-    monkeypatch.setenv("LOGNAME", "m.durand")
+    _as(monkeypatch, "m.durand")
     mine.set_value(0, APRIL, D("140"))  # a cell nobody touched…
     mine.set_value(0, MARCH, D("95"))  # …and one saved meanwhile
     named = r"enregistrées par p\.martin le \d\d/\d\d/\d{4} à \d\d:\d\d depuis son ouverture"
