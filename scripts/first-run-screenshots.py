@@ -17,7 +17,12 @@ from pathlib import Path
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
-from screenshot_helpers import SIZE, save, settle  # sets up the display and CLAUSES_HOME
+from screenshot_helpers import (  # sets up the display and CLAUSES_HOME
+    SIZE,
+    save,
+    settle,
+    with_dialog,
+)
 
 
 def with_menu(window: QWidget, menu: QMenu, title_index: int) -> QPixmap:
@@ -80,11 +85,7 @@ def main(folder: Path) -> int:
     restore = RestoreDialog(window, demo_path)
     restore.show()
     settle(app)
-    shot = window.grab()
-    painter = QPainter(shot)
-    painter.drawPixmap(window.mapFromGlobal(restore.mapToGlobal(QPoint(0, 0))), restore.grab())
-    painter.end()
-    save(shot, folder / "restore.png")
+    save(with_dialog(window, restore), folder / "restore.png")
     restore.close()
     window.close()
     window.close_database()

@@ -13,8 +13,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree's clauses_app
 os.environ["CLAUSES_HOME"] = tempfile.mkdtemp(prefix="clauses-shots-")
 
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
 
 SIZE = (1366, 768)
 
@@ -30,3 +31,16 @@ def save(pixmap: QPixmap, path: Path) -> None:
     if not pixmap.save(str(path), "PNG"):
         raise SystemExit(f"cannot write {path}")
     print(f"{path} ({pixmap.width()}×{pixmap.height()})")
+
+
+def with_dialog(window: QWidget, dialog: QWidget) -> QPixmap:
+    """The window with a dialog centred over it, as a window manager places it (offscreen,
+    windows have no frame: a thin line marks the dialog's edge)."""
+    shot = window.grab()
+    corner = QPoint((shot.width() - dialog.width()) // 2, (shot.height() - dialog.height()) // 2)
+    painter = QPainter(shot)
+    painter.drawPixmap(corner, dialog.grab())
+    painter.setPen(QColor("#5a6b80"))
+    painter.drawRect(corner.x() - 1, corner.y() - 1, dialog.width() + 1, dialog.height() + 1)
+    painter.end()
+    return shot

@@ -118,8 +118,7 @@ class Database:
 
     @property
     def display_name(self) -> str:
-        path = self.file_path
-        return str(path) if path else make_url(self.url).render_as_string(hide_password=True)
+        return database_label(self.url)
 
     def session(self) -> Session:
         return self.session_factory()
@@ -223,8 +222,17 @@ def open_database(db: str | None = None, *, migrate_schema: bool = True) -> Data
 
 
 def database_label(url: str) -> str:
+    """The file of an SQLite database; « user@server:port/base » for a server's (never the
+    password, nor the connection's options)."""
     path = sqlite_path(url)
-    return str(path) if path else make_url(url).render_as_string(hide_password=True)
+    if path is not None:
+        return str(path)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" or not parsed.host:
+        return parsed.render_as_string(hide_password=True)
+    user = f"{parsed.username}@" if parsed.username else ""
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{user}{parsed.host}{port}/{parsed.database or ''}"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -325,9 +325,9 @@ _FAILURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, pattern in (
         (
             "password",
-            r"password authentication failed|authentification par mot de passe "
-            r"échouée|no password supplied|fe_sendauth",
+            r"password authentication failed|authentification par mot de passe échouée",
         ),
+        ("no_password", r"no password supplied|fe_sendauth"),
         ("refused", r"no pg_hba\.conf entry|aucune entrée dans pg_hba\.conf"),
         ("tls_name", r"does not match host name|ne correspond pas au nom d'hôte"),
         ("tls_unsupported", r"server does not support ssl"),
@@ -369,6 +369,8 @@ def describe_failure(exc: BaseException, connection: TeamConnection) -> str:
         "password": f"Mot de passe refusé pour l'utilisateur « {connection.user} » sur la base "
         f"{base} : vérifiez-le (majuscules, clavier), ou demandez à l'administrateur de le "
         "changer.",
+        "no_password": f"Le serveur {server} demande le mot de passe de « {connection.user} » "
+        "pour la base " + base + " : saisissez-le.",
         "refused": f"Le serveur {server} refuse que « {connection.user} » se connecte à la base "
         f"{base} depuis ce poste, ou sans chiffrement : choisissez un mode TLS qui chiffre "
         "(require ou plus), ou demandez à l'administrateur d'ouvrir l'accès (pg_hba.conf).",

@@ -1,4 +1,5 @@
-"""What the Fichier and Aide menus and the welcome page do: new, open, recent, copy,
+"""What the Fichier and Aide menus and the welcome page do: new, open, connect to a team
+database, recent, copy,
 restore, a demonstration database, the organisation, the user guide and the about box.
 
 Imported when a menu action is first used (the window's frame must not load the services).
@@ -15,21 +16,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy.exc import OperationalError
 
 from clauses_app.services import databases
 from clauses_app.storage import Database, DatabaseError
+from clauses_app.storage.team_connection import TEAM_PREFIX
 from clauses_app.ui.context import DEMO_PREFIX, AppContext
 from clauses_app.ui.errors import explain_database_error
 from clauses_app.ui.widgets.dialogs import inform, warn
 from clauses_app.ui.widgets.files import FileKind, ask_open_path, ask_save_path
 
 if TYPE_CHECKING:
+    from clauses_app.services.databases import TeamOpening
     from clauses_app.ui.main_window import MainWindow
     from clauses_app.ui.tasks import Task
+    from clauses_app.ui.team_connect_dialog import TeamConnectDialog
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +106,64 @@ def open_database(window: MainWindow, path: Path | None = None) -> Task | None:
     return _switch_to(
         window, "Ouverture de la base", lambda: databases.open_existing_database(path)
     )
+
+
+def connect_team_database(
+    window: MainWindow, name: str | None = None, message: str = ""
+) -> TeamConnectDialog | None:
+    """Fichier ▸ Se connecter à la base d'équipe… : the dialog (a saved connection ``name``
+    shown, and why it needs the person, when given); the window switches to the database
+    once the dialog has opened it."""
+    from clauses_app.storage.team_connection import find_saved
+    from clauses_app.ui.team_connect_dialog import TeamConnectDialog
+
+    if not window.pages_let_go():
+        return None
+    chosen = find_saved(name) if name else None
+    dialog = TeamConnectDialog(window, chosen, message)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.opened.connect(lambda opening: _show_team_database(window, opening))
+    dialog.open()
+    return dialog
+
+
+def open_team_connection(window: MainWindow, name: str) -> Task | None:
+    """Bases récentes ▸ a team connection: connected at once with the stored password; the
+    dialog when it fails (no password stored, refused, server away), saying why."""
+    from clauses_app.storage.team_connection import find_saved, read_password
+    from clauses_app.ui.tasks import run_job
+
+    connection = find_saved(name)
+    if connection is None:
+        window.forget_database(f"{TEAM_PREFIX}{name}")
+        warn(window, "Connexion inconnue", f"La connexion d'équipe « {name} » a été oubliée.")
+        return None
+    if not window.pages_let_go():
+        return None
+
+    def refused(exc: BaseException) -> None:
+        if not isinstance(exc, DatabaseError):
+            from clauses_app.ui.errors import show_error
+
+            show_error(window, exc)
+            return
+        connect_team_database(window, name, str(exc))
+
+    return run_job(
+        window, "Connexion à la base d'équipe",
+        lambda _progress: databases.connect_team_database(
+            connection, read_password(connection), keep_password=False
+        ),
+        on_done=lambda opening: _show_team_database(window, opening),
+        on_error=refused, can_cancel=False,
+    )  # fmt: skip
+
+
+def _show_team_database(window: MainWindow, opening: TeamOpening) -> None:
+    window.switch_database(AppContext(opening.database))
+    window.remember_database(f"{TEAM_PREFIX}{opening.connection.name}")
+    if opening.password_note:
+        inform(window, "Mot de passe non mémorisé", opening.password_note)
 
 
 def save_copy(window: MainWindow, target: Path | None = None) -> Task | None:

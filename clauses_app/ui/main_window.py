@@ -94,6 +94,9 @@ LOADING_TEXT = "Chargement…"
 OPENING_TEXT = "Ouverture de la base de données…"
 DEMO_LABEL = "DÉMONSTRATION (base jetable)"
 RECENT_KEY = "recent_databases"
+# A team connection among the recent databases: « team:NOM » (storage/team_connection.py,
+# written out so that the frame does not import the storage).
+TEAM_PREFIX = "team:"
 RECENT_COUNT = 8
 PREFERRED_SIZE = (1366, 768)
 MINIMUM_SIZE = (1000, 600)
@@ -210,6 +213,9 @@ class MainWindow(QMainWindow):
         menu = self.file_menu
         self.new_action = self._action(menu, "&Nouvelle base…", "new_database")
         self.open_action = self._action(menu, "&Ouvrir une base…", "open_database")
+        self.team_action = self._action(
+            menu, "Se connecter à la base d'é&quipe…", "connect_team_database"
+        )
         self.recent_menu: QMenu = menu.addMenu("Bases &récentes")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.copy_action = self._action(menu, "&Enregistrer une copie…", "save_copy")
@@ -265,7 +271,8 @@ class MainWindow(QMainWindow):
         current = self.context.database.file_path if self.context is not None else None
         recent = [path for path in self.recent_databases() if path != str(current)]
         for path in recent:
-            action = self.recent_menu.addAction(path)
+            team = path.removeprefix(TEAM_PREFIX) if path.startswith(TEAM_PREFIX) else None
+            action = self.recent_menu.addAction(f"Base d'équipe : {team}" if team else path)
             action.triggered.connect(
                 lambda _checked=False, p=path: self._run_recent(p)
             )
@@ -278,10 +285,14 @@ class MainWindow(QMainWindow):
 
         from clauses_app.ui import database_menu
 
+        if path.startswith(TEAM_PREFIX):
+            database_menu.open_team_connection(self, path.removeprefix(TEAM_PREFIX))
+            return
         database_menu.open_database(self, Path(path))
 
     def recent_databases(self) -> list[str]:
-        """The database files opened lately, the latest first."""
+        """The database files opened lately, and team connections (« team:NOM »), the latest
+        first (no password: it is in the system's credential store)."""
         value = self.settings.value(RECENT_KEY, [])
         if isinstance(value, str):  # QSettings gives one string for a one-item list
             value = [value]

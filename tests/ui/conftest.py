@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from clauses_app.storage import Database
 from clauses_app.ui.context import AppContext
+from clauses_app.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -91,3 +92,15 @@ def settle(timeout_s: float = 30.0) -> None:
     while running_tasks():
         assert time.monotonic() < deadline, "background tasks still running"
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+@pytest.fixture
+def window(qtbot: Any, app_context: AppContext) -> Iterator[MainWindow]:
+    """The window on the test's (empty) database, remembering recent databases. Closed here:
+    pytest-qt would delete a widget of its own under the dashboard's running tasks."""
+    main = MainWindow(app_context, remember=True)
+    main.show()
+    yield main
+    main.close()
+    main.close_database()
+    main.deleteLater()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,22 +20,9 @@ from clauses_app.services import databases
 from clauses_app.services.bootstrap import open_app_database
 from clauses_app.storage import Database, migrate
 from clauses_app.ui import database_menu
-from clauses_app.ui.context import AppContext
 from clauses_app.ui.main_window import MainWindow, fitted_geometry
 from tests import builders as b
 from tests.ui.conftest import MessageBoxes, settle
-
-
-@pytest.fixture
-def window(qtbot: Any, app_context: AppContext) -> Iterator[MainWindow]:
-    """The window on the test's (empty) database, remembering recent databases. Closed here:
-    pytest-qt would delete a widget of its own under the dashboard's running tasks."""
-    main = MainWindow(app_context, remember=True)
-    main.show()
-    yield main
-    main.close()
-    main.close_database()
-    main.deleteLater()
 
 
 def answer_open(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
@@ -86,8 +73,9 @@ def current_path(window: MainWindow) -> Path | None:
 def test_the_menus_a_desktop_user_expects(window: MainWindow) -> None:
     texts = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
     assert texts == [
-        "&Nouvelle base…", "&Ouvrir une base…", "Bases &récentes", "&Enregistrer une copie…",
-        "Restaurer une &sauvegarde…", "&Importer", "E&xporter", "Saisie du mois…", "&Quitter",
+        "&Nouvelle base…", "&Ouvrir une base…", "Se connecter à la base d'é&quipe…",
+        "Bases &récentes", "&Enregistrer une copie…", "Restaurer une &sauvegarde…", "&Importer",
+        "E&xporter", "Saisie du mois…", "&Quitter",
     ]  # fmt: skip
     help_menu = window.menuBar().actions()[-1].menu()
     assert [a.text() for a in help_menu.actions()] == [

@@ -87,8 +87,9 @@ def test_frame_painted_before_the_database_is_opened(
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions() if not a.isSeparator()]
     assert texts == [
-        "&Nouvelle base…", "&Ouvrir une base…", "Bases &récentes", "&Enregistrer une copie…",
-        "Restaurer une &sauvegarde…", "&Importer", "E&xporter", "Saisie du mois…", "&Quitter",
+        "&Nouvelle base…", "&Ouvrir une base…", "Se connecter à la base d'é&quipe…",
+        "Bases &récentes", "&Enregistrer une copie…", "Restaurer une &sauvegarde…", "&Importer",
+        "E&xporter", "Saisie du mois…", "&Quitter",
     ]  # fmt: skip
     assert [a.text() for a in window.import_menu.actions()] == [
         "Importer un fichier Clause…", "Importer un tableur…",

@@ -32,6 +32,7 @@ class FileKind(StrEnum):
     LIST_EXPORT = "list_export"  # a list's rows as XLSX or CSV
     DATABASE = "database"  # database files, copies and backups
     IMAGE = "image"  # the organisation's logo
+    CERTIFICATE = "certificate"  # a team server's certificate authority (TLS)
 
 
 def _settings() -> QSettings:
