@@ -194,9 +194,13 @@ def wording_values(
     """Every field a template may use, by name (documented in docs/templates.md)."""
     shares = trade_labour_shares(session)
     rows, total, missing = [], Decimal(0), False
+    framework: list[tuple[Lot, str]] = []  # lots sized on the amount invoiced
     for lot in scope.lots:
         contract = next(c for c in scope.contracts if c.uuid == lot.contract_uuid)
-        if lot.clause_mode == ClauseMode.PERCENT and lot.required_percent is not None:
+        if lot.clause_mode == ClauseMode.INVOICED:
+            hours_text = invoiced_clause_words(lot)
+            framework.append((lot, hours_text))
+        elif lot.clause_mode == ClauseMode.PERCENT and lot.required_percent is not None:
             percent = format_number(lot.required_percent, 2)
             hours_text = f"{percent}\u00a0% des heures travaillées"
         else:
@@ -223,8 +227,9 @@ def wording_values(
         "objet": first.object if first and len(scope.contracts) == 1 else scope.description,
         "reference": ", ".join(c.reference for c in scope.contracts),
         "operation": scope.operation.name if scope.operation else "",
-        "heures_total": format_hours(total) if total and not missing else "",
-        "etp_total": format_etp(etp(total, settings)) if total and not missing else "",
+        "heures_total": _total_words(total, missing, framework),
+        "etp_total": _etp_words(total, missing, bool(framework), settings),
+        "accord_cadre": _framework_sentence(framework, len(scope.lots) > 1, settings),
         "tableau_heures": TableValue(
             ("Marché", "Lot", "Intitulé", "Heures d'insertion"),
             tuple(rows),
@@ -251,6 +256,59 @@ def wording_values(
         ],
         "date_du_jour": format_date(date.today(), long=True),
     }
+
+
+def invoiced_clause_words(lot: Lot) -> str:
+    """« 1 h par tranche de 2 000,00 € HT facturés » (a dotted line for a missing tranche)."""
+    hours = format_hours(lot.tranche_hours or Decimal(1))
+    amount = format_money(lot.tranche_amount) if lot.tranche_amount is not None else BLANK
+    return f"{hours} par tranche de {amount} HT facturés"
+
+
+def _total_words(total: Decimal, missing: bool, framework: list[tuple[Lot, str]]) -> str:
+    """The scope's hours: a number, the clause of lots sized on the amount invoiced, or both."""
+    fixed = format_hours(total) if total and not missing else ""
+    if not framework:
+        return fixed
+    invoiced = "; ".join(
+        words if len(framework) == 1 else f"{words} (lot {lot.number})" for lot, words in framework
+    )
+    if not total:
+        return invoiced
+    return f"{fixed or BLANK}, plus {invoiced}"
+
+
+def _etp_words(total: Decimal, missing: bool, framework: bool, settings: AppSettings) -> str:
+    if framework and not total:
+        return PROPORTIONAL
+    if not total or missing:
+        return ""
+    fixed = format_etp(etp(total, settings))
+    return f"{fixed}, plus {PROPORTIONAL}" if framework else fixed
+
+
+PROPORTIONAL = "un volume proportionnel aux montants facturés"
+
+
+def _framework_sentence(
+    framework: list[tuple[Lot, str]], name_lots: bool, settings: AppSettings
+) -> str:
+    """What a framework contract's clause means, for the lots sized on the amount invoiced
+    (empty when there is none: the template's optional line is then left out)."""
+    if not framework:
+        return ""
+    where = ", ".join(f"lot {lot.number} « {lot.title} »" for lot, _w in framework)
+    step = settings.rounding_step
+    rounding = "à l'heure" if step == 1 else f"par multiple de {step} heures"
+    clause = "; ".join(words for _lot, words in framework)
+    subject = f"Pour le {where}, exécuté" if name_lots else "Le marché étant exécuté"
+    return (
+        f"{subject} par bons de commande, le nombre d'heures d'insertion suit les montants "
+        f"facturés : {clause}. Les heures exigées pour une période sont calculées sur le total "
+        f"des montants facturés pendant cette période, arrondi une seule fois {rounding}. Le "
+        "titulaire transmet chaque mois au facilitateur les montants facturés (date, montant "
+        "hors taxes, bon de commande)."
+    )
 
 
 # What hours of a person whose eligibility is not validated in time count for: the counting

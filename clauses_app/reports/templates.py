@@ -6,6 +6,9 @@ Format (documented in docs/templates.md), one file per legal basis, ``clause-<BA
 - ``- item`` is a bullet; a blank line ends a paragraph; lines of a paragraph are joined;
 - ``{{name}}`` is replaced by a value; alone on its line, a list value becomes bullets and a
   table value (the hours per lot) a table;
+- ``{{?name}}`` alone on its line is optional: with no value the line is left out (neither a
+  dotted line nor reported), else it reads as ``{{name}}`` (the framework-contract sentence,
+  only for lots sized on the amount invoiced); inside a sentence it is ``{{name}}``;
 - a line starting with ``%`` is a comment for the template's author, never printed.
 
 Lookup order: the folder given by the caller, then ``<config>/templates`` (the user's
@@ -27,6 +30,7 @@ from clauses_app.reports.resources import resource_path
 BLANK = "…………………"
 MALFORMED = "balise mal fermée ({{ ou }} isolé)"
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+OPTIONAL = re.compile(r"\{\{\s*\?\s*([^{}]*?)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,12 @@ def render_template(text: str, values: dict[str, Value]) -> Rendered:
         if not line:
             flush()
             continue
+        optional = OPTIONAL.fullmatch(line)
+        if optional:
+            name = optional.group(1)
+            if name in values and values[name] in (None, "", []):
+                continue  # nothing to say: the line is left out
+            line = "{{" + name + "}}"
         alone = PLACEHOLDER.fullmatch(line)
         if alone:
             value = _lookup(alone.group(1), values, out)
@@ -125,6 +135,7 @@ def render_template(text: str, values: dict[str, Value]) -> Rendered:
 
 
 def _lookup(name: str, values: dict[str, Value], out: Rendered) -> Value:
+    name = name.removeprefix("?").strip()  # optional only alone on its line
     if name not in values:
         if name not in out.unknown:
             out.unknown.append(name)
