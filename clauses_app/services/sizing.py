@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clauses_app.models import ClauseMode, Lot
+from clauses_app.models import Award, ClauseMode, Invoice, Lot
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
 
 
 class SizingError(ValueError):
@@ -113,7 +115,7 @@ def etp(hours: Decimal, settings: AppSettings | None = None) -> Decimal:
 class LotSizing:
     """What the sizing assistant stores on a lot."""
 
-    clause_mode: str  # ClauseMode.HOURS or ClauseMode.PERCENT
+    clause_mode: str  # ClauseMode.HOURS, PERCENT or INVOICED
     amount_ht: Decimal | None = None
     trade_code: str | None = None
     labour_share: Decimal | None = None
@@ -121,13 +123,19 @@ class LotSizing:
     hourly_cost: Decimal | None = None
     required_hours: Decimal | None = None
     required_percent: Decimal | None = None
+    # INVOICED: « tranche_hours h per tranche_amount € HT invoiced »; what the lot's awards
+    # invoiced so far (read, never saved here: the amounts are entered with each award).
+    tranche_amount: Decimal | None = None
+    tranche_hours: Decimal | None = None
+    invoiced_ht: Decimal = Decimal(0)
 
 
 def save_lot_sizing(session: Session, lot_uuid: uuid.UUID, sizing: LotSizing) -> bool:
     """Store a sizing on a lot (the caller's transaction commits); False if the lot is gone.
 
     An hours clause keeps its inputs beside the result so that the sizing can be explained
-    and redone; a percentage clause stores the percentage only.
+    and redone; a percentage clause stores the percentage only, a clause on the amount
+    invoiced its tranche (hours per tranche, euros HT of a tranche) only.
     """
     lot = session.get(Lot, lot_uuid)
     if lot is None:
@@ -135,6 +143,12 @@ def save_lot_sizing(session: Session, lot_uuid: uuid.UUID, sizing: LotSizing) ->
     lot.clause_mode = sizing.clause_mode
     if sizing.clause_mode == ClauseMode.PERCENT:
         lot.required_percent = sizing.required_percent
+        return True
+    if sizing.clause_mode == ClauseMode.INVOICED:
+        # Refuses a tranche of 0 € or of 0 h (SizingError, nothing stored).
+        size_invoiced(ZERO, sizing.tranche_amount or ZERO, sizing.tranche_hours or ZERO)
+        lot.tranche_amount = sizing.tranche_amount
+        lot.tranche_hours = sizing.tranche_hours
         return True
     lot.amount_ht = sizing.amount_ht
     lot.trade_code = sizing.trade_code
@@ -167,4 +181,17 @@ def load_lot_sizing(session: Session, lot_uuid: uuid.UUID) -> tuple[str, LotSizi
         hourly_cost=lot.hourly_cost,
         required_hours=lot.required_hours,
         required_percent=lot.required_percent,
+        tranche_amount=lot.tranche_amount,
+        tranche_hours=lot.tranche_hours,
+        invoiced_ht=_invoiced_on_lot(session, lot_uuid),
     )
+
+
+def _invoiced_on_lot(session: Session, lot_uuid: uuid.UUID) -> Decimal:
+    """Every amount the lot's awards invoiced, summed exactly."""
+    amounts = session.scalars(
+        select(Invoice.amount_ht)
+        .join(Award, Invoice.award_uuid == Award.uuid)
+        .where(Award.lot_uuid == lot_uuid)
+    )
+    return sum(amounts, Decimal(0))

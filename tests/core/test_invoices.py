@@ -12,11 +12,12 @@ from decimal import Decimal as D
 import pytest
 
 from clauses_app.cli import main
-from clauses_app.models import ClauseMode, Invoice
+from clauses_app.models import Award, ClauseMode, Invoice
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.periods import Period
 from clauses_app.services.records import Kind, load_record, save_record
 from clauses_app.services.records.crud import ValidationError
+from clauses_app.services.sizing import LotSizing, SizingError, load_lot_sizing, save_lot_sizing
 from clauses_app.storage import Database
 from tests import builders as b
 
@@ -182,3 +183,28 @@ def test_a_framework_award_without_amounts_is_an_alert_not_a_silent_zero(
                  "2026-02-28", "--amount", "0"]) == 0  # fmt: skip
     capsys.readouterr()
     assert alerts("2026-03-02") == []  # an amount recorded, even nil, settles it
+
+
+def test_the_sizing_assistant_stores_the_tranche_and_refuses_a_nil_one(
+    database: Database,
+) -> None:
+    framework, ordinary, _contract = _awards(database)
+    with database.session() as s:
+        lot_uuid = s.get(Award, ordinary).lot_uuid
+        b.invoice(s, s.get(Award, framework), date(2026, 1, 31), "3000.50")
+        s.commit()
+        framework_lot = s.get(Award, framework).lot_uuid
+    bad = LotSizing(ClauseMode.INVOICED, tranche_amount=D(0), tranche_hours=D(1))
+    with pytest.raises(SizingError, match="supérieur à 0"), database.transaction() as s:
+        save_lot_sizing(s, lot_uuid, bad)
+    good = LotSizing(ClauseMode.INVOICED, tranche_amount=D(1500), tranche_hours=D(2))
+    with database.transaction() as s:
+        assert save_lot_sizing(s, lot_uuid, good)
+    with database.session() as s:
+        _title, stored = load_lot_sizing(s, lot_uuid) or ("", None)
+        _title, other = load_lot_sizing(s, framework_lot) or ("", None)
+    assert stored is not None and other is not None
+    assert (stored.clause_mode, stored.tranche_amount, stored.tranche_hours) == (
+        ClauseMode.INVOICED, D("1500.00"), D("2.00"),
+    )  # fmt: skip
+    assert (stored.invoiced_ht, other.invoiced_ht) == (D(0), D("3000.50"))

@@ -119,6 +119,20 @@ def test_framework_contract_on_the_amount_invoiced(qtbot, database, lot_uuid) ->
     assert dialog.formula_label.text().startswith(
         f"148{NNBSP}000,00{NBSP}€ × 1{NBSP}h ÷ 2{NNBSP}000,00{NBSP}€, arrondi une fois"
     )
-    assert not dialog.save_button.isEnabled()  # a calculation only: lots do not store it
     dialog.tranche_amount.setValue(0)
     assert "supérieur à 0" in dialog.error_label.text()
+    assert not dialog.save_button.isEnabled()
+    _type_amount(qtbot, dialog.tranche_amount, "2500")
+    assert dialog.save_button.isEnabled()  # the lot stores the tranche
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with database.session() as s:
+        lot = s.get(Lot, lot_uuid)
+        assert (lot.clause_mode, lot.tranche_amount, lot.tranche_hours) == (
+            ClauseMode.INVOICED, D("2500.00"), D("1.00"),
+        )  # fmt: skip
+        b.invoice(s, b.award(s, lot, b.company(s, "SIAE")), date(2026, 3, 31), "5000")
+        s.commit()
+    again = SizingDialog(AppContext(database), lot_uuid)
+    qtbot.addWidget(again)
+    assert again.invoiced_mode.isChecked()
+    assert again.hours_label.text() == f"2{NBSP}h"  # 5,000 € invoiced so far ÷ 2,500 €

@@ -331,7 +331,8 @@ class LotForm(RecordForm):
                 saved = records.load_record(session, Kind.LOT, self.record_uuid)
             self._loading = True
             for name in ("required_hours", "amount_ht", "labour_share", "insertion_rate",
-                         "hourly_cost", "trade_code"):  # fmt: skip
+                         "hourly_cost", "trade_code", "clause_mode", "required_percent",
+                         "tranche_amount", "tranche_hours"):  # fmt: skip
                 self.fields[name].field.set_value(saved[name])
             self._loading = False
             self.base = saved  # the sizing saved the lot: its new version

@@ -5,7 +5,9 @@ rate ÷ loaded hourly cost, services.sizing.size_clause) or a percentage of the 
 on the lot. On "Enregistrer", the result and its inputs are saved on the lot in one
 transaction. Without a lot, the dialog is a calculator (``result()`` gives the last sizing).
 A third way, for framework contracts (« N h per X € HT invoiced », services.sizing.
-size_invoiced), is a calculator only: lots do not store that form of clause yet (issue 22).
+size_invoiced): the lot stores its tranche; the amount shown is what its awards invoiced so
+far (or a forecast typed in), the required hours of each period follow the amounts invoiced
+in it (the figures).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from clauses_app.ui.tasks import notify_data_changed
 
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 OTHER_TRADE = "Autre (part saisie)"
-INVOICED = "INVOICED"  # the framework-contract calculator (not a stored clause mode)
+INVOICED = ClauseMode.INVOICED
 
 
 def decimal_spin(
@@ -232,6 +234,12 @@ class SizingDialog(QDialog):
             if value is not None:
                 spin.setValue(float(value))
         self.percent_mode.setChecked(lot.clause_mode == ClauseMode.PERCENT)
+        self.invoiced_mode.setChecked(lot.clause_mode == ClauseMode.INVOICED)
+        if lot.tranche_amount is not None:
+            self.tranche_amount.setValue(float(lot.tranche_amount))
+        if lot.tranche_hours is not None:
+            self.tranche_hours.setValue(float(lot.tranche_hours))
+        self.invoiced.setValue(float(lot.invoiced_ht))
 
     def _connect(self) -> None:
         for spin in (self.amount, self.labour_share, self.insertion_rate, self.hourly_cost,
@@ -276,9 +284,7 @@ class SizingDialog(QDialog):
             self.formula_label.setText("")
             self.error_label.setText(str(error))
         if self.lot_uuid is not None:
-            self.save_button.setEnabled(
-                mode == ClauseMode.PERCENT or (hours_mode and self._result is not None)
-            )
+            self.save_button.setEnabled(mode == ClauseMode.PERCENT or self._result is not None)
         self.adjustSize()
 
     def _show_hours(self) -> None:
@@ -304,6 +310,7 @@ class SizingDialog(QDialog):
             invoiced, spin_decimal(self.tranche_amount), spin_decimal(self.tranche_hours),
             self.settings,
         )  # fmt: skip
+        self._result = sizing
         self.hours_label.setText(format_hours(sizing.required_hours))
         self.etp_label.setText(f"soit {format_etp(sizing.etp)}")
         formula = (
@@ -312,8 +319,8 @@ class SizingDialog(QDialog):
         )
         if self.lot_uuid is not None:
             formula += (
-                " Calcul indicatif : les lots n'enregistrent pas encore une clause par montant "
-                "facturé."
+                " Le lot enregistre la tranche ; les heures exigées de chaque période suivent "
+                "les montants facturés saisis dans ses attributions."
             )
         self.formula_label.setText(formula)
 
@@ -337,7 +344,8 @@ class SizingDialog(QDialog):
         self.etp_label.setText("")
 
     def sizing(self) -> Sizing | None:
-        """The last valid sizing in hours mode (None in percentage mode or when invalid)."""
+        """The last valid sizing in hours or invoiced mode (None in percentage mode or when
+        invalid)."""
         return self._result
 
     # --- saving ----------------------------------------------------------------------------
@@ -361,6 +369,14 @@ class SizingDialog(QDialog):
                 insertion_rate=spin_decimal(self.insertion_rate),
                 hourly_cost=spin_decimal(self.hourly_cost),
                 required_hours=self._result.required_hours,
+            )
+        elif self.clause_mode == ClauseMode.INVOICED:
+            if self._result is None:
+                return False
+            sizing = LotSizing(
+                clause_mode=ClauseMode.INVOICED,
+                tranche_amount=spin_decimal(self.tranche_amount),
+                tranche_hours=spin_decimal(self.tranche_hours),
             )
         else:
             sizing = LotSizing(
