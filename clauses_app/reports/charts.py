@@ -78,7 +78,9 @@ def completion_per_contract_chart(rows: Sequence[FigureRow]) -> Drawing:
     """Horizontal bars: completion rate of each contract with required hours, 100 % marked."""
     register_fonts()
     shown = [r for r in rows if r.completion_rate is not None][:MAX_CONTRACTS]
-    rates = [float(r.completion_rate or 0) * 100 for r in shown] or [0.0]
+    # Percent as exact as the tables' (Decimal × 100, then one float), so that a label
+    # rounds as the table's cell does.
+    rates = [float((r.completion_rate or 0) * 100) for r in shown] or [0.0]
     bar_room = 16.0
     height = 50 + bar_room * max(len(shown), 1)
     drawing = _drawing(height)
@@ -97,7 +99,8 @@ def completion_per_contract_chart(rows: Sequence[FigureRow]) -> Drawing:
     for i, rate in enumerate(rates):
         chart.bars[(0, i)].fillColor = BAR_OVER if rate >= 100 else BAR
     chart.bars.strokeColor = None
-    chart.barLabelFormat = lambda v: format_percent(Decimal(str(v)) / 100)
+    # One decimal on every bar, as in the tables (« 101,0 % », « 0,0 % »).
+    chart.barLabelFormat = lambda v: format_percent(Decimal(str(v)) / 100, fixed=True)
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 7
     chart.barLabels.boxAnchor = "w"

@@ -68,6 +68,11 @@ def _footer(paragraph: object, text: str) -> None:
     from docx.text.paragraph import Paragraph
 
     assert isinstance(paragraph, Paragraph)
+    # The page numbers are fields: LibreOffice shows a field's result in the paragraph's
+    # style, not its run's, so the style carries the footer's size and colour too.
+    style = paragraph.style
+    if style is not None:
+        style.font.size, style.font.color.rgb = Pt(8), GREY  # type: ignore[union-attr]
     # One run of text: a tab to the right margin collided with the page number whenever the
     # footer's text reached the Footer style's own tab stops (seen in LibreOffice).
     run = paragraph.add_run(f"{text} · Page ")

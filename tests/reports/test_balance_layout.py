@@ -18,7 +18,7 @@ import pytest
 from clauses_app.reports import document as d
 from clauses_app.reports.balance import write_balance_report
 from clauses_app.reports.balance_document import build_balance_document
-from clauses_app.reports.charts import MAX_CONTRACTS
+from clauses_app.reports.charts import MAX_CONTRACTS, completion_per_contract_chart
 from clauses_app.services.balance import BalanceData, build_balance
 from clauses_app.services.balance_people import Outcomes
 from clauses_app.services.periods import Period
@@ -124,6 +124,19 @@ def test_a_chart_of_the_first_contracts_says_so_and_where_the_others_are(
     assert not any(text.startswith("Le graphique montre") for text in few)
 
 
+def test_the_chart_labels_its_bars_with_the_tables_decimals(data: BalanceData) -> None:
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+
+    row = data.by_contract[0]
+    rates = (Decimal("1.0096"), Decimal(0), Decimal("0.5"), Decimal("0.12345"))
+    rows = [dataclasses.replace(row, completion_rate=rate) for rate in rates]
+    [chart] = [c for c in completion_per_contract_chart(rows).contents
+               if isinstance(c, HorizontalBarChart)]  # fmt: skip
+    labels = [chart.barLabelFormat(value) for value in chart.data[0]]
+
+    assert labels == ["101,0\u00a0%", "0,0\u00a0%", "50,0\u00a0%", "12,3\u00a0%"]
+
+
 def test_columns_are_never_narrower_than_their_longest_word() -> None:
     table = d.Table(
         columns=(
@@ -221,3 +234,18 @@ def test_docx_rows_are_never_split_across_pages(
         assert first.find(qn("w:tblHeader")) is not None
         for row in table.rows:
             assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_docx_page_numbers_have_the_footers_size(
+    database: Database, dataset: Dataset, tmp_path: Path
+) -> None:
+    """LibreOffice shows the PAGE and NUMPAGES fields in the footer paragraph's style: the
+    style, not only the runs, is 8 pt (they were shown larger than « Page … sur »)."""
+    import docx
+    from docx.shared import Pt
+
+    path = write_balance_report(database, dataset.authority, YEAR, "docx", tmp_path / "b.docx")
+    footer = docx.Document(str(path)).sections[0].footer.paragraphs[0]
+
+    assert footer.style is not None and footer.style.font.size == Pt(8)
+    assert "· Page " in footer.text
