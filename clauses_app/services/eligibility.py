@@ -109,10 +109,14 @@ def valid_until(validated_on: date, settings: AppSettings) -> date:
 
 
 def criterion_status(
-    criterion: CriterionLike, employment_start: date, settings: AppSettings
+    criterion: CriterionLike,
+    employment_start: date,
+    settings: AppSettings,
+    valid_from: date | None = None,
 ) -> str | None:
     """One criterion's status for an employment starting on ``employment_start``; None for a
-    criterion the facilitator marked not eligible (it supports nothing)."""
+    criterion the facilitator marked not eligible (it supports nothing). ``valid_from``:
+    :func:`validity_start` of that start, when the caller has it already."""
     if criterion.status == CriterionStatus.INELIGIBLE:
         return None
     if criterion.status == CriterionStatus.TO_DOCUMENT or criterion.validated_on is None:
@@ -121,7 +125,7 @@ def criterion_status(
         return EligibilityStatus.TO_DOCUMENT
     if criterion.validated_on > employment_start:
         return EligibilityStatus.LATE
-    if criterion.validated_on < validity_start(employment_start, settings):
+    if criterion.validated_on < (valid_from or validity_start(employment_start, settings)):
         return EligibilityStatus.EXPIRED
     return EligibilityStatus.VALID
 
@@ -139,15 +143,20 @@ def eligibility_for(
     settings: AppSettings,
     ineligible: bool = False,
     communicated: bool = True,
+    valid_from: date | None = None,
 ) -> Eligibility:
-    """The eligibility of an employment from its participant's criteria (no database)."""
+    """The eligibility of an employment from its participant's criteria (no database).
+    ``valid_from``: :func:`validity_start` of the start, when the caller has it already
+    (many employments start on the same day)."""
     if ineligible:
         return Eligibility(EligibilityStatus.INELIGIBLE)
     if not communicated and not criteria:
         return Eligibility(EligibilityStatus.NOT_COMMUNICATED)
     reached: dict[str, set[str]] = {}
+    if criteria and valid_from is None:
+        valid_from = validity_start(employment_start, settings)
     for criterion in criteria:
-        status = criterion_status(criterion, employment_start, settings)
+        status = criterion_status(criterion, employment_start, settings, valid_from)
         if status is not None:
             reached.setdefault(status, set()).add(criterion.criterion_code)
     for status in EligibilityStatus.RANK:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from clauses_app.services.records.kinds import Kind
 
@@ -165,12 +165,13 @@ class Alert:
         return overdue_words(self.overdue_days) if self.overdue_days > 0 else ""
 
 
-@dataclass(frozen=True, slots=True)
-class PendingAlert:
+class PendingAlert(NamedTuple):
     """An alert's facts; ``words(*args)`` gives its message when someone reads it.
 
     ``lead`` is the message's opening (the record's name, up to " : "): alerts of a kind are
-    ordered by due date, then by it, which is the order of their messages.
+    ordered by due date, then by it, which is the order of their messages. A named tuple:
+    a national year raises tens of thousands, and a tuple is made several times faster than
+    a frozen dataclass.
     """
 
     kind: str

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -62,8 +61,10 @@ from clauses_app.services.settings import AppSettings
 HUNDRED = Decimal(100)
 
 
-@dataclass(frozen=True, slots=True)
-class AwardLabel:
+class AwardLabel(NamedTuple):
+    """An award as the alerts name it and its performance period (one per award in scope:
+    a named tuple, made several times faster than a frozen dataclass)."""
+
     text: str  # "SARL Martin — marché 2025-001, lot 2"
     contract_key: Any  # the contract's id as stored (see ``figures.awards.raw``)
     reference: str  # the contract's

@@ -32,7 +32,12 @@ from clauses_app.services.alerts.work import (
     PERSON,
     START,
 )
-from clauses_app.services.eligibility import Eligibility, describe, eligibility_for
+from clauses_app.services.eligibility import (
+    Eligibility,
+    describe,
+    eligibility_for,
+    validity_start,
+)
 from clauses_app.services.figures.awards import (
     UuidCache,
     as_date,
@@ -98,9 +103,15 @@ def eligibility_unvalidated(
     # how many pending employments there are.
     found: dict[Any, tuple[date, Any, Eligibility, int]] = {}
     nothing: list[Any] = []
+    valid_from: dict[date, date] = {}  # per start date: the oldest validation still valid
     for row in employments:
         person, begins = row[0], row[3]
-        eligibility = eligibility_for(criteria.get(person, nothing), begins, settings)
+        oldest = valid_from.get(begins)
+        if oldest is None:
+            oldest = valid_from[begins] = validity_start(begins, settings)
+        eligibility = eligibility_for(
+            criteria.get(person, nothing), begins, settings, valid_from=oldest
+        )
         if not eligibility.pending:
             continue
         seen = found.get(person)
