@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
@@ -201,9 +202,9 @@ def fill(s: Session, data: dict[str, Any]) -> uuid.UUID:
     return authorities[0].uuid
 
 
-def facts(figures: Figures) -> dict[str, Any]:
-    """Everything the figures say, rounded as shown."""
-    return {
+def facts(figures: Figures, employments: bool = True) -> dict[str, Any]:
+    """Everything the figures say, rounded as shown (each employment's hours when computed)."""
+    found = {
         "total": figures.total(),
         "monthly": figures.monthly(),
         "modalities": figures.by_modality(),
@@ -223,6 +224,9 @@ def facts(figures: Figures) -> dict[str, Any]:
         "pending": sorted((str(a.award_uuid), a.hours_pending) for a in figures.awards),
         "to_date": sorted((str(a.award_uuid), a.hours_done_to_date) for a in figures.awards),
     }
+    if employments:
+        found["employments"] = figures.by_employment()
+    return found
 
 
 def check_paths_agree(database: Database, data: dict[str, Any]) -> None:
@@ -233,25 +237,23 @@ def check_paths_agree(database: Database, data: dict[str, Any]) -> None:
     with database.session() as s:
         for period in PERIODS:
             for authority in (None, first_authority):
+                asked = {"pending_hours": True, "done_up_to": UP_TO, "employment_hours": True}
                 reference = facts(
-                    compute_figures(
-                        s, period, authority, app_settings, fast_path=False, pending_hours=True,
-                        done_up_to=UP_TO,
-                    )
-                )  # fmt: skip
-                summed = facts(
-                    compute_figures(
-                        s, period, authority, app_settings, pending_hours=True, done_up_to=UP_TO
-                    )
+                    compute_figures(s, period, authority, app_settings, fast_path=False, **asked)
                 )
+                summed = facts(compute_figures(s, period, authority, app_settings, **asked))
                 streamed = facts(
-                    compute_figures(
-                        s, period, authority, app_settings, award_months=True, pending_hours=True,
-                        done_up_to=UP_TO,
-                    )
-                )  # fmt: skip
+                    compute_figures(s, period, authority, app_settings, award_months=True, **asked)
+                )
                 assert summed == reference, (period, authority)
                 assert streamed == reference, (period, authority)
+                # Without each employment's hours (the dashboard's way): the same figures.
+                asked.pop("employment_hours")
+                plain = compute_figures(s, period, authority, app_settings, **asked)
+                with pytest.raises(ValueError):
+                    plain.by_employment()
+                reference.pop("employments")
+                assert facts(plain, employments=False) == reference, (period, authority)
 
 
 def half_cent_dataset() -> dict[str, Any]:

@@ -6,6 +6,14 @@ package are its inside (see docs/performance.md for how they fit together).
 """
 
 from clauses_app.services.figures.award import AwardFigures
-from clauses_app.services.figures.compute import Figures, Totals, completion_rate, compute_figures
+from clauses_app.services.figures.compute import (
+    EmploymentTotals,
+    Figures,
+    Totals,
+    completion_rate,
+    compute_figures,
+)
 
-__all__ = ["AwardFigures", "Figures", "Totals", "completion_rate", "compute_figures"]
+__all__ = [
+    "AwardFigures", "EmploymentTotals", "Figures", "Totals", "completion_rate", "compute_figures",
+]

@@ -27,6 +27,7 @@ from clauses_app.services.figures.awards import (
     month_index_of,
     read_awards,
 )
+from clauses_app.services.figures.employments import EmploymentLedger
 from clauses_app.services.figures.pending import (
     NOTHING_PENDING,
     PendingEmployments,
@@ -84,6 +85,14 @@ class Totals:
         )
 
 
+@dataclass(frozen=True)
+class EmploymentTotals:
+    """One employment's counted hours in the period and the last month with hours."""
+
+    hours_done: Decimal
+    last_month: Month | None
+
+
 class Figures:
     """Every award's figures for a period, with the roll-ups the screens and reports need.
 
@@ -98,6 +107,7 @@ class Figures:
         etp_basis: int = 1607,
         hours: HoursTotals | None = None,
         pending_known: bool = False,
+        employments: EmploymentLedger | None = None,
     ) -> None:
         self.period = period
         # Whether pending hours were worked out (compute_figures(pending_hours=True)).
@@ -107,6 +117,7 @@ class Figures:
         self.hours = hours or HoursTotals()
         self._awards = awards
         self._pooled = False
+        self._employments = employments
 
     @property
     def awards(self) -> list[AwardFigures]:
@@ -174,6 +185,41 @@ class Figures:
     def by_company(self) -> dict[Hashable, Totals]:
         return self._by_key("company_key")
 
+    def by_employment(self) -> dict[uuid.UUID, EmploymentTotals]:
+        """Each employment's counted hours and last month with hours (employments that
+        counted none are left out); only when computed with ``employment_hours=True``."""
+        uuids = self._awards[0].uuids if self._awards else UuidCache()
+        return {
+            uuids[key]: EmploymentTotals(
+                hours_from_cents(cents), month_from_index(last) if last >= 0 else None
+            )
+            for key, (cents, last) in self.employment_cents().items()
+        }
+
+    def employment_cents(self) -> dict[Any, tuple[int, int]]:
+        """:meth:`by_employment` by stored id, as (cents of hours, month index of the last
+        month with hours, -1 for none): for lists of tens of thousands of employments."""
+        if self._employments is None:
+            raise ValueError("compute_figures(employment_hours=True) gives each employment's hours")
+        return {
+            key: (cents_of_hours(entry.done, entry.exact), entry.last)
+            for key, entry in self._employments.items()
+        }
+
+    def cents_by_key(self, path: str) -> dict[Any, tuple[int, int]]:
+        """(required, done) cents per stored id at ``path``, an attribute path from the
+        award (``key``: the award's, ``lot.contract.key``, ``company_key``…): for lists
+        of tens of thousands of rows, whose Decimal totals would cost more than the figures."""
+        key = attrgetter(path)
+        found: dict[Any, list[int]] = {}
+        for award in self._awards:
+            cents = found.get(key(award))
+            if cents is None:
+                cents = found[key(award)] = [0, 0]
+            cents[0] += award.required_cents
+            cents[1] += award.done_cents
+        return {k: (required, done) for k, (required, done) in found.items()}
+
     def monthly(self) -> dict[Month, Decimal]:
         """Counted hours per calendar month (months of the period only), cent-rounded; a
         month that rounds to nothing is left out (the summed path takes hours back out of a
@@ -217,6 +263,7 @@ def compute_figures(
     progress: Progress | None = None,
     pending_hours: bool = False,
     done_up_to: date | None = None,
+    employment_hours: bool = False,
 ) -> Figures:
     """Figures of every award (of one authority, when given) for ``period`` (all time if None).
 
@@ -232,12 +279,14 @@ def compute_figures(
     out anyway when the rules of an award in scope leave them out. ``done_up_to`` also
     counts each award's hours of the months up to that day's month
     (``AwardFigures.hours_done_to_date``) in the same pass: a schedule's hours to date
-    beside the totals.
+    beside the totals. ``employment_hours`` notes each employment's counted hours and last
+    month with hours (:meth:`Figures.by_employment`).
     """
     period = period or Period()
     settings = settings or load_settings(session)
     uuids = UuidCache()
     to_month = month_index_of(done_up_to) if done_up_to is not None else None
+    ledger = EmploymentLedger() if employment_hours else None
 
     def step(done: int, message: str) -> None:
         report(progress, done, STEPS, f"Calcul des chiffres : {message}")
@@ -245,7 +294,10 @@ def compute_figures(
     step(0, "marchés et attributions")
     if fast_path and not award_months:
         # The sums are asked for right away.
-        with PeriodSums(session, period, authority_uuid, done_up_to) as sums:
+        with PeriodSums(
+            session, period, authority_uuid, done_up_to, employment_hours,
+            settings.counting.training_counted,
+        ) as sums:  # fmt: skip
             for work in background:
                 work.start()
             by_key = read_awards(session, period, authority_uuid, settings, uuids)
@@ -253,7 +305,7 @@ def compute_figures(
             step(1, "heures relevées")
             hours = add_summed_hours(
                 session, period, authority_uuid, settings, by_key, sums,
-                lambda: step(2, "règles particulières"), pending, to_month,
+                lambda: step(2, "règles particulières"), pending, to_month, ledger,
             )  # fmt: skip
     else:  # months per award need every record; the reference path reads them anyway
         for work in background:
@@ -265,7 +317,7 @@ def compute_figures(
         step(1, "heures relevées")
         hours = add_hours_done(
             session, period, authority_uuid, settings, by_key, fast_path,
-            lambda: step(2, "règles particulières"), pending, to_month,
+            lambda: step(2, "règles particulières"), pending, to_month, ledger,
         )  # fmt: skip
     step(3, "totaux")
     pending.settle()
@@ -279,7 +331,7 @@ def compute_figures(
             award.to_date_cents = _cents_to_date(award)
         if award.required_cents or award.done_cents or award.employment_count:
             awards.append(award)
-    return Figures(period, awards, settings.etp_basis, hours, pending.known)
+    return Figures(period, awards, settings.etp_basis, hours, pending.known, ledger)
 
 
 def _cents_to_date(award: AwardFigures) -> int:

@@ -10,6 +10,7 @@ the reference path ``fast_path=False``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -34,6 +35,7 @@ from clauses_app.services.figures.awards import (
     raw,
     rows_for_keys,
 )
+from clauses_app.services.figures.employments import EmploymentLedger
 from clauses_app.services.figures.pending import NOTHING_PENDING, PendingEmployments
 from clauses_app.services.periods import Period, last_day, month_of
 from clauses_app.services.settings import AppSettings
@@ -62,16 +64,19 @@ def count_detailed_all(
     totals: HoursTotals,
     pending: PendingEmployments = NOTHING_PENDING,
     to_month: int | None = None,
+    ledger: EmploymentLedger | None = None,
 ) -> None:
     """Count the detailed employments by the reference rules, once the undivided totals that
     months replace are dropped; those whose eligibility is ``pending`` also into their
     award's pending hours; with ``to_month``, the hours of the months up to it also into
-    their award's hours to date."""
+    their award's hours to date; each one's hours into the ``ledger``, if any."""
     if not period.is_all_time:
         _drop_totals_replaced_elsewhere(session, detailed)
     _read_details(session, detailed)
     for key, entry in detailed.items():
-        _count_detailed(entry, settings, period, totals, key in pending, to_month)
+        counted = _count_detailed(entry, settings, period, totals, key in pending, to_month)
+        if ledger is not None and counted is not None:
+            ledger.note_exact(key, *counted)
 
 
 def _read_details(session: Session, detailed: dict[Any, Detailed]) -> None:
@@ -122,10 +127,12 @@ def _count_detailed(
     totals: HoursTotals,
     pending: bool,
     to_month: int | None = None,
-) -> None:
+) -> tuple[Decimal, int] | None:
     """Count one employment with the reference implementation of the rules. A pending one
     is counted as if it were not (``EmploymentRow.pending`` left False): its hours go to
-    the award's pending hours, and to its hours done unless the rules leave them out."""
+    the award's pending hours, and to its hours done unless the rules leave them out.
+    Return the hours counted into hours done and the index of their last month (None: no
+    hours done)."""
     award = entry.award
     lot = award.lot
     (_, _, modality, contract_type, transferred, ineligible, overlapping) = entry.row[:7]
@@ -169,13 +176,14 @@ def _count_detailed(
                 award.exact_to_date = {}
             award.exact_to_date[index] = award.exact_to_date.get(index, ZERO) + hours
     if not counted:
-        return
+        return None
     if pending:
         award.pending_exact += counted
         if pending_excluded(award.rules, pending):
-            return
+            return None
     award.exact += counted
     totals.exact_modalities[modality] += counted
     totals.exact_contract_types[contract_type] += counted
     if not overlapping:
         award.employment_count += 1
+    return counted, max(in_period)

@@ -44,6 +44,7 @@ from clauses_app.services.figures.awards import (
     employments_in_scope,
     raw,
 )
+from clauses_app.services.figures.employments import EmploymentLedger
 from clauses_app.services.figures.pending import NOTHING_PENDING, PendingEmployments
 from clauses_app.services.figures.reference import Detailed, count_detailed_all
 from clauses_app.services.periods import Period
@@ -72,7 +73,7 @@ class HoursTotals:
 class Plain:
     """A plain employment during the pass: where its hours go, what it has counted."""
 
-    __slots__ = ("award", "first", "last", "row", "seen", "total", "with_training")
+    __slots__ = ("award", "first", "last", "latest", "row", "seen", "total", "with_training")
 
     def __init__(self, award: AwardFigures, row: Any) -> None:
         self.award = award
@@ -81,6 +82,7 @@ class Plain:
         self.last = award.lot.last
         self.with_training = award.rules.training_counted
         self.total = 0.0
+        self.latest = -1  # month index of the last month that counted hours
         self.seen = False  # a monthly record of the period was read (months replace totals)
 
     def detailed(self, records: list[RawHours] | None = None) -> Detailed:
@@ -105,6 +107,8 @@ class Plain:
                 if value:
                     self.total += value
                     months[month] += value
+                    if month > self.latest:
+                        self.latest = month
                     if to_month is not None and month <= to_month:
                         award.done_to_date += value
 
@@ -119,11 +123,13 @@ def add_hours_done(
     before_reference: Callable[[], None] = lambda: None,
     pending: PendingEmployments = NOTHING_PENDING,
     to_month: int | None = None,
+    ledger: EmploymentLedger | None = None,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award, reading every record;
     return the totals. ``fast_path=False`` counts every employment by the reference rules.
     ``before_reference`` is called before they are counted (a progress step). With
-    ``to_month``, the hours of the months up to it also go to the awards' hours to date."""
+    ``to_month``, the hours of the months up to it also go to the awards' hours to date.
+    ``ledger``: where to note each employment's hours, when asked for."""
     plain: dict[Any, Plain] = {}
     detailed: dict[Any, Detailed] = {}
     rows = driver_rows(session, employments_statement(period, authority_uuid))
@@ -134,11 +140,11 @@ def add_hours_done(
             detailed[emp_key] = Detailed(award, row)
     totals = HoursTotals()
     _stream_records(session, period, authority_uuid, plain, detailed, totals, to_month)
-    add_plain(plain, totals, pending)
+    add_plain(plain, totals, pending, ledger)
     totals_rows = driver_rows(session, undivided_statement(period, authority_uuid), BATCH)
     add_undivided((row for batch in totals_rows for row in batch), plain, detailed)
     before_reference()
-    count_detailed_all(session, period, settings, detailed, totals, pending, to_month)
+    count_detailed_all(session, period, settings, detailed, totals, pending, to_month, ledger)
     return totals
 
 
@@ -287,6 +293,8 @@ def _stream_records(
                 if value:
                     entry.total += value
                     months[month] += value
+                    if month > entry.latest:
+                        entry.latest = month
                     if entry.award.monthly is not None:
                         award_months = entry.award.monthly
                         award_months[month] = award_months.get(month, 0.0) + value
@@ -295,10 +303,13 @@ def _stream_records(
 
 
 def add_plain(
-    plain: dict[Any, Plain], totals: HoursTotals, pending: PendingEmployments = NOTHING_PENDING
+    plain: dict[Any, Plain],
+    totals: HoursTotals,
+    pending: PendingEmployments = NOTHING_PENDING,
+    ledger: EmploymentLedger | None = None,
 ) -> None:
     """What each plain employment counted, into its award (and its pending hours, for an
-    employment whose eligibility is pending) and the breakdowns."""
+    employment whose eligibility is pending), the breakdowns and the ``ledger``, if any."""
     modalities = totals.modalities
     contract_types = totals.contract_types
     pending_known = pending.known
@@ -311,6 +322,8 @@ def add_plain(
         award.done += total
         if pending_known:
             pending.note(row[KEY], award, total)
+        if ledger is not None:
+            ledger.note(row[KEY], total, entry.latest)
         modalities[row[MODALITY]] += total
         contract_types[row[CONTRACT_TYPE]] += total
         if not row[OVERLAPS]:  # counted hours outside its contract dates: one of the award's

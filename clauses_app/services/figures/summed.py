@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from clauses_app.models import Employment, HoursKind, HoursRecord
 from clauses_app.services.figures.award import AwardFigures
 from clauses_app.services.figures.awards import MonthIndexes, driver_rows, raw, rows_for_keys
+from clauses_app.services.figures.employments import EmploymentLedger
 from clauses_app.services.figures.pending import NOTHING_PENDING, PendingEmployments
 from clauses_app.services.figures.reference import Detailed, count_detailed_all
 from clauses_app.services.figures.streamed import (
@@ -60,6 +61,8 @@ from clauses_app.storage.worker import DATABASE_WORKER, FIRST, uses_worker
 FIRST_MONTH, LAST_MONTH, WORKED, TRAINING, WORKED_TO_DATE, TRAINING_TO_DATE = range(
     OVERLAPS + 1, OVERLAPS + 7
 )
+# Then, when each employment's hours are asked for, the last month's day whose record has
+# hours that count (None when none has), at PeriodSums.last_with_hours.
 
 
 class PeriodSums:
@@ -89,11 +92,24 @@ class PeriodSums:
         period: Period,
         authority_uuid: uuid.UUID | None,
         up_to: date | None = None,
+        employment_hours: bool = False,
+        training_counted: bool = True,
     ):
         self._session = session
         self._months_statement = _month_sums(period, authority_uuid)
         self._undivided_statement = undivided_statement(period, authority_uuid)
-        self._employments_statement = _employments_with_sums(period, authority_uuid, up_to)
+        last_with_hours = None
+        # The column of each employment's last month with hours, when asked for.
+        self.last_with_hours: int | None = None
+        if employment_hours:
+            hours: Any = HoursRecord.worked_hours
+            if training_counted:
+                hours = hours + HoursRecord.training_hours
+            last_with_hours = func.max(case((hours > 0, HoursRecord.period_start)))
+            self.last_with_hours = (TRAINING if up_to is None else TRAINING_TO_DATE) + 1
+        self._employments_statement = _employments_with_sums(
+            period, authority_uuid, up_to, last_with_hours
+        )
         # Made on the worker, then handed over (see the class): the connection and its rows.
         self._handed_over: AbstractContextManager[Connection] | None = None
         self._employments: CursorResult[Any] | None = None
@@ -188,11 +204,14 @@ def add_summed_hours(
     before_reference: Callable[[], None] = lambda: None,
     pending: PendingEmployments = NOTHING_PENDING,
     to_month: int | None = None,
+    ledger: EmploymentLedger | None = None,
 ) -> HoursTotals:
     """Count every employment's hours in the period into its award; return the totals.
     ``before_reference`` is called before the employments under the reference rules are
     counted (a progress step). With ``to_month`` (the month of ``period_sums``' ``up_to``),
-    the hours of the months up to it also go to the awards' hours to date."""
+    the hours of the months up to it also go to the awards' hours to date. ``ledger``:
+    where to note each employment's hours (the sums must then have been asked with
+    ``employment_hours``)."""
     base_training = settings.counting.training_counted
     totals = HoursTotals()
     month_of = MonthIndexes()
@@ -205,6 +224,7 @@ def add_summed_hours(
     passed: list[Sequence[Any]] = []  # excluded, or with no award in scope
     pending_known = pending.known
     to_date = to_month is not None
+    last_with_hours = period_sums.last_with_hours
     for emp_key, row, award, simple in employments_to_count(
         period_sums.employments(), awards, pending, passed
     ):
@@ -236,6 +256,8 @@ def add_summed_hours(
             award.done += value
             if pending_known:
                 pending.note(emp_key, award, value)
+            if ledger is not None and last_with_hours is not None:
+                ledger.note(emp_key, value, month_of[row[last_with_hours]])
             modalities[row[MODALITY]] += value
             contract_types[row[CONTRACT_TYPE]] += value
             if not row[OVERLAPS]:  # counted outside its contract dates: one of the award's
@@ -258,20 +280,23 @@ def add_summed_hours(
                 (HoursKind.MONTH, start, None, worked, training)
                 for start, worked, training in records
             )
-    add_plain(plain, totals, pending)
+    add_plain(plain, totals, pending, ledger)
     add_undivided(period_sums.undivided(), no_months, detailed)
     before_reference()
-    count_detailed_all(session, period, settings, detailed, totals, pending, to_month)
+    count_detailed_all(session, period, settings, detailed, totals, pending, to_month, ledger)
     return totals
 
 
 def _employments_with_sums(
-    period: Period, authority_uuid: uuid.UUID | None, up_to: date | None = None
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    up_to: date | None = None,
+    last_with_hours: Any = None,
 ) -> Any:
     """:func:`streamed.employments_statement`, each employment with its first and last
     month's day and its worked and training hours summed over its monthly records in the
     period (None when it has none); with ``up_to``, also summed over those of the months up
-    to its month.
+    to its month; then ``last_with_hours`` (an aggregate over them), when given.
 
     Ordered by a sum: SQLite then makes every row before it returns the first one, inside the
     call the worker thread makes; the rows are then read from its sorter, faster than from
@@ -291,6 +316,8 @@ def _employments_with_sums(
             func.sum(case((to_date, worked), else_=0.0)).label("worked_to_date"),
             func.sum(case((to_date, training), else_=0.0)).label("training_to_date"),
         ]
+    if last_with_hours is not None:
+        columns.append(last_with_hours.label("last_with_hours"))
     sums = (
         records_statement(
             select(*columns).where(HoursRecord.kind == HoursKind.MONTH), period, authority_uuid
@@ -301,6 +328,8 @@ def _employments_with_sums(
     added = [sums.c.first, sums.c.last, sums.c.worked, sums.c.training]
     if up_to is not None:
         added += [sums.c.worked_to_date, sums.c.training_to_date]
+    if last_with_hours is not None:
+        added.append(sums.c.last_with_hours)
     return (
         employments_statement(period, authority_uuid)
         .add_columns(*added)
