@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from clauses_app.services.records.kinds import Kind
 from clauses_app.services.settings import AppSettings, load_settings
 from clauses_app.storage import Database
+
+if TYPE_CHECKING:
+    from clauses_app.ui.lists.figures import ListFiguresStore
 
 # Kinds of record a page can ask the main window to open (alerts, double-clicks): the same
 # strings as the record services use.
@@ -34,6 +38,15 @@ class AppContext(QObject):
         # A throw-away database of demonstration data: the title bar says so, and its
         # folder is deleted when the window lets it go (close_database).
         self.demo = demo
+        self._list_figures: ListFiguresStore | None = None
+
+    def list_figures(self) -> ListFiguresStore:
+        """The lists' figures of this database (made when a list first asks for them)."""
+        if self._list_figures is None:
+            from clauses_app.ui.lists.figures import ListFiguresStore
+
+            self._list_figures = ListFiguresStore(self.database, self)
+        return self._list_figures
 
     def close_database(self) -> None:
         """Let the database go: its connections closed; a demonstration database deleted."""

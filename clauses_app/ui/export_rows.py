@@ -15,6 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from clauses_app import paths
+from clauses_app.services.list_progress import (
+    FigureOrder,
+    figure_columns,
+    is_figure,
+    list_year,
+    load_list_figures,
+)
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.records import Column, ListQuery, ListRow, count_rows
 from clauses_app.services.records.lists import all_rows
@@ -54,13 +61,24 @@ def _csv_text(column: Column, value: Any) -> str:
 def query_rows(
     database: Database, kind: str, query: ListQuery, progress: Progress | None = None
 ) -> Iterator[ListRow]:
-    """Every row matching ``query``, batch after batch, reporting progress between them."""
+    """Every row matching ``query``, batch after batch, reporting progress between them;
+    with the list's figures (services.list_progress), and in their order when it is sorted
+    on one."""
+    figures = None
+    if figure_columns(kind):
+        figures = load_list_figures(database, list_year(query))[kind]
     with database.session() as session:
         total = count_rows(session, kind, query)
         done = 0
         report(progress, done, total, f"Export : 0 ligne sur {total}")
-        for batch in all_rows(session, kind, query, PAGE):
-            yield from batch
+        batches: Iterator[list[ListRow]]
+        if figures is not None and is_figure(kind, query.sort_key):
+            order = FigureOrder(session, kind, query, figures)
+            batches = (order.page(session, at, PAGE) for at in range(0, order.total, PAGE))
+        else:
+            batches = all_rows(session, kind, query, PAGE)
+        for batch in batches:
+            yield from figures.fill(batch) if figures is not None else batch
             done += len(batch)
             report(progress, done, total, f"Export : {done} lignes sur {total}")
         report(progress, total, total, "Export terminé")

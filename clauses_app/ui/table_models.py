@@ -14,7 +14,13 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from clauses_app.formatting import format_date, format_hours, format_money, format_number
+from clauses_app.formatting import (
+    format_date,
+    format_hours,
+    format_money,
+    format_month,
+    format_number,
+)
 from clauses_app.services.records import Column, ListRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -36,6 +42,8 @@ def display_text(kind: str, value: Any) -> str:
         return format_money(Decimal(value))
     if kind == "hours":
         return format_hours(Decimal(value))
+    if kind == "month" and isinstance(value, date):
+        return format_month(value.year, value.month, short=True)
     if kind == "percent":
         return f"{format_number(Decimal(value), 1)}\u00a0%"
     if kind == "int":
@@ -82,6 +90,14 @@ class RecordTableModel(QAbstractTableModel):
         self._total = total
         self._rows = loader(0, self.page_size) if total else []
         self.endResetModel()
+
+    def update_rows(self, change: Callable[[list[ListRow]], Any]) -> None:
+        """Change the loaded rows' values in place (``change(rows)``) and repaint them."""
+        if not self._rows:
+            return
+        change(self._rows)
+        last = self.index(len(self._rows) - 1, len(self.columns) - 1)
+        self.dataChanged.emit(self.index(0, 0), last)
 
     @property
     def total(self) -> int:

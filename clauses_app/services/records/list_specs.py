@@ -264,7 +264,12 @@ LOTS = ListSpec(
         C("contract_uuid", "", Lot.contract_uuid),
     ),
     (Lot.title, Lot.number, holder.name),
-    {"contract_uuid": lambda v: Lot.contract_uuid == v},
+    {
+        "contract_uuid": lambda v: Lot.contract_uuid == v,
+        # A contract's lots whatever the year: the year is that of their figures
+        # (services.list_progress), the contracts list's.
+        "year": lambda v: true(),
+    },
     default_sort="number",
 )
 
@@ -285,6 +290,13 @@ COMPANIES = ListSpec(
     (Company.name, Company.siret, Company.city, Company.contact_name),
     {
         "kind": lambda v: Company.kind == v,
+        # Companies holding an award on a contract that runs during the year.
+        "year": lambda v: Company.uuid.in_(
+            select(W.company_uuid)
+            .join(Lot, W.lot_uuid == Lot.uuid)
+            .join(P, Lot.contract_uuid == P.uuid)
+            .where(_overlaps_year(contract_start, contract_end)(v))
+        ),
         "portfolio": lambda v: Company.uuid.in_(
             select(W.company_uuid).where(W.uuid.in_(awards_of(v)))
         ),

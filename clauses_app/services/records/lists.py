@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import find_tables
 
@@ -176,6 +176,24 @@ def first_page(
     found = session.execute(statement.limit(limit)).all()
     total = int(found[0][1]) if found else 0
     return total, _rows_for_keys(session, spec, [key for key, _total in found])
+
+
+def matching_keys(
+    session: Session, kind: str, query: ListQuery, stored: bool = False
+) -> list[Any]:
+    """The keys of every row matching ``query``'s search and filters, in no order (a list
+    sorted on something SQL does not hold: services.list_progress); ``stored``: as the
+    database gives them (no UUID made of each)."""
+    spec = SPECS[kind]
+    source = spec.source if spec.key_source is None else spec.key_source
+    key = type_coerce(spec.key_column, String) if stored else spec.key_column
+    statement = _where(session, spec, select(key).select_from(source), query)
+    return list(session.scalars(statement))
+
+
+def rows_for_keys(session: Session, kind: str, keys: Sequence[Any]) -> list[ListRow]:
+    """The rows of the list of ``kind`` whose keys are ``keys``, in that order."""
+    return _rows_for_keys(session, SPECS[kind], keys)
 
 
 def _columns(spec: ListSpec) -> tuple[Any, ...]:
@@ -372,7 +390,11 @@ def _own_filter_specs(session: Session, kind: str) -> tuple[FilterSpec, ...]:
         )
     if kind == Kind.COMPANY:
         kinds = tuple(labels(session, ReferenceKind.COMPANY_KIND).items())
-        return (FilterSpec("kind", "Type", everyone + kinds),)
+        contract_years = tuple((y, str(y)) for y in year_bounds(session, Kind.CONTRACT))
+        return (
+            FilterSpec("year", "Année", ((None, "Toutes"), *contract_years)),
+            FilterSpec("kind", "Type", everyone + kinds),
+        )
     if kind == Kind.PARTICIPANT:
         criteria = tuple(labels(session, ReferenceKind.CRITERION).items())
         return (

@@ -26,6 +26,13 @@ from PySide6.QtWidgets import (
 
 from clauses_app.formatting import format_number
 from clauses_app.services import records
+from clauses_app.services.list_progress import (
+    FigureOrder,
+    ListFigures,
+    figure_columns,
+    is_figure,
+    list_year,
+)
 from clauses_app.services.records import Kind, ListQuery, ListRow
 from clauses_app.services.records.lists import first_page
 from clauses_app.ui.context import AppContext
@@ -127,13 +134,22 @@ class ListPanel(QWidget):
         self.sort_key: str | None = None
         self.descending = False
         self.filters: dict[str, QComboBox] = {}
-        self.model = RecordTableModel(records.list_columns(kind), parent=self)
+        self.figure_columns = figure_columns(kind)
+        self.model = RecordTableModel(
+            records.list_columns(kind) + self.figure_columns, parent=self
+        )
+        self._figures_year: int | None = None  # the period of the figures shown
+        self._waiting_sort = False  # sorted on a figure not computed yet
         self.model.sort_requested.connect(self._on_sort_requested)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.refresh)
         self._build(new_label)
         if main_list:
             self._add_window_shortcuts()
+        if self.figure_columns:  # the store forgets its figures before the list refreshes
+            store = context.list_figures()
+            store.ready.connect(self._on_figures_ready)
+            store.failed.connect(self._on_figures_failed)
         data_bus().data_changed.connect(self._on_data_changed)
 
     # --- layout --------------------------------------------------------------------------
@@ -207,7 +223,16 @@ class ListPanel(QWidget):
         layout.addWidget(self.table_or_empty, 1)
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #555;")
-        layout.addWidget(self.count_label)
+        # The period of the figure columns, or that they are being computed.
+        self.figures_label = QLabel()
+        self.figures_label.setObjectName(f"figures_{self.kind}")
+        self.figures_label.setStyleSheet("color: #555;")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label)
+        bottom.addSpacing(16)
+        bottom.addWidget(self.figures_label)
+        bottom.addStretch(1)
+        layout.addLayout(bottom)
 
     def _add_window_shortcuts(self) -> None:
         """Ctrl+N and Ctrl+F in the whole window, while this list is shown (Qt ignores the
@@ -275,18 +300,21 @@ class ListPanel(QWidget):
         query = self.query()
         database = self.context.database
 
-        first: list[list[ListRow]] = []
-
-        def load_page(offset: int, limit: int) -> list[ListRow]:
-            if offset == 0 and first:  # read with the count, in the same pass
-                return first.pop()
+        figures = self.figures()
+        self._waiting_sort = is_figure(self.kind, query.sort_key) and figures is None
+        if is_figure(self.kind, query.sort_key) and figures is not None:
             with database.session() as session:
-                return records.fetch_rows(session, self.kind, query, offset, limit)
+                order = FigureOrder(session, self.kind, query, figures)
 
-        with database.session() as session:
-            total, rows = first_page(session, self.kind, query, self.model.page_size)
-        first.append(rows)
-        self.model.set_loader(load_page, total)
+            def load_sorted(offset: int, limit: int) -> list[ListRow]:
+                with database.session() as session:
+                    return order.page(session, offset, limit)
+
+            self.model.set_loader(load_sorted, order.total)
+        else:
+            if self._waiting_sort:  # in the default order until the figures are there
+                query = ListQuery(query.search, query.filters)
+            self._set_sql_loader(query)
         self._fit_columns()
         self._show_count()
         self.show_empty_state()
@@ -294,6 +322,57 @@ class ListPanel(QWidget):
         if not kept and self.model.rowCount():
             self.view.setCurrentIndex(self.model.index(0, 0))
         self.selection_changed.emit()
+
+    def _set_sql_loader(self, query: ListQuery) -> None:
+        """Pages searched, filtered and sorted in SQL, with the figures once they are ready."""
+        database = self.context.database
+        first: list[list[ListRow]] = []
+
+        def load_page(offset: int, limit: int) -> list[ListRow]:
+            if offset == 0 and first:  # read with the count, in the same pass
+                rows = first.pop()
+            else:
+                with database.session() as session:
+                    rows = records.fetch_rows(session, self.kind, query, offset, limit)
+            figures = self.figures(start=False)
+            return figures.fill(rows) if figures is not None else rows
+
+        with database.session() as session:
+            total, rows = first_page(session, self.kind, query, self.model.page_size)
+        first.append(rows)
+        self.model.set_loader(load_page, total)
+
+    # --- figures (services.list_progress) ------------------------------------------------
+    def figures_year(self) -> int | None:
+        """The period of the list's figures: its year filter's (None: all time)."""
+        return list_year(self.query())
+
+    def figures(self, start: bool = True) -> ListFigures | None:
+        """The list's figures for its period when computed; else None, their computation
+        started in the background (unless not ``start``)."""
+        if not self.figure_columns:
+            return None
+        self._figures_year = self.figures_year()
+        store = self.context.list_figures()
+        if not start and self._figures_year not in store.kept_years():
+            return None
+        return store.figures(self.kind, self._figures_year)
+
+    def _on_figures_ready(self, year: int | None) -> None:
+        if not self.loaded or year != self._figures_year:
+            return
+        if self._waiting_sort:
+            self.refresh()
+            return
+        figures = self.figures()
+        if figures is not None:
+            self.model.update_rows(figures.fill)
+            self._show_count()
+
+    def _on_figures_failed(self, year: int | None) -> None:
+        if self.loaded and year == self._figures_year:
+            self._waiting_sort = False
+            self._show_count()
 
     def _fit_columns(self) -> None:
         """Size the columns to the first page once; the user's widths are kept after that."""
@@ -321,6 +400,21 @@ class ListPanel(QWidget):
             "Aucune ligne" if not total else
             f"{format_number(total, 0)} ligne{'s' if total > 1 else ''}"
         )  # fmt: skip
+        self.figures_label.setText(self._figures_text() if total else "")
+
+    def _figures_text(self) -> str:
+        """What the figure columns stand for, or why they are still empty."""
+        if not self.figure_columns:
+            return ""
+        store = self.context.list_figures()
+        if store.computing(self._figures_year):
+            later = " ; le tri suivra" if self._waiting_sort else ""
+            return f"Calcul des heures en cours…{later}"
+        if self._figures_year not in store.kept_years():
+            return "Heures indisponibles (voir le journal)"
+        if self._figures_year is None:
+            return "Heures : toutes années"
+        return f"Heures : année {self._figures_year}"
 
     def is_filtered(self) -> bool:
         """True when search words or a filter narrow the list."""

@@ -140,6 +140,7 @@ class LotsPanel(ListPanel):
 
     def __init__(self, context: AppContext) -> None:
         self.contract_uuid: uuid.UUID | None = None
+        self.year: int | None = None  # the contracts list's: the period of the figures
         super().__init__(
             context, Kind.LOT, "Lots et attributions", "Nouveau lot…", main_list=False
         )
@@ -149,7 +150,7 @@ class LotsPanel(ListPanel):
         self.open_button.setText("Modifier le lot")
 
     def fixed_filters(self) -> dict[str, Any]:
-        return {"contract_uuid": self.contract_uuid}
+        return {"contract_uuid": self.contract_uuid, "year": self.year}
 
     def refresh(self) -> None:
         if self.contract_uuid is None:
@@ -223,6 +224,8 @@ class ContractsPage(Page):
     def _contract_selected(self) -> None:
         row = self.contracts.current_row()
         self.lots.contract_uuid = row.uuid if row is not None else None
+        year_filter = self.contracts.filters.get("year")
+        self.lots.year = year_filter.currentData() if year_filter is not None else None
         self.detail_title.setText(
             f"<b>Lots et attributions du marché {row.values['reference']}</b>"
             if row is not None
