@@ -19,6 +19,7 @@ from clauses_app.formatting import (
 )
 from clauses_app.reports import document as d
 from clauses_app.reports.balance_compliance_section import compliance_blocks
+from clauses_app.reports.balance_framework_section import framework_blocks
 from clauses_app.reports.balance_people_sections import annex_blocks, people_blocks
 from clauses_app.reports.charts import (
     MAX_CONTRACTS,
@@ -76,6 +77,8 @@ def build_balance_document(data: BalanceData, narrative: str = "") -> d.Document
         document.add(*_figure_sections(data))
     if data.unawarded:
         document.add(d.Heading("Lots sans entreprise attributaire", 2), _unawarded_table(data))
+    if data.framework:
+        document.add(*framework_blocks(data.framework))
     if data.compliance is not None:
         document.add(*compliance_blocks(data.compliance))
     if not data.is_empty:

@@ -48,6 +48,7 @@ from clauses_app.reports.templates import (
     find_template,
     render_template,
 )
+from clauses_app.services.invoices import clause_words
 from clauses_app.services.profile import signed_organisation
 from clauses_app.services.reference import labels, trade_labour_shares
 from clauses_app.services.settings import (
@@ -260,9 +261,8 @@ def wording_values(
 
 def invoiced_clause_words(lot: Lot) -> str:
     """« 1 h par tranche de 2 000,00 € HT facturés » (a dotted line for a missing tranche)."""
-    hours = format_hours(lot.tranche_hours or Decimal(1))
-    amount = format_money(lot.tranche_amount) if lot.tranche_amount is not None else BLANK
-    return f"{hours} par tranche de {amount} HT facturés"
+    words = clause_words(lot.tranche_amount, lot.tranche_hours)
+    return words if lot.tranche_amount is not None else words.replace("…", BLANK)
 
 
 def _total_words(total: Decimal, missing: bool, framework: list[tuple[Lot, str]]) -> str:

@@ -43,6 +43,7 @@ from clauses_app.services.balance_people import (
 )
 from clauses_app.services.compliance import ComplianceSummary, compliance_summary
 from clauses_app.services.figures import Figures, Totals, compute_figures
+from clauses_app.services.invoices import FrameworkAward, framework_awards
 from clauses_app.services.periods import Month, Period, month_of, months_between
 from clauses_app.services.profile import signed_organisation
 from clauses_app.services.reference import SIAE_COMPANY_KINDS, labels
@@ -163,6 +164,8 @@ class BalanceData:
     unawarded: list[UnawardedLot] = field(default_factory=list)
     # The 2026 social-consideration rule: None when the period ends before it applies.
     compliance: ComplianceSummary | None = None
+    # Awards of lots sized on the amount invoiced: the period's amounts and their hours.
+    framework: list[FrameworkAward] = field(default_factory=list)
 
     @property
     def unawarded_hours(self) -> Decimal:
@@ -238,7 +241,12 @@ def build_balance(
         pooling=any(a.pooling_scope != PoolingScope.NONE for a in figures.awards),
         unawarded=unawarded_lots(session, period, authority_uuid),
         compliance=compliance_summary(session, authority_uuid, period.start, period.end),
+        framework=framework_awards(session, period, authority_uuid, _required(figures)),
     )
+
+
+def _required(figures: Figures) -> dict[UUID, Decimal]:
+    return {award.award_uuid: award.hours_required for award in figures.awards}
 
 
 @dataclass

@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clauses_app.formatting import format_hours, format_money
 from clauses_app.models import Award, ClauseMode, Company, Invoice, Lot, PublicContract
 from clauses_app.services.periods import Period
 from clauses_app.services.records.crud import ValidationError
@@ -84,8 +85,9 @@ def invoiced_amounts(
     period: Period | None = None,
     award_uuid: uuid.UUID | None = None,
     contract_uuid: uuid.UUID | None = None,
+    authority_uuid: uuid.UUID | None = None,
 ) -> list[InvoicedAmount]:
-    """The amounts invoiced (of one award or one contract, in a period), by date."""
+    """The amounts invoiced (of one award, contract or authority, in a period), by date."""
     statement = (
         select(Invoice, PublicContract.reference, Lot.number, Company.name)
         .join(Award, Invoice.award_uuid == Award.uuid)
@@ -98,6 +100,8 @@ def invoiced_amounts(
         statement = statement.where(Invoice.award_uuid == award_uuid)
     if contract_uuid is not None:
         statement = statement.where(Lot.contract_uuid == contract_uuid)
+    if authority_uuid is not None:
+        statement = statement.where(PublicContract.authority_uuid == authority_uuid)
     if period is not None and period.start is not None:
         statement = statement.where(Invoice.invoiced_on >= period.start)
     if period is not None and period.end is not None:
@@ -117,3 +121,63 @@ def invoiced_clause(session: Session, lot_uuid: uuid.UUID) -> tuple[Decimal, Dec
     if lot is None or lot.clause_mode != ClauseMode.INVOICED or lot.tranche_amount is None:
         return None
     return lot.tranche_amount, lot.tranche_hours or Decimal(1)
+
+
+def clause_words(tranche_amount: Decimal | None, tranche_hours: Decimal | None) -> str:
+    """« 1 h par tranche de 2 000,00 € HT facturés » (« … » for a tranche not entered)."""
+    amount = format_money(tranche_amount) if tranche_amount is not None else "…"
+    return f"{format_hours(tranche_hours or Decimal(1))} par tranche de {amount} HT facturés"
+
+
+@dataclass(frozen=True)
+class FrameworkAward:
+    """An award of a lot sized on the amount invoiced, for a period: what was invoiced and
+    the hours that calls for (the figures')."""
+
+    award_uuid: uuid.UUID
+    contract: str
+    lot: str
+    company: str
+    clause: str  # clause_words
+    invoiced_ht: Decimal
+    amounts: int  # how many amounts (orders or months) were entered in the period
+    hours_required: Decimal
+
+
+def framework_awards(
+    session: Session,
+    period: Period,
+    authority_uuid: uuid.UUID,
+    required: dict[uuid.UUID, Decimal],
+) -> list[FrameworkAward]:
+    """The authority's awards of lots sized on the amount invoiced, with the amounts invoiced
+    in ``period`` and their required hours (``required``: the figures' hours per award; an
+    award the figures left out owes nothing in the period)."""
+    rows = session.execute(
+        select(Award.uuid, PublicContract.reference, Lot.number, Company.name,
+               Lot.tranche_amount, Lot.tranche_hours)
+        .join(Lot, Award.lot_uuid == Lot.uuid)
+        .join(PublicContract, Lot.contract_uuid == PublicContract.uuid)
+        .join(Company, Award.company_uuid == Company.uuid)
+        .where(PublicContract.authority_uuid == authority_uuid)
+        .where(Lot.clause_mode == ClauseMode.INVOICED)
+        .order_by(PublicContract.reference, Lot.number, Company.name)
+    ).all()  # fmt: skip
+    if not rows:
+        return []
+    totals: dict[uuid.UUID, tuple[Decimal, int]] = {}
+    for amount in invoiced_amounts(session, period, authority_uuid=authority_uuid):
+        total, count = totals.get(amount.award_uuid, (Decimal(0), 0))
+        totals[amount.award_uuid] = (total + amount.amount_ht, count + 1)
+    return [
+        FrameworkAward(
+            award,
+            contract,
+            lot,
+            company,
+            clause_words(tranche, hours),
+            *totals.get(award, (Decimal(0), 0)),
+            required.get(award, Decimal(0)),
+        )
+        for award, contract, lot, company, tranche, hours in rows
+    ]

@@ -10,9 +10,12 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal as D
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clauses_app.models import ClauseMode
+from clauses_app.models import ClauseMode, PublicContract
+from clauses_app.services.contract_figures import contract_figures
+from clauses_app.services.dashboard import load_snapshot
 from clauses_app.services.figures import Figures, compute_figures
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
@@ -100,3 +103,17 @@ def test_everyone_figures_count_every_authority_s_amounts(database: Database) ->
     with database.session() as s:
         required = _required(compute_figures(s, Y2026))
     assert (required[w["w1"]], required[w["w5"]]) == (D(74), D(10))
+
+
+def test_contract_view_and_dashboard_follow_the_amounts_invoiced(database: Database) -> None:
+    with database.transaction() as s:
+        auth, _w = _framework(s)
+        contract = s.scalars(select(PublicContract).where(PublicContract.reference == "AC-2025"))
+        contract_uuid = contract.one().uuid
+    with database.session() as s:
+        whole_life = contract_figures(s, contract_uuid)
+    # 74 + 5 (9,000 € over all time → 4.5 → 5 h) + 0 + 300 (the ordinary lot) = 379 h.
+    assert whole_life.hours_required == D(379)
+    snapshot = load_snapshot(database, 2026, auth, date(2026, 12, 31))
+    # 2026: 74 + 2 + 150 (12 of the ordinary lot's 24 months of 300 h) = 226 h.
+    assert snapshot.figures.hours_required == D(226)

@@ -17,23 +17,20 @@ from decimal import Decimal
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from clauses_app.formatting import format_date, format_hours, format_money
+from clauses_app.formatting import format_date, format_hours
 from clauses_app.models import Award, ClauseMode, Company, Invoice, Lot, PublicContract
 from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
+from clauses_app.services.invoices import clause_words
 from clauses_app.services.periods import add_months
 
 FIRST_INVOICE_MONTHS = 2
 
 
 def _missing_words(start: date, amount: Decimal | None, hours: Decimal | None) -> str:
-    clause = (
-        f"{format_hours(hours or Decimal(1))} par tranche de {format_money(amount)} HT facturés"
-        if amount is not None
-        else "heures par tranche facturée, montant de la tranche non saisi"
-    )
     return (
-        f"clause en {clause}, exécution commencée le {format_date(start)} et aucun montant "
-        f"facturé saisi : les heures exigées restent à {format_hours(Decimal(0))}."
+        f"clause en {clause_words(amount, hours)}, exécution commencée le "
+        f"{format_date(start)} et aucun montant facturé saisi : les heures exigées restent "
+        f"à {format_hours(Decimal(0))}."
     )
 
 
