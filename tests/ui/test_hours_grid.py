@@ -208,3 +208,27 @@ def test_grid_model(qtmodeltester, dialog) -> None:  # type: ignore[no-untyped-d
     model: HoursGridModel = dialog.model
     model.grid.set_value(MARTIN, (2025, 4), D("12"))
     qtmodeltester.check(model)
+
+
+def test_hours_saved_by_someone_else_meanwhile_are_not_overwritten(  # type: ignore[no-untyped-def]
+    qtbot, database, dialog, case, monkeypatch
+) -> None:
+    from clauses_app.services.hours_entry import load_grid, save_grid
+
+    _aw, martin, _bernard = case
+    with database.session() as s:  # a colleague's grid, opened and saved meanwhile
+        theirs = load_grid(s, case[0], date(2025, 6, 15))
+    theirs.set_value(1, (2025, 3), D("120"))
+    with database.transaction() as s:
+        save_grid(s, theirs)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: shown.append((title, text)))
+    _type_into(qtbot, dialog, MARTIN, MARCH, "95")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    ((title, text),) = shown
+    assert title == "Enregistrement impossible"
+    assert "depuis son ouverture : rien n'a été enregistré. Rouvrez la grille" in text
+    assert _month_records(database, martin) == [
+        (HoursKind.MONTH, date(2025, 3, 1), D("120"), D("0")),
+    ]
+    assert dialog.save_button.isEnabled()  # the typed hours are still there, unsaved
