@@ -23,6 +23,7 @@ from clauses_app.cli import (
     history,
     invoiced,
     privacy,
+    progress,
     reports,
     statements,
     team,
@@ -39,7 +40,7 @@ from clauses_app.storage.backup import BackupError
 
 COMMAND_MODULES = (
     core, databases, connect, demo, exchange, reports, privacy, statements, backup, alerts,
-    thresholds, team, history, invoiced,
+    thresholds, team, history, invoiced, progress,
 )  # fmt: skip
 
 

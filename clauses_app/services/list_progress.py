@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -237,6 +237,20 @@ class FigureOrder:
             return self._rows[offset : offset + limit]
         keys = [uuid.UUID(hex=key) for key in self._keys[offset : offset + limit]]
         return self.figures.fill(rows_for_keys(session, self.kind, keys))
+
+
+def rows_with_figures(
+    session: Session, kind: str, query: ListQuery, figures: ListFigures, batch: int = 1000
+) -> Iterator[list[ListRow]]:
+    """Every row matching ``query`` with its figures, ``batch`` rows at a time, in the
+    list's order (a figure's, when the query sorts on one): an export, the command line."""
+    if is_figure(kind, query.sort_key):
+        order = FigureOrder(session, kind, query, figures)
+        for offset in range(0, order.total, batch):
+            yield order.page(session, offset, batch)
+        return
+    for part in all_rows(session, kind, query, batch):
+        yield figures.fill(part)
 
 
 def _ordered(

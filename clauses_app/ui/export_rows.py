@@ -16,11 +16,10 @@ from typing import Any
 
 from clauses_app import paths
 from clauses_app.services.list_progress import (
-    FigureOrder,
     figure_columns,
-    is_figure,
     list_year,
     load_list_figures,
+    rows_with_figures,
 )
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.records import Column, ListQuery, ListRow, count_rows
@@ -72,13 +71,12 @@ def query_rows(
         done = 0
         report(progress, done, total, f"Export : 0 ligne sur {total}")
         batches: Iterator[list[ListRow]]
-        if figures is not None and is_figure(kind, query.sort_key):
-            order = FigureOrder(session, kind, query, figures)
-            batches = (order.page(session, at, PAGE) for at in range(0, order.total, PAGE))
+        if figures is not None:
+            batches = rows_with_figures(session, kind, query, figures, PAGE)
         else:
             batches = all_rows(session, kind, query, PAGE)
         for batch in batches:
-            yield from figures.fill(batch) if figures is not None else batch
+            yield from batch
             done += len(batch)
             report(progress, done, total, f"Export : {done} lignes sur {total}")
         report(progress, total, total, "Export terminé")

@@ -5,6 +5,7 @@ runs until the data change."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from clauses_app.cli import main
 from clauses_app.models import Employment
 from clauses_app.services import list_progress
 from clauses_app.services.figures import compute_figures
@@ -185,3 +187,27 @@ def test_kept_figures_are_read_back_until_the_data_change(
     changed = load_list_figures(database, None)
     assert computed == [None]
     assert changed[Kind.CONTRACT].values[u["C2"].hex] == (20000, 5000)
+
+
+def test_the_command_line_prints_the_same_progress(
+    database: Database, db_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    u = build(database).uuids
+    database.dispose()
+    args = ["--db", str(db_path), "progress"]
+    assert main([*args, "--by", "company", "--sort", "rate", "--desc", "--json"]) == 0
+    companies = json.loads(capsys.readouterr().out)
+    assert [(c["name"], c["hours_required"], c["hours_done"], c["completion_rate"])
+            for c in companies] == [
+        ("Yvon SA", "50.00", "25.50", "0.5100"), ("Xavier BTP", "300.00", "90.00", "0.3000"),
+    ]  # fmt: skip
+    assert main([*args, "--by", "employment", "--year", "2025", "--json"]) == 0
+    employments = {e["uuid"]: e for e in json.loads(capsys.readouterr().out)}
+    assert employments[str(u["durand"])]["hours_done"] == "15.50"
+    assert employments[str(u["martin"])]["last_month"] == "2025-02"
+    assert main([*args, "--by", "lot", "--contract", str(u["C1"])]) == 0
+    text = capsys.readouterr().out
+    assert "Xavier BTP" in text and "51\u00a0%" in text
+    assert "2 lignes ; heures : toutes années" in text
+    assert main([*args, "--by", "company", "--sort", "last"]) == 2
+    assert "ne s'applique pas" in capsys.readouterr().err
