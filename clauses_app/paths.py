@@ -140,11 +140,6 @@ def data_dir() -> Path:
     return _ensure(home / "data" if home else Path(_dirs().user_data_dir))
 
 
-def backup_dir() -> Path:
-    """Folder of the default database's backups (storage/backup.py keeps one beside each file)."""
-    return _ensure(data_dir() / "backups")
-
-
 def log_dir() -> Path:
     """Folder of the log files (the crash dialog names it)."""
     home = _home()

@@ -164,8 +164,3 @@ def row_checker(entity: str, names: Sequence[str]) -> RowCheck | None:
 
     return run
 
-
-def row_problems(entity: str, row: Mapping[str, Any]) -> Problems:
-    """The problems of one row given as a mapping of the columns it holds."""
-    check = row_checker(entity, list(row))
-    return check(list(row.values())) if check else NO_PROBLEM

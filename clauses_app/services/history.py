@@ -123,19 +123,6 @@ def _entry(row: RecordHistory, may_see: bool) -> HistoryEntry:
     )
 
 
-def last_change(
-    session: Session, table: str, record_uuid: uuid.UUID
-) -> tuple[str, datetime] | None:
-    """Who last changed a record and when (the conflict dialog's « Modifié par … »)."""
-    row = session.execute(
-        select(RecordHistory.changed_by, RecordHistory.changed_at)
-        .where(RecordHistory.table_name == table, RecordHistory.record_uuid == record_uuid)
-        .order_by(RecordHistory.changed_at.desc(), RecordHistory.id.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else (row[0], row[1])
-
-
 def erase_person(session: Session, people: list[uuid.UUID]) -> None:
     """Erase ``people`` from the history, in the caller's transaction (after their record was
     anonymised, whose history rows name them): every row of their participant record and

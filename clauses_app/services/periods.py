@@ -65,12 +65,6 @@ class Period:
     def is_all_time(self) -> bool:
         return self.start is None and self.end is None
 
-    def contains_month(self, month: Month) -> bool:
-        """A month belongs to the period when any of its days does."""
-        if self.start and last_day(month) < self.start:
-            return False
-        return not (self.end and first_day(month) > self.end)
-
     def overlaps(self, start: date | None, end: date | None) -> bool:
         if self.start and end and end < self.start:
             return False

@@ -13,7 +13,6 @@ window shows no switch (:func:`portfolio_offered`).
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, text
@@ -71,12 +70,6 @@ def employment_in_portfolio(user: str) -> ColumnElement[bool]:
     return or_(
         Employment.award_uuid.in_(awards_of(user)), Employment.participant_uuid.in_(followed)
     )
-
-
-def my_authorities(session: Session, user: str | None = None) -> list[uuid.UUID]:
-    """The authorities ``user`` (default: the connected one) is in charge of."""
-    user = user or connected_user(session)
-    return list(session.scalars(authorities_of(user)))
 
 
 def territory_participants(session: Session) -> int:

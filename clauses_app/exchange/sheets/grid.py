@@ -286,23 +286,6 @@ def csv_encoding(path: Path) -> str:
     return "cp1252"
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM or not), else Windows-1252; raise when neither fits."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise UnsafeFileError(
-            f"Encodage du fichier non reconnu (ni UTF-8 ni Windows-1252, octet 0x"
-            f"{data[exc.start]:02x})."
-        ) from None
-
-
 def guess_delimiter(text: str) -> str:
     """The separator giving the most lines with the same number (> 1) of fields."""
     sample = text.splitlines()[:30]

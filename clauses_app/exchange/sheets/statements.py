@@ -18,7 +18,6 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -370,12 +369,6 @@ def _workbook_protection():  # type: ignore[no-untyped-def]
 
     # The structure is locked so that the hidden sheet stays hidden and no sheet is added.
     return WorkbookProtection(lockStructure=True)
-
-
-def statement_months_around(today: date) -> list[Month]:
-    """The months a facilitator usually prepares: last month first, then this one."""
-    this = (today.year, today.month)
-    return [month_from_index(month_index(this) - 1), this]
 
 
 __all__ = [

@@ -149,18 +149,6 @@ _MALE = {"h", "m", "homme", "masculin", "masc", "mr", "monsieur", "garcon"}
 _FEMALE = {"f", "femme", "feminin", "fem", "mme", "madame", "mlle", "fille"}
 
 
-def parse_sex(value: Any) -> str | None:
-    """``H``/``M``/``Homme``/``Monsieur`` → M; ``F``/``Femme``/``Mme`` → F; empty → None."""
-    text = normalise(value)
-    if not text:
-        return None
-    if text in _MALE:
-        return "M"
-    if text in _FEMALE:
-        return "F"
-    raise BadCell(f"« {value} » n'est pas un sexe (H, F ou M attendu)")
-
-
 def parse_flag(value: Any) -> bool:
     text = normalise(value)
     if text in {"", "non", "n", "0", "false", "faux", "no"}:

@@ -78,12 +78,6 @@ class Totals:
             RATE_QUANTUM, rounding=ROUND_HALF_UP
         )
 
-    @property
-    def etp_required(self) -> Decimal:
-        return (self.hours_required / Decimal(self.etp_basis)).quantize(
-            RATE_QUANTUM, rounding=ROUND_HALF_UP
-        )
-
 
 @dataclass(frozen=True)
 class EmploymentTotals:

@@ -1,13 +1,13 @@
 """hours sums index
 
 The figures ask the database for each employment's monthly hours of a period, summed
-(``services/figures_sums.py``): ~62,000 rows for a national year instead of its ~315,000
+(``services/figures/summed.py``): ~62,000 rows for a national year instead of its ~315,000
 records. Grouped by employment, SQLite walked the unique constraint's index (employment,
-kind, month) and fetched every record from the table (0.47 s on the national demo); this
-covering index, in the order the sums are grouped, is one narrow scan (0.25 s). The counting
-index (by month) stays: it serves the month totals and short periods. Led by ``kind``, this
-index drew the month totals away from the counting index (0.08 → 0.39 s): it starts with the
-employment, like the unique constraint's.
+kind, month) and fetched every record from the table; this covering index, in the order the
+sums are grouped, is one narrow scan. The counting index (by month) stays: it serves the
+month totals and short periods. Led by ``kind``, this index drew the month totals away from
+the counting index (several times slower): it starts with the employment, like the unique
+constraint's.
 
 Revision ID: 0005
 Revises: 0004

@@ -2,7 +2,7 @@
 
 The dashboard picks its default year from the first and last years with hours. The last one
 was a ``max(period_end)`` over every record, which no index leads with: a scan of a covering
-index on each start (0.04-0.07 s on the national demo, before the figures can begin). A
+index on each start, before the figures can begin. A
 monthly record ends in the month it starts, so the counting index (led by ``period_start``)
 answers for them at once; this partial index holds only the few undivided totals, by end.
 
