@@ -101,7 +101,7 @@ def test_unknown_authority(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def test_unreachable_database_url(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("psycopg")
     assert main(["--db", "postgresql+psycopg://u@127.0.0.1:1/x", "stats"]) == 3
-    assert "inaccessible" in capsys.readouterr().err
+    assert "Le serveur « 127.0.0.1 » (port 1) ne répond pas" in capsys.readouterr().err
 
 
 def test_newer_database_is_refused_by_every_command(

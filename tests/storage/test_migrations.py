@@ -116,7 +116,8 @@ def test_foreign_database_is_refused(tmp_path: Path) -> None:
 
 def test_unreachable_postgres_url_gives_one_sentence() -> None:
     pytest.importorskip("psycopg")
-    with pytest.raises(DatabaseError, match="inaccessible"):
+    unreachable = r"^Le serveur « 127\.0\.0\.1 » \(port 1\) ne répond pas"
+    with pytest.raises(DatabaseError, match=unreachable):
         open_database("postgresql+psycopg://nobody@127.0.0.1:1/none")
 
 
