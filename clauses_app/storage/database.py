@@ -103,9 +103,16 @@ class Database:
     backup_path: Path | None = None
     created: bool = False  # a new SQLite file was made by this opening
     read_only: bool = False  # see set_read_only
+    # PostgreSQL: the server process ids of this database's connections (storage/changes.py:
+    # their change notifications are this application's own).
+    backend_pids: set[int] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        if self.engine.dialect.name == "postgresql":
+            from clauses_app.storage.changes import track_backends
+
+            self.backend_pids = track_backends(self.engine)
         if self.engine.dialect.name == "sqlite":
             # PostgreSQL's triggers write the history there (migration 0009); never twice.
             from clauses_app.storage import history

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import uuid
 
     from clauses_app.ui.context import AppContext
+    from clauses_app.ui.live import LiveChanges
     from clauses_app.ui.pages.welcome import WelcomePage
 
 # Sidebar order, page names (``--page``) and French titles: shared with the dashboard work.
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         self.current_name: str | None = None
         self.painted = False
         self.welcome: WelcomePage | None = None  # the start page while the database is empty
+        self.live: LiveChanges | None = None  # follows other facilitators' commits
         self._shortcuts_set = False
         self.setWindowTitle("Clauses")
         self._build()
@@ -374,6 +376,9 @@ class MainWindow(QMainWindow):
         context.open_record_requested.connect(self.open_record)
         data_bus().data_changed.connect(self._on_data_changed)
         context.settings_changed.connect(self._on_data_changed)
+        from clauses_app.ui.live import follow_changes
+
+        self.live = follow_changes(context, self)  # other facilitators' commits (PostgreSQL)
         self._check_first_run()
         wanted, self.current_name = self.current_name or START_PAGE, None
         self.switch_page(wanted)
@@ -397,6 +402,10 @@ class MainWindow(QMainWindow):
         if context is None:
             return None
         stop_running_tasks()
+        if self.live is not None:
+            self.live.stop()
+            self.live.deleteLater()
+            self.live = None
         data_bus().data_changed.disconnect(self._on_data_changed)
         context.settings_changed.disconnect(self._on_data_changed)
         context.open_record_requested.disconnect(self.open_record)

@@ -1,0 +1,83 @@
+"""Change notifications on PostgreSQL (migration 0014, storage/changes.py): another
+connection's commit reaches the listener with the tables it changed; a rollback, and the
+application's own writes, do not; a burst of commits is delivered in one or two calls."""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from clauses_app.storage import Database
+from clauses_app.storage.changes import LONGEST_WAIT_S, ChangeListener
+from tests import builders as b
+from tests.conftest import requires_postgres
+
+pytestmark = requires_postgres
+
+
+@pytest.fixture
+def received(pg_database: Database) -> Iterator[queue.Queue[frozenset[str]]]:
+    calls: queue.Queue[frozenset[str]] = queue.Queue()
+    listener = ChangeListener(pg_database.engine, pg_database.backend_pids, calls.put)
+    listener.start()
+    assert listener.listening.wait(10)
+    yield calls
+    listener.stop()
+    assert not listener._thread.is_alive()
+
+
+@pytest.fixture
+def other(pg_database: Database) -> Iterator[Engine]:
+    """Another program's connection (psql, another facilitator's window)."""
+    engine = create_engine(pg_database.url)
+    yield engine
+    engine.dispose()
+
+
+def test_another_connection_s_commit_is_announced_with_its_tables(
+    pg_database: Database, received: queue.Queue[frozenset[str]], other: Engine
+) -> None:
+    with pg_database.transaction() as s:
+        authority = b.authority(s, name="Ville de Rezé")
+    with other.begin() as sql:
+        sql.execute(text("UPDATE contracting_authority SET name = 'Ville de Rezé (44)' "
+                         "WHERE uuid = :u"), {"u": authority.uuid})  # fmt: skip
+        sql.execute(text("UPDATE setting SET value = value WHERE false"))  # no row, still said
+    assert received.get(timeout=5) == frozenset({"contracting_authority", "setting"})
+    with other.connect() as sql:  # rolled back: nothing is said
+        sql.execute(text("UPDATE contracting_authority SET name = 'x'"))
+        sql.rollback()
+    time.sleep(LONGEST_WAIT_S)
+    assert received.empty()
+
+
+def test_the_application_s_own_writes_are_not_announced_to_itself(
+    pg_database: Database, received: queue.Queue[frozenset[str]]
+) -> None:
+    with pg_database.transaction() as s:
+        b.authority(s, name="Nantes Métropole")
+    with pg_database.transaction() as s:
+        s.execute(text("UPDATE contracting_authority SET name = 'Nantes Métropole (44)'"))
+    with pytest.raises(queue.Empty):
+        received.get(timeout=LONGEST_WAIT_S)
+
+
+def test_a_burst_of_commits_is_delivered_in_few_calls(
+    pg_database: Database, received: queue.Queue[frozenset[str]], other: Engine
+) -> None:
+    with pg_database.transaction() as s:
+        authority = b.authority(s, name="Commune")
+    for number in range(40):  # a colleague's import, one commit per row
+        with other.begin() as sql:
+            sql.execute(text("UPDATE contracting_authority SET name = :n WHERE uuid = :u"),
+                        {"n": f"Commune {number}", "u": authority.uuid})  # fmt: skip
+    calls = [received.get(timeout=5)]
+    time.sleep(LONGEST_WAIT_S)
+    while not received.empty():
+        calls.append(received.get_nowait())
+    assert 1 <= len(calls) <= 2, calls
+    assert set().union(*calls) == {"contracting_authority"}
