@@ -59,6 +59,7 @@ def test_alerts_stage_runs_beside_its_baseline(
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["alerts_s"] > 0 and figures["alerts_figures_s"] > 0
     assert figures["alerts_count"] > 0 and figures["alerts_ratio"] > 0
+    assert figures["alerts_cpu_s"] > 0 and figures["alerts_figures_cpu_s"] > 0
 
 
 def test_postgresql_backend_runs_beside_its_baseline(
