@@ -328,7 +328,11 @@ _FAILURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"password authentication failed|authentification par mot de passe échouée",
         ),
         ("no_password", r"no password supplied|fe_sendauth"),
-        ("refused", r"no pg_hba\.conf entry|aucune entrée dans pg_hba\.conf"),
+        (
+            "refused",
+            r"no pg_hba\.conf entry|pg_hba\.conf rejects|aucune entrée dans pg_hba\.conf|"
+            r"pg_hba\.conf rejette",
+        ),
         ("tls_name", r"does not match host name|ne correspond pas au nom d'hôte"),
         ("tls_unsupported", r"server does not support ssl"),
         (
