@@ -25,6 +25,7 @@ from clauses_app.cli import (
     privacy,
     progress,
     reports,
+    settings,
     statements,
     team,
     thresholds,
@@ -40,7 +41,7 @@ from clauses_app.storage.backup import BackupError
 
 COMMAND_MODULES = (
     core, databases, connect, demo, exchange, reports, privacy, statements, backup, alerts,
-    thresholds, team, history, invoiced, progress,
+    thresholds, team, history, invoiced, progress, settings,
 )  # fmt: skip
 
 
