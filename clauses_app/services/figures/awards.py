@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, Select, String, select, type_coerce
+from sqlalchemy import Float, Select, String, Text, cast, select, type_coerce
 from sqlalchemy.orm import Session
 
 from clauses_app.models import (
@@ -48,6 +48,13 @@ NO_LIMIT = 10**7
 def raw(column: Any) -> Any:
     """A column read without type processing (a UUID as stored, a date as stored)."""
     return type_coerce(column, String).label(f"raw_{column.table.name}_{column.key}")
+
+
+def raw_json(column: Any) -> Any:
+    """A JSON column as its text on every database: psycopg would decode each value (every
+    contract's, ``null`` included), which costs more than the few distinct texts decoded once
+    by the rules' cache."""
+    return cast(column, Text).label(f"raw_{column.table.name}_{column.key}")
 
 
 _new_object = object.__new__
@@ -137,7 +144,7 @@ def decimal(value: Any) -> Decimal | None:
 
 
 def json_value(value: Any) -> Any:
-    """A raw JSON column (text on SQLite, already decoded on PostgreSQL)."""
+    """A raw JSON column (its text through raw_json; already decoded otherwise)."""
     return json.loads(value) if isinstance(value, str) else value
 
 
@@ -303,7 +310,7 @@ def _load_contracts(
     overrides = dict(
         _all(
             session,
-            select(raw(Operation.uuid), raw(Operation.rules_override)).where(
+            select(raw(Operation.uuid), raw_json(Operation.rules_override)).where(
                 Operation.rules_override.is_not(None)
             ),
         )
@@ -313,7 +320,7 @@ def _load_contracts(
             raw(PublicContract.uuid), raw(PublicContract.authority_uuid),
             raw(PublicContract.operation_uuid), raw(PublicContract.notification_date),
             raw(PublicContract.start_date), raw(PublicContract.end_date),
-            PublicContract.pooling_scope, raw(PublicContract.rules_override),
+            PublicContract.pooling_scope, raw_json(PublicContract.rules_override),
         ),
         authority_uuid,
     )  # fmt: skip
@@ -323,9 +330,7 @@ def _load_contracts(
         session, statement
     ):
         operation_override = overrides.get(operation)
-        cache_key: tuple[Any, Any] = (operation_override, override)  # raw JSON text on SQLite
-        if isinstance(operation_override, dict) or isinstance(override, dict):
-            cache_key = (repr(operation_override), repr(override))  # decoded on PostgreSQL
+        cache_key = (operation_override, override)  # JSON text (raw_json)
         rules = rules_cache.get(cache_key)
         if rules is None:
             rules = rules_cache[cache_key] = effective_rules(
