@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine, text
 
+from clauses_app.cli import main
 from clauses_app.services import erasure, history
 from tests.conftest import requires_postgres
 from tests.team.conftest import Portfolios, Team
@@ -78,3 +80,23 @@ def test_a_facilitators_anonymisation_erases_the_history(
     text_of_history = "\n".join(repr(tuple(r)) for r in rows)
     assert "Alpha" not in text_of_history and "Anne" not in text_of_history
     assert "Bravo" in text_of_history  # the others' history stays
+
+
+def test_cli_history_under_each_role(
+    team: Team, portfolios: Portfolios, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``clauses history --record UUID --json`` connected as each member: the person's
+    follower and the coordinator read the change and who made it, another facilitator reads
+nothing of the person."""
+    with team.engine("a").begin() as conn:
+        conn.execute(text("UPDATE participant SET city = 'Rezé' WHERE uuid = :p"),
+                     {"p": portfolios.p_a})  # fmt: skip
+    seen = {}
+    for who in ("a", "b", "c"):
+        code = main(["--db", team.url(who), "history", "--record", str(portfolios.p_a), "--json"])
+        out, err = capsys.readouterr()
+        seen[who] = (code, out + err)
+    for who in ("a", "c"):
+        code, shown = seen[who]
+        assert code == 0 and "Rezé" in shown and team.users["a"] in shown
+    assert seen["b"] == (0, "[]\n")  # another portfolio's person: absent, as in SQL
