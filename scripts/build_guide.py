@@ -33,6 +33,7 @@ CHAPTERS = (
     ("heures", "Les heures"),
     ("documents", "Les documents"),
     ("echanges", "Les échanges"),
+    ("equipe", "En équipe"),
 )
 STYLE = """
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 0; color: #222;

@@ -29,7 +29,7 @@ def test_every_chapter_link_and_image_is_there(tmp_path: Path) -> None:
     pages = {p.name: p.read_text(encoding="utf-8") for p in written if p.suffix == ".html"}
     assert sorted(pages) == sorted(
         ["index.html", "premiers-pas.html", "fiches.html", "heures.html", "documents.html",
-         "echanges.html"]
+         "echanges.html", "equipe.html"]
     )  # fmt: skip
     for name, text in pages.items():
         assert text.startswith('<!DOCTYPE html>\n<html lang="fr">'), name
@@ -37,6 +37,7 @@ def test_every_chapter_link_and_image_is_there(tmp_path: Path) -> None:
             assert (tmp_path / "guide" / target).is_file(), (name, target)
     assert "<h1>Premiers pas</h1>" in pages["premiers-pas.html"]
     assert '<img src="images/first-run.png"' in pages["premiers-pas.html"]
+    assert '<img src="images/team-connect.png"' in pages["equipe.html"]
 
 
 def test_markdown_subset() -> None:
