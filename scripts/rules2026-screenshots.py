@@ -13,14 +13,13 @@ throw-away CLAUSES_HOME.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QScrollArea
-from screenshot_helpers import SIZE, save, settle  # sets up the display and CLAUSES_HOME
+from screenshot_helpers import SIZE, pdf_page, save, settle  # sets up the display and CLAUSES_HOME
 
 
 def main(folder: Path) -> int:
@@ -95,14 +94,7 @@ def main(folder: Path) -> int:
 
     pdf = write_balance_report(database, authority.uuid, Period.year(2026), "pdf",
                                work / "bilan-2026.pdf")  # fmt: skip
-    from pypdf import PdfReader
-
-    page = 1 + next(i for i, p in enumerate(PdfReader(pdf).pages)
-                    if "obligation 2026" in (p.extract_text() or ""))  # fmt: skip
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page),
-                    "-singlefile", str(pdf), str(folder / "report-compliance")],
-                   check=True)  # fmt: skip
-    print(folder / "report-compliance.png")
+    pdf_page(pdf, "obligation 2026", folder / "report-compliance")
     window.close()
     window.close_database()
     return 0

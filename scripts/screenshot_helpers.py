@@ -44,3 +44,16 @@ def with_dialog(window: QWidget, dialog: QWidget) -> QPixmap:
     painter.drawRect(corner.x() - 1, corner.y() - 1, dialog.width() + 1, dialog.height() + 1)
     painter.end()
     return shot
+
+
+def pdf_page(pdf: Path, text: str, out: Path, resolution: int = 80) -> None:
+    """The first page of ``pdf`` that holds ``text``, as ``out``.png (pdftoppm)."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    page = 1 + next(i for i, p in enumerate(PdfReader(pdf).pages)
+                    if text in (p.extract_text() or ""))  # fmt: skip
+    subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", str(page), "-l", str(page),
+                    "-singlefile", str(pdf), str(out)], check=True)  # fmt: skip
+    print(f"{out}.png")
