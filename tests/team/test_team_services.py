@@ -68,6 +68,34 @@ def test_a_facilitator_cannot_migrate_and_is_told_so(team: Team, portfolios: Por
         assert s.scalar(text("SELECT version_num FROM alembic_version")) == "0008"
 
 
+def test_clauses_init_by_a_facilitator_changes_nothing(
+    team: Team,
+    portfolios: Portfolios,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``clauses init`` (a schema upgrade) started by a facilitator: one French sentence, and
+    the schema (every table's columns, the version) as it was."""
+
+    def schema() -> list[tuple[str, ...]]:
+        with team.owner.session() as s:
+            columns = s.execute(
+                text("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                     "WHERE table_schema = 'public' ORDER BY 1, 2")
+            ).all()  # fmt: skip
+            version = s.scalar(text("SELECT version_num FROM alembic_version"))
+        return [tuple(c) for c in columns] + [(str(version),)]
+
+    with team.owner.transaction() as s:  # as if the application were one version ahead
+        s.execute(text("UPDATE alembic_version SET version_num = '0008'"))
+    before = schema()
+    code = run_cli(monkeypatch, "", "--db", team.url("a"), "init")
+    err = capsys.readouterr().err
+    assert code != 0 and "seul son propriétaire" in err and "La base n'a pas été modifiée" in err
+    assert "Traceback" not in err and "permission" not in err
+    assert schema() == before
+
+
 def test_a_facilitator_hands_over_their_own_participant_only(
     team: Team, portfolios: Portfolios
 ) -> None:
