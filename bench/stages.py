@@ -13,6 +13,7 @@ from typing import Any
 
 from bench import figures_sql, load_baseline
 from bench.common import Results, read_through, run_child, stopwatch
+from bench.list_progress import progress  # noqa: F401 (a stage of python -m bench)
 from bench.statements import statements  # noqa: F401 (a stage of python -m bench)
 from clauses_app.runtime import collector_paused
 from clauses_app.services.bootstrap import open_app_database
