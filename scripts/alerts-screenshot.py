@@ -10,35 +10,15 @@ Everything happens in a throw-away CLAUSES_HOME.
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree's clauses_app
-os.environ["CLAUSES_HOME"] = tempfile.mkdtemp(prefix="clauses-shots-")
-
-from PySide6.QtWidgets import QApplication
-
-SIZE = (1366, 768)
+from screenshot_helpers import demo_window, run  # sets up the display and CLAUSES_HOME
 
 
 def main(folder: Path) -> int:
-    from clauses_app.services.bootstrap import open_app_database
-    from clauses_app.ui.app import fill_demo, install_french, wait_until_settled
-    from clauses_app.ui.context import AppContext
-    from clauses_app.ui.main_window import MainWindow
+    from clauses_app.ui.app import wait_until_settled
 
-    app = QApplication.instance() or QApplication(["clauses-app"])
-    install_french(app)
-    path = Path(tempfile.mkdtemp(prefix="clauses-shots-db-")) / "demo.sqlite3"
-    demo = open_app_database(str(path))
-    fill_demo(demo)
-    window = MainWindow(AppContext(demo), remember=False)
-    window.resize(*SIZE)
-    window.show()
-    wait_until_settled(app, timeout=120)
+    app, window = demo_window()
     window.switch_page("alerts")
     page = window.page("alerts")
     wait_until_settled(app, timeout=120)
@@ -64,4 +44,4 @@ def main(folder: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots")))
+    run(main)

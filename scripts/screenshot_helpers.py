@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree's clauses_app
@@ -57,3 +59,28 @@ def pdf_page(pdf: Path, text: str, out: Path, resolution: int = 80) -> None:
     subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", str(page), "-l", str(page),
                     "-singlefile", str(pdf), str(out)], check=True)  # fmt: skip
     print(f"{out}.png")
+
+
+def demo_window() -> tuple[QApplication, Any]:
+    """The application in French and its main window at 1366×768 on a throw-away
+    demonstration database, shown and settled."""
+    from clauses_app.services.bootstrap import open_app_database
+    from clauses_app.ui.app import fill_demo, install_french
+    from clauses_app.ui.context import AppContext
+    from clauses_app.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(["clauses-app"])
+    install_french(app)  # type: ignore[arg-type]
+    path = Path(tempfile.mkdtemp(prefix="clauses-shots-db-")) / "demo.sqlite3"
+    demo = open_app_database(str(path))
+    fill_demo(demo)
+    window = MainWindow(AppContext(demo), remember=False)
+    window.resize(*SIZE)
+    window.show()
+    settle(app)  # type: ignore[arg-type]
+    return app, window  # type: ignore[return-value]
+
+
+def run(main: Callable[[Path], int]) -> None:
+    """Run a script's ``main`` on the folder given on the command line (docs/screenshots)."""
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots")))

@@ -40,18 +40,17 @@ from clauses_app.storage.result_cache import cache_fingerprint, read_cached, sto
 
 log = logging.getLogger(__name__)
 
-HOURS_REQUIRED = Column("hours_required", "Heures exigées", "hours")
-HOURS_DONE = Column("hours_done", "Heures réalisées", "hours")
-COMPLETION_RATE = Column("completion_rate", "Taux de réalisation", "percent")
-# The employments list is wide already: short headers (the guide says what they hold).
-EMPLOYMENT_HOURS = Column("hours_done", "Heures", "hours")
-LAST_MONTH = Column("last_month", "Dernier\nmois", "month")
+# Headers on two lines: the lists are wide already (the guide says what each one holds).
+HOURS_REQUIRED = Column("hours_required", "Heures\nexigées", "hours")
+HOURS_DONE = Column("hours_done", "Heures\nréalisées", "hours")
+COMPLETION_RATE = Column("completion_rate", "Taux de\nréalisation", "percent")
+LAST_MONTH = Column("last_month", "Dernier mois\nd'heures", "month")
 
 FIGURE_COLUMNS: dict[str, tuple[Column, ...]] = {
     Kind.CONTRACT: (HOURS_REQUIRED, HOURS_DONE, COMPLETION_RATE),
     Kind.LOT: (HOURS_REQUIRED, HOURS_DONE, COMPLETION_RATE),
     Kind.COMPANY: (HOURS_REQUIRED, HOURS_DONE, COMPLETION_RATE),
-    Kind.EMPLOYMENT: (EMPLOYMENT_HOURS, LAST_MONTH),
+    Kind.EMPLOYMENT: (HOURS_DONE, LAST_MONTH),
 }
 KINDS = tuple(FIGURE_COLUMNS)
 HUNDRED = Decimal(100)

@@ -217,7 +217,7 @@ def test_a_list_wider_than_its_window_shrinks_its_text_columns(
     bulk_employments(app_context.database, 50, contracts=5)
     panel = ListPanel(app_context, Kind.EMPLOYMENT, "Contrats et heures")
     qtbot.addWidget(panel)
-    panel.resize(1320, 600)  # narrower than the natural widths, wider than the floors
+    panel.resize(1150, 600)  # narrower than the natural widths, wider than the floors
     panel.show()
     qtbot.waitUntil(lambda: panel.loaded and panel.model.rowCount() == 50)
     header = panel.view.horizontalHeader()

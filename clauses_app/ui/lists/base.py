@@ -49,6 +49,8 @@ SEARCH_DELAY_MS = 250
 MAX_COLUMN_WIDTH = 230
 FIT_ROWS = 50
 TEXT_COLUMN_FLOOR = 110  # px: what a shrunk text column keeps when the list is too wide
+# ... and when it is still too wide (a list with figure columns on a 1366 px screen).
+NARROW_TEXT_FLOOR = 72
 
 # What an empty list says above its main action: (heading, what the list holds).
 EMPTY_TEXTS: dict[str, tuple[str, str]] = {
@@ -391,7 +393,10 @@ class ListPanel(QWidget):
             reserved = 0 if scroll_bar.isVisible() else scroll_bar.sizeHint().width()
             available = self.view.viewport().width() - reserved
         shrinkable = [column.kind == "text" for column in self.model.columns]
-        for section, width in enumerate(fit_widths(natural, shrinkable, available)):
+        widths = fit_widths(natural, shrinkable, available)
+        if available and sum(widths) > available:
+            widths = fit_widths(natural, shrinkable, available, NARROW_TEXT_FLOOR)
+        for section, width in enumerate(widths):
             header.resizeSection(section, width)
 
     def _show_count(self) -> None:
