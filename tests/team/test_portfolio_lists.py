@@ -3,8 +3,10 @@ SQLite (where there is no switch)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.orm import Session
 
+from clauses_app.services import records
 from clauses_app.services.records.kinds import Kind
 from clauses_app.services.records.lists import ListQuery, count_rows, fetch_rows, filter_specs
 from clauses_app.storage import Database
@@ -54,3 +56,17 @@ def test_no_switch_on_sqlite(database: Database) -> None:
     with database.session() as s:
         for kind in (Kind.AUTHORITY, Kind.PARTICIPANT, Kind.EMPLOYMENT):
             assert "portfolio" not in default_filters(s, kind)
+
+
+@requires_postgres
+def test_another_portfolios_people_stay_out_of_the_lists_and_forms(
+    team: Team, portfolios: Portfolios
+) -> None:
+    """« Tout le territoire » is everything the role may read: facilitator a never meets b's
+    people (Bravo, Yvon), in a list or by opening their form from a UUID."""
+    with team.open("a").session() as s:
+        assert names(s, Kind.PARTICIPANT, {}, "last_name") == {"ALPHA", "XAVIER"}
+        employments = fetch_rows(s, Kind.EMPLOYMENT, ListQuery())
+        assert [row.values["participant"] for row in employments] == ["XAVIER Léa"]
+        with pytest.raises(LookupError, match="Le participant n'existe plus"):
+            records.load_record(s, Kind.PARTICIPANT, portfolios.p_b)
