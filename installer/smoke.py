@@ -8,6 +8,8 @@ copy. Every program runs offscreen with a fresh, private data folder (``CLAUSES_
 - ``clauses report balance ... --format pdf``: a PDF with text and only embedded fonts;
 - the same report as DOCX, and ``clauses report clause`` (the wording templates): DOCX files
   with text;
+- ``clauses connect`` to a closed port: refused in French (the PostgreSQL driver and the
+  credential store are in the bundle);
 - ``clauses-app --screenshot``: a PNG of the window that is not blank.
 
     python installer/smoke.py FOLDER [SCRATCH]
@@ -19,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import struct
 import subprocess
@@ -180,6 +183,15 @@ def png_colour_count(png: Path) -> int | None:
     return len(colours) if colours is not None else 1 << 16
 
 
+def check_team_refusal(status: int, stderr: str) -> str:
+    """``clauses connect`` to a closed port: exit 3 and the French sentence, so the PostgreSQL
+    driver and the credential store were found in the bundle and ran."""
+    if status == 3 and "ne répond pas" in stderr:
+        return "PostgreSQL driver and credential store loaded (a closed port refused in French)"
+    raise SmokeFailure(f"`clauses connect` to a closed port exited with {status}: "
+                       f"{stderr.strip()[-300:]}")  # fmt: skip
+
+
 class Smoke:
     """The checks against one folder, sharing one private data folder."""
 
@@ -220,6 +232,19 @@ class Smoke:
                      "--out", str(docx))  # fmt: skip
         return check_docx(docx, "L2112-2")
 
+    def team_driver(self) -> str:
+        with socket.socket() as probe:  # a port nobody listens on once the probe is closed
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        done = subprocess.run(
+            [str(self.folder / f"clauses{EXE_SUFFIX}"), "connect", "--host", "127.0.0.1",
+             "--port", str(port), "--database", "clauses", "--user", "smoke",
+             "--sslmode", "disable"],
+            env=self.env, capture_output=True, text=True, timeout=TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        return check_team_refusal(done.returncode, done.stderr)
+
     def screenshot(self) -> str:
         run_program(self.folder, "clauses-app", ["--screenshot", str(self.png)], self.env)
         return check_png(self.png)
@@ -229,7 +254,7 @@ def run_all(folder: Path, scratch: Path, log: Log) -> list[str]:
     """Every check, in order; the list of failures (empty when the folder works)."""
     smoke = Smoke(folder, scratch)
     steps = (smoke.init, smoke.demo, smoke.report, smoke.report_docx, smoke.clause_wording,
-             smoke.screenshot)  # fmt: skip
+             smoke.team_driver, smoke.screenshot)  # fmt: skip
     failures = []
     for step in steps:
         try:

@@ -104,3 +104,10 @@ def test_a_failing_program_is_reported_with_its_error(tmp_path: Path) -> None:
     assert "base introuvable" in str(failure.value)
     with pytest.raises(smoke.SmokeFailure, match="missing"):
         smoke.run_program(tmp_path, "clauses-app", [], env)
+
+
+def test_team_check_wants_the_french_refusal_of_a_closed_port() -> None:
+    said = "clauses: Le serveur « 127.0.0.1 » (port 9) ne répond pas : vérifiez son nom…"
+    assert "PostgreSQL driver" in smoke.check_team_refusal(3, said)
+    with pytest.raises(smoke.SmokeFailure, match="exited with 1"):
+        smoke.check_team_refusal(1, "ModuleNotFoundError: No module named 'psycopg'")

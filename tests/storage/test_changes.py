@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from clauses_app.storage import Database
+from clauses_app.storage import Database, changes
 from clauses_app.storage.changes import LONGEST_WAIT_S, ChangeListener
 from tests import builders as b
 from tests.conftest import requires_postgres
@@ -81,3 +81,31 @@ def test_a_burst_of_commits_is_delivered_in_few_calls(
         calls.append(received.get_nowait())
     assert 1 <= len(calls) <= 2, calls
     assert set().union(*calls) == {"contracting_authority"}
+
+
+def test_a_lost_listening_connection_is_opened_again(
+    pg_database: Database, other: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(changes, "RETRY_S", 0.2)
+    calls: queue.Queue[frozenset[str]] = queue.Queue()
+    listener = ChangeListener(pg_database.engine, pg_database.backend_pids, calls.put)
+    listener.start()
+    try:
+        assert listener.listening.wait(10)
+        with other.begin() as sql:  # the server ends the listener's connection
+            ended = sql.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND query = 'LISTEN clauses_changes'"
+            )).scalars().all()  # fmt: skip
+        assert ended == [True]
+        deadline = time.monotonic() + 10
+        while True:  # a colleague keeps saving until the listener is back
+            with other.begin() as sql:
+                sql.execute(text("UPDATE setting SET value = value"))
+            try:
+                assert calls.get(timeout=1) == frozenset({"setting"})
+                break
+            except queue.Empty:
+                assert time.monotonic() < deadline, "the listener did not come back"
+    finally:
+        listener.stop()
