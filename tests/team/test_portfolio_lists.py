@@ -68,5 +68,5 @@ def test_another_portfolios_people_stay_out_of_the_lists_and_forms(
         assert names(s, Kind.PARTICIPANT, {}, "last_name") == {"ALPHA", "XAVIER"}
         employments = fetch_rows(s, Kind.EMPLOYMENT, ListQuery())
         assert [row.values["participant"] for row in employments] == ["XAVIER Léa"]
-        with pytest.raises(LookupError, match="Le participant n'existe plus"):
+        with pytest.raises(LookupError, match=r"introuvable .* hors de votre portefeuille"):
             records.load_record(s, Kind.PARTICIPANT, portfolios.p_b)

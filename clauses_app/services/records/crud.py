@@ -50,12 +50,24 @@ class ValidationError(ValueError):
         self.errors = errors
 
 
+def missing(session: Session, kind: str, record_uuid: uuid.UUID | None) -> LookupError:
+    """The French error for a record that is not there. On a team's PostgreSQL database a
+    participant of another portfolio is not there either (row-level security): say so."""
+    if kind == Kind.PARTICIPANT and session.get_bind().dialect.name == "postgresql":
+        return LookupError(
+            f"Le participant est introuvable ({record_uuid}) : supprimé, ou hors de votre "
+            "portefeuille (seuls le facilitateur qui le suit, ceux des donneurs d'ordre où il "
+            "travaille et les coordinateurs le voient)."
+        )
+    return LookupError(f"{NOUNS[kind].capitalize()} n'existe plus ({record_uuid}).")
+
+
 def load_record(session: Session, kind: str, record_uuid: uuid.UUID) -> dict[str, Any]:
     """The editable values of one record (with its contacts or criteria), by field name, and
     its ``version`` (each child's too): hand them back as ``base`` to :func:`save_record`."""
     record = session.get(MODELS[kind], record_uuid)
     if record is None:
-        raise LookupError(f"{NOUNS[kind].capitalize()} n'existe plus ({record_uuid}).")
+        raise missing(session, kind, record_uuid)
     return _values_of(kind, record)
 
 
@@ -124,7 +136,7 @@ def _save(
     if record is None:
         if base is not None or "version" in values:
             raise _Stale  # deleted by someone else since it was opened
-        raise LookupError(f"{NOUNS[kind].capitalize()} n'existe plus ({record_uuid}).")
+        raise missing(session, kind, record_uuid)
     if record_uuid is not None:
         expected = (base if base is not None else values).get("version")
         if expected is not None and record.version != expected:
@@ -279,7 +291,7 @@ def delete_impact(session: Session, kind: str, record_uuid: uuid.UUID) -> Delete
     """Everything deleting this record would remove, or why it cannot be deleted."""
     record: Any = session.get(MODELS[kind], record_uuid)
     if record is None:
-        raise LookupError(f"{NOUNS[kind].capitalize()} n'existe plus ({record_uuid}).")
+        raise missing(session, kind, record_uuid)
     label = f"{NOUNS[kind]} « {record_label(session, kind, record)} »"
     impact = DeleteImpact(label)
     lots = select(Lot.uuid)
