@@ -157,3 +157,25 @@ def test_cli_as_a_facilitator_meets_other_portfolios_as_absent(
                    "--authority", str(portfolios.y))  # fmt: skip
     err = capsys.readouterr().err
     assert code == 3 and "Votre rôle dans l'équipe ne permet pas" in err
+
+
+def test_migration_0013_gives_the_team_its_rights_on_the_amounts_invoiced(team: Team) -> None:
+    """A team database upgraded to 0013 after ``clauses team init``: facilitators read and
+    write the new table at once, and their alerts (which read it) still work."""
+    from datetime import date as day
+
+    from clauses_app.services.alerts import collect_alerts
+    from clauses_app.storage.migrate import downgrade, upgrade
+
+    downgrade(team.owner.engine, "0009")
+    upgrade(team.owner.engine)
+    with team.engine("a").connect() as c:
+        assert c.execute(text("SELECT count(*) FROM invoice")).scalar_one() == 0
+        owner, award_owner = c.execute(
+            text("SELECT (SELECT tableowner FROM pg_tables WHERE tablename = 'invoice'), "
+                 "(SELECT tableowner FROM pg_tables WHERE tablename = 'award')")
+        ).one()  # fmt: skip
+    assert owner == award_owner
+    database = team.open("a")
+    with database.session() as s:
+        assert collect_alerts(s, day(2026, 12, 31)) is not None

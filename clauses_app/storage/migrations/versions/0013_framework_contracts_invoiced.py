@@ -10,8 +10,10 @@ Existing rows: lots keep their mode (HOURS or PERCENT) and get no tranche (NULL)
 changes in their figures. There is no invoice yet.
 
 On PostgreSQL the new table gets the author and history triggers migration 0009 put on every
-record table (the functions exist since then). A team database's members get their rights on
-it from ``clauses team init`` (run again after the upgrade, as for any new table).
+record table (the functions exist since then). On a team database (``clauses team init``) the
+new table gets the rights and the owner its parent ``award`` has, so that the facilitators
+and coordinators read and write it at once (no row-level security: amounts invoiced name no
+person).
 
 Revision ID: 0013
 Revises: 0009
@@ -69,6 +71,32 @@ def upgrade() -> None:
             "CREATE TRIGGER clauses_history AFTER INSERT OR UPDATE OR DELETE ON invoice "
             "FOR EACH ROW EXECUTE FUNCTION clauses_record_history()"
         )
+        op.execute(AS_AWARD)
+
+
+# A team database's roles get on invoice what they have on award, and award's owner owns it.
+AS_AWARD = """
+DO $$
+DECLARE
+    grant_row record;
+    award_owner name;
+BEGIN
+    FOR grant_row IN
+        SELECT grantee, privilege_type FROM information_schema.role_table_grants
+        WHERE table_schema = 'public' AND table_name = 'award' AND grantee <> current_user
+    LOOP
+        EXECUTE format('GRANT %s ON public.invoice TO %I', grant_row.privilege_type,
+                       grant_row.grantee);
+    END LOOP;
+    SELECT tableowner INTO award_owner FROM pg_tables
+    WHERE schemaname = 'public' AND tablename = 'award';
+    IF award_owner IS DISTINCT FROM current_user
+       AND pg_has_role(current_user, award_owner, 'MEMBER') THEN
+        EXECUTE format('ALTER TABLE public.invoice OWNER TO %I', award_owner);
+    END IF;
+END
+$$
+"""
 
 
 def downgrade() -> None:
