@@ -81,3 +81,28 @@ def test_award_form_takes_the_amounts_invoiced(qtbot: Any, app_context: AppConte
             (date(2026, 3, 31), Decimal("100000.00"), "BC-001"),
             (date(2026, 6, 30), Decimal("48000.00"), None),
         ]
+
+
+def test_the_alerts_page_names_a_framework_award_without_amounts(
+    qtbot: Any, app_context: AppContext
+) -> None:
+    from clauses_app.services.alerts import AlertKind
+    from clauses_app.ui.pages.alerts_page import AlertsPage
+
+    _contract, award = _framework(app_context)  # performance from 01/01/2026, nothing invoiced
+    page = AlertsPage(app_context)
+    page.today = lambda: date(2026, 3, 15)  # type: ignore[method-assign]
+    page.resize(1300, 600)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.show()
+    opened: list[tuple[str, Any]] = []
+    app_context.open_record_requested.connect(lambda kind, u: opened.append((kind, u)))
+    assert page.select_alert(AlertKind.INVOICED_AMOUNTS_MISSING, award).isValid()
+    assert page.action_label.text() == (
+        "À faire : Saisissez les montants facturés de l'attribution : les heures exigées en "
+        "découlent."
+    )
+    page.tree.setFocus()
+    qtbot.keyClick(page.tree, Qt.Key.Key_Return)
+    assert opened == [(Kind.AWARD, award)]  # the award's form, where the amounts are typed
