@@ -67,6 +67,12 @@ def test_framework_clause_and_amounts_round_trip(exported: Path, empty: Database
     assert "2026-03-31,100000.00,BC-8" in member
     result = import_clause_file(empty, exported)
     assert result.ok and result.applied
+    assert result.count("invoice").new == 3
+    assert _stored(empty) == (("INVOICED", Decimal("2000.00"), Decimal("1.00")), INVOICES)
+    again = import_clause_file(empty, exported)  # the same file again: nothing changes
+    assert again.ok and again.count("invoice").as_dict() == {
+        "new": 0, "updated": 0, "unchanged": 3, "conflicts": 0,
+    }  # fmt: skip
     assert _stored(empty) == (("INVOICED", Decimal("2000.00"), Decimal("1.00")), INVOICES)
 
 
