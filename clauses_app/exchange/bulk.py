@@ -3,8 +3,8 @@
 Portable path: Core inserts and updates. SQLite fast path (chosen here and nowhere else): the
 inserts go straight to the driver's executemany with the values already in the storage format
 SQLAlchemy uses on SQLite, because per-value bind processing was most of the time of the
-national file's 730,000 rows; and a bigger page cache while importing, because random uuid
-keys touch index pages all over the file. Tests run both paths on SQLite (same stored values)
+national file's 730,000 rows. (Its caller gives the connection a large page cache:
+storage/connections.py.) Tests run both paths on SQLite (same stored values)
 and the portable one on PostgreSQL.
 """
 
@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import bindparam, insert, text, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from clauses_app.exchange.format import EntitySpec
 from clauses_app.exchange.reader import MemberData, Row
 
 BATCH = 5000
-SQLITE_CACHE_KIB = 64 * 1024
 
 Write = Callable[[list[Row]], None]
 Digest = Callable[[int], str]
@@ -34,21 +32,6 @@ DIGEST_COLUMN = "import_digest"
 
 def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
-
-
-@contextmanager
-def import_cache(session: Session) -> Iterator[None]:
-    """On SQLite, a 64 MB page cache (instead of 2 MB) while importing; restored after, for
-    the pooled connection."""
-    if not is_sqlite(session):
-        yield
-        return
-    previous = session.execute(text("PRAGMA cache_size")).scalar_one()
-    session.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}"))
-    try:
-        yield
-    finally:
-        session.execute(text(f"PRAGMA cache_size={int(previous)}"))
 
 
 class BulkWriter:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from clauses_app.exchange.bulk import BulkWriter, import_cache
+from clauses_app.exchange.bulk import BulkWriter
 from clauses_app.exchange.format import SPECS
 from clauses_app.exchange.limits import DEFAULT_LIMITS, ImportLimits
 from clauses_app.exchange.merge import MergeState, merge_member
@@ -25,6 +25,7 @@ from clauses_app.exchange.safety import UnsafeFileError
 from clauses_app.services.progress import Progress, report
 from clauses_app.storage import Database, describe_database_error
 from clauses_app.storage.backup import backup_before_change
+from clauses_app.storage.connections import BULK_INSERT_CACHE_KIB, sqlite_page_cache
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,10 @@ def _run(
             return result
         backup_before_change(database.file_path, "import")
         try:
-            with database.transaction() as session, import_cache(session):
+            with (
+                database.transaction() as session,
+                sqlite_page_cache(session, BULK_INSERT_CACHE_KIB),
+            ):
                 writer = BulkWriter(session, steps.advance)
                 if not _merge(session, clause, path.name, sink, steps, writer, only_valid):
                     raise _Undo

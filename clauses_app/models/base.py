@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -80,19 +81,31 @@ LOCAL_COLUMNS = ("version", "import_digest", "follower", "created_by", "updated_
 AUTHOR_LENGTH = 63
 
 
-@functools.cache
+# Where the account's name is looked for first, in getpass.getuser()'s order.
+USER_NAME_VARIABLES = ("LOGNAME", "USER", "LNAME", "USERNAME")
+
+
 def local_user_name() -> str:
     """The operating-system account running the application (who writes to an SQLite
     database). On PostgreSQL the database itself stamps its role (storage/identity.py).
 
-    The default of every row's authors, so called for each row an import inserts: read once
-    per process (the account running a process does not change; a test that pretends to be
-    someone else clears the cache)."""
+    The default of every row's authors, so called for each row an import inserts: the
+    environment is read each time, the password database at most once per process."""
+    for variable in USER_NAME_VARIABLES:
+        if name := os.environ.get(variable):
+            return name[:AUTHOR_LENGTH]
+    return _account_name()
+
+
+@functools.cache
+def _account_name() -> str:
+    """The account of this process's user in the password database (the environment names
+    none; the account running a process does not change), or « inconnu »."""
     import getpass
 
     try:
         return getpass.getuser()[:AUTHOR_LENGTH] or "inconnu"
-    except (OSError, KeyError, ImportError):  # no user name in the environment nor passwd
+    except (OSError, KeyError, ImportError):  # no user name in the password database
         return "inconnu"
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Table, event, insert, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
-from sqlalchemy.orm.attributes import NO_VALUE
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from clauses_app.models.base import Record, local_user_name, utcnow
 from clauses_app.models.employment import Employment
@@ -105,17 +105,17 @@ def _after_flush(session: Session, _context: Any) -> None:
             continue
         state = inspect(record)
         table = record.__tablename__
+        # Read through the state's dict and get_history, not state.attrs: that one memoises
+        # an AttributeState per column on every object the session keeps (an import's).
+        values = {a.key: state.dict.get(a.key) for a in state.mapper.column_attrs}
         pairs = []
-        for attribute in state.mapper.column_attrs:
-            name = attribute.key
-            current = state.attrs[name].loaded_value
-            current = None if current is NO_VALUE else current
+        for name, current in values.items():
             if action == HistoryAction.INSERT:
                 pairs.append((name, None, current))
             elif action == HistoryAction.DELETE:
                 pairs.append((name, current, None))
             else:
-                history = state.attrs[name].history
+                history = state.get_history(name, PASSIVE_NO_INITIALIZE)
                 if history.has_changes():
                     # Not loaded before the change (a value the insert left to its default):
                     # None, as it is for a new record's unset field.
@@ -123,7 +123,6 @@ def _after_flush(session: Session, _context: Any) -> None:
         changes = _changes(table, pairs)
         if action == HistoryAction.UPDATE and not changes:
             continue
-        values = {a.key: state.attrs[a.key].loaded_value for a in state.mapper.column_attrs}
         rows.append(
             _row(table, record.uuid, _person_of(session, table, values), action, changes, who)
         )

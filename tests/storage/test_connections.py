@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
@@ -86,3 +88,30 @@ def test_an_own_connection_is_closed_for_good(database: Database) -> None:
     assert raw is not None
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         raw.execute("SELECT 1")
+
+
+def test_a_spreadsheet_import_runs_with_its_own_page_cache(
+    database: Database, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's connection has the smaller cache while it works (its peak memory), and
+    the pooled connection gets the engine's cache back afterwards."""
+    from sqlalchemy import text
+
+    from clauses_app.exchange import import_sheet
+    from clauses_app.exchange.sheets import service
+    from clauses_app.storage import connections
+
+    seen: list[int] = []
+    real = service.database_identity
+
+    def identity(session: Any, **options: Any) -> Any:
+        seen.append(session.execute(text("PRAGMA cache_size")).scalar_one())
+        return real(session, **options)
+
+    monkeypatch.setattr(service, "database_identity", identity)
+    sheet = tmp_path / "suivi.csv"
+    sheet.write_text("Nom;Prénom\nMartin;Léa\n", encoding="utf-8")
+    import_sheet(database, sheet, "tracker")
+    assert seen == [-connections.SHEET_IMPORT_CACHE_KIB]
+    with database.session() as s:
+        assert s.execute(text("PRAGMA cache_size")).scalar_one() == -65536

@@ -5,7 +5,6 @@ same moment wait for each other, so that a month is never recorded twice."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -25,20 +24,8 @@ MARCH, APRIL = (2025, 3), (2025, 4)
 
 
 def _as(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    """Work as the local account ``name`` (read once per process: the cache is cleared)."""
-    from clauses_app.models.base import local_user_name
-
+    """Work as the local account ``name`` (getpass reads LOGNAME first)."""
     monkeypatch.setenv("LOGNAME", name)
-    local_user_name.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def _account_read_again() -> Iterator[None]:
-    """The next test reads the real account again."""
-    from clauses_app.models.base import local_user_name
-
-    yield
-    local_user_name.cache_clear()
 
 
 def _grid(database: Database, award: object) -> HoursGrid:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,22 +23,9 @@ from clauses_app.ui.forms.history import HistoryDialog
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture(autouse=True)
-def _account_read_again() -> Iterator[None]:
-    """The next test reads the real account again."""
-    from clauses_app.models.base import local_user_name
-
-    yield
-    local_user_name.cache_clear()
-
-
 def _as(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    """Work as the local account ``name`` (getpass reads LOGNAME first; the name is read
-    once per process, so the cache is cleared before and after)."""
-    from clauses_app.models.base import local_user_name
-
+    """Work as the local account ``name`` (getpass reads LOGNAME first)."""
     monkeypatch.setenv("LOGNAME", name)
-    local_user_name.cache_clear()
 
 
 

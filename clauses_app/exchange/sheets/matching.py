@@ -4,7 +4,6 @@ first name and birth date (accents, case, hyphens ignored), with the uncertain c
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +14,7 @@ from clauses_app.exchange.sheets.values import normalise
 from clauses_app.models import Participant
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per participant of the database and the file
 class Person:
     uuid: uuid.UUID
     external_id: str | None
@@ -44,8 +43,9 @@ class PeopleIndex:
 
     def __init__(self, session: Session) -> None:
         self._by_external: dict[str, Person] = {}
-        self._by_names: dict[tuple[str, str], list[Person]] = defaultdict(list)
-        self._by_last_birth: dict[tuple[str, date], list[Person]] = defaultdict(list)
+        # Tuples, not lists: most keys hold one person, and a large import adds one per row.
+        self._by_names: dict[tuple[str, str], tuple[Person, ...]] = {}
+        self._by_last_birth: dict[tuple[str, date], tuple[Person, ...]] = {}
         rows = session.execute(
             select(
                 Participant.uuid,
@@ -62,9 +62,10 @@ class PeopleIndex:
         if person.external_id:
             self._by_external[person.external_id.strip().upper()] = person
         last, first = _names(person.last_name, person.first_name)
-        self._by_names[(last, first)].append(person)
+        self._by_names[(last, first)] = (*self._by_names.get((last, first), ()), person)
         if person.birth_date:
-            self._by_last_birth[(last, person.birth_date)].append(person)
+            key = (last, person.birth_date)
+            self._by_last_birth[key] = (*self._by_last_birth.get(key, ()), person)
 
     def match(
         self, external_id: str | None, last: str, first: str, birth: date | None
@@ -72,7 +73,7 @@ class PeopleIndex:
         if external_id and external_id.strip().upper() in self._by_external:
             return Match(self._by_external[external_id.strip().upper()])
         key = _names(last, first)
-        same_names = self._by_names.get(key, [])
+        same_names = self._by_names.get(key, ())
         if birth is not None:
             exact = [p for p in same_names if p.birth_date == birth]
             if exact:
@@ -87,12 +88,12 @@ class PeopleIndex:
 
     def _close_match(self, key: tuple[str, str], birth: date) -> Match | None:
         last, first = key
-        for person in self._by_last_birth.get((last, birth), []):
+        for person in self._by_last_birth.get((last, birth), ()):
             other = normalise(person.first_name)
             compact, other_compact = first.replace(" ", ""), other.replace(" ", "")
             if compact == other_compact or other.startswith(first) or first.startswith(other):
                 return Match(person, "prénom proche, même nom et même date de naissance")
-        for person in self._by_last_birth.get((first, birth), []):
+        for person in self._by_last_birth.get((first, birth), ()):
             if normalise(person.first_name) == last:
                 return Match(person, "nom et prénom inversés, même date de naissance")
         return None

@@ -52,6 +52,7 @@ from clauses_app.services.periods import Month
 from clauses_app.services.progress import Progress, report
 from clauses_app.storage import Database
 from clauses_app.storage.backup import backup_before_change
+from clauses_app.storage.connections import SHEET_IMPORT_CACHE_KIB, sqlite_page_cache
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
@@ -235,7 +236,10 @@ def import_sheets(
     if apply:
         backup_before_change(database.file_path, "import")
     try:
-        with database.transaction() as session:
+        with (
+            database.transaction() as session,
+            sqlite_page_cache(session, SHEET_IMPORT_CACHE_KIB),
+        ):
             identity = database_identity(session, create=False)
             seen: dict[tuple[uuid.UUID, Month], str] = {}
             months: dict[tuple[uuid.UUID, Month], str] = {}

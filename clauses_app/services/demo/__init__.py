@@ -8,12 +8,10 @@ also be counted without a database (:func:`count_demo`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import exists, insert, select, text
+from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Base, Company, ContractingAuthority, Participant
@@ -22,10 +20,10 @@ from clauses_app.services.demo.plan import PLANS, SIZES, SizePlan
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.settings import save_settings
 from clauses_app.storage import Database
+from clauses_app.storage.connections import BULK_INSERT_CACHE_KIB, sqlite_page_cache
 
 # Tables a forced demo keeps: the reference lists and the settings (overwritten anyway).
 KEPT_TABLES = frozenset({"reference_item", "setting"})
-SQLITE_CACHE_KIB = 65_536
 
 
 class DemoError(Exception):
@@ -129,27 +127,11 @@ def generate_demo(
         report(progress, 0, generator.steps, "Préparation")
         save_settings(session, generator.settings)
         session.flush()
-        with _large_sqlite_cache(session):
+        with sqlite_page_cache(session, BULK_INSERT_CACHE_KIB):
             for batch in generator.batches():
                 session.execute(insert(batch.table), batch.rows)
                 report(progress, batch.done, batch.total, batch.message)
     return _summary(generator, seed)
-
-
-@contextmanager
-def _large_sqlite_cache(session: Session) -> Iterator[None]:
-    """A 64 MB page cache while inserting: random UUID keys touch index pages all over the
-    file, and SQLite's 2 MB default makes the national insert thrash. Restored afterwards,
-    since the connection goes back to the pool."""
-    if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    previous = session.execute(text("PRAGMA cache_size")).scalar_one()
-    session.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}"))
-    try:
-        yield
-    finally:
-        session.execute(text(f"PRAGMA cache_size={int(previous)}"))
 
 
 __all__ = [
