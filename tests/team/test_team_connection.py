@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,11 @@ from sqlalchemy.engine import make_url
 
 from clauses_app.cli import main
 from clauses_app.services.databases import connect_team_database
-from clauses_app.storage import Database
+from clauses_app.storage import Database, migrate
 from clauses_app.storage import team_connection as tc
 from clauses_app.storage.team_connection import TeamConnection, TeamConnectionError
 from tests.conftest import PG_ADMIN_URL, requires_postgres
+from tests.team.conftest import PASSWORD, Team
 from tests.team.keyring_memory import MemoryKeyring, memory_keyring  # noqa: F401 (fixture)
 
 
@@ -218,3 +220,41 @@ def test_a_wrong_password_from_the_cli_is_one_sentence(
     assert status == 3
     assert err.startswith(f"clauses: Le serveur « 127.0.0.1 » (port {port}) ne répond pas")
     assert memory_keyring.passwords == {}  # nothing kept for a connection that failed
+
+
+def test_a_facilitator_connects_as_their_own_role_and_an_outsider_is_told(
+    team: Team, memory_keyring: MemoryKeyring  # noqa: F811
+) -> None:
+    parsed = make_url(team.owner_url)
+    facilitator = TeamConnection(
+        "équipe", parsed.host or "127.0.0.1", team.name, team.users["a"],
+        port=parsed.port or 5432, sslmode="disable",
+    )  # fmt: skip
+
+    opening = connect_team_database(facilitator, PASSWORD)
+    try:
+        with opening.database.session() as session:
+            who = session.execute(text("SELECT session_user")).scalar()
+        assert who == team.users["a"] and opening.check.revision == migrate.head_revision()
+    finally:
+        opening.database.dispose()
+    assert memory_keyring.passwords == {(tc.KEYRING_SERVICE, facilitator.address): PASSWORD}
+    with pytest.raises(TeamConnectionError, match=f"^Mot de passe refusé pour l'utilisateur "
+                       f"« {team.users['a']} »"):  # fmt: skip
+        tc.check_server(facilitator, "pas le sien")
+
+    outsider = f"dehors_{team.name[-10:]}"  # a login role the administrator left out
+    admin = create_engine(team.owner_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as sql:
+        sql.execute(text(f"CREATE ROLE {outsider} LOGIN PASSWORD 'dehors'"))
+    try:
+        with pytest.raises(TeamConnectionError) as refused:
+            tc.check_server(replace(facilitator, user=outsider), "dehors")
+        assert str(refused.value) == (
+            f"L'utilisateur « {outsider} » n'a pas accès à la base « {team.name} » : demandez "
+            "à l'administrateur de l'ajouter à l'équipe (clauses team add-user)."
+        )
+    finally:
+        with admin.connect() as sql:
+            sql.execute(text(f"DROP ROLE IF EXISTS {outsider}"))
+        admin.dispose()
