@@ -1,8 +1,8 @@
-"""``clauses invoiced add|list``: the amounts invoiced on framework contracts.
+"""``clauses invoiced add|list|remove``: the amounts invoiced on framework contracts.
 
 A lot whose clause reads « N h per X € HT invoiced » owes hours as its companies invoice
 (docs/counting-rules.md); ``add`` records one order's (or one month's) amount on an award,
-``list`` shows them with their total.
+``list`` shows them with their total (and their uuid in ``--json``), ``remove`` deletes one.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from clauses_app.cli.common import (
     print_json,
 )
 from clauses_app.formatting import format_date, format_money
-from clauses_app.services.invoices import add_invoice, invoiced_amounts
+from clauses_app.services.invoices import add_invoice, invoiced_amounts, remove_invoice
 from clauses_app.services.records.crud import ValidationError
 
 FIELD_NAMES = {"award_uuid": "--award", "invoiced_on": "--date", "amount_ht": "--amount"}
@@ -38,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add.add_argument("--reference", help="numéro du bon de commande ou de la facture")
     add.add_argument("--json", action="store_true", help="sortie JSON")
     add.set_defaults(handler=cmd_add)
+    remove = actions.add_parser("remove", help="supprimer un montant facturé (son UUID, « list »)")
+    remove.add_argument("uuid", metavar="UUID", help="le montant à supprimer")
+    remove.set_defaults(handler=cmd_remove)
     listing = actions.add_parser("list", help="les montants facturés, par date")
     listing.add_argument("--award", metavar="UUID", help="une attribution")
     listing.add_argument("--contract", metavar="UUID", help="un marché")
@@ -64,6 +67,20 @@ def cmd_add(args: argparse.Namespace) -> int:
         print_json({"uuid": str(recorded)})
     else:
         print(f"Montant facturé enregistré : {format_money(amount)} HT le {format_date(day)}.")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    invoice = parse_uuid(args.uuid, "L'identifiant du montant")
+    with opened_database(args) as database:
+        try:
+            gone = remove_invoice(database, invoice)
+        except LookupError as exc:
+            raise CliError(f"{exc} Rien n'a été supprimé.") from None
+    print(
+        f"Montant facturé supprimé : {format_money(gone.amount_ht)} HT le "
+        f"{format_date(gone.invoiced_on)} ({gone.contract} lot {gone.lot}, {gone.company})."
+    )
     return 0
 
 

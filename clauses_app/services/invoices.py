@@ -80,6 +80,19 @@ def add_invoice(
         return invoice.uuid
 
 
+def remove_invoice(database: Database, invoice_uuid: uuid.UUID) -> InvoicedAmount:
+    """Delete one amount invoiced (entered twice, or wrong), in one transaction; what it was.
+    Raises :class:`LookupError` (French) when it does not exist (nothing deleted)."""
+    with database.transaction() as session:
+        invoice = session.get(Invoice, invoice_uuid)
+        if invoice is None:
+            raise LookupError(f"Montant facturé introuvable : {invoice_uuid}.")
+        (gone,) = [i for i in invoiced_amounts(session, award_uuid=invoice.award_uuid)
+                   if i.invoice_uuid == invoice_uuid]  # fmt: skip
+        session.delete(invoice)
+        return gone
+
+
 def invoiced_amounts(
     session: Session,
     period: Period | None = None,

@@ -139,6 +139,14 @@ def test_cli_add_then_list(database: Database, capsys: pytest.CaptureFixture[str
     ]  # fmt: skip
     assert main(["--db", url, "invoiced", "list", "--year", "2025"]) == 0
     assert capsys.readouterr().out.strip() == "Aucun montant facturé."
+    second = listed["amounts"][1]["uuid"]
+    assert main(["--db", url, "invoiced", "remove", second]) == 0
+    assert capsys.readouterr().out == (
+        "Montant facturé supprimé : 48\u202f000,00\u00a0€ HT le 30/06/2026 (AC-1 lot 1, SIAE).\n"
+    )
+    assert [day for day, _a, _r in _invoices(database)] == [date(2026, 3, 31)]
+    assert main(["--db", url, "invoiced", "remove", second]) == 2
+    assert "Montant facturé introuvable" in capsys.readouterr().err
 
 
 def test_cli_refuses_bad_input_and_saves_nothing(
