@@ -1,6 +1,6 @@
 """Hours grids saved by two facilitators: a save over hours someone else saved since the grid
 was loaded is refused (French, naming who), and nothing of it is written; two saves at the
-same moment wait for each other, so that a month is never recorded twice."""
+same moment wait for each other, and the second is refused the same way."""
 
 from __future__ import annotations
 
