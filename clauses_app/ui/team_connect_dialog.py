@@ -81,6 +81,20 @@ class TeamConnectDialog(QDialog):
         self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.recent.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.recent.setSpacing(3)
+        self._fill_recent()
+        self.recent.currentItemChanged.connect(self._on_recent_chosen)
+        self.recent.itemDoubleClicked.connect(lambda _item: self.connect_now())
+        column.addWidget(self.recent, 1)
+        self.forget_button = QPushButton("Oublier cette connexion")
+        self.forget_button.setToolTip(
+            "Retire la connexion de la liste et son mot de passe du gestionnaire d'identifiants"
+        )
+        self.forget_button.clicked.connect(self.forget_chosen)
+        column.addWidget(self.forget_button)
+        return column
+
+    def _fill_recent(self) -> None:
+        self.recent.clear()
         for connection in tc.saved_connections():
             item = QListWidgetItem(
                 f"{connection.name}\n{connection.user}@{connection.host}\n"
@@ -93,10 +107,15 @@ class TeamConnectDialog(QDialog):
             empty = QListWidgetItem("Aucune connexion récente")
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             self.recent.addItem(empty)
-        self.recent.currentItemChanged.connect(self._on_recent_chosen)
-        self.recent.itemDoubleClicked.connect(lambda _item: self.connect_now())
-        column.addWidget(self.recent, 1)
-        return column
+
+    def forget_chosen(self) -> None:
+        """« Oublier cette connexion »: the chosen recent connection and its stored password."""
+        item = self.recent.currentItem()
+        connection = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if isinstance(connection, TeamConnection):
+            tc.forget(connection.name)
+            self._fill_recent()
+            self.password.setPlaceholderText("")
 
     def _form_column(self) -> QVBoxLayout:
         column = QVBoxLayout()

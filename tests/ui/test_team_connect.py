@@ -75,6 +75,10 @@ def test_connecting_switches_the_window_and_keeps_the_password_in_the_store(
     )
     assert again.host.text() == url.host and again.password.text() == ""
     assert again.password.placeholderText() == "mémorisé sur ce poste"
+    again.recent.setCurrentRow(0)
+    qtbot.mouseClick(again.forget_button, Qt.MouseButton.LeftButton)  # « Oublier … »
+    assert memory_keyring.passwords == {} and tc.saved_connections() == []
+    assert again.recent.item(0).text() == "Aucune connexion récente"
     again.reject()
 
 
