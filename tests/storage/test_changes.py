@@ -109,3 +109,17 @@ def test_a_lost_listening_connection_is_opened_again(
                 assert time.monotonic() < deadline, "the listener did not come back"
     finally:
         listener.stop()
+
+
+def test_every_data_table_announces_its_changes(pg_database: Database) -> None:
+    """A table added by a later migration needs the trigger too (migration 0014's docstring)."""
+    with pg_database.engine.connect() as sql:
+        tables = set(sql.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        )).scalars())  # fmt: skip
+        announced = set(sql.execute(text(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'clauses_notify'"
+        )).scalars())  # fmt: skip
+    assert announced == tables - {"alembic_version", "record_history"}
+    assert {"participant", "hours_record", "setting"} <= announced
