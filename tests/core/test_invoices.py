@@ -216,3 +216,25 @@ def test_the_sizing_assistant_stores_the_tranche_and_refuses_a_nil_one(
         ClauseMode.INVOICED, D("1500.00"), D("2.00"),
     )  # fmt: skip
     assert (stored.invoiced_ht, other.invoiced_ht) == (D(0), D("3000.50"))
+
+
+def test_a_framework_award_is_behind_on_what_it_invoiced_to_date(
+    database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """148,000 € invoiced by March 2026 owe 74 h by then; 10 h done is behind, though a
+    pro-rata of the 48-month performance (3 months: 4.63 h) would not say so."""
+    with database.transaction() as s:
+        con = b.contract(s, b.authority(s), "AC-9", start_date=date(2026, 1, 1),
+                         end_date=date(2029, 12, 31))  # fmt: skip
+        award = b.award(s, b.lot(s, con, "1", **PER_2000), b.company(s, "SIAE"))
+        b.invoice(s, award, date(2026, 3, 31), "148000")
+        job = b.employment(s, award, b.participant(s), date(2026, 1, 5))
+        for month in (1, 2, 3):
+            b.month_hours(s, job, 2026, month, "3.5" if month < 3 else "3")
+        award_uuid = award.uuid
+    url = str(database.engine.url)
+    assert main(["--db", url, "alerts", "--json", "--today", "2026-04-15",
+                 "--kind", "behind_schedule"]) == 0  # fmt: skip
+    [alert] = json.loads(capsys.readouterr().out)
+    assert alert["record_uuid"] == str(award_uuid)
+    assert "10\u00a0h" in alert["message"] and "74\u00a0h" in alert["message"]

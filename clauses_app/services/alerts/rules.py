@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from clauses_app.formatting import format_date, format_hours
 from clauses_app.models import (
     Award,
+    ClauseMode,
     Company,
     ContractingAuthority,
     Employment,
@@ -163,10 +164,16 @@ def behind_schedule(
             ):
                 continue
             expected, done, ended = figures.hours_required, figures.hours_done_pooled, end
+        elif figures.lot.clause_mode == ClauseMode.INVOICED:
+            # A framework award owes, to date, the hours of what it has invoiced so far: its
+            # required hours are already « to date », and a pro-rata of the performance
+            # months elapsed would shrink them again.
+            expected = figures.hours_required
         else:
             expected = round_share(figures.hours_required, share_months(
                 label.first_month, label.last_month, None, None, last_month
             ))  # fmt: skip
+        if end > cutoff:
             if expected <= 0:
                 continue
             done = figures.hours_done_to_date
