@@ -258,3 +258,26 @@ def test_a_facilitator_connects_as_their_own_role_and_an_outsider_is_told(
         with admin.connect() as sql:
             sql.execute(text(f"DROP ROLE IF EXISTS {outsider}"))
         admin.dispose()
+
+
+@requires_postgres
+def test_without_a_credential_store_the_connection_works_and_says_so(
+    pg_database: Database,
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # a Linux without a session's Secret Service
+    try:
+        connection = _connection_to(pg_database.url)
+        opening = connect_team_database(connection, _password(pg_database.url))
+        opening.database.dispose()
+        assert opening.password_note == (
+            "Le mot de passe n'a pas pu être mémorisé : aucun gestionnaire d'identifiants "
+            "n'est disponible sur ce poste. Il sera demandé à chaque connexion."
+        )
+        assert tc.read_password(connection) is None
+        assert [c.name for c in tc.saved_connections()] == ["essai"]
+    finally:
+        keyring.set_keyring(before)
