@@ -36,6 +36,7 @@ from clauses_app.cli.common import (
     UserFacingError,
     database_error_message,
 )
+from clauses_app.cli.french import FrenchArgumentParser
 from clauses_app.runtime import collector_paused
 from clauses_app.storage.backup import BackupError
 
@@ -46,11 +47,14 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog="clauses",
         description="Clauses sociales d'insertion : base de données, imports, exports, bilans.",
     )
-    parser.add_argument("--version", action="version", version=f"clauses {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"clauses {__version__}",
+        help="afficher la version et quitter",
+    )  # fmt: skip
     parser.add_argument(
         "--db",
         metavar="URL|CHEMIN",

@@ -168,4 +168,37 @@ def test_db_option_then_environment_then_default(
 def test_help_on_every_command() -> None:
     for command in ("init", "estimate", "stats", "authorities"):
         result = run(command, "--help")
-        assert result.returncode == 0 and "usage:" in result.stdout
+        assert result.returncode == 0 and "utilisation :" in result.stdout
+
+
+def test_help_and_errors_of_the_command_line_are_french(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """argparse's own words (headings, -h, its errors) in French, for every subcommand."""
+    from clauses_app.cli import build_parser
+
+    parser = build_parser()
+    text = parser.format_help()
+    assert text.startswith("utilisation : clauses [-h]")
+    assert "afficher cette aide et quitter" in text and "afficher la version" in text
+    assert "\noptions:\n" in text and "\narguments:\n" in text
+    for english in ("usage:", "positional arguments", "show this help", "show program"):
+        assert english not in text
+    cases = {
+        ("import-sheet",): (
+            "clauses import-sheet : erreur : arguments obligatoires : FICHIER, --kind"
+        ),
+        ("stats", "--year", "abc"): (
+            "clauses stats : erreur : argument --year : valeur invalide 'abc'"
+        ),
+        ("alerts", "mark", "clé", "--done", "--snooze", "2026-01-01"): (
+            "clauses alerts mark : erreur : argument --snooze/--postpone : incompatible avec "
+            "--done/--treated"
+        ),
+        ("stats", "--bogus"): "clauses : erreur : arguments non reconnus : --bogus",
+    }
+    for argv, sentence in cases.items():
+        with pytest.raises(SystemExit) as stopped:
+            main(list(argv))
+        assert stopped.value.code == 2
+        assert capsys.readouterr().err.splitlines()[-1] == sentence
