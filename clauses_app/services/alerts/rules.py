@@ -163,7 +163,8 @@ def behind_schedule(
                 figures.required_cents * factor
             ):
                 continue
-            expected, done, ended = figures.hours_required, figures.hours_done_pooled, end
+            ended: date | None = end
+            expected, done = figures.hours_required, figures.hours_done_pooled
         elif figures.lot.clause_mode == ClauseMode.INVOICED:
             # A framework award owes, to date, the hours of what it has invoiced so far: its
             # required hours are already « to date », and a pro-rata of the performance
