@@ -28,7 +28,10 @@ from clauses_app.storage import migrate
 from clauses_app.storage import team_connection as tc
 from clauses_app.storage.team_connection import TeamConnection, TeamConnectionError
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's server binaries, the newest version installed (as scripts/postgres-for-tests.sh).
+_VERSIONS = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)  # fmt: skip
+PG_BIN = _VERSIONS[-1].parent if _VERSIONS else Path("/usr/lib/postgresql/15/bin")
 
 
 @dataclass(frozen=True)
