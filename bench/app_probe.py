@@ -116,7 +116,8 @@ if MODE == "app":
     app.processEvents()
     __result["search_s"] = time.perf_counter() - started
     __result["search_rows"] = page.panel.model.total
-    window.close()
+    tasks.stop_running_tasks()  # the lists' figures may still be counting: a QThread
+    window.close()  # destroyed while running aborts the process
     database.dispose()
 """
 
