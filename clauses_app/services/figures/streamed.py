@@ -1,8 +1,9 @@
 """Counting every employment's hours in a period into its award, record by record.
 
 The other half of the hot path (a national year is ~62,000 employments and ~315,000 monthly
-records). This streamed path serves figures with months per award (the alerts') and holds
-what the default path (:mod:`summed`, sums made by the database) shares with it.
+records). This streamed path serves figures with months per award (``award_months=True``;
+tests compare it with the other two paths) and holds what the default path (:mod:`summed`,
+sums made by the database) shares with it.
 Employments are read first and sorted into two kinds:
 
 - *plain* ones, whose counted hours are simply their monthly hours inside the award's window
