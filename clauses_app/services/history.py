@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select, text
 from sqlalchemy.orm import Session
 
-from clauses_app.models import Participant, RecordHistory
+from clauses_app.models import HistoryAction, Invoice, Participant, RecordHistory
 
 # What a masked value becomes (the window, the CLI and its JSON).
 MASKED = "masqué"
@@ -75,9 +75,23 @@ def may_see_personal_data(session: Session, participant_uuid: uuid.UUID | None) 
     return bool(session.scalar(select(exists().where(Participant.uuid == participant_uuid))))
 
 
+def _invoices_of(session: Session, record_uuid: uuid.UUID) -> list[uuid.UUID]:
+    """The amounts invoiced that are or were an award's (none for another record): those it
+    has, and those the history saw inserted on it (deleted since, or moved)."""
+    held = set(session.scalars(select(Invoice.uuid).where(Invoice.award_uuid == record_uuid)))
+    inserted = select(RecordHistory.record_uuid).where(
+        RecordHistory.table_name == "invoice",
+        RecordHistory.action == HistoryAction.INSERT,
+        RecordHistory.changes["award_uuid"]["new"].as_string() == str(record_uuid),
+    )
+    return sorted(held | set(session.scalars(inserted)), key=str)
+
+
 def record_history(session: Session, record_uuid: uuid.UUID) -> list[HistoryEntry]:
     """Every change of the record ``record_uuid``, newest first (with a participant's
-    criteria), personal values masked for those not allowed to see them."""
+    criteria, an award's amounts invoiced), personal values masked for those not allowed to
+    see them."""
+    invoices = _invoices_of(session, record_uuid)
     rows = session.scalars(
         select(RecordHistory)
         .where(
@@ -85,6 +99,7 @@ def record_history(session: Session, record_uuid: uuid.UUID) -> list[HistoryEntr
                 RecordHistory.record_uuid == record_uuid,
                 (RecordHistory.participant_uuid == record_uuid)
                 & RecordHistory.table_name.in_(CHILD_TABLES.values()),
+                (RecordHistory.table_name == "invoice") & RecordHistory.record_uuid.in_(invoices),
             )
         )
         .order_by(RecordHistory.changed_at.desc(), RecordHistory.id.desc())

@@ -93,13 +93,28 @@ def _person_of(session: Session, table: str, values: Mapping[str, Any]) -> Any:
     return values.get("participant_uuid")
 
 
-def _after_flush(session: Session, _context: Any) -> None:
+def _deleted(session: Session, context: Any) -> list[Any]:
+    """The objects this flush deletes: those ``session.delete()`` was called on, and the
+    orphans of a delete-orphan child list (a contact, a criterion or an amount invoiced
+    removed in a form), which the flush itself decides to delete and ``session.deleted``
+    does not list."""
+    deleted = list(session.deleted)
+    seen = {id(r) for r in deleted}
+    for state, (is_delete, list_only) in getattr(context, "states", {}).items():
+        record = state.obj()
+        if is_delete and not list_only and record is not None and id(record) not in seen:
+            deleted.append(record)
+            seen.add(id(record))
+    return deleted
+
+
+def _after_flush(session: Session, context: Any) -> None:
     who = local_user_name()
     rows = []
     for record, action in (
         *((r, HistoryAction.INSERT) for r in session.new),
         *((r, HistoryAction.UPDATE) for r in session.dirty),
-        *((r, HistoryAction.DELETE) for r in session.deleted),
+        *((r, HistoryAction.DELETE) for r in _deleted(session, context)),
     ):
         if not isinstance(record, Record):
             continue

@@ -179,3 +179,38 @@ def test_the_triggers_personal_fields_are_the_models(pg_database: Database) -> N
     # Every record table has one: a model added later needs its trigger in its migration.
     assert set(triggers) == {model.__tablename__ for model in Record.__subclasses__()}
     assert {t: f for t, f in triggers.items() if f} == PERSONAL_FIELDS
+
+
+def test_an_award_s_history_holds_its_amounts_invoiced(any_database: Database) -> None:
+    """Entered in the award's form, then one removed: the award's « Historique… » shows
+    both insertions and the deletion (the deleted amount found through its insertion)."""
+    from decimal import Decimal
+
+    from clauses_app.models import ClauseMode
+    from tests import builders as b
+
+    with any_database.transaction() as s:
+        con = b.contract(s, b.authority(s), "AC-1", start_date=date(2026, 1, 1))
+        lot = b.lot(s, con, clause_mode=ClauseMode.INVOICED, tranche_amount=Decimal(2000))
+        award = b.award(s, lot, b.company(s, "SIAE")).uuid
+        second = b.lot(s, con, "2", clause_mode=ClauseMode.INVOICED, tranche_amount=Decimal(1000))
+        other = b.award(s, second, b.company(s, "EI")).uuid
+    for target, amounts in ((award, ("1500", "2500")), (other, ("700",))):
+        with any_database.session() as s:
+            base = records.load_record(s, Kind.AWARD, target)
+        rows = [{"uuid": None, "invoiced_on": date(2026, 3, 31), "amount_ht": Decimal(a),
+                 "reference": None} for a in amounts]  # fmt: skip
+        records.save_record(any_database, Kind.AWARD, {**base, "invoices": rows}, target,
+                            base=base)  # fmt: skip
+    with any_database.session() as s:
+        base = records.load_record(s, Kind.AWARD, award)
+    kept = [row for row in base["invoices"] if row["amount_ht"] == Decimal(1500)]
+    records.save_record(any_database, Kind.AWARD, {**base, "invoices": kept}, award, base=base)
+    with any_database.session() as s:
+        entries = history.record_history(s, award)
+        others = history.record_history(s, other)
+    assert sorted((e.table, e.action) for e in entries) == [
+        ("award", "INSERT"), ("invoice", "DELETE"), ("invoice", "INSERT"), ("invoice", "INSERT"),
+    ]  # fmt: skip
+    assert sorted((e.table, e.action) for e in others) == [("award", "INSERT"),
+                                                           ("invoice", "INSERT")]  # fmt: skip
