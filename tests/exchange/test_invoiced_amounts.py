@@ -20,8 +20,11 @@ from clauses_app.exchange.format import FORMAT_VERSION
 from clauses_app.exchange.manifest import Scope
 from clauses_app.models import ClauseMode, Invoice, Lot
 from clauses_app.services.bootstrap import open_app_database
+from clauses_app.services.figures import compute_figures
+from clauses_app.services.periods import Period
 from clauses_app.storage import Database
 from tests import builders as b
+from tests.conftest import requires_postgres
 from tests.exchange.helpers import drop_columns, rewrite
 
 INVOICES = [(date(2025, 12, 31), Decimal("1500.00"), "BC-7"),
@@ -146,3 +149,19 @@ def test_an_invoiced_lot_without_its_tranche_is_refused(
     (fault,) = [e for e in result.errors if e.file == "lot.csv"]
     assert (fault.row, fault.column) == (2, "tranche_amount")
     assert "montant d'une tranche" in fault.message
+
+
+@requires_postgres
+def test_round_trip_through_postgres_keeps_the_amounts_and_the_figures(
+    exported: Path, pg_database: Database, database: Database, tmp_path: Path
+) -> None:
+    result = import_clause_file(pg_database, exported)
+    assert result.ok and result.count("invoice").new == 3
+    again = export_clause_file(pg_database, tmp_path / "pg.clause").path
+    with zipfile.ZipFile(exported) as a, zipfile.ZipFile(again) as b:
+        assert a.read("invoice.csv") == b.read("invoice.csv")
+        assert a.read("lot.csv") == b.read("lot.csv")
+    for source in (database, pg_database):
+        with source.session() as s:
+            # 148,000 € invoiced in 2026 at 1 h per 2,000 € HT: 74 h.
+            assert compute_figures(s, Period.year(2026)).total().hours_required == Decimal(74)
