@@ -56,9 +56,10 @@ class FrenchHelpFormatter(argparse.HelpFormatter):
 class FrenchArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose own words are French."""
 
-    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:  # argparse itself passes keywords only
+        add_help = kwargs.pop("add_help", True)
         kwargs.setdefault("formatter_class", FrenchHelpFormatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        super().__init__(add_help=False, **kwargs)
         self._positionals.title = "arguments"
         self._optionals.title = "options"
         if add_help:
