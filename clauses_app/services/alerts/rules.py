@@ -329,8 +329,8 @@ def outcomes_missing(
             continue
         if ended is None:
             last_end[person] = None
-        elif person not in last_end or as_date(ended) > last_end[person]:  # type: ignore[operator]
-            last_end[person] = as_date(ended)
+        elif person not in last_end or ended > last_end[person]:
+            last_end[person] = ended
     alerts: dict[Any, PendingAlert] = {}
     uuids = UuidCache()  # ids read raw: made UUIDs for the alerts raised only
     for row in contracts:
@@ -344,7 +344,7 @@ def outcomes_missing(
             or row[AWARD] not in labels
         ):
             continue
-        end = as_date(ended)
+        end = ended
         if end != last_end[person]:
             continue
         mark = add_months(end, months)

@@ -30,7 +30,6 @@ from clauses_app.services.alerts.rules import AwardLabel, person_name
 from clauses_app.services.figures.awards import (
     MonthIndexes,
     UuidCache,
-    as_date,
     driver_rows,
     employments_in_scope,
     month_index_of,
@@ -94,7 +93,7 @@ def missing_statements(
     for row in contracts:
         if row[work.INELIGIBLE] or row[work.AWARD] not in labels:
             continue
-        start, end = as_date(row[work.START]), row[work.END] and as_date(row[work.END])
+        start, end = row[work.START], row[work.END]
         if start > window_end or (period.start and end and end < period.start):
             continue
         employments.append((row[work.KEY], row[work.AWARD], row[work.LAST_NAME],

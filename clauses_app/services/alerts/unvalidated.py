@@ -84,8 +84,8 @@ def eligibility_unvalidated(
     for row in contracts:
         if row[INELIGIBLE] or row[AWARD] not in labels:
             continue
-        start = as_date(row[START])
-        if start > last_start or (period.start and row[END] and as_date(row[END]) < period.start):
+        start = row[START]
+        if start > last_start or (period.start and row[END] and row[END] < period.start):
             continue
         employments.append((row[PERSON], row[LAST_NAME], row[FIRST_NAME], start, row[AWARD]))
     if not employments:

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Employment, Participant
-from clauses_app.services.figures.awards import driver_rows, employments_in_scope, raw
+from clauses_app.services.figures.awards import as_date, driver_rows, employments_in_scope, raw
 
-# Positions in a row of :func:`work_contracts` (ids and dates as stored: figures.awards.raw).
+# Positions in a row of :func:`work_contracts` (ids as stored: figures.awards.raw; START and
+# END as dates).
 KEY, AWARD, PERSON, LAST_NAME, FIRST_NAME, START, END, INELIGIBLE, OUTCOME_6M, ARCHIVED = range(10)
 
 
 def work_contracts(session: Session, authority_uuid: uuid.UUID | None) -> list[Sequence[Any]]:
     """Every work contract with its participant's name, or, for one authority, every work
     contract of the people who have one there (a six-month outcome waits for a person's last
-    contract, wherever it is)."""
+    contract, wherever it is). Start and end dates are made once per distinct stored value
+    (work contracts share few dates), for the three kinds that compare them."""
     statement = select(
         raw(Employment.uuid), raw(Employment.award_uuid), raw(Employment.participant_uuid),
         Participant.last_name, Participant.first_name, raw(Employment.start_date),
@@ -35,4 +38,16 @@ def work_contracts(session: Session, authority_uuid: uuid.UUID | None) -> list[S
     if authority_uuid is not None:
         people = employments_in_scope(select(Employment.participant_uuid), authority_uuid)
         statement = statement.where(Employment.participant_uuid.in_(people))
-    return [row for rows in driver_rows(session, statement) for row in rows]
+    dates: dict[Any, date | None] = {None: None}
+    contracts: list[Sequence[Any]] = []
+    for rows in driver_rows(session, statement):
+        for row in rows:
+            start, end = row[START], row[END]
+            begins = dates.get(start)
+            if begins is None:
+                begins = dates[start] = as_date(start)
+            ends = dates.get(end) if end is not None else None
+            if ends is None and end is not None:
+                ends = dates[end] = as_date(end)
+            contracts.append((*row[:START], begins, ends, *row[END + 1 :]))
+    return contracts
