@@ -144,6 +144,9 @@ class TrackerImport(SheetImport):
         }
         self.year = self._tracker_year()
         self.sirets: dict[str, bool] = {}
+        # A coded column holds a few distinct wordings over thousands of rows: each read once.
+        self.codes_read: dict[tuple[str, str], str | None] = {}
+        self.criteria_read: dict[str, tuple[list[str], list[str]]] = {}
         self._load()
         # Rows are read and written one at a time: a national tracker's rows, or the records
         # they make, are never all held at once (docs/reliability.md).
@@ -280,7 +283,11 @@ class TrackerImport(SheetImport):
                 return chosen
             self.error(ctx, field_name, f"code « {chosen} » choisi pour « {text} » inconnu")
             return None
-        code = coded(text, patterns, known)
+        key = (field_name, text)
+        if key in self.codes_read:
+            code = self.codes_read[key]
+        else:
+            code = self.codes_read[key] = coded(text, patterns, known)
         if code is not None and code in known:
             return code
         self.not_understood(field_name, text)
@@ -292,7 +299,11 @@ class TrackerImport(SheetImport):
 
     def _criteria_of(self, ctx: RowContext) -> tuple[list[str], list[str]]:
         """Codes of the criterion cell (several parts), the user's choices applied."""
-        codes, unknown = criteria_codes(self.text(ctx, "criterion"), self.criteria_known)
+        text = self.text(ctx, "criterion")
+        read = self.criteria_read.get(text)
+        if read is None:
+            read = self.criteria_read[text] = criteria_codes(text, self.criteria_known)
+        codes, unknown = list(read[0]), read[1]
         left = []
         for part in unknown:
             chosen = self.chosen_code("criterion", part)
