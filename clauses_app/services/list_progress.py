@@ -73,9 +73,13 @@ def list_year(query: ListQuery) -> int | None:
 
 
 def stored_hex(key: Any) -> str:
-    """A stored id as 32-digit hex text (SQLite keeps that text; PostgreSQL gives UUIDs)."""
-    if isinstance(key, str) and len(key) == 32:
-        return key
+    """A stored id as 32-digit hex text (SQLite keeps that text; the figures' raw ids on
+    PostgreSQL are its 36-character text form, its ORM ids UUIDs)."""
+    if isinstance(key, str):
+        if len(key) == 32:
+            return key
+        if len(key) == 36:
+            return key.replace("-", "")
     return key.hex if isinstance(key, uuid.UUID) else uuid.UUID(str(key)).hex
 
 

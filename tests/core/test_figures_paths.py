@@ -240,6 +240,27 @@ def test_uuid_cache_builds_the_same_uuid_as_the_uuid_module(value: uuid.UUID) ->
     assert cache[None] is None
 
 
+def test_raw_ids_are_text_and_select_their_rows(any_database: Database) -> None:
+    """The figures read ids as text on both databases (no uuid.UUID made per row), find rows
+    again by those texts, and turn them into the stored UUIDs."""
+    from sqlalchemy import select
+
+    from clauses_app.models import Employment
+    from clauses_app.services.figures.awards import raw, raw_in
+
+    with any_database.transaction() as s:
+        award = b.award(s, b.lot(s, b.contract(s, b.authority(s))), b.company(s), "100")
+        hired = [b.employment(s, award, b.participant(s, f"P{i}"), date(2025, 1, 1))
+                 for i in range(3)]  # fmt: skip
+        stored = {e.uuid for e in hired}
+    with any_database.session() as s:
+        keys = s.execute(select(raw(Employment.uuid))).scalars().all()
+        assert all(isinstance(k, str) for k in keys)
+        assert {UuidCache()[k] for k in keys} == stored
+        chosen = select(raw(Employment.uuid)).where(raw_in(Employment.uuid, keys[:2]))
+        assert sorted(s.execute(chosen).scalars()) == sorted(keys[:2])
+
+
 @pytest.mark.parametrize("award_months", [False, True])
 @pytest.mark.parametrize("cancel_at", [0, 1, 2, 3])
 def test_the_figures_stop_when_cancelled_and_leave_no_connection_open(

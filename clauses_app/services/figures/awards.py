@@ -17,8 +17,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, Select, String, Text, cast, select, type_coerce
+from sqlalchemy import Float, Select, String, Text, Uuid, cast, select, type_coerce
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from clauses_app.models import (
     Award,
@@ -46,8 +48,41 @@ NO_LIMIT = 10**7
 
 
 def raw(column: Any) -> Any:
-    """A column read without type processing (a UUID as stored, a date as stored)."""
-    return type_coerce(column, String).label(f"raw_{column.table.name}_{column.key}")
+    """A column read without type processing (a UUID as stored, a date as stored). An id
+    (Uuid column) comes as text on every database: SQLite stores it so, and on PostgreSQL
+    the server writes it out (:class:`IdText`), since psycopg's uuid.UUID values would cost
+    more than the rows themselves (made by Python code, hashed by Python code in every
+    dict the figures join by key)."""
+    label = f"raw_{column.table.name}_{column.key}"
+    if isinstance(column.type, Uuid):
+        return IdText(column).label(label)
+    return type_coerce(column, String).label(label)
+
+
+class IdText(FunctionElement[str]):
+    """An id column as text: the column itself on SQLite (32 hex digits), ``CAST(… AS
+    TEXT)`` on PostgreSQL (the 36-character form). Compare it to ids of its own kind only
+    (:func:`raw_in`)."""
+
+    type = String()
+    name = "id_text"
+    inherit_cache = True
+
+
+@compiles(IdText)
+def _id_text(element: IdText, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(IdText, "postgresql")
+def _id_text_postgresql(element: IdText, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+def raw_in(column: Any, keys: Sequence[Any]) -> Any:
+    """``column`` (an id) among ``keys``, ids read by :func:`raw` (text); the condition
+    compares the column itself, so that its index serves it."""
+    return type_coerce(column, Uuid(as_uuid=False)).in_(keys)
 
 
 def raw_json(column: Any) -> Any:
@@ -65,10 +100,11 @@ _UNKNOWN_SAFETY = uuid.SafeUUID.unknown
 class UuidCache(dict[Any, Any]):
     """Raw stored identifiers → uuid.UUID, converting each distinct value once.
 
-    ``cache[raw]`` is a plain dict lookup; SQLite gives 32-digit hex text, PostgreSQL UUID
-    objects. A balance of the national database converts ~215,000 distinct ids: the hex text
-    is turned into a UUID the way ``uuid.UUID.__init__`` itself stores it (its two slots),
-    without re-validating text that only ever came from a UUID column — a third of the cost.
+    ``cache[raw]`` is a plain dict lookup; :func:`raw` gives 32 hex digits on SQLite, the
+    36-character form on PostgreSQL (UUID objects are taken as they are). A balance of the
+    national database converts ~215,000 distinct ids: the text is turned into a UUID the way
+    ``uuid.UUID.__init__`` itself stores it (its two slots), without re-validating text that
+    only ever came from a UUID column — a third of the cost.
     """
 
     def __init__(self) -> None:
@@ -77,9 +113,9 @@ class UuidCache(dict[Any, Any]):
     def __missing__(self, value: Any) -> Any:
         if isinstance(value, uuid.UUID):
             found = value
-        elif len(value) == 32:
+        elif len(value) in (32, 36):
             found = _new_object(uuid.UUID)
-            _set_slot(found, "int", int(value, 16))
+            _set_slot(found, "int", int(value.replace("-", ""), 16))
             _set_slot(found, "is_safe", _UNKNOWN_SAFETY)
         else:
             found = uuid.UUID(value)
@@ -115,7 +151,7 @@ def rows_for_keys(
     if len(keys) <= BY_KEY_LIMIT:
         chosen = sorted(keys, key=str)
         statements = [
-            statement.where(raw(key_column).in_(chosen[i : i + KEYS_PER_QUERY]))
+            statement.where(raw_in(key_column, chosen[i : i + KEYS_PER_QUERY]))
             for i in range(0, len(chosen), KEYS_PER_QUERY)
         ]
     else:

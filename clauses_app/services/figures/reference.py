@@ -33,6 +33,7 @@ from clauses_app.services.figures.awards import (
     month_index_of,
     number,
     raw,
+    raw_in,
     rows_for_keys,
 )
 from clauses_app.services.figures.employments import EmploymentLedger
@@ -112,7 +113,7 @@ def _drop_totals_replaced_elsewhere(session: Session, detailed: dict[Any, Detail
             select(raw(HoursRecord.employment_uuid))
             .where(
                 HoursRecord.kind == HoursKind.MONTH,
-                raw(HoursRecord.employment_uuid).in_(chunk),
+                raw_in(HoursRecord.employment_uuid, chunk),
             )
             .distinct()
         ).all()

@@ -301,20 +301,19 @@ def _employments_with_sums(
     Ordered by a sum: SQLite then makes every row before it returns the first one, inside the
     call the worker thread makes; the rows are then read from its sorter, faster than from
     the tables."""
-    worked = cast(HoursRecord.worked_hours, Float)
-    training = cast(HoursRecord.training_hours, Float)
+    worked, training = HoursRecord.worked_hours, HoursRecord.training_hours
     columns: list[Any] = [
         HoursRecord.employment_uuid.label("employment"),
         func.min(HoursRecord.period_start).label("first"),
         func.max(HoursRecord.period_start).label("last"),
-        func.sum(worked).label("worked"),
-        func.sum(training).label("training"),
+        float_sum(worked).label("worked"),
+        float_sum(training).label("training"),
     ]
     if up_to is not None:
         to_date = HoursRecord.period_start <= last_day(month_of(up_to))
         columns += [
-            func.sum(case((to_date, worked), else_=0.0)).label("worked_to_date"),
-            func.sum(case((to_date, training), else_=0.0)).label("training_to_date"),
+            float_sum(case((to_date, worked), else_=0)).label("worked_to_date"),
+            float_sum(case((to_date, training), else_=0)).label("training_to_date"),
         ]
     if last_with_hours is not None:
         columns.append(last_with_hours.label("last_with_hours"))
@@ -338,12 +337,19 @@ def _employments_with_sums(
     )
 
 
+def float_sum(hours: Any) -> Any:
+    """The sum of an hours column, made by the database in its own type (exact numerics on
+    PostgreSQL, cheaper there than a float per record) and handed over as one float: a
+    sum of two-decimal hours is whole cents, which a float holds within a millionth."""
+    return cast(func.sum(hours), Float)
+
+
 def _month_sums(period: Period, authority_uuid: uuid.UUID | None) -> Any:
     """Per month of the period: worked and training hours of every monthly record."""
     statement = select(
         HoursRecord.period_start,
-        func.sum(cast(HoursRecord.worked_hours, Float)),
-        func.sum(cast(HoursRecord.training_hours, Float)),
+        float_sum(HoursRecord.worked_hours),
+        float_sum(HoursRecord.training_hours),
     ).where(HoursRecord.kind == HoursKind.MONTH)
     return records_statement(statement, period, authority_uuid).group_by(HoursRecord.period_start)
 
