@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 import uuid
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -214,3 +215,28 @@ def test_an_award_s_history_holds_its_amounts_invoiced(any_database: Database) -
     ]  # fmt: skip
     assert sorted((e.table, e.action) for e in others) == [("award", "INSERT"),
                                                            ("invoice", "INSERT")]  # fmt: skip
+
+
+def test_a_tracker_import_stamps_its_rows_with_who_and_when(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batched inserts set the authors and times themselves, once per batch."""
+    from clauses_app.exchange import import_sheet
+    from clauses_app.models.base import utcnow
+    from tests.exchange.sheet_makers import write_tracker_csv
+
+    monkeypatch.setenv("LOGNAME", "l.petit")
+    before = utcnow()
+    result = import_sheet(database, write_tracker_csv(tmp_path / "suivi.csv", rows=30), "tracker")
+    assert result.ok and result.count("employment").new == 30
+    with database.session() as s:
+        for table in ("participant", "employment", "hours_record"):
+            authors = s.execute(
+                text(f"SELECT DISTINCT created_by, updated_by FROM {table}")
+            ).all()
+            assert authors == [("l.petit", "l.petit")], table
+            [(created, updated)] = s.execute(
+                text(f"SELECT min(created_at), max(updated_at) FROM {table}")
+            ).all()
+            assert created is not None and updated is not None
+            assert str(before)[:10] <= created[:10]

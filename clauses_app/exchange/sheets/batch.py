@@ -26,6 +26,7 @@ from clauses_app.models import (
     Participant,
     ParticipantCriterion,
 )
+from clauses_app.models.base import local_user_name, utcnow
 
 # Parents before children, for the foreign keys.
 ORDER: tuple[type[Any], ...] = (
@@ -88,11 +89,18 @@ class BatchedInserts:
             self.flush()
 
     def flush(self) -> None:
-        """The session's changes first (parents, updates), then each table's new rows."""
+        """The session's changes first (parents, updates), then each table's new rows,
+        stamped once per batch with who and when (the columns' defaults would be called
+        for every row; on PostgreSQL the triggers stamp the role anyway)."""
         self.session.flush()
+        who, now = local_user_name(), utcnow()
+        stamp = {"created_by": who, "updated_by": who, "created_at": now, "updated_at": now}
         for model in ORDER:
             rows = self.pending[model]
             if rows:
-                self.session.execute(insert(model.__table__), list(rows.values()))
+                written = list(rows.values())
+                for row in written:
+                    row.update(stamp)
+                self.session.execute(insert(model.__table__), written)
                 rows.clear()
         self.count = 0
