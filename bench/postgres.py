@@ -132,7 +132,7 @@ def figures(ctx: PgContext) -> None:
         with stopwatch() as elapsed:
             expected = dict(figures_sql.figures_by_authority_pg(ctx.conninfo, ctx.year))
         sql_runs.append(elapsed())
-        with collector_paused(), stopwatch() as elapsed, database.session() as session:
+        with collector_paused(), stopwatch() as elapsed, database.reading_session() as session:
             by_authority = compute_figures(session, Period.year(ctx.year)).by_authority()
         service_runs.append(elapsed())
     database.dispose()

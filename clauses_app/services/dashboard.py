@@ -201,7 +201,7 @@ def load_snapshot(
             return snapshot_from_json(kept)
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             log.warning("Ignoring the kept dashboard: %s", error)
-    with database.session() as session:
+    with database.reading_session() as session:  # one snapshot, shared with the worker
         settings = load_settings(session)
         # The years covered are asked for beside the figures, after their sums; without any
         # hours, the default year needs them first.

@@ -11,8 +11,11 @@ result read through two connections is right only if both see the same data, whi
   connection can commit a write while any SHARED lock is held, so every connection that reads
   meanwhile reads the state the session reads. In WAL mode writers commit beside readers, and
   two ``sqlite3`` connections cannot share a snapshot: the session's connection does it all.
-- PostgreSQL: the session's connection does it all (its snapshot could be exported, but only
-  a REPEATABLE READ session would keep reading it).
+- PostgreSQL, a session whose transaction is REPEATABLE READ (``Database.reading_session``):
+  every statement of that transaction reads the snapshot of its first one; the session
+  exports it (``pg_export_snapshot()``, valid until its transaction ends) and every other
+  connection begins a REPEATABLE READ transaction on it (``SET TRANSACTION SNAPSHOT``). A
+  READ COMMITTED session takes a new snapshot per statement: its connection does it all.
 - In every case, not when the session's transaction has written (its changes are invisible to
   other connections until committed) or holds pending changes.
 """
@@ -27,6 +30,8 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 CHANGES_AT_BEGIN = "clauses_changes_at_begin"
+SNAPSHOT = "clauses_exported_snapshot"  # session.info: (its transaction, the snapshot's id)
+SHARED_ISOLATION = frozenset({"repeatable read", "serializable"})
 OWN_CACHE_KB = 24576
 SCAN_CACHE_KB = 2048  # SQLite's default: enough for a pass over an index, nothing kept
 ROLLBACK_JOURNAL_MODES = frozenset({"delete", "truncate", "persist"})
@@ -42,13 +47,20 @@ def shares_snapshot(session: Session) -> bool:
     reads for as long as its transaction lasts (see the module); it then holds the read lock
     that guarantees it."""
     bind = session.get_bind()
-    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite" or in_memory(bind):
+    if not isinstance(bind, Engine) or bind.dialect.name not in ("sqlite", "postgresql"):
         return False
-    if session.new or session.dirty or session.deleted:
+    if in_memory(bind) or session.new or session.dirty or session.deleted:
         return False
     connection = session.connection()  # begins the session's transaction if need be
     if has_written(connection):
         return False
+    if bind.dialect.name == "postgresql":
+        isolation = connection.exec_driver_sql("SHOW transaction_isolation").scalar()
+        if isolation not in SHARED_ISOLATION:
+            return False
+        snapshot = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+        session.info[SNAPSHOT] = (session.get_transaction(), snapshot)
+        return True
     mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
     if str(mode).lower() not in ROLLBACK_JOURNAL_MODES:
         return False
@@ -88,6 +100,8 @@ def own_connection(session: Session, cache_kb: int = OWN_CACHE_KB) -> Iterator[C
     assert isinstance(engine, Engine)
     connection = engine.connect()
     connection.detach()
+    if connection.dialect.name == "postgresql":
+        _read_the_sessions_snapshot(connection, session)
     if connection.dialect.name == "sqlite":
         # Its work is one pass over an index or a table: pages are read once, and the
         # operating system caches the file anyway. The size also bounds SQLite's in-memory
@@ -98,6 +112,18 @@ def own_connection(session: Session, cache_kb: int = OWN_CACHE_KB) -> Iterator[C
         yield connection
     finally:
         connection.close()
+
+
+def _read_the_sessions_snapshot(connection: Connection, session: Session) -> None:
+    """Begin ``connection``'s transaction on the snapshot the session exported for its
+    current transaction (:func:`shares_snapshot`); refused when it did not."""
+    transaction, snapshot = session.info.get(SNAPSHOT, (None, None))
+    if snapshot is None or transaction is not session.get_transaction():
+        connection.close()
+        raise RuntimeError("own_connection: the session's snapshot is not shared")
+    # Before any query of its transaction: from then on it reads the session's data.
+    connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
 
 
 def has_written(connection: Connection) -> bool:

@@ -130,6 +130,17 @@ class Database:
     def session(self) -> Session:
         return self.session_factory()
 
+    def reading_session(self) -> Session:
+        """A session for reads that must all see one state of the data (a screen's figures,
+        its years and choices): on PostgreSQL its transaction is REPEATABLE READ, so that its
+        statements, and connections beside it that import its snapshot
+        (storage.connections), read the same snapshot; on SQLite a plain session, whose
+        read lock does the same."""
+        session = self.session_factory()
+        if self.engine.dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return session
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed whole on success, rolled back whole on any error.

@@ -12,8 +12,10 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clauses_app.models import Employment, HoursRecord
 from clauses_app.services.figures import Figures, compute_figures
 from clauses_app.services.figures import awards as figures_load
 from clauses_app.services.figures import summed as figures_sums
@@ -159,8 +161,33 @@ def test_sums_are_asked_on_a_worker_thread_only_when_it_reads_the_same(
         assert compute_figures(s, Y2025, a).total().hours_done == D("700.00")
     with any_database.session() as s:
         assert compute_figures(s, Y2025, a).total().hours_done == D("700.00")
-    # PostgreSQL: the session's connection does it all (storage.connections).
-    assert threads == [False, any_database.engine.dialect.name == "sqlite"]
+    with any_database.reading_session() as s:
+        assert compute_figures(s, Y2025, a).total().hours_done == D("700.00")
+    # PostgreSQL: a READ COMMITTED session's connection does it all (storage.connections).
+    assert threads == [False, any_database.engine.dialect.name == "sqlite", True]
+
+
+def test_the_workers_connections_read_the_reading_sessions_snapshot(
+    pg_database: Database,
+) -> None:
+    """On PostgreSQL, hours committed by someone else after a reading session began are
+    counted neither by the session's own reads nor by the sums the worker asks for on
+    connections of its own; a new session counts them."""
+    with pg_database.transaction() as s:
+        a, _ = _scenario(s)
+        # The plain employment of the first award: 100 h and 10 h of training in March.
+        plain = s.scalars(
+            select(HoursRecord.employment_uuid).where(HoursRecord.training_hours == 10)
+        ).one()
+    with pg_database.reading_session() as reading:
+        before = compute_figures(reading, Y2025, a)
+        with pg_database.transaction() as s:
+            b.month_hours(s, s.get_one(Employment, plain), 2025, 7, 123)
+        again = compute_figures(reading, Y2025, a)
+        assert again.total().hours_done == before.total().hours_done == D("700.00")
+        assert again.monthly() == before.monthly()
+    with pg_database.reading_session() as fresh:
+        assert compute_figures(fresh, Y2025, a).total().hours_done == D("823.00")
 
 
 @pytest.mark.parametrize("failing", [1, 2])
@@ -243,9 +270,6 @@ def test_uuid_cache_builds_the_same_uuid_as_the_uuid_module(value: uuid.UUID) ->
 def test_raw_ids_are_text_and_select_their_rows(any_database: Database) -> None:
     """The figures read ids as text on both databases (no uuid.UUID made per row), find rows
     again by those texts, and turn them into the stored UUIDs."""
-    from sqlalchemy import select
-
-    from clauses_app.models import Employment
     from clauses_app.services.figures.awards import raw, raw_in
 
     with any_database.transaction() as s:

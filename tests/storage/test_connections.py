@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clauses_app.models import ContractingAuthority
 from clauses_app.storage import Database
@@ -115,3 +115,21 @@ def test_a_spreadsheet_import_runs_with_its_own_page_cache(
     assert seen == [-connections.SHEET_IMPORT_CACHE_KIB]
     with database.session() as s:
         assert s.execute(text("PRAGMA cache_size")).scalar_one() == -65536
+
+
+def test_a_postgresql_reading_session_lends_its_snapshot(pg_database: Database) -> None:
+    """A REPEATABLE READ session exports its snapshot; a connection beside it reads that
+    snapshot (not a write committed since), and none is lent for a later transaction."""
+    count = select(func.count()).select_from(ContractingAuthority)
+    with pg_database.reading_session() as s:
+        assert s.execute(count).scalar() == 0
+        assert shares_snapshot(s)
+        with pg_database.transaction() as other:
+            other.add(ContractingAuthority(name="Ville de Test"))
+        with own_connection(s) as connection:
+            assert connection.execute(count).scalar() == 0
+        assert s.execute(count).scalar() == 0
+        s.commit()
+        assert s.execute(count).scalar() == 1  # a new transaction, not exported
+        with pytest.raises(RuntimeError, match="not shared"), own_connection(s):
+            pass
