@@ -90,3 +90,21 @@ def test_contracts_and_their_lots_show_progress_for_the_year(
     qtbot.waitUntil(lambda: cell(lots, 0, "hours_done") == "90\u00a0h")
     assert cell(lots, 0, "hours_required") == "120\u00a0h"
     assert cell(contracts, 0, "completion_rate") == "75\u00a0%"
+
+
+def test_a_list_whose_figures_fail_still_shows_its_rows(
+    qtbot: Any, app_context: AppContext, monkeypatch: Any
+) -> None:
+    with app_context.database.transaction() as s:
+        aw = b.award(s, b.lot(s, b.contract(s, b.authority(s))), b.company(s), 100)
+        b.employment(s, aw, b.participant(s), date(2025, 1, 1))
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr("clauses_app.ui.lists.figures.load_list_figures", broken)
+    panel = shown_panel(qtbot, app_context, Kind.EMPLOYMENT)
+    assert panel.model.total == 1
+    assert panel.figures_label.text().startswith("Calcul des heures en cours")
+    qtbot.waitUntil(lambda: panel.figures_label.text() == "Heures indisponibles (voir le journal)")
+    assert cell(panel, 0, "hours_done") == ""

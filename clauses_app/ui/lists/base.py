@@ -302,7 +302,9 @@ class ListPanel(QWidget):
         query = self.query()
         database = self.context.database
 
-        figures = self.figures()
+        # Kept figures only: their computation starts once this page is shown (below), so
+        # that it does not slow the page down (it shares the interpreter).
+        figures = self.figures(start=False)
         self._waiting_sort = is_figure(self.kind, query.sort_key) and figures is None
         if is_figure(self.kind, query.sort_key) and figures is not None:
             with database.session() as session:
@@ -324,6 +326,12 @@ class ListPanel(QWidget):
         if not kept and self.model.rowCount():
             self.view.setCurrentIndex(self.model.index(0, 0))
         self.selection_changed.emit()
+        if self.figure_columns and figures is None:
+            QTimer.singleShot(0, self._start_figures)
+
+    def _start_figures(self) -> None:
+        if self.figures() is not None:  # ready meanwhile (another list asked first)
+            self._on_figures_ready(self._figures_year)
 
     def _set_sql_loader(self, query: ListQuery) -> None:
         """Pages searched, filtered and sorted in SQL, with the figures once they are ready."""
@@ -358,7 +366,7 @@ class ListPanel(QWidget):
         store = self.context.list_figures()
         if not start and self._figures_year not in store.kept_years():
             return None
-        return store.figures(self.kind, self._figures_year)
+        return store.figures(self.kind, self._figures_year)  # starts them when not kept
 
     def _on_figures_ready(self, year: int | None) -> None:
         if not self.loaded or year != self._figures_year:
@@ -412,11 +420,11 @@ class ListPanel(QWidget):
         if not self.figure_columns:
             return ""
         store = self.context.list_figures()
-        if store.computing(self._figures_year):
+        if store.has_failed(self._figures_year):
+            return "Heures indisponibles (voir le journal)"
+        if self._figures_year not in store.kept_years():  # being computed, or about to be
             later = " ; le tri suivra" if self._waiting_sort else ""
             return f"Calcul des heures en cours…{later}"
-        if self._figures_year not in store.kept_years():
-            return "Heures indisponibles (voir le journal)"
         if self._figures_year is None:
             return "Heures : toutes années"
         return f"Heures : année {self._figures_year}"

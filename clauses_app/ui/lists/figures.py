@@ -27,6 +27,7 @@ class ListFiguresStore(QObject):
         self.database = database
         self._kept: dict[int | None, dict[str, ListFigures]] = {}
         self._tasks: dict[int | None, Task] = {}
+        self._failed: set[int | None] = set()  # periods whose computation failed
         self._generation = 0  # moves when the data change: older results are dropped
         data_bus().data_changed.connect(self.forget)
 
@@ -36,11 +37,17 @@ class ListFiguresStore(QObject):
         if kept is not None:
             return kept[kind]
         if year not in self._tasks:
+            self._failed.discard(year)
             self._start(year)
         return None
 
     def computing(self, year: int | None) -> bool:
         return year in self._tasks
+
+    def has_failed(self, year: int | None) -> bool:
+        """Whether the last computation for ``year`` failed (asked again on the next
+        :meth:`figures`)."""
+        return year in self._failed
 
     def kept_years(self) -> frozenset[int | None]:
         """The periods whose figures are ready."""
@@ -50,6 +57,7 @@ class ListFiguresStore(QObject):
         """The data changed: what is kept or being computed is out of date."""
         self._generation += 1
         self._kept.clear()
+        self._failed.clear()
         for task in self._tasks.values():
             task.cancel()
         self._tasks.clear()
@@ -68,6 +76,7 @@ class ListFiguresStore(QObject):
             log.error("The lists' figures could not be computed: %s", exc)
             if generation == self._generation:
                 self._tasks.pop(year, None)
+                self._failed.add(year)
                 self.failed.emit(year)
 
         def cancelled() -> None:
