@@ -168,10 +168,15 @@ def list_figures(
         Kind.COMPANY: figures.cents_by_key("company_key"),
         Kind.EMPLOYMENT: figures.employment_cents(),
     }
-    return {
-        kind: ListFigures(kind, year, {stored_hex(k): v for k, v in values.items()})
-        for kind, values in by_kind.items()
-    }
+    return {kind: ListFigures(kind, year, _by_hex(values)) for kind, values in by_kind.items()}
+
+
+def _by_hex(values: dict[Any, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """``values`` keyed by 32-digit hex text: as they are on SQLite (its stored ids; no copy
+    of a dict of tens of thousands of entries), re-keyed otherwise."""
+    if all(isinstance(key, str) and len(key) == 32 for key in values):
+        return values
+    return {stored_hex(key): value for key, value in values.items()}
 
 
 def load_list_figures(
