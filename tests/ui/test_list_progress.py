@@ -4,6 +4,7 @@ the whole list, page after page; the lots follow the contracts list's year."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from clauses_app.services.records import Kind
 from clauses_app.ui.context import AppContext
+from clauses_app.ui.lists import figures as figures_module
 from clauses_app.ui.lists.base import ListPanel
 from clauses_app.ui.lists.pages import ContractsPage
 from tests import builders as b
@@ -108,3 +110,30 @@ def test_a_list_whose_figures_fail_still_shows_its_rows(
     assert panel.figures_label.text().startswith("Calcul des heures en cours")
     qtbot.waitUntil(lambda: panel.figures_label.text() == "Heures indisponibles (voir le journal)")
     assert cell(panel, 0, "hours_done") == ""
+
+
+def test_a_sort_asked_before_the_hours_are_computed_follows_them(
+    qtbot: Any, app_context: AppContext, monkeypatch: Any
+) -> None:
+    with app_context.database.transaction() as s:
+        aw = b.award(s, b.lot(s, b.contract(s, b.authority(s))), b.company(s), 100)
+        for name, hours in (("Alain", 10), ("Bruno", 30), ("Chloé", 20)):
+            emp = b.employment(s, aw, b.participant(s, name), date(2025, 1, 1))
+            b.month_hours(s, emp, 2025, 1, hours)
+    gate = threading.Event()
+    real = figures_module.load_list_figures
+
+    def held(database: Any, year: Any, progress: Any = None) -> Any:
+        gate.wait(30)  # the computation takes its time
+        return real(database, year, progress)
+
+    monkeypatch.setattr(figures_module, "load_list_figures", held)
+    panel = shown_panel(qtbot, app_context, Kind.EMPLOYMENT)
+    panel.view.sortByColumn(panel.model.column_index("hours_done"), Qt.SortOrder.DescendingOrder)
+    assert panel.model.total == 3  # shown meanwhile, in the default order
+    assert panel.figures_label.text() == "Calcul des heures en cours… ; le tri suivra"
+    gate.set()
+    qtbot.waitUntil(lambda: cell(panel, 0, "hours_done") == "30\u00a0h")
+    assert [cell(panel, row, "participant") for row in range(3)] == [
+        "BRUNO Léa", "CHLOÉ Léa", "ALAIN Léa"
+    ]  # fmt: skip
