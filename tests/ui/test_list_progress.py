@@ -137,3 +137,20 @@ def test_a_sort_asked_before_the_hours_are_computed_follows_them(
     assert [cell(panel, row, "participant") for row in range(3)] == [
         "BRUNO Léa", "CHLOÉ Léa", "ALAIN Léa"
     ]  # fmt: skip
+
+
+def test_the_window_keeps_the_figures_of_a_few_periods(
+    qtbot: Any, app_context: AppContext
+) -> None:
+    with app_context.database.transaction() as s:
+        aw = b.award(s, b.lot(s, b.contract(s, b.authority(s))), b.company(s), 100)
+        b.month_hours(s, b.employment(s, aw, b.participant(s), date(2025, 1, 1)), 2025, 1, 7)
+    store = app_context.list_figures()
+    for year in (None, 2023, 2024, 2025):
+        assert store.figures(Kind.EMPLOYMENT, year) is None  # computed in the background
+        qtbot.waitUntil(lambda year=year: year in store.kept_years())
+    assert store.kept_years() == {2023, 2024, 2025}  # all time put aside: the oldest used
+    again = store.figures(Kind.EMPLOYMENT, None)
+    assert again is None
+    qtbot.waitUntil(lambda: None in store.kept_years())  # read back
+    assert store.kept_years() == {2024, 2025, None}

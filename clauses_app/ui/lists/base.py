@@ -345,6 +345,8 @@ class ListPanel(QWidget):
                 with database.session() as session:
                     rows = records.fetch_rows(session, self.kind, query, offset, limit)
             figures = self.figures(start=False)
+            if figures is None and self.figure_columns:  # put aside meanwhile: asked again
+                QTimer.singleShot(0, self._start_figures)
             return figures.fill(rows) if figures is not None else rows
 
         with database.session() as session:

@@ -13,6 +13,10 @@ from clauses_app.ui.tasks import Task, data_bus, run_task
 
 log = logging.getLogger(__name__)
 
+# Periods whose figures are kept in memory (a national period's take tens of MB); one put
+# aside is read back from the result cache (storage.result_cache) when asked for again.
+KEPT_PERIODS = 3
+
 
 class ListFiguresStore(QObject):
     """Figures of the lists per period (a year, None for all time). :meth:`figures` gives
@@ -33,8 +37,9 @@ class ListFiguresStore(QObject):
 
     def figures(self, kind: str, year: int | None) -> ListFigures | None:
         """The figures of the list of ``kind`` for ``year``, or None while computed."""
-        kept = self._kept.get(year)
+        kept = self._kept.pop(year, None)
         if kept is not None:
+            self._kept[year] = kept  # the most recently used last
             return kept[kind]
         if year not in self._tasks:
             self._failed.discard(year)
@@ -70,6 +75,8 @@ class ListFiguresStore(QObject):
                 return
             self._tasks.pop(year, None)
             self._kept[year] = result
+            while len(self._kept) > KEPT_PERIODS:
+                del self._kept[next(iter(self._kept))]
             self.ready.emit(year)
 
         def error(exc: BaseException) -> None:
