@@ -115,7 +115,7 @@ class UuidCache(dict[Any, Any]):
             found = value
         elif len(value) in (32, 36):
             found = _new_object(uuid.UUID)
-            _set_slot(found, "int", int(value.replace("-", ""), 16))
+            _set_slot(found, "int", int(value if len(value) == 32 else value.replace("-", ""), 16))
             _set_slot(found, "is_safe", _UNKNOWN_SAFETY)
         else:
             found = uuid.UUID(value)
