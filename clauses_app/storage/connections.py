@@ -100,15 +100,15 @@ def own_connection(session: Session, cache_kb: int = OWN_CACHE_KB) -> Iterator[C
     assert isinstance(engine, Engine)
     connection = engine.connect()
     connection.detach()
-    if connection.dialect.name == "postgresql":
-        _read_the_sessions_snapshot(connection, session)
-    if connection.dialect.name == "sqlite":
-        # Its work is one pass over an index or a table: pages are read once, and the
-        # operating system caches the file anyway. The size also bounds SQLite's in-memory
-        # sorter: the figures' employments with their sums must fit in it (OWN_CACHE_KB), or
-        # they spill to a temporary file.
-        connection.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_kb)}")
-    try:
+    try:  # closed also when it cannot read the session's snapshot
+        if connection.dialect.name == "postgresql":
+            _read_the_sessions_snapshot(connection, session)
+        if connection.dialect.name == "sqlite":
+            # Its work is one pass over an index or a table: pages are read once, and the
+            # operating system caches the file anyway. The size also bounds SQLite's in-memory
+            # sorter: the figures' employments with their sums must fit in it (OWN_CACHE_KB),
+            # or they spill to a temporary file.
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_kb)}")
         yield connection
     finally:
         connection.close()
@@ -119,7 +119,6 @@ def _read_the_sessions_snapshot(connection: Connection, session: Session) -> Non
     current transaction (:func:`shares_snapshot`); refused when it did not."""
     transaction, snapshot = session.info.get(SNAPSHOT, (None, None))
     if snapshot is None or transaction is not session.get_transaction():
-        connection.close()
         raise RuntimeError("own_connection: the session's snapshot is not shared")
     # Before any query of its transaction: from then on it reads the session's data.
     connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

@@ -133,3 +133,21 @@ def test_a_postgresql_reading_session_lends_its_snapshot(pg_database: Database) 
         assert s.execute(count).scalar() == 1  # a new transaction, not exported
         with pytest.raises(RuntimeError, match="not shared"), own_connection(s):
             pass
+
+
+def test_a_snapshot_that_cannot_be_read_leaves_no_connection_open(pg_database: Database) -> None:
+    """A job that starts after the session's transaction ended (a cancelled computation's)
+    fails to import its snapshot; its connection is closed all the same."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import DBAPIError
+
+    from clauses_app.storage.connections import SNAPSHOT
+
+    opened: list[Any] = []
+    with pg_database.reading_session() as s:
+        assert shares_snapshot(s)
+        s.info[SNAPSHOT] = (s.get_transaction(), "00000003-0000001B-1")  # ended long ago
+        event.listen(pg_database.engine, "checkout", lambda dbapi, *_: opened.append(dbapi))
+        with pytest.raises(DBAPIError, match="snapshot"), own_connection(s):
+            pass
+    assert len(opened) == 1 and opened[0].closed
