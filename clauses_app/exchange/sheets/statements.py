@@ -13,13 +13,16 @@ eligibility criteria, no birth date, no address).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import uuid
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -189,11 +192,12 @@ def prepare_statements(
         settings = load_settings(session)
     folder.mkdir(parents=True, exist_ok=True)
     result = PreparedStatements(month, folder)
+    writer = StatementWriter(identity, month, settings.monthly_hours_warning)
     names: set[str] = set()
     for done, statement in enumerate(statements):
         report(progress, done, len(statements), f"Classeur de {statement.employer_name}")
         path = folder / _file_name(month, statement, names)
-        write_statement(path, identity, month, statement, settings.monthly_hours_warning)
+        writer.write(path, statement)
         result.files.append(
             PreparedFile(path, statement.employer_uuid, statement.employer_name,
                          len(statement.lines))
@@ -219,6 +223,15 @@ def write_statement(
     monthly_warning: Decimal,
 ) -> None:
     """Write one employer's workbook (under a temporary name, then renamed)."""
+    StatementWriter(identity, month, monthly_warning).write(path, statement)
+
+
+def statement_workbook(
+    identity: DatabaseIdentity, month: Month, statement: EmployerStatement,
+    monthly_warning: Decimal,
+):  # type: ignore[no-untyped-def]  # fmt: skip
+    """One employer's workbook as openpyxl objects: what ``StatementWriter`` writes, cell for
+    cell (the writer's model, and the reference its tests compare with)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -229,10 +242,146 @@ def write_statement(
     _fill_help(workbook.create_sheet(HELP_SHEET), month, monthly_warning)
     _fill_identifiers(workbook.create_sheet(ID_SHEET), identity, month, statement)
     workbook.security = _workbook_protection()
-    temporary = path.with_name(f".{path.name}.tmp")
-    paths.private_file(temporary)  # names of participants: the owner's only (docs/privacy.md)
-    workbook.save(temporary)
-    os.replace(temporary, path)
+    return workbook
+
+
+class StatementWriter:
+    """Writes the statement workbooks of one month.
+
+    openpyxl builds the workbook once, for a one-row placeholder statement: styles,
+    explanation sheet, column widths, validations, protection and the hidden sheet's state are
+    the same in every workbook of the month. Each employer's workbook is that package with
+    the rows of its table and of its hidden sheet written in, in the XML openpyxl writes for
+    them (inline strings), and the table's validated range stretched to its last row.
+    """
+
+    _PLACEHOLDER = EmployerStatement(
+        uuid.UUID(int=0), "", [StatementLine(uuid.UUID(int=0), uuid.UUID(int=0), "", "", "",
+                                             "", "", None)],
+    )  # fmt: skip
+
+    def __init__(self, identity: DatabaseIdentity, month: Month, monthly_warning: Decimal):
+        self.identity = identity
+        self.month = month
+        workbook = statement_workbook(identity, month, self._PLACEHOLDER, monthly_warning)
+        table = workbook[TABLE_SHEET]
+        self._title_text = str(table["A1"].value)
+        self._intro_text = str(table["A3"].value)
+        self._headers = [str(table.cell(HEADER_ROW, c).value) for c in range(1, len(HEADERS) + 1)]
+        self._title_style = table["A1"].style_id
+        self._header_styles = [table.cell(HEADER_ROW, c).style_id for c in range(1, 11)]
+        self._row_styles = [table.cell(HEADER_ROW + 1, c).style_id for c in range(1, 11)]
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        with zipfile.ZipFile(buffer) as package:
+            self._parts = {name: package.read(name) for name in package.namelist()}
+        self._table_part = "xl/worksheets/sheet1.xml"
+        self._id_part = "xl/worksheets/sheet3.xml"
+        self._table_xml = _around_rows(self._parts[self._table_part])
+        self._id_xml = _around_rows(self._parts[self._id_part])
+        first = HEADER_ROW + 1
+        for letter in ("H", "I"):  # the validation's and the orange warning's range
+            assert self._table_xml[1].count(f'sqref="{letter}{first}"') == 2
+
+    def write(self, path: Path, statement: EmployerStatement) -> None:
+        """Write ``statement``'s workbook at ``path`` (under a temporary name, then renamed)."""
+        parts = dict(self._parts)
+        parts[self._table_part] = self._table_sheet(statement)
+        parts[self._id_part] = self._id_sheet(statement)
+        temporary = path.with_name(f".{path.name}.tmp")
+        paths.private_file(temporary)  # names of participants: the owner's only (docs/privacy.md)
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as package:
+            for name, content in parts.items():
+                package.writestr(name, content)
+        os.replace(temporary, path)
+
+    def _table_sheet(self, statement: EmployerStatement) -> bytes:
+        first = HEADER_ROW + 1
+        last = HEADER_ROW + max(len(statement.lines), 1)
+        rows = [
+            _row(1, [(self._title_text, self._title_style)]),
+            _row(2, [(neutralise_cell(f"Employeur : {statement.employer_name}"), 0)]),
+            _row(3, [(self._intro_text, 0)]),
+            _row(HEADER_ROW, list(zip(self._headers, self._header_styles, strict=True))),
+        ]
+        short_month = format_month(*self.month, short=True)
+        for offset, line in enumerate(statement.lines):
+            values = (*_line_values(line, short_month), None, None, None)
+            styles = self._row_styles
+            rows.append(
+                _row(
+                    first + offset,
+                    [(neutralise_cell(v), s) for v, s in zip(values, styles, strict=True)],
+                )
+            )
+        head, tail = self._table_xml
+        head = _dimension(head, f"A1:J{HEADER_ROW + len(statement.lines)}")
+        for letter in ("H", "I"):
+            stretched = _range(letter, first, last)
+            tail = tail.replace(f'sqref="{letter}{first}"', f'sqref="{stretched}"')
+        return (head + "".join(rows) + tail).encode()
+
+    def _id_sheet(self, statement: EmployerStatement) -> bytes:
+        rows = [
+            _row(row, [(key, 0), (value, 0)])
+            for row, (key, value) in enumerate(_id_values(self.identity, self.month, statement),
+                                               start=1)
+        ]  # fmt: skip
+        rows.append(_row(ID_FIRST_ROW - 1, [("Ligne", 0), ("Contrat de travail", 0),
+                                            ("Participant", 0)]))  # fmt: skip
+        for offset, identifiers in enumerate(_row_identifiers(statement)):
+            rows.append(_row(ID_FIRST_ROW + offset, [(value, 0) for value in identifiers]))
+        head, tail = self._id_xml
+        last = ID_FIRST_ROW - 1 + len(statement.lines)
+        head = _dimension(head, f"A1:C{last}")
+        return (head + "".join(rows) + tail).encode()
+
+
+def _around_rows(sheet_xml: bytes) -> tuple[str, str]:
+    """A sheet's XML before its rows (up to ``<sheetData>``) and after them."""
+    text = sheet_xml.decode()
+    start = text.index("<sheetData>") + len("<sheetData>")
+    return text[:start], text[text.index("</sheetData>") :]
+
+
+def _dimension(head: str, cells: str) -> str:
+    """The sheet's XML head with its used range set to ``cells``."""
+    return re.sub(r'<dimension ref="[A-Z0-9:]+"/>', f'<dimension ref="{cells}"/>', head, count=1)
+
+
+def _range(letter: str, first: int, last: int) -> str:
+    return f"{letter}{first}" if last == first else f"{letter}{first}:{letter}{last}"
+
+
+def _row(number: int, cells: Sequence[tuple[object, int]]) -> str:
+    """One ``<row>`` as openpyxl writes it: cells from column A, strings inline."""
+    from openpyxl.utils import get_column_letter
+
+    xml = [f'<row r="{number}">']
+    for column, (value, style) in enumerate(cells, start=1):
+        xml.append(_cell(f"{get_column_letter(column)}{number}", value, style))
+    xml.append("</row>")
+    return "".join(xml)
+
+
+def _cell(reference: str, value: object, style: int) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.compat import safe_string
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    styled = f' s="{style}"' if style else ""
+    if isinstance(value, str):
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        if not value:
+            return f'<c r="{reference}"{styled} t="inlineStr"></c>'
+        stripped = value.strip()
+        space = ' xml:space="preserve"' if stripped and stripped != value else ""
+        text = f"<t{space}>{escape(value)}</t>"
+        return f'<c r="{reference}"{styled} t="inlineStr"><is>{text}</is></c>'
+    if value is None:
+        return f'<c r="{reference}"{styled} t="n"></c>'
+    return f'<c r="{reference}"{styled} t="n"><v>{safe_string(value)}</v></c>'
 
 
 def _fill_table(sheet, month: Month, statement: EmployerStatement,  # type: ignore[no-untyped-def]
@@ -262,10 +411,7 @@ def _fill_table(sheet, month: Month, statement: EmployerStatement,  # type: igno
     short_month = format_month(*month, short=True)
     for offset, line in enumerate(statement.lines):
         row = HEADER_ROW + 1 + offset
-        previous_hours = float(line.previous_hours) if line.previous_hours is not None else None
-        values = (line.last_name.upper(), line.first_name, line.contract_type, line.reference,
-                  line.lot, short_month, previous_hours)  # fmt: skip
-        for column, value in enumerate(values, start=1):
+        for column, value in enumerate(_line_values(line, short_month), start=1):
             sheet.cell(row, column, neutralise_cell(value))
         for column in (WORKED, TRAINING, COMMENT):
             cell = sheet.cell(row, column)
@@ -302,6 +448,13 @@ def _fill_table(sheet, month: Month, statement: EmployerStatement,  # type: igno
     sheet.protection.selectUnlockedCells = False
 
 
+def _line_values(line: StatementLine, short_month: str) -> tuple[str | float | None, ...]:
+    """The pre-filled cells of a table row, columns A to G."""
+    previous_hours = float(line.previous_hours) if line.previous_hours is not None else None
+    return (line.last_name.upper(), line.first_name, line.contract_type, line.reference,
+            line.lot, short_month, previous_hours)  # fmt: skip
+
+
 HELP_TEXT = (
     "Relevé mensuel des heures d'insertion — {month}",
     "",
@@ -311,8 +464,7 @@ HELP_TEXT = (
     "Pour chaque ligne de l'onglet « Relevé » :",
     "• « Heures travaillées » : les heures effectivement travaillées dans le mois "
     "(un temps plein fait environ 151,67 h) ;",
-    "• « Heures de formation » : les heures de formation suivies pendant le contrat, s'il y en "
-    "a ;",
+    "• « Heures de formation » : les heures de formation suivies pendant le contrat, s'il y en a ;",
     "• « Commentaire » : tout ce qui est utile (arrêt, fin de contrat anticipée, erreur dans la "
     "liste…).",
     "Laissez vide une ligne sans heures ce mois-ci. Seuls des nombres positifs sont acceptés ; "
@@ -343,25 +495,37 @@ def _fill_help(sheet, month: Month, monthly_warning: Decimal) -> None:  # type: 
 
 def _fill_identifiers(sheet, identity: DatabaseIdentity, month: Month,  # type: ignore[no-untyped-def]
                       statement: EmployerStatement) -> None:  # fmt: skip
-    rows = [
-        (HEADER_ROW + 1 + offset, str(line.employment_uuid), str(line.participant_uuid))
-        for offset, line in enumerate(statement.lines)
-    ]
-    signature = identity.sign(signed_text(identity.uuid, month, statement.employer_uuid, rows))
-    values = (FORMAT_MARK, FORMAT_VERSION, str(identity.uuid), month_key(month),
-              str(statement.employer_uuid), signature, TABLE_SHEET, HEADER_ROW)  # fmt: skip
-    for row, (key, value) in enumerate(zip(ID_KEYS, values, strict=True), start=1):
+    for row, (key, value) in enumerate(_id_values(identity, month, statement), start=1):
         sheet.cell(row, 1, key)
         sheet.cell(row, 2, value)
     sheet.cell(ID_FIRST_ROW - 1, 1, "Ligne")
     sheet.cell(ID_FIRST_ROW - 1, 2, "Contrat de travail")
     sheet.cell(ID_FIRST_ROW - 1, 3, "Participant")
-    for offset, (number, employment, person) in enumerate(rows):
+    for offset, (number, employment, person) in enumerate(_row_identifiers(statement)):
         sheet.cell(ID_FIRST_ROW + offset, 1, number)
         sheet.cell(ID_FIRST_ROW + offset, 2, employment)
         sheet.cell(ID_FIRST_ROW + offset, 3, person)
     sheet.protection.sheet = True
     sheet.sheet_state = "hidden"
+
+
+def _row_identifiers(statement: EmployerStatement) -> list[tuple[int, str, str]]:
+    """Each table row's number, employment and participant, for the hidden sheet."""
+    return [
+        (HEADER_ROW + 1 + offset, str(line.employment_uuid), str(line.participant_uuid))
+        for offset, line in enumerate(statement.lines)
+    ]
+
+
+def _id_values(
+    identity: DatabaseIdentity, month: Month, statement: EmployerStatement
+) -> list[tuple[str, str | int]]:
+    """The hidden sheet's key rows: label, value."""
+    rows = _row_identifiers(statement)
+    signature = identity.sign(signed_text(identity.uuid, month, statement.employer_uuid, rows))
+    values = (FORMAT_MARK, FORMAT_VERSION, str(identity.uuid), month_key(month),
+              str(statement.employer_uuid), signature, TABLE_SHEET, HEADER_ROW)  # fmt: skip
+    return list(zip(ID_KEYS, values, strict=True))
 
 
 def _workbook_protection():  # type: ignore[no-untyped-def]
@@ -377,7 +541,9 @@ __all__ = [
     "ID_SHEET",
     "TABLE_SHEET",
     "PreparedStatements",
+    "StatementWriter",
     "prepare_statements",
     "statement_lines",
+    "statement_workbook",
     "write_statement",
 ]
