@@ -16,6 +16,12 @@ result read through two connections is right only if both see the same data, whi
   exports it (``pg_export_snapshot()``, valid until its transaction ends) and every other
   connection begins a REPEATABLE READ transaction on it (``SET TRANSACTION SNAPSHOT``). A
   READ COMMITTED session takes a new snapshot per statement: its connection does it all.
+- SQLite again: a writer that has begun to commit holds the PENDING lock until every reader
+  ends, and PENDING refuses *new* readers. A connection joining the session's snapshot then
+  would wait for the writer, the writer for the session, the session for that connection's
+  work. So such a connection takes its read lock at once without waiting, and when it
+  cannot, :class:`SnapshotUnavailable` sends the work back to the session's connection
+  (which still reads: its lock is older than the writer's PENDING).
 - In every case, not when the session's transaction has written (its changes are invisible to
   other connections until committed) or holds pending changes.
 """
@@ -24,9 +30,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 CHANGES_AT_BEGIN = "clauses_changes_at_begin"
@@ -35,6 +43,13 @@ SHARED_ISOLATION = frozenset({"repeatable read", "serializable"})
 OWN_CACHE_KB = 24576
 SCAN_CACHE_KB = 2048  # SQLite's default: enough for a pass over an index, nothing kept
 ROLLBACK_JOURNAL_MODES = frozenset({"delete", "truncate", "persist"})
+# Set while own_connection opens a connection (read by the engine's connect event).
+_JOINING: ContextVar[bool] = ContextVar("clauses_joining_a_snapshot", default=False)
+
+
+class SnapshotUnavailable(Exception):
+    """A connection could not join the session's snapshot at once (SQLite: a writer is
+    waiting to commit). The work belongs on the session's connection."""
 
 
 def note_changes_at_begin(connection: Connection) -> None:
@@ -95,23 +110,56 @@ def own_connection(session: Session, cache_kb: int = OWN_CACHE_KB) -> Iterator[C
     """A connection of the session's engine, out of the pool and closed for good afterwards:
     the pool keeps the connections it hands out, each SQLite one with up to 64 MB of page
     cache, and work done beside a session should not leave one more behind. ``cache_kb``:
-    its SQLite page cache."""
+    its SQLite page cache. Raises :class:`SnapshotUnavailable` when it cannot read what
+    the session reads at once (see the module)."""
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    connection = engine.connect()
+    joining = _JOINING.set(True)
+    try:
+        connection = engine.connect()
+    except OperationalError as exc:  # a new SQLite connection's set-up reads the schema
+        raise _unavailable(exc) from exc
+    finally:
+        _JOINING.reset(joining)
     connection.detach()
     try:  # closed also when it cannot read the session's snapshot
         if connection.dialect.name == "postgresql":
             _read_the_sessions_snapshot(connection, session)
         if connection.dialect.name == "sqlite":
-            # Its work is one pass over an index or a table: pages are read once, and the
-            # operating system caches the file anyway. The size also bounds SQLite's in-memory
-            # sorter: the figures' employments with their sums must fit in it (OWN_CACHE_KB),
-            # or they spill to a temporary file.
-            connection.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_kb)}")
+            _read_lock_at_once(connection, cache_kb)
         yield connection
     finally:
         connection.close()
+
+
+def busy_timeout_ms(usual: int) -> int:
+    """The busy timeout of a new SQLite connection: none for one that joins a session's
+    snapshot (``own_connection``), which must not queue behind a writer."""
+    return 0 if _JOINING.get() else usual
+
+
+def _unavailable(exc: OperationalError) -> Exception:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return SnapshotUnavailable("a writer is waiting to commit")
+    return exc
+
+
+def _read_lock_at_once(connection: Connection, cache_kb: int) -> None:
+    """Begin ``connection``'s read now, without waiting for a writer (see the module); its
+    busy timeout comes back for the rest of its work.
+
+    Its work is one pass over an index or a table: pages are read once, and the operating
+    system caches the file anyway. The cache size also bounds SQLite's in-memory sorter: the
+    figures' employments with their sums must fit in it (OWN_CACHE_KB), or they spill to a
+    temporary file."""
+    waits = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    connection.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_kb)}")  # reads the schema
+        connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    except OperationalError as exc:
+        raise _unavailable(exc) from exc
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(waits or 0)}")
 
 
 def _read_the_sessions_snapshot(connection: Connection, session: Session) -> None:

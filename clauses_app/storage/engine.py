@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from clauses_app.storage.connections import note_changes_at_begin
+from clauses_app.storage.connections import busy_timeout_ms, note_changes_at_begin
 
 BUSY_TIMEOUT_MS = 10_000
 # How long a PostgreSQL write waits for a lock held by another transaction.
@@ -64,7 +64,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms(BUSY_TIMEOUT_MS)}")
         # 64 MB of page cache instead of 2 MB: balances read a national database whole.
         cursor.execute("PRAGMA cache_size=-65536")
         # Erased personal data is overwritten with zeros, not left in free pages (RGPD).

@@ -25,7 +25,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from clauses_app.storage.connections import own_connection, shares_snapshot
+from clauses_app.storage.connections import SnapshotUnavailable, own_connection, shares_snapshot
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -107,6 +107,10 @@ class BackgroundQuery(Generic[T]):
         try:
             with own_connection(self._session) as connection, Session(connection) as own:
                 self._value = self._work(own)
+        except SnapshotUnavailable:  # result() does the work on the session
+            assert self._finished is not None
+            self._finished.set()
+            return
         except BaseException as error:  # raised again by result(), on the caller's thread
             self._error = error
         self._done = True

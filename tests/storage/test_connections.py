@@ -151,3 +151,46 @@ def test_a_snapshot_that_cannot_be_read_leaves_no_connection_open(pg_database: D
         with pytest.raises(DBAPIError, match="snapshot"), own_connection(s):
             pass
     assert len(opened) == 1 and opened[0].closed
+
+
+def test_a_writer_waiting_to_commit_sends_the_work_back_to_the_session(
+    database: Database,
+) -> None:
+    """SQLite: a writer that has begun to commit holds the PENDING lock, which refuses new
+    readers while it waits for the session's read lock to go. A connection joining the
+    session then would wait for the writer, the writer for the session, the session for
+    that connection's work: each until its busy timeout (a save failed after 10 s while the
+    lists' figures were computed). The connection gives up at once instead, and the
+    figures are made on the session's connection, right."""
+    import sqlite3
+    import time
+    from datetime import date
+    from decimal import Decimal
+
+    from clauses_app.services.figures import compute_figures
+    from clauses_app.services.periods import Period
+    from clauses_app.storage.connections import SnapshotUnavailable
+    from tests import builders as b
+
+    with database.transaction() as s:
+        contract = b.contract(s, b.authority(s), start_date=date(2025, 1, 1))
+        award = b.award(s, b.lot(s, contract), b.company(s), 700)
+        b.month_hours(s, b.employment(s, award, b.participant(s), date(2025, 1, 1)), 2025, 2, 70)
+    assert database.engine.url.database
+    with database.session() as s:
+        assert shares_snapshot(s)
+        writer = sqlite3.connect(database.engine.url.database, timeout=0, isolation_level=None)
+        try:
+            writer.execute("BEGIN")
+            writer.execute("UPDATE setting SET key = key")
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                writer.execute("COMMIT")  # it keeps the PENDING lock: waiting to commit
+            started = time.monotonic()
+            with pytest.raises(SnapshotUnavailable), own_connection(s):
+                pass
+            figures = compute_figures(s, Period.year(2025))
+            assert time.monotonic() - started < 5
+            assert figures.total().hours_done == Decimal("70.00")
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()

@@ -34,6 +34,18 @@ def no_blocking_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("clauses_app.ui.errors.present_dialog", lambda box: 0)
 
 
+@pytest.fixture(autouse=True)
+def tasks_end_before_widgets(qtbot: Any) -> Iterator[None]:
+    """Background tasks still running when a test ends (a list's figures, a dashboard's
+    alerts) are stopped before pytest-qt deletes the test's widgets: a task's thread deleted
+    with its page while it runs aborts the process. (The window does the same in
+    ``MainWindow.detach`` before its pages go.)"""
+    yield
+    from clauses_app.ui.tasks import stop_running_tasks
+
+    assert stop_running_tasks(timeout_s=60), "background tasks still running"
+
+
 @pytest.fixture
 def app_context(qapp: Any, database: Database) -> Iterator[AppContext]:
     context = AppContext(database)

@@ -51,7 +51,7 @@ from clauses_app.services.figures.streamed import (
 )
 from clauses_app.services.periods import Period, last_day, month_of
 from clauses_app.services.settings import AppSettings
-from clauses_app.storage.connections import SCAN_CACHE_KB, own_connection
+from clauses_app.storage.connections import SCAN_CACHE_KB, SnapshotUnavailable, own_connection
 from clauses_app.storage.worker import DATABASE_WORKER, FIRST, uses_worker
 
 # The columns of PeriodSums.employments() after employments_statement's: the first and last
@@ -135,6 +135,8 @@ class PeriodSums:
             with own_connection(self._session, cache_kb=SCAN_CACHE_KB) as other:
                 self._months = other.execute(self._months_statement).all()
                 self._undivided = other.execute(self._undivided_statement).all()
+        except SnapshotUnavailable:
+            pass  # what is still None is asked on the session's connection
         except BaseException as error:  # handed to the session's thread by _wait
             self._error = error
         finally:

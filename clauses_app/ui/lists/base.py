@@ -327,7 +327,7 @@ class ListPanel(QWidget):
             self.view.setCurrentIndex(self.model.index(0, 0))
         self.selection_changed.emit()
         if self.figure_columns and figures is None:
-            QTimer.singleShot(0, self._start_figures)
+            QTimer.singleShot(0, self, self._start_figures)
 
     def _start_figures(self) -> None:
         if self.figures() is not None:  # ready meanwhile (another list asked first)
@@ -346,7 +346,7 @@ class ListPanel(QWidget):
                     rows = records.fetch_rows(session, self.kind, query, offset, limit)
             figures = self.figures(start=False)
             if figures is None and self.figure_columns:  # put aside meanwhile: asked again
-                QTimer.singleShot(0, self._start_figures)
+                QTimer.singleShot(0, self, self._start_figures)
             return figures.fill(rows) if figures is not None else rows
 
         with database.session() as session:
