@@ -135,3 +135,29 @@ def test_no_service_touches_the_collector():
         if touching.search(module.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_the_end_of_the_last_pause_hands_free_memory_back(monkeypatch):
+    trims = []
+    monkeypatch.setattr(runtime, "_trim", trims.append)
+    with collector_paused():
+        with collector_paused():
+            pass
+        assert trims == []  # another pause still runs: its objects may still be freed
+    assert trims == [0]
+    with collector_paused(pause=False):
+        pass
+    assert trims == [0]
+
+
+def test_free_memory_is_handed_back_through_glibc_on_linux():
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        assert runtime._malloc_trim() is None
+        return
+    trim = runtime._malloc_trim()
+    if trim is None:  # a Linux whose C library has no malloc_trim (musl)
+        pytest.skip("no malloc_trim in this C library")
+    assert trim(0) in (0, 1)  # 1: memory was released
+    runtime.give_back_free_memory()

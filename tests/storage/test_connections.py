@@ -194,3 +194,40 @@ def test_a_writer_waiting_to_commit_sends_the_work_back_to_the_session(
         finally:
             writer.execute("ROLLBACK")
             writer.close()
+
+
+def _sqlite_memory_used() -> int | None:
+    """SQLite's own count of the heap it holds (every connection of the process), when the
+    driver uses the system's shared library."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("sqlite3")
+    if name is None:
+        return None
+    try:
+        used = ctypes.CDLL(name).sqlite3_memory_used
+    except (AttributeError, OSError):
+        return None
+    used.restype = ctypes.c_int64
+    return int(used())
+
+
+def test_a_connection_back_in_the_pool_lets_go_of_its_page_cache(database: Database) -> None:
+    if _sqlite_memory_used() is None:
+        pytest.skip("the driver's SQLite library cannot be asked for its memory")
+    from sqlalchemy import text
+
+    with database.transaction() as s:
+        s.execute(text("CREATE TABLE ballast (id INTEGER PRIMARY KEY, filler TEXT)"))
+        s.execute(text("INSERT INTO ballast (filler) VALUES (:f)"), [{"f": "x" * 1000}] * 4000)
+    database.engine.dispose()  # pages cached while writing: gone
+    before = _sqlite_memory_used()
+    assert before is not None
+    with database.session() as s:
+        assert s.execute(text("SELECT count(*) FROM ballast WHERE filler <> ''")).scalar() == 4000
+        reading = _sqlite_memory_used()
+        assert reading is not None and reading > before + 3_000_000  # ~4 MB of pages cached
+    after = _sqlite_memory_used()
+    assert after is not None and after < before + 500_000
+    assert database.engine.pool.checkedin() == 1  # kept in the pool, only its cache let go
