@@ -75,8 +75,10 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_checkin(dbapi_connection: Any, _record: Any) -> None:
         # A connection back in the pool lets go of its page cache (up to 64 MB each; the
         # pool keeps several: the window's, its background tasks'): the next session reads
-        # its pages again, from the operating system's cache of the file.
-        dbapi_connection.execute("PRAGMA shrink_memory")
+        # its pages again, from the operating system's cache of the file. (None: the
+        # connection was invalidated, closed already.)
+        if dbapi_connection is not None:
+            dbapi_connection.execute("PRAGMA shrink_memory")
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

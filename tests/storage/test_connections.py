@@ -231,3 +231,13 @@ def test_a_connection_back_in_the_pool_lets_go_of_its_page_cache(database: Datab
     after = _sqlite_memory_used()
     assert after is not None and after < before + 500_000
     assert database.engine.pool.checkedin() == 1  # kept in the pool, only its cache let go
+
+
+def test_an_invalidated_connection_goes_back_to_the_pool_without_error(
+    database: Database,
+) -> None:
+    with database.session() as s:
+        s.execute(select(func.count(ContractingAuthority.uuid))).scalar()
+        s.connection().invalidate()  # what a lost connection gets: its driver's one is closed
+    with database.session() as s:  # a new one is made
+        assert s.execute(select(func.count(ContractingAuthority.uuid))).scalar() == 0
