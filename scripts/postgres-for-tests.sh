@@ -26,6 +26,9 @@ start_test_postgres() {
     >/dev/null 2>&1 || return 0
   # The team tests (tests/team/) create group and login roles of their own, and drop them.
   su postgres -c "psql -qc 'alter role clauses_test createdb createrole'" >/dev/null 2>&1 || true
+  # Dropping a team test's database WITH (FORCE) ends its users' sessions still open (a
+  # thread's pooled connection): that needs pg_signal_backend for the users' roles.
+  su postgres -c "psql -qc 'grant pg_signal_backend to clauses_test'" >/dev/null 2>&1 || true
   export CLAUSES_TEST_PG_URL="postgresql+psycopg://clauses_test:clauses_test@127.0.0.1/postgres"
   echo "PostgreSQL tests enabled ($version)"
 }

@@ -93,8 +93,9 @@ def team() -> Iterator[Team]:
 
 
 def _wait_for_logouts(connection: Connection, database: str, users: tuple[str, ...]) -> None:
-    """Closed connections' server processes end a moment later; DROP DATABASE … FORCE may
-    not end them itself (the test role is no member of the users' roles)."""
+    """Closed connections' server processes end a moment later. DROP DATABASE … FORCE ends
+    those still there only when the test role may signal them (``pg_signal_backend``, which
+    scripts/postgres-for-tests.sh grants): wait for them first."""
     for _ in range(100):
         left = connection.execute(
             text(
