@@ -74,14 +74,20 @@ def dashboard_figures(
     """Headline figures of ``year`` for every authority, or for ``authority_uuid``. The
     people are counted beside the figures (storage.worker), after the figures' own sums, as
     is any work ``background`` (see compute_figures). ``computation``: where to leave the
-    computation behind them, for the caller to let go of (see DashboardSnapshot)."""
+    computation behind them, for the caller to let go of (see DashboardSnapshot). The
+    planned hours of lots without an awardee are asked for beside them too."""
     settings = settings or load_settings(session)
     period = Period.year(year)
     people = BackgroundQuery(
         session, lambda other: people_counts(other, period, authority_uuid), start=False
     )
+    unawarded = BackgroundQuery(
+        session,
+        lambda other: planned_unawarded_hours(unawarded_lots(other, period, authority_uuid)),
+        start=False,
+    )
     figures = compute_figures(
-        session, period, authority_uuid, settings, background=(people, *background),
+        session, period, authority_uuid, settings, background=(people, unawarded, *background),
         progress=progress, pending_hours=True,
     )  # fmt: skip
     employments, participants = people.result()
@@ -102,7 +108,7 @@ def dashboard_figures(
         monthly=monthly,
         pending_counted=totals.pending_counted,
         pending_excluded=totals.pending_excluded,
-        unawarded_hours=planned_unawarded_hours(unawarded_lots(session, period, authority_uuid)),
+        unawarded_hours=unawarded.result(),
     )
 
 

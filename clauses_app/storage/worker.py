@@ -117,6 +117,12 @@ class BackgroundQuery(Generic[T]):
         assert self._finished is not None
         self._finished.set()
 
+    def wait(self) -> None:
+        """Wait for the work queued on the worker, if any, to be over (its connection
+        closed), without asking for its result: what a caller that gives up does first."""
+        if self._finished is not None:
+            self._finished.wait()
+
     def result(self) -> T:
         if self._finished is not None:
             self._finished.wait()

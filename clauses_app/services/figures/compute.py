@@ -31,7 +31,7 @@ from clauses_app.services.figures.employments import EmploymentLedger
 from clauses_app.services.figures.pending import (
     NOTHING_PENDING,
     PendingEmployments,
-    validated_in_time,
+    pending_query,
 )
 from clauses_app.services.figures.pooling import apply_pooling
 from clauses_app.services.figures.streamed import HoursTotals, add_hours_done
@@ -286,35 +286,46 @@ def compute_figures(
         report(progress, done, STEPS, f"Calcul des chiffres : {message}")
 
     step(0, "marchés et attributions")
-    if fast_path and not award_months:
-        # The sums are asked for right away.
-        with PeriodSums(
-            session, period, authority_uuid, done_up_to, employment_hours,
-            settings.counting.training_counted,
-        ) as sums:  # fmt: skip
+    # Which employments are pending is asked for on the database worker right after the sums
+    # (queued first): the session's thread needs it only once the hours are counted.
+    asked: list[BackgroundQuery[Any]] = []
+    try:
+        if fast_path and not award_months:
+            # The sums are asked for right away.
+            with PeriodSums(
+                session, period, authority_uuid, done_up_to, employment_hours,
+                settings.counting.training_counted,
+            ) as sums:  # fmt: skip
+                if pending_hours:
+                    asked.append(pending_query(session, authority_uuid, settings))
+                for work in background:
+                    work.start()
+                by_key = read_awards(session, period, authority_uuid, settings, uuids)
+                pending = _pending(session, authority_uuid, settings, by_key, asked)
+                step(1, "heures relevées")
+                hours = add_summed_hours(
+                    session, period, authority_uuid, settings, by_key, sums,
+                    lambda: step(2, "règles particulières"), pending, to_month, ledger,
+                )  # fmt: skip
+        else:  # months per award need every record; the reference path reads them anyway
+            if pending_hours:
+                asked.append(pending_query(session, authority_uuid, settings))
             for work in background:
                 work.start()
-            by_key = read_awards(session, period, authority_uuid, settings, uuids)
-            pending = _pending(session, authority_uuid, settings, by_key, pending_hours)
+            by_key = read_awards(
+                session, period, authority_uuid, settings, uuids, award_months=award_months
+            )
+            pending = _pending(session, authority_uuid, settings, by_key, asked)
             step(1, "heures relevées")
-            hours = add_summed_hours(
-                session, period, authority_uuid, settings, by_key, sums,
+            hours = add_hours_done(
+                session, period, authority_uuid, settings, by_key, fast_path,
                 lambda: step(2, "règles particulières"), pending, to_month, ledger,
             )  # fmt: skip
-    else:  # months per award need every record; the reference path reads them anyway
-        for work in background:
-            work.start()
-        by_key = read_awards(
-            session, period, authority_uuid, settings, uuids, award_months=award_months
-        )
-        pending = _pending(session, authority_uuid, settings, by_key, pending_hours)
-        step(1, "heures relevées")
-        hours = add_hours_done(
-            session, period, authority_uuid, settings, by_key, fast_path,
-            lambda: step(2, "règles particulières"), pending, to_month, ledger,
-        )  # fmt: skip
+        pending.settle()
+    finally:  # stopped or failed: the worker's query is over before the session ends
+        for query in asked:
+            query.wait()
     step(3, "totaux")
-    pending.settle()
     awards: list[AwardFigures] = []
     for award in by_key.values():
         if award.counted:
@@ -344,14 +355,15 @@ def _pending(
     authority_uuid: uuid.UUID | None,
     settings: AppSettings,
     awards: dict[Any, AwardFigures],
-    asked: bool,
+    asked: list[BackgroundQuery[Any]],
 ) -> PendingEmployments:
-    """The employments whose eligibility is pending, when asked for or when the rules of an
-    award in scope leave their hours out (else nothing is pending, at no cost). Worked out
-    on the session's thread while the database worker makes the sums (queued on the worker,
-    it would wait for them and lengthen the figures by its whole time)."""
+    """The employments whose eligibility is pending, when ``asked`` for (its query, queued)
+    or when the rules of an award in scope leave their hours out (asked for now); else
+    nothing is pending, at no cost."""
     rules = {id(a.rules): a.rules for a in awards.values()}.values()
     routes = any(pending_excluded(r, True) for r in rules)
     if not (asked or routes):
         return NOTHING_PENDING
-    return PendingEmployments(validated_in_time(session, authority_uuid, settings), routes=routes)
+    if not asked:
+        asked.append(pending_query(session, authority_uuid, settings))
+    return PendingEmployments(asked[0], routes=routes)

@@ -1,13 +1,14 @@
-"""Which employments in scope have their eligibility pending, for the figures.
+"""Which employments in scope have their eligibility pending, for the figures and alerts.
 
 « En attente de justification » (services/eligibility.py) is every status but *validated in
 time* (and *ineligible*, which counts nothing anyway): what such hours count for is the
 ``unvalidated_hours`` counting rule, and the figures show them apart whatever it says.
 
 The rule is :func:`clauses_app.services.eligibility.criterion_status`; the figures need its
-answer for every employment of a national year (~62,000 employments, ~83,000 criteria), so
-this module asks the database for the pairs (employment, criterion) that can be validated in
-time and applies the validity window to them (:func:`validated_in_time`).
+answer for every employment of a national year (~62,000 employments, ~83,000 criteria),
+where most are validated in time. :func:`pending_employments` has the database find the
+few that may not be (no criterion validated within a window at least as narrow as the
+rule's) and applies the rule's window to them.
 """
 
 from __future__ import annotations
@@ -16,54 +17,135 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, exists, func, literal_column, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from clauses_app.models import CriterionStatus, Employment, ParticipantCriterion
 from clauses_app.services.eligibility import validity_start
-from clauses_app.services.figures.awards import as_date, driver_rows, employments_in_scope, raw
+from clauses_app.services.figures.awards import IdText, as_date, employments_in_scope
 from clauses_app.services.settings import AppSettings
+from clauses_app.storage.worker import FIRST, BackgroundQuery
 
 if TYPE_CHECKING:
     from clauses_app.services.figures.award import AwardFigures
 
+# What one pending candidate is written as in pending_employments' single row: its raw key,
+# its start and its latest criterion validated on or before it ("-" for none), by spaces;
+# candidates are separated by commas.
+_NO_VALIDATION = "-"
 
-def validated_in_time(
+
+def pending_employments(
     session: Session, authority_uuid: uuid.UUID | None, settings: AppSettings
 ) -> set[Any]:
     """Raw keys (as ``streamed.employments_statement`` gives them) of the employments in
-    scope whose participant holds a criterion validated in time for their start.
+    scope whose eligibility is pending at their start: no criterion of their participant
+    validated in time (:func:`criterion_status`). Employments marked ineligible are among
+    them when their criteria say so; they count nothing anyway.
 
-    The database keeps the pairs (employment, criterion) that :func:`criterion_status` could
-    call validated in time: a criterion marked validated, dated on or before the start (with
-    evidence, when the setting asks for it); the start of the validity window
-    (:func:`validity_start`, once per distinct start) decides the rest. A test checks this
-    against :func:`eligibility_of_employments` (tests/core/test_pending_hours.py)."""
-    conditions = [
+    The database keeps the employments without any criterion validated within the window
+    that ends on their start and begins :func:`sql_window_start` (never before the rule's
+    :func:`validity_start`: SQLite rolls 31 March − 1 month over to 3 March where the rule
+    stops on 28 February). Each such candidate comes with its latest criterion validated on
+    or before its start, and the rule's own window decides. The candidates come as one row
+    of text, whatever their number: a job of the database worker returns few rows
+    (storage/worker.py). A test checks this against :func:`eligibility_of_employments`
+    (tests/core/test_pending_hours.py)."""
+    validated = [
+        ParticipantCriterion.participant_uuid == Employment.participant_uuid,
         ParticipantCriterion.status == CriterionStatus.VALIDATED,
         ParticipantCriterion.validated_on.is_not(None),
         ParticipantCriterion.validated_on <= Employment.start_date,
     ]
     if settings.eligibility_requires_evidence:
-        conditions.append(func.trim(func.coalesce(ParticipantCriterion.evidence, "")) != "")
+        validated.append(func.trim(func.coalesce(ParticipantCriterion.evidence, "")) != "")
+    in_window = ParticipantCriterion.validated_on >= sql_window_start(
+        Employment.start_date, settings.eligibility_validity_months
+    )
+    latest = select(func.max(ParticipantCriterion.validated_on)).where(*validated)
+    candidate = (
+        IdText(Employment.uuid) + " " + DayText(Employment.start_date) + " "
+        + func.coalesce(DayText(latest.scalar_subquery()), _NO_VALIDATION)
+    )  # fmt: skip
     statement = employments_in_scope(
-        select(
-            raw(Employment.uuid), raw(Employment.start_date), raw(ParticipantCriterion.validated_on)
-        )
-        .join(
-            ParticipantCriterion,
-            ParticipantCriterion.participant_uuid == Employment.participant_uuid,
-        )
-        .where(*conditions),
+        select(JoinedText(candidate)).where(~exists().where(*validated, in_window)),
         authority_uuid,
     )
-    valid: set[Any] = set()
+    text = session.execute(statement).scalar()
+    pending: set[Any] = set()
     window_start = _WindowStarts(settings)
-    for batch in driver_rows(session, statement):
-        for key, start, validated_on in batch:
-            if as_date(validated_on) >= window_start[start]:
-                valid.add(key)
-    return valid
+    for written in text.split(",") if text else ():
+        key, start, latest_on = written.split(" ")
+        if latest_on == _NO_VALIDATION or as_date(latest_on) < window_start[start]:
+            pending.add(key)
+    return pending
+
+
+def sql_window_start(start: Any, months: int) -> Any:
+    """SQL for the first validation date the database may call in time for an employment
+    starting on ``start``: ``start`` − ``months`` months, never earlier than
+    :func:`validity_start` (equal but for the ends of months on SQLite)."""
+    return MonthsBefore(start, literal_column(str(int(months))))
+
+
+class MonthsBefore(FunctionElement[date]):
+    """``date`` − ``months`` months: ``date(d, '-N months')`` on SQLite, ``d - make_interval
+    (months => N)`` on PostgreSQL."""
+
+    name = "months_before"
+    inherit_cache = True
+
+
+@compiles(MonthsBefore)
+def _months_before_sqlite(element: MonthsBefore, compiler: Any, **kw: Any) -> str:
+    day, months = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"date({day}, '-' || {months} || ' months')"
+
+
+@compiles(MonthsBefore, "postgresql")
+def _months_before_postgresql(element: MonthsBefore, compiler: Any, **kw: Any) -> str:
+    day, months = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({day} - make_interval(months => {months}))"
+
+
+class DayText(FunctionElement[str]):
+    """A date as ``YYYY-MM-DD`` text: as stored on SQLite, ``to_char`` on PostgreSQL (a
+    cast would follow the session's DateStyle)."""
+
+    type = String()
+    name = "day_text"
+    inherit_cache = True
+
+
+@compiles(DayText)
+def _day_text_sqlite(element: DayText, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(DayText, "postgresql")
+def _day_text_postgresql(element: DayText, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+class JoinedText(FunctionElement[str]):
+    """The texts of a column's rows joined by commas into one value (NULL for no row):
+    ``group_concat`` on SQLite, ``string_agg`` on PostgreSQL."""
+
+    type = String()
+    name = "joined_text"
+    inherit_cache = True
+
+
+@compiles(JoinedText)
+def _joined_text_sqlite(element: JoinedText, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(JoinedText, "postgresql")
+def _joined_text_postgresql(element: JoinedText, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
 
 
 class _WindowStarts(dict[Any, date]):
@@ -78,11 +160,24 @@ class _WindowStarts(dict[Any, date]):
         return first
 
 
+def pending_query(
+    session: Session, authority_uuid: uuid.UUID | None, settings: AppSettings
+) -> BackgroundQuery[set[Any]]:
+    """:func:`pending_employments` on the database worker, queued now right after the
+    figures' sums (see storage/worker.py)."""
+    return BackgroundQuery(
+        session,
+        lambda other: pending_employments(other, authority_uuid, settings),
+        FIRST,
+    )
+
+
 class PendingEmployments:
     """Whether an employment's eligibility is pending: ``key in pending``.
 
-    Made from the employments validated in time; without them (the figures were not asked
-    for pending hours and no rule in scope leaves them out), nothing is pending.
+    Made from :func:`pending_query` (asked for beside the figures; its answer awaited at
+    the first question); without it (the figures were not asked for pending hours and no
+    rule in scope leaves them out), nothing is pending.
 
     ``routes``: whether a rule in scope leaves pending hours out, so that the counting must
     know an employment's eligibility before it counts it (counting.needs_reference). When it
@@ -91,19 +186,26 @@ class PendingEmployments:
     employment fewer on the hot path.
     """
 
-    __slots__ = ("_valid", "ledger", "routes")
+    __slots__ = ("_keys", "_query", "ledger", "routes")
 
-    def __init__(self, valid: set[Any] | None = None, routes: bool = False) -> None:
-        self._valid = valid
+    def __init__(
+        self, query: BackgroundQuery[set[Any]] | None = None, routes: bool = False
+    ) -> None:
+        self._query = query
+        self._keys: set[Any] | None = None
         self.routes = routes
         self.ledger: list[tuple[Any, AwardFigures, float]] = []
 
     @property
     def known(self) -> bool:
-        return self._valid is not None
+        return self._query is not None
 
     def __contains__(self, key: object) -> bool:
-        return self._valid is not None and key not in self._valid
+        if self._keys is None:
+            if self._query is None:
+                return False
+            self._keys = self._query.result()
+        return key in self._keys
 
     def note(self, key: Any, award: AwardFigures, hours: float) -> None:
         """A plain employment counted ``hours`` into ``award``."""
