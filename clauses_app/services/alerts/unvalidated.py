@@ -5,8 +5,9 @@
 - ``lot_unawarded``: a lot whose clause plans hours with no company awarded, once its
   contract has started (services.unawarded finds the lots).
 
-Eligibility reads the criteria in one query and takes the work contracts from the read the
-alerts share (:mod:`work`); the lots come from services.unawarded. Rows are read raw.
+Eligibility takes the pending employments from the figures' reading, their participants'
+criteria, and the work contracts from the read the alerts share (:mod:`work`); the lots
+come from services.unawarded. Rows are read raw.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from clauses_app.services.alerts.work import (
     END,
     FIRST_NAME,
     INELIGIBLE,
+    KEY,
     LAST_NAME,
     PERSON,
     START,
@@ -38,12 +40,8 @@ from clauses_app.services.eligibility import (
     eligibility_for,
     validity_start,
 )
-from clauses_app.services.figures.awards import (
-    UuidCache,
-    as_date,
-    driver_rows,
-    raw,
-)
+from clauses_app.services.figures.awards import UuidCache, as_date, raw, rows_for_keys
+from clauses_app.services.figures.pending import pending_employments
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 from clauses_app.services.unawarded import unawarded_lots
@@ -78,11 +76,15 @@ def eligibility_unvalidated(
 ) -> list[PendingAlert]:
     """One alert per participant with a started employment (in the period) whose
     eligibility at its start is pending (late, to document, expired) or none; due on the
-    earliest such start, grouped under its contract. ``contracts``: work.work_contracts."""
+    earliest such start, grouped under its contract. ``contracts``: work.work_contracts.
+
+    The figures' reading of pending employments (figures.pending) finds them; the status
+    of each (services.eligibility) is worked out from their participants' criteria only."""
     last_start = min(today, period.end) if period.end else today
+    pending = pending_employments(session, authority_uuid, settings)
     employments = []  # (person, last name, first name, start, award) of those concerned
     for row in contracts:
-        if row[INELIGIBLE] or row[AWARD] not in labels:
+        if row[KEY] not in pending or row[INELIGIBLE] or row[AWARD] not in labels:
             continue
         start = row[START]
         if start > last_start or (period.start and row[END] and row[END] < period.start):
@@ -90,15 +92,17 @@ def eligibility_unvalidated(
         employments.append((row[PERSON], row[LAST_NAME], row[FIRST_NAME], start, row[AWARD]))
     if not employments:
         return []
-    criteria: dict[Any, list[Any]] = {}  # CriterionLike (read-only fields)
+    criteria: dict[Any, list[Any]] = {}  # CriterionLike (read-only fields), of those people
     read = select(raw(ParticipantCriterion.participant_uuid), ParticipantCriterion.criterion_code,
                   raw(ParticipantCriterion.validated_on), ParticipantCriterion.status,
                   ParticipantCriterion.evidence)  # fmt: skip
-    for rows in driver_rows(session, read):
-        for person, code, validated_on, status, evidence in rows:
-            criteria.setdefault(person, []).append(
-                _Criterion(code, as_date(validated_on) if validated_on else None, status, evidence)
-            )
+    people = {row[0] for row in employments}
+    for person, code, validated_on, status, evidence in rows_for_keys(
+        session, read, ParticipantCriterion.participant_uuid, people
+    ):
+        criteria.setdefault(person, []).append(
+            _Criterion(code, as_date(validated_on) if validated_on else None, status, evidence)
+        )
     # Per participant: the soonest pending start (the one due), its row and eligibility, and
     # how many pending employments there are.
     found: dict[Any, tuple[date, Any, Eligibility, int]] = {}
