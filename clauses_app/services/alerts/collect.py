@@ -28,7 +28,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -52,14 +52,20 @@ from clauses_app.services.alerts.rules import (
     outcomes_missing,
 )
 from clauses_app.services.alerts.social import missing_consideration_alerts
-from clauses_app.services.alerts.statements import missing_statements
+from clauses_app.services.alerts.statements import (
+    Coverage,
+    missing_statements,
+    statement_coverage,
+)
 from clauses_app.services.alerts.unvalidated import eligibility_unvalidated, lot_unawarded
 from clauses_app.services.alerts.work import work_contracts
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.figures.awards import UuidCache
+from clauses_app.services.figures.pending import pending_employments
 from clauses_app.services.periods import Period
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.settings import AppSettings, load_settings
+from clauses_app.storage.worker import BackgroundQuery
 
 __all__ = [
     "ALERT_THRESHOLDS_KEY",
@@ -149,6 +155,48 @@ def _collect(
     thresholds: AlertThresholds,
     progress: Progress | None,
 ) -> AlertBook:
+    # Kinds that need only the database (few rows each) are asked for on the database worker
+    # after the figures' sums, while the session's thread works out the figures.
+    beside = _Beside(
+        BackgroundQuery(
+            session, lambda other: pending_employments(other, authority_uuid, settings),
+            start=False,
+        ),
+        BackgroundQuery(
+            session, lambda other: lot_unawarded(other, today, period, authority_uuid)
+            + invoiced_amounts_missing(other, today, authority_uuid),
+            start=False,
+        ),
+        BackgroundQuery(
+            session, lambda other: statement_coverage(other, today, period, authority_uuid),
+            start=False,
+        ),
+    )  # fmt: skip
+    try:
+        return _find(session, today, period, authority_uuid, settings, thresholds, progress, beside)
+    finally:  # stopped or failed: the worker's queries are over before the session ends
+        for query in beside:
+            query.wait()
+
+
+class _Beside(NamedTuple):
+    """What the alerts ask of the database worker."""
+
+    pending_employments: BackgroundQuery[set[Any]]  # figures.pending's raw keys
+    lots_and_invoices: BackgroundQuery[list[PendingAlert]]  # two kinds' alerts
+    statement_coverage: BackgroundQuery[dict[Any, Coverage]]  # statements.statement_coverage
+
+
+def _find(
+    session: Session,
+    today: date,
+    period: Period,
+    authority_uuid: uuid.UUID | None,
+    settings: AppSettings,
+    thresholds: AlertThresholds,
+    progress: Progress | None,
+    beside: _Beside,
+) -> AlertBook:
     uuids = UuidCache()
     report(progress, 0, STEPS, "Calcul des alertes : chiffres des attributions")
     # One pass over every award's figures serves both the schedule and the ending contracts:
@@ -157,7 +205,7 @@ def _collect(
     # compare all required hours with all hours done.
     all_time = compute_figures(
         session, Period(), authority_uuid, settings,
-        done_up_to=end_of_last_elapsed_month(today),
+        done_up_to=end_of_last_elapsed_month(today), background=beside,
     )  # fmt: skip
     report(progress, 1, STEPS, "Calcul des alertes : marchés")
     labels = award_labels(session, authority_uuid, all_time)
@@ -170,12 +218,15 @@ def _collect(
     del all_time  # the largest object here: let it go before the next queries
     report(progress, 2, STEPS, "Calcul des alertes : relevés d'heures")
     contracts = work_contracts(session, authority_uuid)  # shared by the next three kinds
-    pending += missing_statements(session, today, period, authority_uuid, labels, uuids, contracts)
+    pending += missing_statements(
+        today, period, labels, uuids, contracts, beside.statement_coverage.result()
+    )
     report(progress, 3, STEPS, "Calcul des alertes : éligibilité")
     pending += eligibility_expiring(session, today, authority_uuid, settings)
     pending += eligibility_unvalidated(
-        session, today, period, authority_uuid, settings, labels, uuids, contracts
-    )
+        session, today, period, settings, labels, uuids, contracts,
+        beside.pending_employments.result(),
+    )  # fmt: skip
     report(progress, 4, STEPS, "Calcul des alertes : situations à 6 mois")
     pending += outcomes_missing(
         today, period, thresholds.outcome_followup_months, labels, contracts
@@ -183,8 +234,7 @@ def _collect(
     del labels, contracts
     report(progress, 5, STEPS, "Calcul des alertes : lots, considération sociale, facturation")
     pending += missing_consideration_alerts(session, authority_uuid)
-    pending += lot_unawarded(session, today, period, authority_uuid)
-    pending += invoiced_amounts_missing(session, today, authority_uuid)
+    pending += beside.lots_and_invoices.result()
     report(progress, 6, STEPS, "Calcul des alertes : alertes traitées ou reportées")
     still_open, worked = sort_out(pending, load_marks(session), today)
     book = AlertBook(still_open, worked, today)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
 from clauses_app.formatting import format_month
@@ -28,6 +28,9 @@ from clauses_app.services.alerts import work
 from clauses_app.services.alerts.book import AlertKind, AlertRecord, PendingAlert
 from clauses_app.services.alerts.rules import AwardLabel, person_name
 from clauses_app.services.figures.awards import (
+    DayText,
+    IdText,
+    JoinedText,
     MonthIndexes,
     UuidCache,
     driver_rows,
@@ -75,20 +78,33 @@ def _missing_words(missing: tuple[int, ...]) -> str:
     return f"{count} ({names}{more})."
 
 
+def statement_coverage(
+    session: Session, today: date, period: Period, authority_uuid: uuid.UUID | None
+) -> dict[Any, Coverage]:
+    """What the statements of the months :func:`missing_statements` looks at cover, per raw
+    employment key (:func:`stated_months`): a job for the database worker."""
+    return stated_months(session, authority_uuid, period.start, _window_end(today, period))
+
+
+def _window_end(today: date, period: Period) -> date:
+    """The last day whose month may lack a statement: the end of the last month over, or the
+    period's end."""
+    last_past = first_day(month_of(today)) - timedelta(days=1)
+    return min(last_past, period.end) if period.end else last_past
+
+
 def missing_statements(
-    session: Session,
     today: date,
     period: Period,
-    authority_uuid: uuid.UUID | None,
     labels: dict[Any, AwardLabel],
     uuids: UuidCache,
     contracts: list[Sequence[Any]],
+    coverage: dict[Any, Coverage],
 ) -> list[PendingAlert]:
     """Past months (ended before today) of an employment, inside its award's performance
     period and the dashboard's period, with no MONTH record and no TOTAL covering them.
-    ``contracts``: :func:`work.work_contracts`."""
-    last_past = first_day(month_of(today)) - timedelta(days=1)
-    window_end = min(last_past, period.end) if period.end else last_past
+    ``contracts``: :func:`work.work_contracts`; ``coverage``: :func:`statement_coverage`."""
+    window_end = _window_end(today, period)
     employments = []  # (key, award, last name, first name, start, end) of those concerned
     for row in contracts:
         if row[work.INELIGIBLE] or row[work.AWARD] not in labels:
@@ -100,7 +116,6 @@ def missing_statements(
                             row[work.FIRST_NAME], start, end))  # fmt: skip
     if not employments:
         return []
-    coverage = stated_months(session, authority_uuid, period.start, window_end)
     nothing = Coverage()
     alerts = []
     for emp_key, award_key, last_name, first_name, start, end in employments:
@@ -166,21 +181,24 @@ def stated_months(
     n = b − a + 1.
     """
     employment = raw(HoursRecord.employment_uuid)
+    # One line of text per work contract ("key count first last"), all in one row.
     months = _statements(
-        [employment, func.count(), func.min(raw(HoursRecord.period_start)),
-         func.max(raw(HoursRecord.period_start))],
+        [IdText(HoursRecord.employment_uuid) + " " + cast(func.count(), String) + " "
+         + DayText(func.min(HoursRecord.period_start)) + " "
+         + DayText(func.max(HoursRecord.period_start))],
         authority_uuid, start, end,
-    ).where(HoursRecord.kind == HoursKind.MONTH).group_by(employment)  # fmt: skip
+    ).where(HoursRecord.kind == HoursKind.MONTH).group_by(HoursRecord.employment_uuid)
+    written = session.execute(select(JoinedText(months.subquery().c[0]))).scalar()
     coverage: dict[Any, Coverage] = defaultdict(Coverage)
     gaps: set[Any] = set()
     month_of_day = MonthIndexes()  # month records start on a few distinct days
-    for rows in driver_rows(session, months):
-        for emp, count, first, last in rows:
-            first_month, last_month = month_of_day[first], month_of_day[last]
-            if count == last_month - first_month + 1:
-                coverage[emp] = Coverage(first_month, last_month)
-            else:
-                gaps.add(emp)
+    for line in written.split(",") if written else ():
+        emp, count, first, last = line.split(" ")
+        first_month, last_month = month_of_day[first], month_of_day[last]
+        if int(count) == last_month - first_month + 1:
+            coverage[emp] = Coverage(first_month, last_month)
+        else:
+            gaps.add(emp)
     totals = _statements(
         [employment, raw(HoursRecord.period_start), raw(HoursRecord.period_end)],
         authority_uuid, start, end,

@@ -41,7 +41,6 @@ from clauses_app.services.eligibility import (
     validity_start,
 )
 from clauses_app.services.figures.awards import UuidCache, as_date, raw, rows_for_keys
-from clauses_app.services.figures.pending import pending_employments
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 from clauses_app.services.unawarded import unawarded_lots
@@ -68,20 +67,19 @@ def eligibility_unvalidated(
     session: Session,
     today: date,
     period: Period,
-    authority_uuid: uuid.UUID | None,
     settings: AppSettings,
     labels: dict[Any, AwardLabel],
     uuids: UuidCache,
     contracts: list[Sequence[Any]],
+    pending: set[Any],
 ) -> list[PendingAlert]:
     """One alert per participant with a started employment (in the period) whose
     eligibility at its start is pending (late, to document, expired) or none; due on the
-    earliest such start, grouped under its contract. ``contracts``: work.work_contracts.
-
-    The figures' reading of pending employments (figures.pending) finds them; the status
-    of each (services.eligibility) is worked out from their participants' criteria only."""
+    earliest such start, grouped under its contract. ``contracts``: work.work_contracts;
+    ``pending``: the raw keys of the employments whose eligibility is pending, as the
+    figures read them (figures.pending.pending_employments). The status of each
+    (services.eligibility) is worked out from their participants' criteria only."""
     last_start = min(today, period.end) if period.end else today
-    pending = pending_employments(session, authority_uuid, settings)
     employments = []  # (person, last name, first name, start, award) of those concerned
     for row in contracts:
         if row[KEY] not in pending or row[INELIGIBLE] or row[AWARD] not in labels:

@@ -79,6 +79,46 @@ def _id_text_postgresql(element: IdText, compiler: Any, **kw: Any) -> str:
     return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
 
 
+class DayText(FunctionElement[str]):
+    """A date as ``YYYY-MM-DD`` text: as stored on SQLite, ``to_char`` on PostgreSQL (a
+    cast would follow the session's DateStyle)."""
+
+    type = String()
+    name = "day_text"
+    inherit_cache = True
+
+
+@compiles(DayText)
+def _day_text_sqlite(element: DayText, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(DayText, "postgresql")
+def _day_text_postgresql(element: DayText, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+class JoinedText(FunctionElement[str]):
+    """The texts of a column's rows joined by commas into one value (NULL for no row):
+    ``group_concat`` on SQLite, ``string_agg`` on PostgreSQL. What a job of the database
+    worker reads when it may find many rows: one row, whatever their number (each row
+    fetched on the worker waits for Python's lock; see storage/worker.py)."""
+
+    type = String()
+    name = "joined_text"
+    inherit_cache = True
+
+
+@compiles(JoinedText)
+def _joined_text_sqlite(element: JoinedText, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(JoinedText, "postgresql")
+def _joined_text_postgresql(element: JoinedText, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+
+
 def raw_in(column: Any, keys: Sequence[Any]) -> Any:
     """``column`` (an id) among ``keys``, ids read by :func:`raw` (text); the condition
     compares the column itself, so that its index serves it."""

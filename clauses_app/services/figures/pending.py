@@ -17,14 +17,20 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, exists, func, literal_column, select
+from sqlalchemy import exists, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from clauses_app.models import CriterionStatus, Employment, ParticipantCriterion
 from clauses_app.services.eligibility import validity_start
-from clauses_app.services.figures.awards import IdText, as_date, employments_in_scope
+from clauses_app.services.figures.awards import (
+    DayText,
+    IdText,
+    JoinedText,
+    as_date,
+    employments_in_scope,
+)
 from clauses_app.services.settings import AppSettings
 from clauses_app.storage.worker import FIRST, BackgroundQuery
 
@@ -108,44 +114,6 @@ def _months_before_sqlite(element: MonthsBefore, compiler: Any, **kw: Any) -> st
 def _months_before_postgresql(element: MonthsBefore, compiler: Any, **kw: Any) -> str:
     day, months = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"({day} - make_interval(months => {months}))"
-
-
-class DayText(FunctionElement[str]):
-    """A date as ``YYYY-MM-DD`` text: as stored on SQLite, ``to_char`` on PostgreSQL (a
-    cast would follow the session's DateStyle)."""
-
-    type = String()
-    name = "day_text"
-    inherit_cache = True
-
-
-@compiles(DayText)
-def _day_text_sqlite(element: DayText, compiler: Any, **kw: Any) -> str:
-    return str(compiler.process(element.clauses, **kw))
-
-
-@compiles(DayText, "postgresql")
-def _day_text_postgresql(element: DayText, compiler: Any, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
-
-
-class JoinedText(FunctionElement[str]):
-    """The texts of a column's rows joined by commas into one value (NULL for no row):
-    ``group_concat`` on SQLite, ``string_agg`` on PostgreSQL."""
-
-    type = String()
-    name = "joined_text"
-    inherit_cache = True
-
-
-@compiles(JoinedText)
-def _joined_text_sqlite(element: JoinedText, compiler: Any, **kw: Any) -> str:
-    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
-
-
-@compiles(JoinedText, "postgresql")
-def _joined_text_postgresql(element: JoinedText, compiler: Any, **kw: Any) -> str:
-    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
 
 
 class _WindowStarts(dict[Any, date]):
