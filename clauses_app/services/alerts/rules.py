@@ -39,7 +39,7 @@ from clauses_app.services.alerts.work import (
     OUTCOME_6M,
     PERSON,
 )
-from clauses_app.services.counting import ZERO, round_hours, round_share, share_months
+from clauses_app.services.counting import hours_from_cents, share_in_cents, share_months
 from clauses_app.services.eligibility import expiring_validations
 from clauses_app.services.figures import Figures
 from clauses_app.services.figures.awards import (
@@ -118,14 +118,19 @@ def end_of_last_elapsed_month(today: date) -> date:
 # --- awards behind schedule, contracts ending -----------------------------------------------
 
 
-def _behind_words(done: Decimal, expected: Decimal, cutoff: date, ended: date | None) -> str:
+def _behind_words(done: int, expected: int, cutoff: date, ended: date | None) -> str:
+    """The message of an award behind its schedule (hours in cents)."""
+    missing, done_hours, expected_hours = (
+        hours_from_cents(cents) for cents in (expected - done, done, expected)
+    )
     if ended is not None:  # the whole requirement was due: say what is missing, not "late"
         return (
-            f"terminé le {format_date(ended)}, {format_hours(expected - done)} manquantes "
-            f"({format_hours(done)} réalisées sur {format_hours(expected)} exigées)."
+            f"terminé le {format_date(ended)}, {format_hours(missing)} manquantes "
+            f"({format_hours(done_hours)} réalisées sur {format_hours(expected_hours)} "
+            "exigées)."
         )
     return (
-        f"{format_hours(done)} réalisées pour {format_hours(expected)} "
+        f"{format_hours(done_hours)} réalisées pour {format_hours(expected_hours)} "
         f"attendues au {format_date(cutoff)}."
     )
 
@@ -144,7 +149,8 @@ def behind_schedule(
     to date are the award's hours counted up to then (``all_time`` computed with
     ``done_up_to`` the cut-off), plus what pooling moved to it over all time. An award
     whose performance is over owed all its hours and has counted all it will: its figures'
-    totals are compared as they are (in cents, no month read).
+    totals are compared as they are. Hours are compared in whole cents, as the figures
+    hold them (the pro-rata rounded half-up to the cent, as counting.round_share does).
     """
     cutoff = end_of_last_elapsed_month(today)
     last_month = month_index_of(cutoff)
@@ -158,28 +164,26 @@ def behind_schedule(
         start, end = label.performance_start, label.performance_end
         if start > cutoff or not period.overlaps(start, end):
             continue
+        required = figures.required_cents
         if end <= cutoff:  # over: every month was due and every counted month is done
-            if figures.required_cents <= 0 or figures.pooled_cents >= (
-                figures.required_cents * factor
-            ):
+            if required <= 0 or figures.pooled_cents >= required * factor:
                 continue
             ended: date | None = end
-            expected, done = figures.hours_required, figures.hours_done_pooled
-        elif figures.lot.clause_mode == ClauseMode.INVOICED:
-            # A framework award owes, to date, the hours of what it has invoiced so far: its
-            # required hours are already « to date », and a pro-rata of the performance
-            # months elapsed would shrink them again.
-            expected = figures.hours_required
+            expected, done = required, figures.pooled_cents
         else:
-            expected = round_share(figures.hours_required, share_months(
-                label.first_month, label.last_month, None, None, last_month
-            ))  # fmt: skip
-        if end > cutoff:
+            if figures.lot.clause_mode == ClauseMode.INVOICED:
+                # A framework award owes, to date, the hours of what it has invoiced so far:
+                # its required hours are already « to date », and a pro-rata of the
+                # performance months elapsed would shrink them again.
+                expected = required
+            else:
+                expected = share_in_cents(required, 100, share_months(
+                    label.first_month, label.last_month, None, None, last_month
+                ))  # fmt: skip
             if expected <= 0:
                 continue
-            done = figures.hours_done_to_date
-            if figures.hours_done_pooled != figures.hours_done:
-                done = round_hours(done + figures.hours_done_pooled - figures.hours_done)
+            # What pooling moved to the award over all time counts to date too.
+            done = figures.to_date_cents + figures.pooled_cents - figures.done_cents
             if done >= expected * factor:
                 continue
             ended = None
@@ -212,37 +216,40 @@ def contracts_ending(
     horizon = today + timedelta(days=settings.contract_ending_alert_days)
     statement = (
         select(
-            PublicContract.uuid, PublicContract.reference, PublicContract.end_date,
+            raw(PublicContract.uuid), PublicContract.reference, PublicContract.end_date,
             ContractingAuthority.name,
         )
         .join(ContractingAuthority, PublicContract.authority_uuid == ContractingAuthority.uuid)
         .where(PublicContract.end_date >= today, PublicContract.end_date <= horizon)
     )  # fmt: skip
-    ending = {
-        u: (reference if authority_uuid else f"{reference} ({authority})", end)
-        for u, reference, end, authority in session.connection().execute(
+    ending = {  # raw contract key → (name, end), as the figures keep contracts
+        key: (reference if authority_uuid else f"{reference} ({authority})", end)
+        for key, reference, end, authority in session.connection().execute(
             scope(statement, authority_uuid)
         )
     }
     if not ending:
         return []
-    required: dict[uuid.UUID, Decimal] = {}
-    done: dict[uuid.UUID, Decimal] = {}
+    required: dict[Any, int] = {}  # cents, per raw contract key
+    done: dict[Any, int] = {}
     for figures in all_time.awards:  # the contracts' totals (Figures.by_contract), for these
-        key = figures.contract_uuid
+        key = figures.lot.contract.key
         if key in ending:
-            required[key] = required.get(key, ZERO) + figures.hours_required
-            done[key] = done.get(key, ZERO) + figures.hours_done
+            required[key] = required.get(key, 0) + figures.required_cents
+            done[key] = done.get(key, 0) + figures.done_cents
+    uuids = UuidCache()
     alerts = []
-    for contract_uuid, (reference, end) in ending.items():
-        if contract_uuid not in required:
+    for key, (reference, end) in ending.items():
+        if key not in required:
             continue
-        due = required[contract_uuid] - done[contract_uuid]
+        due = required[key] - done[key]
         if due > 0:
+            contract_uuid = uuids[key]
             alerts.append(
                 PendingAlert(AlertKind.CONTRACT_ENDING, AlertRecord.CONTRACT, contract_uuid,
                              end, f"Marché {reference} : ", _ending_words,
-                             (end, due, required[contract_uuid]), contract_uuid)
+                             (end, hours_from_cents(due), hours_from_cents(required[key])),
+                             contract_uuid)
             )  # fmt: skip
     return alerts
 

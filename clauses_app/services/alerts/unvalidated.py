@@ -117,7 +117,11 @@ def eligibility_unvalidated(
         if not eligibility.pending:
             continue
         seen = found.get(person)
-        if seen is None or begins < seen[0]:
+        # The soonest start; on the same day, the first contract by reference (whatever
+        # order the database returned the rows in).
+        if seen is None or (begins, labels[row[4]].reference) < (
+            seen[0], labels[seen[1][4]].reference
+        ):
             found[person] = (begins, row, eligibility, seen[3] + 1 if seen else 1)
         else:
             found[person] = (*seen[:3], seen[3] + 1)
