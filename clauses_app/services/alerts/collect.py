@@ -143,18 +143,6 @@ def collect_alerts(
     period = period or Period()
     settings = settings or load_settings(session)
     thresholds = thresholds or load_alert_thresholds(session)
-    return _collect(session, today, period, authority_uuid, settings, thresholds, progress)
-
-
-def _collect(
-    session: Session,
-    today: date,
-    period: Period,
-    authority_uuid: uuid.UUID | None,
-    settings: AppSettings,
-    thresholds: AlertThresholds,
-    progress: Progress | None,
-) -> AlertBook:
     # Kinds that need only the database (few rows each) are asked for on the database worker
     # after the figures' sums, while the session's thread works out the figures.
     beside = _Beside(

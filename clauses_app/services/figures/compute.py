@@ -289,6 +289,14 @@ def compute_figures(
     # Which employments are pending is asked for on the database worker right after the sums
     # (queued first): the session's thread needs it only once the hours are counted.
     asked: list[BackgroundQuery[Any]] = []
+
+    def ask_beside() -> None:
+        """Queue the pending employments, if asked for, then ``background``."""
+        if pending_hours:
+            asked.append(pending_query(session, authority_uuid, settings))
+        for work in background:
+            work.start()
+
     try:
         if fast_path and not award_months:
             # The sums are asked for right away.
@@ -296,10 +304,7 @@ def compute_figures(
                 session, period, authority_uuid, done_up_to, employment_hours,
                 settings.counting.training_counted,
             ) as sums:  # fmt: skip
-                if pending_hours:
-                    asked.append(pending_query(session, authority_uuid, settings))
-                for work in background:
-                    work.start()
+                ask_beside()
                 by_key = read_awards(session, period, authority_uuid, settings, uuids)
                 pending = _pending(session, authority_uuid, settings, by_key, asked)
                 step(1, "heures relevées")
@@ -308,10 +313,7 @@ def compute_figures(
                     lambda: step(2, "règles particulières"), pending, to_month, ledger,
                 )  # fmt: skip
         else:  # months per award need every record; the reference path reads them anyway
-            if pending_hours:
-                asked.append(pending_query(session, authority_uuid, settings))
-            for work in background:
-                work.start()
+            ask_beside()
             by_key = read_awards(
                 session, period, authority_uuid, settings, uuids, award_months=award_months
             )
