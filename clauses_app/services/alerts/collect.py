@@ -61,7 +61,7 @@ from clauses_app.services.alerts.unvalidated import eligibility_unvalidated, lot
 from clauses_app.services.alerts.work import work_contracts
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.figures.awards import UuidCache
-from clauses_app.services.figures.pending import pending_employments
+from clauses_app.services.figures.pending import pending_query
 from clauses_app.services.periods import Period
 from clauses_app.services.progress import Progress, report
 from clauses_app.services.settings import AppSettings, load_settings
@@ -146,10 +146,7 @@ def collect_alerts(
     # Kinds that need only the database (few rows each) are asked for on the database worker
     # after the figures' sums, while the session's thread works out the figures.
     beside = _Beside(
-        BackgroundQuery(
-            session, lambda other: pending_employments(other, authority_uuid, settings),
-            start=False,
-        ),
+        pending_query(session, authority_uuid, settings, start=False),
         BackgroundQuery(
             session, lambda other: lot_unawarded(other, today, period, authority_uuid)
             + invoiced_amounts_missing(other, today, authority_uuid),

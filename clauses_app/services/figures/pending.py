@@ -129,14 +129,19 @@ class _WindowStarts(dict[Any, date]):
 
 
 def pending_query(
-    session: Session, authority_uuid: uuid.UUID | None, settings: AppSettings
+    session: Session,
+    authority_uuid: uuid.UUID | None,
+    settings: AppSettings,
+    *,
+    start: bool = True,
 ) -> BackgroundQuery[set[Any]]:
-    """:func:`pending_employments` on the database worker, queued now right after the
-    figures' sums (see storage/worker.py)."""
+    """:func:`pending_employments` on the database worker, queued now (or at its ``start()``,
+    with ``start=False``) right after the figures' sums (see storage/worker.py)."""
     return BackgroundQuery(
         session,
         lambda other: pending_employments(other, authority_uuid, settings),
         FIRST,
+        start=start,
     )
 
 
