@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from clauses_app.models import CriterionStatus, Employment, ParticipantCriterion, PublicContract
 from clauses_app.services.alerts import collect_alerts
+from clauses_app.services.alerts.book import AlertStatus
+from clauses_app.services.alerts.marks import mark_alert
 from clauses_app.services.dashboard import dashboard_figures
 from clauses_app.services.demo import generate_demo
 from clauses_app.services.periods import Period
@@ -75,3 +77,24 @@ def test_alerts_and_pending_hours_agree_on_both_databases(
             figures.append(dashboard_figures(session, 2025))
     assert figures[0].pending_counted > 0
     assert figures[0] == figures[1]
+
+
+@requires_postgres
+def test_marks_hold_on_both_databases(database: Database, pg_database: Database) -> None:
+    """Most alerts keep their record's id as the database stores it (text of another form on
+    each database) until it is shown: a mark, stored against the UUID, still finds them."""
+    today = date(2026, 2, 15)
+    for each in (database, pg_database):
+        generate_demo(each, "small", 5)
+        _make_some_eligibility_pending(each)
+        with each.session() as session:
+            book = collect_alerts(session, today, Period.year(2025))
+            chosen = [book.pending(kind, 0, 1)[0] for kind, n in book.counts().items() if n]
+        assert len(chosen) >= 4, book.counts()
+        with each.transaction() as session:
+            for item in chosen:
+                mark_alert(session, item, AlertStatus.DONE, today)
+        with each.session() as session:
+            book = collect_alerts(session, today, Period.year(2025))
+        worked = {(item.kind, item.record_uuid) for item, _ in book.worked_pending()}
+        assert worked == {(item.kind, item.record_uuid) for item in chosen}

@@ -9,7 +9,7 @@ is plain data: built on a worker thread, read on the GUI thread.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -172,16 +172,32 @@ class PendingAlert(NamedTuple):
     ordered by due date, then by it, which is the order of their messages. A named tuple:
     a national year raises tens of thousands, and a tuple is made several times faster than
     a frozen dataclass.
+
+    ``record`` and ``contract`` are ids: UUIDs, or, with ``uuids``, ids as stored
+    (``figures.awards.raw``) that become UUIDs when :attr:`record_uuid` or
+    :attr:`contract_uuid` is first read: most alerts of a national year are counted, never
+    shown.
     """
 
     kind: str
     record_kind: str
-    record_uuid: uuid.UUID
+    record: Any
     due: date | None
     lead: str
     words: Callable[..., str]
     args: tuple[Any, ...]
-    contract_uuid: uuid.UUID | None = None
+    contract: Any = None
+    uuids: Mapping[Any, uuid.UUID] | None = None  # stored ids → UUIDs (figures.awards.UuidCache)
+
+    @property
+    def record_uuid(self) -> uuid.UUID:
+        return self.record if self.uuids is None else self.uuids[self.record]
+
+    @property
+    def contract_uuid(self) -> uuid.UUID | None:
+        if self.uuids is None or self.contract is None:
+            return self.contract
+        return self.uuids[self.contract]
 
     def worded(
         self, today: date | None = None, status: str = AlertStatus.OPEN,

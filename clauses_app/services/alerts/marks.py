@@ -116,9 +116,16 @@ def sort_out(
     """The open alerts, and the worked ones with their mark."""
     if not marks:
         return list(pending), []
+    # Each mark under its record's UUID and the forms ids are stored in (figures.awards.raw:
+    # 32 hex digits on SQLite, the 36-character text on PostgreSQL): alerts that keep the
+    # stored id are matched without making a UUID of each.
+    by_id: dict[tuple[str, Any], StoredMark] = {}
+    for (kind, record), stored in marks.items():
+        for form in (record, record.hex, str(record)):
+            by_id[kind, form] = stored
     still_open, worked = [], []
     for item in pending:
-        mark = marks.get((item.kind, item.record_uuid))
+        mark = by_id.get((item.kind, item.record))
         if mark is not None and holds(mark, item, today):
             worked.append((item, mark.info))
         else:

@@ -188,9 +188,9 @@ def behind_schedule(
                 continue
             ended = None
         alerts.append(
-            PendingAlert(AlertKind.BEHIND_SCHEDULE, AlertRecord.AWARD, figures.award_uuid,
-                         end, f"{label.text} : ", _behind_words,
-                         (done, expected, cutoff, ended), figures.contract_uuid)
+            PendingAlert(AlertKind.BEHIND_SCHEDULE, AlertRecord.AWARD, figures.key, end,
+                         f"{label.text} : ", _behind_words, (done, expected, cutoff, ended),
+                         figures.lot.contract.key, figures.uuids)
         )  # fmt: skip
     return alerts
 
@@ -244,12 +244,11 @@ def contracts_ending(
             continue
         due = required[key] - done[key]
         if due > 0:
-            contract_uuid = uuids[key]
             alerts.append(
-                PendingAlert(AlertKind.CONTRACT_ENDING, AlertRecord.CONTRACT, contract_uuid,
-                             end, f"Marché {reference} : ", _ending_words,
+                PendingAlert(AlertKind.CONTRACT_ENDING, AlertRecord.CONTRACT, key, end,
+                             f"Marché {reference} : ", _ending_words,
                              (end, hours_from_cents(due), hours_from_cents(required[key])),
-                             contract_uuid)
+                             key, uuids)
             )  # fmt: skip
     return alerts
 
@@ -340,6 +339,7 @@ def outcomes_missing(
             last_end[person] = ended
     alerts: dict[Any, PendingAlert] = {}
     uuids = UuidCache()  # ids read raw: made UUIDs for the alerts raised only
+    marks: dict[date, date] = {}  # last day → the outcome's day (contracts share few ends)
     for row in contracts:
         person, ended = row[PERSON], row[END]
         if (
@@ -354,12 +354,14 @@ def outcomes_missing(
         end = ended
         if end != last_end[person]:
             continue
-        mark = add_months(end, months)
+        mark = marks.get(end)
+        if mark is None:
+            mark = marks[end] = add_months(end, months)
         if mark > today or not period.overlaps(mark, mark):
             continue
         alerts[person] = PendingAlert(
-            AlertKind.OUTCOME_MISSING, AlertRecord.EMPLOYMENT, uuids[row[KEY]], mark,
+            AlertKind.OUTCOME_MISSING, AlertRecord.EMPLOYMENT, row[KEY], mark,
             f"{person_name(row[LAST_NAME], row[FIRST_NAME])} : ", _outcome_words,
-            (end, months, mark), uuids[labels[row[AWARD]].contract_key],
+            (end, months, mark), labels[row[AWARD]].contract_key, uuids,
         )  # fmt: skip
     return list(alerts.values())

@@ -35,7 +35,6 @@ from clauses_app.services.figures.awards import (
     UuidCache,
     driver_rows,
     employments_in_scope,
-    month_index_of,
     raw,
 )
 from clauses_app.services.periods import Period, first_day, month_from_index, month_of
@@ -105,32 +104,29 @@ def missing_statements(
     period and the dashboard's period, with no MONTH record and no TOTAL covering them.
     ``contracts``: :func:`work.work_contracts`; ``coverage``: :func:`statement_coverage`."""
     window_end = _window_end(today, period)
-    employments = []  # (key, award, last name, first name, start, end) of those concerned
+    nothing = Coverage()
+    month_index = MonthIndexes()  # work contracts and lots share few dates
+    alerts = []
     for row in contracts:
-        if row[work.INELIGIBLE] or row[work.AWARD] not in labels:
+        label = labels.get(row[work.AWARD])
+        if label is None or row[work.INELIGIBLE]:
             continue
         start, end = row[work.START], row[work.END]
         if start > window_end or (period.start and end and end < period.start):
             continue
-        employments.append((row[work.KEY], row[work.AWARD], row[work.LAST_NAME],
-                            row[work.FIRST_NAME], start, end))  # fmt: skip
-    if not employments:
-        return []
-    nothing = Coverage()
-    alerts = []
-    for emp_key, award_key, last_name, first_name, start, end in employments:
-        label = labels.get(award_key)
         lo, hi = _months_due(start, end, period.start, window_end, label)
         if hi < lo:
             continue
-        missing = coverage.get(emp_key, nothing).missing(month_index_of(lo), month_index_of(hi))
+        emp_key = row[work.KEY]
+        missing = coverage.get(emp_key, nothing).missing(month_index[lo], month_index[hi])
         if missing:
-            where = f" ({label.text})" if label else ""
+            last_name, first_name = row[work.LAST_NAME], row[work.FIRST_NAME]
+            where = f" ({label.text})"
             alerts.append(
-                PendingAlert(AlertKind.MISSING_STATEMENT, AlertRecord.EMPLOYMENT,
-                             uuids[emp_key], first_day(month_from_index(missing[0])),
+                PendingAlert(AlertKind.MISSING_STATEMENT, AlertRecord.EMPLOYMENT, emp_key,
+                             first_day(month_from_index(missing[0])),
                              f"{person_name(last_name, first_name)}{where} : ", _missing_words,
-                             (missing,), uuids[label.contract_key] if label else None)
+                             (missing,), label.contract_key, uuids)
             )  # fmt: skip
     return alerts
 
@@ -140,7 +136,7 @@ def _months_due(
     end: date | None,
     period_start: date | None,
     window_end: date,
-    label: AwardLabel | None,
+    label: AwardLabel,
 ) -> tuple[date, date]:
     """The days of a work contract that need statements: inside the contract, the dashboard's
     period up to the last month over, and its award's performance period (empty: hi < lo)."""
@@ -149,11 +145,10 @@ def _months_due(
         lo = period_start
     if end is not None and end < hi:
         hi = end
-    if label is not None:
-        if label.performance_start is not None and label.performance_start > lo:
-            lo = label.performance_start
-        if label.performance_end is not None and label.performance_end < hi:
-            hi = label.performance_end
+    if label.performance_start is not None and label.performance_start > lo:
+        lo = label.performance_start
+    if label.performance_end is not None and label.performance_end < hi:
+        hi = label.performance_end
     return lo, hi
 
 

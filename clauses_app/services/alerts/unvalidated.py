@@ -126,10 +126,10 @@ def eligibility_unvalidated(
         else:
             found[person] = (*seen[:3], seen[3] + 1)
     return [
-        PendingAlert(AlertKind.ELIGIBILITY_UNVALIDATED, AlertRecord.PARTICIPANT, uuids[person],
+        PendingAlert(AlertKind.ELIGIBILITY_UNVALIDATED, AlertRecord.PARTICIPANT, person,
                      begins, f"{person_name(last_name, first_name)} : ", _unvalidated_words,
                      (begins, labels[award].reference, describe(eligibility), count),
-                     uuids[labels[award].contract_key])
+                     labels[award].contract_key, uuids)
         for person, (begins, (_, last_name, first_name, _, award), eligibility, count)
         in found.items()
     ]  # fmt: skip

@@ -28,26 +28,33 @@ def work_contracts(session: Session, authority_uuid: uuid.UUID | None) -> list[S
     """Every work contract with its participant's name, or, for one authority, every work
     contract of the people who have one there (a six-month outcome waits for a person's last
     contract, wherever it is). Start and end dates are made once per distinct stored value
-    (work contracts share few dates), for the three kinds that compare them."""
+    (work contracts share few dates), for the three kinds that compare them.
+
+    The work contracts and the people are read apart and matched here by key: cheaper than
+    the database's join, which looks each person up in an index once per work contract."""
     statement = select(
         raw(Employment.uuid), raw(Employment.award_uuid), raw(Employment.participant_uuid),
-        Participant.last_name, Participant.first_name, raw(Employment.start_date),
-        raw(Employment.end_date), Employment.ineligible, Employment.outcome_6m_code,
-        Participant.archived,
-    ).join(Participant, Employment.participant_uuid == Participant.uuid)  # fmt: skip
+        raw(Employment.start_date), raw(Employment.end_date), Employment.ineligible,
+        Employment.outcome_6m_code,
+    )  # fmt: skip
+    people = select(raw(Participant.uuid), Participant.last_name, Participant.first_name,
+                    Participant.archived)  # fmt: skip
     if authority_uuid is not None:
-        people = employments_in_scope(select(Employment.participant_uuid), authority_uuid)
-        statement = statement.where(Employment.participant_uuid.in_(people))
+        in_scope = employments_in_scope(select(Employment.participant_uuid), authority_uuid)
+        statement = statement.where(Employment.participant_uuid.in_(in_scope))
+        people = people.where(Participant.uuid.in_(in_scope))
+    person_of = {row[0]: row[1:] for rows in driver_rows(session, people) for row in rows}
     dates: dict[Any, date | None] = {None: None}
     contracts: list[Sequence[Any]] = []
     for rows in driver_rows(session, statement):
-        for row in rows:
-            start, end = row[START], row[END]
+        for key, award, person, start, end, ineligible, outcome in rows:
             begins = dates.get(start)
             if begins is None:
                 begins = dates[start] = as_date(start)
             ends = dates.get(end) if end is not None else None
             if ends is None and end is not None:
                 ends = dates[end] = as_date(end)
-            contracts.append((*row[:START], begins, ends, *row[END + 1 :]))
+            last_name, first_name, archived = person_of[person]
+            contracts.append((key, award, person, last_name, first_name, begins, ends,
+                              ineligible, outcome, archived))  # fmt: skip
     return contracts
