@@ -125,3 +125,22 @@ def test_collect_alerts_reports_its_steps_and_stops_when_cancelled(session, behi
 
     with pytest.raises(Cancelled):
         collect_alerts(session, date(2025, 6, 30), progress=cancel_at_step_two)
+
+
+def test_an_alert_with_stored_ids_makes_its_uuids_when_read() -> None:
+    """Ids kept as SQLite and PostgreSQL store them become the same UUIDs, made once, when
+    the alert is read (or worded); an alert given UUIDs keeps them as they are."""
+    from clauses_app.services.figures.awards import UuidCache
+
+    record, contract = uuid.uuid4(), uuid.uuid4()
+    for stored in (lambda u: u.hex, str):
+        uuids = UuidCache()
+        item = PendingAlert(AlertKind.BEHIND_SCHEDULE, AlertRecord.AWARD, stored(record), None,
+                            "A : ", _words, (1,), stored(contract), uuids)  # fmt: skip
+        assert len(uuids) == 1  # nothing made yet (the cache knows only None)
+        alert = item.worded()
+        assert (alert.record_uuid, alert.contract_uuid) == (record, contract)
+        assert item.record_uuid is alert.record_uuid  # made once
+    given = PendingAlert(AlertKind.LOT_UNAWARDED, AlertRecord.LOT, record, None, "L : ",
+                         _words, (2,))  # fmt: skip
+    assert (given.record_uuid, given.contract_uuid) == (record, None)
