@@ -31,7 +31,9 @@ def work_contracts(session: Session, authority_uuid: uuid.UUID | None) -> list[S
     (work contracts share few dates), for the three kinds that compare them.
 
     The work contracts and the people are read apart and matched here by key: cheaper than
-    the database's join, which looks each person up in an index once per work contract."""
+    the database's join, which looks each person up in an index once per work contract. As
+    with the join, a work contract whose person the connected role may not read (a team
+    database's row-level security) is left out: every member reads the work contracts."""
     statement = select(
         raw(Employment.uuid), raw(Employment.award_uuid), raw(Employment.participant_uuid),
         raw(Employment.start_date), raw(Employment.end_date), Employment.ineligible,
@@ -54,7 +56,10 @@ def work_contracts(session: Session, authority_uuid: uuid.UUID | None) -> list[S
             ends = dates.get(end) if end is not None else None
             if ends is None and end is not None:
                 ends = dates[end] = as_date(end)
-            last_name, first_name, archived = person_of[person]
+            found = person_of.get(person)
+            if found is None:  # a person out of sight (a team database's portfolios)
+                continue
+            last_name, first_name, archived = found
             contracts.append((key, award, person, last_name, first_name, begins, ends,
                               ineligible, outcome, archived))  # fmt: skip
     return contracts
