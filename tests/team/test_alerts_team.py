@@ -1,5 +1,6 @@
-"""The alerts of a facilitator on a team database: every member reads the work contracts
-(they carry no identity), the people only of their portfolio (row-level security)."""
+"""The alerts and pending hours of a facilitator on a team database: every member reads the
+work contracts (they carry no identity), the people only of their portfolio (row-level
+security)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from sqlalchemy import select
 
 from clauses_app.models import Employment
 from clauses_app.services.alerts import AlertKind, AlertRecord, compute_alerts
+from clauses_app.services.dashboard import dashboard_figures
 from clauses_app.services.periods import Period
+from tests import builders as b
 from tests.conftest import requires_postgres
 from tests.team.conftest import Portfolios, Team
 
@@ -38,3 +41,22 @@ def test_a_facilitators_alerts_name_only_people_of_their_portfolio(
     with team.open("c").session() as s:  # the coordinator sees both
         everyone = compute_alerts(s, today, year)
     assert work[portfolios.p_y] in {a.record_uuid for a in everyone}
+
+
+def test_a_facilitator_sees_no_pending_hours_of_people_out_of_sight(
+    team: Team, portfolios: Portfolios
+) -> None:
+    """Yvon (on Y, out of facilitator a's sight) was validated before his start: a cannot
+    read his criteria, and his hours are not « en attente » for a either (they were, read
+    as having no criterion); the coordinator, who reads them, finds them validated."""
+    with team.owner.transaction() as s:
+        work = s.scalars(
+            select(Employment).where(Employment.participant_uuid == portfolios.p_y)
+        ).one()
+        b.month_hours(s, work, 2025, 4, "100")
+    seen = {}
+    for who in ("a", "c"):
+        with team.open(who).session() as s:
+            figures = dashboard_figures(s, 2025)
+        seen[who] = (figures.hours_done, figures.pending_counted, figures.pending_excluded)
+    assert seen["a"] == seen["c"]

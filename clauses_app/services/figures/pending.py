@@ -22,7 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from clauses_app.models import CriterionStatus, Employment, ParticipantCriterion
+from clauses_app.models import CriterionStatus, Employment, Participant, ParticipantCriterion
 from clauses_app.services.eligibility import validity_start
 from clauses_app.services.figures.awards import (
     DayText,
@@ -58,7 +58,8 @@ def pending_employments(
     or before its start, and the rule's own window decides. The candidates come as one row
     of text, whatever their number: a job of the database worker returns few rows
     (storage/worker.py). A test checks this against :func:`eligibility_of_employments`
-    (tests/core/test_pending_hours.py)."""
+    (tests/core/test_pending_hours.py). A person the connected role may not read (a team
+    database's other portfolios) has nothing pending for it."""
     validated = [
         ParticipantCriterion.participant_uuid == Employment.participant_uuid,
         ParticipantCriterion.status == CriterionStatus.VALIDATED,
@@ -75,9 +76,15 @@ def pending_employments(
         IdText(Employment.uuid) + " " + DayText(Employment.start_date) + " "
         + func.coalesce(DayText(latest.scalar_subquery()), _NO_VALIDATION)
     )  # fmt: skip
+    unvalidated = ~exists().where(*validated, in_window)
+    if session.get_bind().dialect.name == "postgresql":
+        # On a team database a facilitator reads every work contract but only the criteria
+        # of their portfolio's people (row-level security): the others' eligibility is
+        # unknown to them, not pending (docs/team.md).
+        readable = exists().where(Participant.uuid == Employment.participant_uuid)
+        unvalidated = unvalidated & readable
     statement = employments_in_scope(
-        select(JoinedText(candidate)).where(~exists().where(*validated, in_window)),
-        authority_uuid,
+        select(JoinedText(candidate)).where(unvalidated), authority_uuid
     )
     text = session.execute(statement).scalar()
     pending: set[Any] = set()
