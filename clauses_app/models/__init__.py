@@ -18,7 +18,13 @@ from clauses_app.models.contracts import (
 from clauses_app.models.employment import Employment, HoursKind, HoursRecord, Modality
 from clauses_app.models.history import HistoryAction, RecordHistory
 from clauses_app.models.parties import BuyerType, Company, Contact, ContractingAuthority
-from clauses_app.models.people import CriterionStatus, Participant, ParticipantCriterion, Sex
+from clauses_app.models.people import (
+    CriterionStatus,
+    Participant,
+    ParticipantCriterion,
+    Sex,
+    criterion_validation,
+)
 from clauses_app.models.privacy import PrivacyPurge, RetentionHold
 from clauses_app.models.reference import (
     Narrative,
@@ -84,5 +90,6 @@ __all__ = [
     "Sex",
     "SocialConsideration",
     "SocialException",
+    "criterion_validation",
     "reference_uuid",
 ]

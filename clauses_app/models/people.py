@@ -6,7 +6,18 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    column,
+    table,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clauses_app.models.base import Code, Record
@@ -94,3 +105,14 @@ class ParticipantCriterion(Record):
     status: Mapped[str] = mapped_column(Code(), default=CriterionStatus.VALIDATED)
 
     participant: Mapped[Participant] = relationship(back_populates="criteria")
+
+
+# A view (migration 0016), not a table of the models: each validated criterion's person, date
+# and whether evidence was given, without the criterion. On a team database every member
+# reads all of it, so that pending hours are the same for everybody (figures/pending.py).
+criterion_validation = table(
+    "criterion_validation",
+    column("participant_uuid", Uuid()),
+    column("validated_on", Date()),
+    column("evidence_given", Boolean()),
+)

@@ -13,7 +13,9 @@ meets the same walls as in the window:
   works (employment → award → lot → contract → ``authority_facilitator``) and by the
   coordinators; criteria and retention holds follow their participant;
 - :data:`TERRITORY_FUNCTION`, a ``SECURITY DEFINER`` function that exposes only counts, so
-  that territory figures stay whole for every facilitator (services/portfolio.py).
+  that territory figures stay whole for every facilitator (services/portfolio.py);
+- :data:`READ_ONLY_VIEWS`, owned by the owner role and only read by the members, so that
+  pending hours are the same for everybody (the validation dates, not the criteria).
 
 Everything here is idempotent: ``init_team`` may run again after a schema upgrade (it gives
 the new tables to the owner role and grants them).
@@ -37,6 +39,11 @@ TEAM_ROLES = (FACILITATOR, COORDINATOR)
 # Employments and hours carry no identity (only the participant's UUID): every member reads
 # them, so that the figures of every authority are the territory's (docs/team.md).
 PERSONAL_TABLES = ("participant", "participant_criterion", "retention_hold")
+# Views the members only read, with the owner's rights (row-level security does not
+# restrict the owner): criterion_validation (migration 0016) shows every validated
+# criterion's person, date and evidence flag, not the criterion, so that pending hours are
+# the same for everybody (figures/pending.py).
+READ_ONLY_VIEWS = ("criterion_validation",)
 TERRITORY_FUNCTION = "clauses_territory_people"
 TRANSFER_FUNCTION = "clauses_transfer_participant"
 _ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
@@ -203,10 +210,16 @@ def init_team(database: Database) -> TeamInitReport:
         tables = inspect(connection).get_table_names()
         for table in tables:
             run(f"ALTER TABLE {q(connection, table)} OWNER TO {owner}")
+        views = [view for view in READ_ONLY_VIEWS if view in inspect(connection).get_view_names()]
+        for view in views:
+            run(f"ALTER VIEW {q(connection, view)} OWNER TO {owner}")
         run(
             "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
             f"TO {facilitator}, {coordinator}"
         )
+        for view in views:  # read with the owner's rights: a write would pass the policies
+            run(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {q(connection, view)} "
+                f"FROM {facilitator}, {coordinator}")  # fmt: skip
         # The schema's version and who is in charge of what: read by all, changed by the
         # owner (migrations) and the coordinators (assignments) only.
         run(f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {facilitator}, {coordinator}")

@@ -22,7 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from clauses_app.models import CriterionStatus, Employment, Participant, ParticipantCriterion
+from clauses_app.models import Employment, criterion_validation
 from clauses_app.services.eligibility import validity_start
 from clauses_app.services.figures.awards import (
     DayText,
@@ -58,31 +58,26 @@ def pending_employments(
     or before its start, and the rule's own window decides. The candidates come as one row
     of text, whatever their number: a job of the database worker returns few rows
     (storage/worker.py). A test checks this against :func:`eligibility_of_employments`
-    (tests/core/test_pending_hours.py). A person the connected role may not read (a team
-    database's other portfolios) has nothing pending for it."""
+    (tests/core/test_pending_hours.py). The criteria are read through the view
+    ``criterion_validation`` (migration 0016): on a team database every member reads it
+    whole, so that everybody's pending hours are the same, though a facilitator reads the
+    criteria of their portfolio's people only (docs/team.md)."""
+    validation = criterion_validation.c  # validated criteria (status and date)
     validated = [
-        ParticipantCriterion.participant_uuid == Employment.participant_uuid,
-        ParticipantCriterion.status == CriterionStatus.VALIDATED,
-        ParticipantCriterion.validated_on.is_not(None),
-        ParticipantCriterion.validated_on <= Employment.start_date,
+        validation.participant_uuid == Employment.participant_uuid,
+        validation.validated_on <= Employment.start_date,
     ]
     if settings.eligibility_requires_evidence:
-        validated.append(func.trim(func.coalesce(ParticipantCriterion.evidence, "")) != "")
-    in_window = ParticipantCriterion.validated_on >= sql_window_start(
+        validated.append(validation.evidence_given.is_(True))
+    in_window = validation.validated_on >= sql_window_start(
         Employment.start_date, settings.eligibility_validity_months
     )
-    latest = select(func.max(ParticipantCriterion.validated_on)).where(*validated)
+    latest = select(func.max(validation.validated_on)).where(*validated)
     candidate = (
         IdText(Employment.uuid) + " " + DayText(Employment.start_date) + " "
         + func.coalesce(DayText(latest.scalar_subquery()), _NO_VALIDATION)
     )  # fmt: skip
     unvalidated = ~exists().where(*validated, in_window)
-    if session.get_bind().dialect.name == "postgresql":
-        # On a team database a facilitator reads every work contract but only the criteria
-        # of their portfolio's people (row-level security): the others' eligibility is
-        # unknown to them, not pending (docs/team.md).
-        readable = exists().where(Participant.uuid == Employment.participant_uuid)
-        unvalidated = unvalidated & readable
     statement = employments_in_scope(
         select(JoinedText(candidate)).where(unvalidated), authority_uuid
     )
