@@ -9,7 +9,10 @@ next run (a file in the workdir says it is complete), else its name has the proc
 Stages, each beside a baseline measured in the same run, with the SQLite bench's targets:
 ``figures`` (the services vs the hand-written SQL of ``bench/figures_sql.py`` in its
 PostgreSQL form, through psycopg itself) and ``application`` (the window on the database vs a
-bare PySide6 window: dashboard, employments list, search; ``bench/app_probe.py``).
+bare PySide6 window: dashboard, employments list, search; ``bench/app_probe.py``) and
+``team`` (the dashboard's figures for a facilitator and a coordinator, under row-level
+security, vs the owner's: ``clauses team init`` is run on the bench database, and the bench's
+roles are dropped with it).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sqlalchemy.engine import make_url
 
 from bench.common import Results, stopwatch
 
-STAGES = ("generate", "figures", "application")
+STAGES = ("generate", "figures", "application", "team")
 SAMPLES = {"national": 3, "territory": 3}  # figures samples; other sizes: one
 
 
@@ -86,8 +89,21 @@ class PgContext:
             engine.dispose()
         return found is not None
 
+    @property
+    def members(self) -> dict[str, str]:
+        """The team stage's login roles: facilitator and coordinator (names of this database)."""
+        suffix = self.name.removeprefix("clauses_bench_")
+        return {"facilitateur": f"bench_fac_{suffix}", "coordinateur": f"bench_coord_{suffix}"}
+
     def drop(self) -> None:
+        """The database, then the team stage's roles (a role that owns a table of the
+        database cannot be dropped before it)."""
+        from clauses_app.services.team import TeamRoles
+
         self.server_execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        roles = TeamRoles.of(self.name)
+        for role in (*self.members.values(), roles.facilitator, roles.coordinator, roles.owner):
+            self.server_execute(f'DROP ROLE IF EXISTS "{role}"')
         self.marker.unlink(missing_ok=True)
 
 
@@ -157,6 +173,63 @@ def application(ctx: PgContext) -> None:
     from bench.stages import window_figures
 
     window_figures(ctx.results, ctx.url, ctx.size, prefix="pg_")
+
+
+PORTFOLIO_SHARE = 10  # the facilitator is in charge of one authority in ten
+
+
+def team(ctx: PgContext) -> None:
+    """The dashboard's figures of one year for a facilitator (in charge of one authority in
+    ten) and a coordinator, each logged in as themselves under row-level security, beside the
+    owner's (the baseline, which no policy restricts); interleaved, medians. Their hours,
+    pending hours and planned hours must be the owner's: only the people differ."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from clauses_app.models import ContractingAuthority
+    from clauses_app.runtime import collector_paused
+    from clauses_app.services.bootstrap import open_app_database
+    from clauses_app.services.dashboard import dashboard_figures
+    from clauses_app.services.team import add_user, assign, init_team
+
+    owner = open_app_database(ctx.url, daily=False)
+    password = secrets.token_urlsafe(16)
+    init_team(owner)
+    for role, member in ctx.members.items():
+        add_user(owner, member, role, password)
+    facilitator = ctx.members["facilitateur"]
+    with owner.transaction() as session:
+        authorities = session.scalars(
+            select(ContractingAuthority.uuid).order_by(ContractingAuthority.uuid)
+        ).all()
+        for authority in authorities[::PORTFOLIO_SHARE]:
+            assign(session, facilitator, authority)
+    databases = {"owner": owner}
+    for role, member in ctx.members.items():
+        url = make_url(ctx.url).set(username=member, password=password)
+        databases[role] = open_app_database(url.render_as_string(hide_password=False), daily=False)
+    runs: dict[str, list[float]] = {who: [] for who in databases}
+    seen: dict[str, tuple[object, ...]] = {}
+    try:
+        for _ in range(SAMPLES.get(ctx.size, 1)):
+            for who, database in databases.items():
+                with collector_paused(), stopwatch() as elapsed, database.reading_session() as s:
+                    found = dashboard_figures(s, ctx.year)
+                runs[who].append(elapsed())
+                seen[who] = (found.hours_required, found.hours_done, found.pending_counted,
+                             found.pending_excluded, found.unawarded_hours)  # fmt: skip
+    finally:
+        for database in databases.values():
+            database.dispose()
+    r = ctx.results
+    owner_s = statistics.median(runs["owner"])
+    r.add("pg_team_owner_s", owner_s, "baseline: the owner's dashboard figures (median)", "s")
+    for role, name in (("facilitateur", "facilitator"), ("coordinateur", "coordinator")):
+        role_s = statistics.median(runs[role])
+        r.add(f"pg_team_{name}_s", role_s, "< 2 s (median)", "s")
+        r.ratio(f"pg_team_{name}_ratio", role_s, owner_s, "(no target)")
+    r.add("pg_team_figures_differ", sum(seen[who] != seen["owner"] for who in seen), "0")
 
 
 def run(workdir: Path, size: str, year: int, results: Results, only: set[str], keep: bool) -> None:

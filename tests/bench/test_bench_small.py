@@ -82,3 +82,26 @@ def test_postgresql_backend_runs_beside_its_baseline(
         ).scalar()
     engine.dispose()
     assert left == 0
+
+
+def test_postgresql_team_stage_measures_each_role_and_drops_them(
+    capsys: pytest.CaptureFixture[str], bench_server: str
+) -> None:
+    """``--only team``: a facilitator's and a coordinator's dashboard beside the owner's, the
+    same hours for all three; the database and every role of the stage dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    assert main(["--backend", "postgresql", "--size", "small", "--only", "team"]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["pg_team_figures_differ"] == 0
+    assert figures["pg_team_owner_s"] > 0
+    assert figures["pg_team_facilitator_s"] > 0 and figures["pg_team_coordinator_s"] > 0
+    engine = create_engine(bench_server)
+    with engine.connect() as connection:
+        left = connection.execute(text(
+            "SELECT (SELECT count(*) FROM pg_database WHERE datname LIKE 'clauses_bench_small_%')"
+            " + (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bench\\_%\\_small\\_%'"
+            "    OR rolname LIKE 'clauses\\_bench\\_small\\_%')"
+        )).scalar()  # fmt: skip
+    engine.dispose()
+    assert left == 0
