@@ -70,11 +70,12 @@ class PgContext:
     def marker(self) -> Path:
         return self.workdir / f"{self.name}.complete"
 
-    def server_execute(self, statement: str) -> None:
+    def server_execute(self, *statements: str) -> None:
         engine = create_engine(self.server, isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as connection:
-                connection.execute(text(statement))
+                for statement in statements:
+                    connection.execute(text(statement))
         finally:
             engine.dispose()
 
@@ -100,10 +101,12 @@ class PgContext:
         database cannot be dropped before it)."""
         from clauses_app.services.team import TeamRoles
 
-        self.server_execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         roles = TeamRoles.of(self.name)
-        for role in (*self.members.values(), roles.facilitator, roles.coordinator, roles.owner):
-            self.server_execute(f'DROP ROLE IF EXISTS "{role}"')
+        self.server_execute(
+            f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
+            *(f'DROP ROLE IF EXISTS "{role}"' for role in (
+                *self.members.values(), roles.facilitator, roles.coordinator, roles.owner)),
+        )  # fmt: skip
         self.marker.unlink(missing_ok=True)
 
 
@@ -194,24 +197,25 @@ def team(ctx: PgContext) -> None:
     from clauses_app.services.team import add_user, assign, init_team
 
     owner = open_app_database(ctx.url, daily=False)
-    password = secrets.token_urlsafe(16)
-    init_team(owner)
-    for role, member in ctx.members.items():
-        add_user(owner, member, role, password)
-    facilitator = ctx.members["facilitateur"]
-    with owner.transaction() as session:
-        authorities = session.scalars(
-            select(ContractingAuthority.uuid).order_by(ContractingAuthority.uuid)
-        ).all()
-        for authority in authorities[::PORTFOLIO_SHARE]:
-            assign(session, facilitator, authority)
     databases = {"owner": owner}
-    for role, member in ctx.members.items():
-        url = make_url(ctx.url).set(username=member, password=password)
-        databases[role] = open_app_database(url.render_as_string(hide_password=False), daily=False)
-    runs: dict[str, list[float]] = {who: [] for who in databases}
+    runs: dict[str, list[float]] = {"owner": [], **{role: [] for role in ctx.members}}
     seen: dict[str, tuple[object, ...]] = {}
     try:
+        password = secrets.token_urlsafe(16)
+        init_team(owner)
+        for role, member in ctx.members.items():
+            add_user(owner, member, role, password)
+        with owner.transaction() as session:
+            authorities = session.scalars(
+                select(ContractingAuthority.uuid).order_by(ContractingAuthority.uuid)
+            ).all()
+            for authority in authorities[::PORTFOLIO_SHARE]:
+                assign(session, ctx.members["facilitateur"], authority)
+        for role, member in ctx.members.items():
+            url = make_url(ctx.url).set(username=member, password=password)
+            databases[role] = open_app_database(
+                url.render_as_string(hide_password=False), daily=False
+            )
         for _ in range(SAMPLES.get(ctx.size, 1)):
             for who, database in databases.items():
                 with collector_paused(), stopwatch() as elapsed, database.reading_session() as s:

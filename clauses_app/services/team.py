@@ -210,7 +210,8 @@ def init_team(database: Database) -> TeamInitReport:
         tables = inspect(connection).get_table_names()
         for table in tables:
             run(f"ALTER TABLE {q(connection, table)} OWNER TO {owner}")
-        views = [view for view in READ_ONLY_VIEWS if view in inspect(connection).get_view_names()]
+        present = set(inspect(connection).get_view_names())
+        views = [view for view in READ_ONLY_VIEWS if view in present]
         for view in views:
             run(f"ALTER VIEW {q(connection, view)} OWNER TO {owner}")
         run(
