@@ -84,8 +84,15 @@ ensure_venv() {
     "$PY" -m venv "$VENV"
   fi
   if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+    # pip and the build print notices nobody has to act on: kept in a log, shown on failure.
+    local log="$VENV/pip-install.log"
+    echo "Installation des modules Python dans .venv…"
     "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-    "$VENV/bin/python" -m pip install -q -e "$ROOT[$extras]"
+    if ! "$VENV/bin/python" -m pip install -q -e "$ROOT[$extras]" >"$log" 2>&1; then
+      cat "$log" >&2
+      echo "L'installation des modules Python a échoué (journal : $log)." >&2
+      exit 1
+    fi
     touch "$stamp"
   fi
 }

@@ -148,3 +148,33 @@ def test_without_a_display_run_writes_a_demo_database_and_its_balance_report(
     text = PdfReader(tmp_path / "out" / "bilan-demo.pdf").pages[0].extract_text()
     assert "Bilan" in text
     assert (tmp_path / "out" / "demo.sqlite3").stat().st_size > 0
+
+
+@pytest.mark.parametrize("installs", [True, False])
+def test_python_modules_install_quietly_and_a_failure_shows_what_pip_said(
+    tmp_path: Path, installs: bool
+) -> None:
+    """ensure_venv with a stub of the virtual environment's python: pip's notices (a build
+    prints hundreds of lines) stay in a log unless the install fails."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    outcome = "exit 0" if installs else 'case "$*" in *" -e "*) exit 1 ;; esac'
+    _stub(venv / "bin", "python", f'echo "pip: a notice on $*"\n{outcome}')
+    command = f'source "{ROOT}/scripts/setup-env.sh"; VENV="$1"; ensure_venv test'
+
+    def ensure() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["bash", "-c", command, "setup", str(venv)], capture_output=True,
+                              text=True, timeout=60, check=False)  # fmt: skip
+
+    first = ensure()
+    if installs:
+        assert (first.returncode, first.stderr) == (0, "")
+        assert first.stdout == "Installation des modules Python dans .venv…\n"
+        again = ensure()  # installed: nothing to do, nothing said
+        assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+    else:
+        assert first.returncode == 1
+        assert "pip: a notice on -m pip install -q -e" in first.stderr
+        log = venv / "pip-install.log"
+        assert f"L'installation des modules Python a échoué (journal : {log})." in first.stderr
+        assert not (venv / ".installed-test").exists()
