@@ -127,12 +127,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
     authority = parse_uuid(args.authority, "--authority") if args.authority else None
     period = period_from_args(args)
     with opened_database(args) as database, database.session() as session:
-        if authority is not None and session.get(ContractingAuthority, authority) is None:
-            raise CliError(f"Donneur d'ordre inconnu : {authority}.")
+        scope = "tous les donneurs d'ordre"
+        if authority is not None:
+            found = session.get(ContractingAuthority, authority)
+            if found is None:
+                raise CliError(f"Donneur d'ordre inconnu : {authority}.")
+            scope = found.name
         stats = database_stats(session, authority, period, apart=args.apart)
     if args.json:
         print_json(stats)
         return 0
+    # Which figures these are: with a period, the records it concerns (services.stats), not
+    # every record of the database (`clauses demo` counts those).
+    concerned = "" if period.is_all_time else " (ce qui concerne la période)"
+    print(f"{period.label().capitalize()}{concerned} · {scope}")
     labels = {
         "authorities": "Donneurs d'ordre",
         "operations": "Opérations",

@@ -144,9 +144,15 @@ def test_stats_and_authorities_on_hand_made_data(
 
     assert main(["--db", str(db), "stats", "--json", "--authority", auth_uuid]) == 0
     assert json.loads(capsys.readouterr().out)["authorities"] == 1
+    assert main(["--db", str(db), "stats", "--authority", auth_uuid]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Toutes périodes · Ville de Pornic"
 
     assert main(["--db", str(db), "stats", "--year", "2025"]) == 0
     text = capsys.readouterr().out
+    # The figures say what they cover: the records the year concerns, not the database's.
+    assert text.splitlines()[0] == (
+        "Année 2025 (ce qui concerne la période) · tous les donneurs d'ordre"
+    )
     assert "910,02\u00a0h" in text and "1\u202f607\u00a0h" in text and "56,6\u00a0%" in text
 
     assert main(["--db", str(db), "authorities", "--json"]) == 0
