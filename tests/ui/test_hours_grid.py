@@ -113,6 +113,15 @@ def test_typing_enter_goes_down_and_totals_follow(qtbot, dialog) -> None:  # typ
     assert dialog.save_button.isEnabled()
 
 
+def test_enter_in_a_cell_goes_down_one_row(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    """From the first row (the test above starts on the last but one, where going down twice
+    cannot be told from once): the editor's Enter reaches the view once."""
+    column = next(c for c in range(1, 7) if dialog.model.editable(BERNARD, c))
+    _type_into(qtbot, dialog, BERNARD, column, "10")
+    assert _text(dialog, BERNARD, column) == "10"
+    assert dialog.table.currentIndex().row() == MARTIN
+
+
 def test_negative_and_non_numeric_are_refused(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
     _type_into(qtbot, dialog, MARTIN, APRIL, "-5")
     assert _text(dialog, MARTIN, APRIL) == ""

@@ -15,17 +15,13 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
-    QAbstractItemView,
-    QApplication,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -33,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +54,7 @@ from clauses_app.services.periods import Month
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.pages.charts import short_month
 from clauses_app.ui.tasks import notify_data_changed
+from clauses_app.ui.widgets.spreadsheet import PasteRefused, SpreadsheetView, planned_paste
 
 WARNING_BACKGROUND = QColor("#fbd9a6")
 OUTSIDE_BACKGROUND = QColor("#e4e4e4")
@@ -157,7 +153,7 @@ class HoursGridModel(QAbstractTableModel):
     def first_editable(self) -> QModelIndex:
         """The first row's first editable month (where typing starts)."""
         for column in range(1, self.columnCount()):
-            if self._is_editable(0, column):
+            if self.editable(0, column):
                 return self.index(0, column)
         return self.index(0, 1)
 
@@ -165,15 +161,16 @@ class HoursGridModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._is_editable(index.row(), index.column()):
+        if self.editable(index.row(), index.column()):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def _is_editable(self, row: int, column: int) -> bool:
-        month = self.month(column)
-        if month is None or self.is_total_row(row):
+    def editable(self, row: int, column: int) -> bool:
+        """Whether the cell takes hours: a month of the contract, on a work contract's row."""
+        if not (0 <= row < len(self.grid.rows) and 1 <= column < self.columnCount()):
             return False
-        return self.grid.editable(row, month)
+        month = self.month(column)
+        return month is not None and self.grid.editable(row, month)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Role.DisplayRole) -> Any:
         if not index.isValid():
@@ -212,7 +209,7 @@ class HoursGridModel(QAbstractTableModel):
     ) -> bool:
         if role != Role.EditRole or not index.isValid():
             return False
-        if not self._is_editable(index.row(), index.column()):
+        if not self.editable(index.row(), index.column()):
             return False
         try:
             hours = parse_hours("" if value is None else str(value))
@@ -245,121 +242,26 @@ class HoursGridModel(QAbstractTableModel):
     def paste(self, top: int, left: int, text: str) -> int:
         """Paste a tab-separated block at (top, left); all cells or none. Returns the count
         of cells written; a refused block emits ``input_refused`` with the first reason."""
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
-        planned: list[tuple[int, int, Any]] = []
-        for i, line in enumerate(lines):
-            for j, cell in enumerate(line.split("\t")):
-                row, column = top + i, left + j
-                where = f"ligne {i + 1}, colonne {j + 1}"
-                blank = not cell.strip()
-                inside = row < len(self.grid.rows) and 1 <= column < self.columnCount()
-                if not inside or not self._is_editable(row, column):
-                    if blank:
-                        continue
-                    self.input_refused.emit(
-                        f"Collage refusé ({where}) : la cellule n'est pas modifiable "
-                        "(total, hors grille ou hors des dates du contrat)."
-                    )
-                    return 0
-                try:
-                    planned.append((row, column, parse_hours(cell)))
-                except HoursInputError as error:
-                    self.input_refused.emit(f"Collage refusé ({where}) : {error}")
-                    return 0
+        try:
+            planned = planned_paste(
+                text, top, left, self.editable,
+                "la cellule n'est pas modifiable (total, hors grille ou hors des dates du "
+                "contrat).",
+            )  # fmt: skip
+        except PasteRefused as refused:
+            self.input_refused.emit(str(refused))
+            return 0
         for row, column, hours in planned:
             self._store(row, column, hours)
         self._emit_changed([(r, c) for r, c, _h in planned])
         return len(planned)
 
     def clear(self, indexes: list[QModelIndex]) -> int:
-        cells = [(i.row(), i.column()) for i in indexes if self._is_editable(i.row(), i.column())]
+        cells = [(i.row(), i.column()) for i in indexes if self.editable(i.row(), i.column())]
         for row, column in cells:
             self._store(row, column, None)
         self._emit_changed(cells)
         return len(cells)
-
-    def copy_text(self, indexes: list[QModelIndex]) -> str:
-        """The selected block as tab-separated text (what Excel expects)."""
-        if not indexes:
-            return ""
-        rows = sorted({i.row() for i in indexes})
-        columns = sorted({i.column() for i in indexes})
-        chosen = {(i.row(), i.column()) for i in indexes}
-        lines = []
-        for r in range(rows[0], rows[-1] + 1):
-            cells = []
-            for c in range(columns[0], columns[-1] + 1):
-                text = self.data(self.index(r, c)) if (r, c) in chosen else ""
-                cells.append(str(text).replace("\u202f", ""))
-            lines.append("\t".join(cells))
-        return "\n".join(lines)
-
-
-class HoursTableView(QTableView):
-    """Spreadsheet keys: Enter goes down, Ctrl+V pastes, Ctrl+C copies, Delete empties."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
-        self.setTabKeyNavigation(True)
-
-    def grid_model(self) -> HoursGridModel:
-        model = self.model()
-        assert isinstance(model, HoursGridModel)
-        return model
-
-    def keyPressEvent(self, event: Any) -> None:
-        if event.matches(QKeySequence.StandardKey.Paste):
-            self.paste_clipboard()
-            return
-        if event.matches(QKeySequence.StandardKey.Copy):
-            QGuiApplication.clipboard().setText(self.grid_model().copy_text(self.selectedIndexes()))
-            return
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.grid_model().clear(self.selectedIndexes())
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.move_down()
-            return
-        super().keyPressEvent(event)
-
-    def paste_clipboard(self) -> int:
-        current = self.currentIndex()
-        if not current.isValid():
-            return 0
-        return self.grid_model().paste(
-            current.row(), current.column(), QGuiApplication.clipboard().text()
-        )
-
-    def move_down(self) -> None:
-        current = self.currentIndex()
-        if current.isValid() and current.row() + 1 < self.model().rowCount():
-            below = self.model().index(current.row() + 1, current.column())
-            self.selectionModel().setCurrentIndex(
-                below, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            )
-
-    def commit_open_editor(self) -> None:
-        """Commit the cell being typed (Save clicked without leaving the cell)."""
-        if self.state() != QAbstractItemView.State.EditingState:
-            return
-        editor = QApplication.focusWidget()
-        if editor is not None and self.viewport().isAncestorOf(editor):
-            self.commitData(editor)
-            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-
-    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
-        # Enter in the editor submits: then go down, as a spreadsheet does.
-        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
-            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-            self.move_down()
-            return
-        super().closeEditor(editor, hint)
 
 
 class HoursGridDialog(QDialog):
@@ -417,7 +319,7 @@ class HoursGridDialog(QDialog):
         bar.addWidget(hint, 1)
         layout.addLayout(bar)
 
-        self.table = HoursTableView()
+        self.table = SpreadsheetView()
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setDefaultSectionSize(84)

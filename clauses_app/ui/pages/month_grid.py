@@ -17,17 +17,13 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
-    QAbstractItemView,
-    QApplication,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -35,7 +31,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +53,7 @@ from clauses_app.services.month_entry import (
 from clauses_app.services.periods import Month, month_from_index, month_index
 from clauses_app.ui.context import AppContext
 from clauses_app.ui.tasks import notify_data_changed
+from clauses_app.ui.widgets.spreadsheet import PasteRefused, SpreadsheetView, planned_paste
 
 WARNING_BACKGROUND = QColor("#fbd9a6")
 TOTAL_BACKGROUND = QColor("#e3ebf5")
@@ -181,26 +177,14 @@ class MonthGridModel(QAbstractTableModel):
 
     def paste(self, top: int, left: int, text: str) -> int:
         """Paste a tab-separated block at (top, left): every cell or none."""
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
-        planned: list[tuple[int, int, Any]] = []
-        for i, line in enumerate(lines):
-            for j, cell in enumerate(line.split("\t")):
-                row, column = top + i, left + j
-                if not self.editable(row, column):
-                    if not cell.strip():
-                        continue
-                    self.input_refused.emit(
-                        f"Collage refusé (ligne {i + 1}, colonne {j + 1}) : seules les colonnes "
-                        "d'heures des contrats se modifient."
-                    )
-                    return 0
-                try:
-                    planned.append((row, column, parse_hours(cell)))
-                except HoursInputError as error:
-                    self.input_refused.emit(
-                        f"Collage refusé (ligne {i + 1}, colonne {j + 1}) : {error}"
-                    )
-                    return 0
+        try:
+            planned = planned_paste(
+                text, top, left, self.editable,
+                "seules les colonnes d'heures des contrats se modifient.",
+            )  # fmt: skip
+        except PasteRefused as refused:
+            self.input_refused.emit(str(refused))
+            return 0
         for row, column, hours in planned:
             self.grid.set_value(row, hours, EDITABLE[column])
         if planned:
@@ -214,68 +198,6 @@ class MonthGridModel(QAbstractTableModel):
         if cells:
             self._changed()
         return len(cells)
-
-    def copy_text(self, indexes: list[QModelIndex]) -> str:
-        if not indexes:
-            return ""
-        rows = sorted({i.row() for i in indexes})
-        columns = sorted({i.column() for i in indexes})
-        return "\n".join(
-            "\t".join(str(self.data(self.index(r, c))).replace("\u202f", "") for c in columns)
-            for r in range(rows[0], rows[-1] + 1)
-        )
-
-
-class MonthTableView(QTableView):
-    """Spreadsheet keys: Enter goes down, Ctrl+V pastes, Ctrl+C copies, Delete empties."""
-
-    def __init__(self, model: MonthGridModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.month_model = model
-        self.setModel(model)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
-        self.setTabKeyNavigation(True)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.Paste):
-            self.paste_clipboard()
-            return
-        if event.matches(QKeySequence.StandardKey.Copy):
-            QGuiApplication.clipboard().setText(self.month_model.copy_text(self.selectedIndexes()))
-            return
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.month_model.clear(self.selectedIndexes())
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            current = self.currentIndex()
-            if current.isValid() and current.row() + 1 < self.model().rowCount():
-                below = self.model().index(current.row() + 1, current.column())
-                self.selectionModel().setCurrentIndex(
-                    below, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                )
-            return
-        super().keyPressEvent(event)
-
-    def commit_open_editor(self) -> None:
-        """Commit the cell being typed (Save clicked without leaving the cell)."""
-        if self.state() != QAbstractItemView.State.EditingState:
-            return
-        editor = QApplication.focusWidget()
-        if editor is not None and self.viewport().isAncestorOf(editor):
-            self.commitData(editor)
-            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-
-    def paste_clipboard(self) -> int:
-        current = self.currentIndex()
-        if not current.isValid():
-            return 0
-        text = QGuiApplication.clipboard().text()
-        return self.month_model.paste(current.row(), current.column(), text)
 
 
 def _key(month: Month) -> str:
@@ -352,7 +274,8 @@ class MonthGridDialog(QDialog):
         )
         hint.setWordWrap(True)
         layout.addWidget(hint)
-        self.table = MonthTableView(self.model)
+        self.table = SpreadsheetView()
+        self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in ((NAME, 220), (PLACE, 200), (TYPE, 200), (PREVIOUS, 130),
