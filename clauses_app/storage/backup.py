@@ -184,15 +184,7 @@ def take_backup(
     temp = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.p{os.getpid()}{TEMP_SUFFIX}"
     try:
         paths.create_private_file(temp)
-        source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            destination = sqlite3.connect(temp)
-            try:
-                source.backup(destination)
-            finally:
-                destination.close()
-        finally:
-            source.close()
+        copy_sqlite(db_path, temp)
         problem = check_database_file(temp)
         if problem:
             raise BackupError(f"La copie de sauvegarde est invalide : {problem}")
