@@ -69,7 +69,11 @@ def test_grouped_by_contract_with_severity_and_lateness(page: AlertsPage) -> Non
 
 def test_mark_as_treated_leaves_the_open_list(qtbot: Any, page: AlertsPage, seeded) -> None:  # type: ignore[no-untyped-def]
     assert page.select_alert(AlertKind.LOT_UNAWARDED, seeded["voirie"]).isValid()
-    assert page.action_label.text() == "À faire : Saisissez l'entreprise attributaire du lot."
+    # The whole message, which the table cuts to its column, then what to do.
+    [voirie] = [a for a in page.alerts_shown() if a.kind == AlertKind.LOT_UNAWARDED]
+    assert page.action_label.text() == (
+        f"{voirie.message}\nÀ faire : Saisissez l'entreprise attributaire du lot."
+    )
     page.note_edit.setText("Attribution prévue au conseil de juillet")
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         assert page.mark_done()
@@ -85,6 +89,8 @@ def test_mark_as_treated_leaves_the_open_list(qtbot: Any, page: AlertsPage, seed
     assert status.toolTip().count(": Attribution prévue au conseil de juillet") == 1
     page.select_alert(AlertKind.LOT_UNAWARDED, seeded["voirie"])
     assert not page.done_button.isEnabled() and page.unmark_button.isEnabled()
+    assert page.action_label.text().splitlines()[-1].startswith("Traitée le ")
+    assert page.action_label.text().endswith(": Attribution prévue au conseil de juillet")
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         assert page.unmark()  # undone: open again
     assert page.alerts_shown() == []

@@ -64,6 +64,18 @@ def due_text(alert: Alert) -> str:
     return format_date(alert.due) + (f" ({alert.overdue})" if alert.overdue else "")
 
 
+def alert_details(alert: Alert) -> str:
+    """An alert's whole message, what to do and, once marked, who marked it, when and the
+    note: below the list for the selected alert, and in each row's tooltip (the table shows
+    the message as wide as its column, the note not at all)."""
+    text = f"{alert.message}\nÀ faire : {alert.action}"
+    if alert.mark:
+        by = f" par {alert.mark.marked_by}" if alert.mark.marked_by else ""
+        text += f"\n{alert.mark.label} le {format_date(alert.mark.marked_on)}{by}"
+        text += f" : {alert.mark.comment}" if alert.mark.comment else ""
+    return text
+
+
 class AlertsPage(QWidget):
     """The alerts to work through. ``loaded`` is emitted when the tree is filled."""
 
@@ -124,8 +136,11 @@ class AlertsPage(QWidget):
         tree_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.activated.connect(self.open_alert)  # double-click and Enter
         layout.addWidget(self.tree, 1)
-        self.action_label = QLabel()  # what to do about the selected alert
+        self.action_label = QLabel()  # the selected alert in full, and what to do about it
         self.action_label.setWordWrap(True)
+        # Room for the message, the action and a mark: the list does not jump on selecting.
+        self.action_label.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
+        self.action_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.action_label)
 
         actions = QHBoxLayout()
@@ -242,11 +257,7 @@ class AlertsPage(QWidget):
         severity = QStandardItem(Severity.LABELS[alert.severity])
         severity.setForeground(QBrush(SEVERITY_COLOURS[alert.severity]))
         status = alert.mark.label if alert.mark else AlertStatus.LABELS[alert.status]
-        tip = f"{alert.title}\n{alert.message}\nÀ faire : {alert.action}"
-        if alert.mark:  # the note in the tooltip: the message keeps the row's width
-            by = f" par {alert.mark.marked_by}" if alert.mark.marked_by else ""
-            tip += f"\n{status} le {format_date(alert.mark.marked_on)}{by}"
-            tip += f" : {alert.mark.comment}" if alert.mark.comment else ""
+        tip = f"{alert.title}\n{alert_details(alert)}"
         row = [QStandardItem(alert.title), severity, QStandardItem(alert.message),
                QStandardItem(due_text(alert)), QStandardItem(status)]  # fmt: skip
         for item in row:
@@ -279,8 +290,9 @@ class AlertsPage(QWidget):
 
     def _update_buttons(self) -> None:
         alert = self.selected_alert()
+        # The whole message (the table cuts it to the column's width), then what to do.
         self.action_label.setText(
-            f"À faire : {alert.action}" if alert else "Choisissez une alerte pour la traiter."
+            alert_details(alert) if alert else "Choisissez une alerte pour la traiter."
         )
         self.done_button.setEnabled(alert is not None and alert.status != AlertStatus.DONE)
         self.snooze_button.setEnabled(alert is not None)
