@@ -83,6 +83,26 @@ def test_award_form_takes_the_amounts_invoiced(qtbot: Any, app_context: AppConte
         ]
 
 
+def test_the_amounts_invoiced_show_only_under_a_lot_sized_on_them(
+    qtbot: Any, app_context: AppContext
+) -> None:
+    _contract, framework = _framework(app_context)
+    with app_context.database.transaction() as s:
+        con = b.contract(s, b.authority(s, "Ville"), "T-2026", start_date=date(2026, 1, 1))
+        in_hours = b.award(s, b.lot(s, con, "1", title="Voirie"), b.company(s, "Routes"), 300)
+        in_hours = in_hours.uuid
+    form = open_form(app_context, Kind.AWARD, in_hours)
+    qtbot.addWidget(form)
+    assert not form.invoices.isVisibleTo(form)
+    framework_lot = form.fields["lot_uuid"].field.combo
+    pick(form, "lot_uuid", next(framework_lot.itemText(i) for i in range(framework_lot.count())
+                                if "AC-2026" in framework_lot.itemText(i)))  # fmt: skip
+    assert form.invoices.isVisibleTo(form)  # the award is moved to a framework lot
+    shown = open_form(app_context, Kind.AWARD, framework)
+    qtbot.addWidget(shown)
+    assert shown.invoices.isVisibleTo(shown)
+
+
 def test_the_alerts_page_names_a_framework_award_without_amounts(
     qtbot: Any, app_context: AppContext
 ) -> None:
@@ -99,7 +119,7 @@ def test_the_alerts_page_names_a_framework_award_without_amounts(
     opened: list[tuple[str, Any]] = []
     app_context.open_record_requested.connect(lambda kind, u: opened.append((kind, u)))
     assert page.select_alert(AlertKind.INVOICED_AMOUNTS_MISSING, award).isValid()
-    assert page.action_label.text() == (
+    assert page.action_label.text().splitlines()[-1] == (
         "À faire : Saisissez les montants facturés de l'attribution : les heures exigées en "
         "découlent."
     )

@@ -191,9 +191,16 @@ class RecordForm(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
+        self._body, self._heading = body, heading
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """As tall as the content (within the screen): at first, and when a form shows or
+        hides part of itself."""
         screen = self.screen().availableGeometry().height() if self.screen() else 768
-        wanted = body.sizeHint().height() + heading.sizeHint().height() + 110
-        self.resize(700, max(360, min(wanted, int(screen * 0.92))))
+        wanted = self._body.sizeHint().height() + self._heading.sizeHint().height() + 110
+        self.resize(self.width() if self.isVisible() else 700,
+                    max(360, min(wanted, int(screen * 0.92))))  # fmt: skip
 
     def show_history(self) -> None:
         """« Historique… »: who changed this record, when, which field."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from clauses_app.formatting import format_etp, format_hours, format_money, format_number
@@ -363,7 +363,13 @@ class AwardForm(RecordForm):
         self._show_invoiced()
 
     def build_extra(self, layout: QVBoxLayout) -> None:
-        layout.addWidget(QLabel("<b>Montants facturés</b> (accord-cadre : clause en heures par "
+        # Shown for a lot sized on the amount invoiced (or an award that has amounts): an
+        # empty table under every other award only asks a question that does not arise.
+        self.invoiced_section = QWidget()
+        section = QVBoxLayout(self.invoiced_section)
+        section.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.invoiced_section)
+        section.addWidget(QLabel("<b>Montants facturés</b> (accord-cadre : clause en heures par "
                                 "tranche de montant facturé)"))  # fmt: skip
         self.invoices = ChildTable(
             [
@@ -374,13 +380,13 @@ class AwardForm(RecordForm):
             "Ajouter un montant",
         )
         self.invoices.changed.connect(lambda: self._on_changed("invoices"))
-        layout.addWidget(self.invoices)
+        section.addWidget(self.invoices)
         self.invoices_error = error_label()
-        layout.addWidget(self.invoices_error)
+        section.addWidget(self.invoices_error)
         self.invoiced_total = QLabel()
         self.invoiced_total.setObjectName("invoiced_total")
         self.invoiced_total.setWordWrap(True)
-        layout.addWidget(self.invoiced_total)
+        section.addWidget(self.invoiced_total)
 
     def load_extra(self, values: dict[str, Any]) -> None:
         self.invoices.set_rows(values.get("invoices") or [])
@@ -412,6 +418,10 @@ class AwardForm(RecordForm):
                 terms = invoiced_clause(session, lot_uuid)
         rows, _unreadable = self.invoices.rows()
         amounts = [row["amount_ht"] for row in rows if row.get("amount_ht") is not None]
+        shown = terms is not None or bool(rows)
+        if shown == self.invoiced_section.isHidden():
+            self.invoiced_section.setVisible(shown)
+            self.fit_height()
         if terms is None:
             self.invoiced_total.setText(
                 "Le lot n'est pas dimensionné sur le montant facturé." if amounts else ""
