@@ -127,6 +127,22 @@ def invoiced_amounts(
     ]
 
 
+# The award's own figures that its lot's clause mode reads to work out the hours it owes
+# (figures.awards.award_required, invoiced_required; tests/core/test_award_figures_used.py
+# checks each against the figures): an award's form asks for these.
+AWARD_FIGURES_USED: dict[str, tuple[str, ...]] = {
+    ClauseMode.HOURS: ("required_hours",),
+    ClauseMode.PERCENT: ("required_percent", "worked_hours_total"),
+    ClauseMode.INVOICED: (),
+}
+
+
+def lot_clause_mode(session: Session, lot_uuid: uuid.UUID) -> str | None:
+    """How the lot's clause is written (models.ClauseMode), None for an unknown lot."""
+    lot = session.get(Lot, lot_uuid)
+    return None if lot is None else lot.clause_mode
+
+
 def invoiced_clause(session: Session, lot_uuid: uuid.UUID) -> tuple[Decimal, Decimal] | None:
     """The lot's clause as (tranche amount € HT, hours per tranche) when it is written on the
     amount invoiced, else None."""

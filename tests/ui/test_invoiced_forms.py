@@ -83,14 +83,23 @@ def test_award_form_takes_the_amounts_invoiced(qtbot: Any, app_context: AppConte
         ]
 
 
+def _awards_in_hours_and_percent(context: AppContext) -> tuple[Any, Any]:
+    """An award of a lot in hours, and one of a lot in percent that has hours owed typed
+    before its lot changed mode."""
+    with context.database.transaction() as s:
+        con = b.contract(s, b.authority(s, "Ville"), "T-2026", start_date=date(2026, 1, 1))
+        in_hours = b.award(s, b.lot(s, con, "1", title="Voirie"), b.company(s, "Routes"), 300)
+        percent_lot = b.lot(s, con, "2", title="Propreté", clause_mode=ClauseMode.PERCENT,
+                            required_percent=Decimal(5))  # fmt: skip
+        in_percent = b.award(s, percent_lot, b.company(s, "Net"), 120)
+        return in_hours.uuid, in_percent.uuid
+
+
 def test_the_amounts_invoiced_show_only_under_a_lot_sized_on_them(
     qtbot: Any, app_context: AppContext
 ) -> None:
     _contract, framework = _framework(app_context)
-    with app_context.database.transaction() as s:
-        con = b.contract(s, b.authority(s, "Ville"), "T-2026", start_date=date(2026, 1, 1))
-        in_hours = b.award(s, b.lot(s, con, "1", title="Voirie"), b.company(s, "Routes"), 300)
-        in_hours = in_hours.uuid
+    in_hours, _in_percent = _awards_in_hours_and_percent(app_context)
     form = open_form(app_context, Kind.AWARD, in_hours)
     qtbot.addWidget(form)
     assert not form.invoices.isVisibleTo(form)
@@ -101,6 +110,25 @@ def test_the_amounts_invoiced_show_only_under_a_lot_sized_on_them(
     shown = open_form(app_context, Kind.AWARD, framework)
     qtbot.addWidget(shown)
     assert shown.invoices.isVisibleTo(shown)
+
+
+def test_an_award_form_asks_for_the_figures_its_lots_clause_reads(
+    qtbot: Any, app_context: AppContext
+) -> None:
+    _contract, framework = _framework(app_context)
+    in_hours, in_percent = _awards_in_hours_and_percent(app_context)
+    figures = ("required_hours", "required_percent", "worked_hours_total")
+
+    def asked(award: Any) -> list[str]:
+        form = open_form(app_context, Kind.AWARD, award)
+        qtbot.addWidget(form)
+        return [name for name in figures if form.fields[name].field.widget.isVisibleTo(form)]
+
+    assert asked(in_hours) == ["required_hours"]
+    # The percentage and the hours worked; the hours owed typed before the lot changed mode
+    # stay in sight, so that they can be seen and emptied.
+    assert asked(in_percent) == list(figures)
+    assert asked(framework) == []  # the amounts invoiced make the hours owed
 
 
 def test_the_alerts_page_names_a_framework_award_without_amounts(

@@ -106,6 +106,7 @@ class RecordForm(QDialog):
         # What was loaded, with the record's version: the save writes what differs from it.
         self.base: dict[str, Any] | None = initial if record_uuid is not None else None
         self._errors: dict[str, QLabel] = {}
+        self._rows: dict[str, tuple[QWidget, QWidget]] = {}  # each field's label and cell
         self._build_layout()
         self.load_values(initial)
         self._loading = False
@@ -162,6 +163,7 @@ class RecordForm(QDialog):
             label = QLabel(f"{item.label} *" if item.required else item.label)
             label.setBuddy(item.field.input_widget())
             form.addRow(label, cell)
+            self._rows[item.name] = (label, cell)
             item.field.changed.connect(lambda name=item.name: self._on_changed(name))
         body_layout.addLayout(form)
         self.build_extra(body_layout)
@@ -193,6 +195,14 @@ class RecordForm(QDialog):
         outer.addWidget(self.buttons)
         self._body, self._heading = body, heading
         self.fit_height()
+
+    def show_field(self, name: str, shown: bool) -> bool:
+        """Show or hide a field's row (its label with it); whether that changed anything."""
+        label, cell = self._rows[name]
+        changed = shown == cell.isHidden()
+        label.setVisible(shown)
+        cell.setVisible(shown)
+        return changed
 
     def fit_height(self) -> None:
         """As tall as the content (within the screen): at first, and when a form shows or

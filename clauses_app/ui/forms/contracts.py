@@ -27,7 +27,7 @@ from clauses_app.services.compliance import (
     judge_values,
 )
 from clauses_app.services.contract_figures import ContractFigures, load_contract_figures
-from clauses_app.services.invoices import invoiced_clause
+from clauses_app.services.invoices import AWARD_FIGURES_USED, invoiced_clause, lot_clause_mode
 from clauses_app.services.records import Kind
 from clauses_app.services.reference import labels, trade_labour_shares
 from clauses_app.services.sizing import SizingError, size_clause, size_invoiced
@@ -340,6 +340,10 @@ class LotForm(RecordForm):
             self.refresh_errors()
 
 
+# The award's own figures: which of them a lot's clause mode reads decides which show.
+AWARD_FIGURE_FIELDS = ("required_hours", "required_percent", "worked_hours_total")
+
+
 class AwardForm(RecordForm):
     kind = Kind.AWARD
     title_new = "Nouvelle attribution"
@@ -361,6 +365,12 @@ class AwardForm(RecordForm):
     def load_values(self, values: dict[str, Any]) -> None:
         super().load_values({"role": AwardRole.HOLDER, **values})
         self._show_invoiced()
+
+    def _filled(self, name: str) -> bool:
+        try:
+            return self.fields[name].field.value() is not None
+        except FieldError:  # text that is not a number yet: the user is typing it
+            return True
 
     def build_extra(self, layout: QVBoxLayout) -> None:
         # Shown for a lot sized on the amount invoiced (or an award that has amounts): an
@@ -406,21 +416,31 @@ class AwardForm(RecordForm):
             self._show_invoiced()
 
     def _show_invoiced(self) -> None:
-        """The amounts' total and the hours it calls for, under the lot's clause (every
-        amount: a period's hours are the figures', rounded on that period's total)."""
+        """The figures the lot's clause reads (services.invoices.AWARD_FIGURES_USED: the hours
+        owed, or the percentage and hours worked, or the amounts invoiced), and any other
+        already filled in; then the amounts' total and the hours it calls for, under the
+        lot's clause (every amount: a period's hours are the figures', rounded on that
+        period's total)."""
         try:
             lot_uuid = self.fields["lot_uuid"].field.value()
         except FieldError:
             lot_uuid = None
-        terms = None
+        terms = mode = None
         if lot_uuid is not None:
             with self.context.database.session() as session:
                 terms = invoiced_clause(session, lot_uuid)
+                mode = lot_clause_mode(session, lot_uuid)
         rows, _unreadable = self.invoices.rows()
         amounts = [row["amount_ht"] for row in rows if row.get("amount_ht") is not None]
+        changed = False
+        for name in AWARD_FIGURE_FIELDS:
+            shown = mode is None or name in AWARD_FIGURES_USED[mode] or self._filled(name)
+            changed |= self.show_field(name, shown)
         shown = terms is not None or bool(rows)
         if shown == self.invoiced_section.isHidden():
             self.invoiced_section.setVisible(shown)
+            changed = True
+        if changed:
             self.fit_height()
         if terms is None:
             self.invoiced_total.setText(
