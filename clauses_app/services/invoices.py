@@ -127,9 +127,15 @@ def invoiced_amounts(
     ]
 
 
-# The award's own figures that its lot's clause mode reads to work out the hours it owes
-# (figures.awards.award_required, invoiced_required; tests/core/test_award_figures_used.py
-# checks each against the figures): an award's form asks for these.
+# The figures of a lot and of its awards that the lot's clause mode reads to work out the
+# hours owed (figures.awards.award_required, invoiced_required; tests/core/
+# test_award_figures_used.py checks each against the figures): the lot's and the award's
+# forms ask for these.
+LOT_FIGURES_USED: dict[str, tuple[str, ...]] = {
+    ClauseMode.HOURS: ("required_hours",),
+    ClauseMode.PERCENT: ("required_percent",),
+    ClauseMode.INVOICED: ("tranche_hours", "tranche_amount"),
+}
 AWARD_FIGURES_USED: dict[str, tuple[str, ...]] = {
     ClauseMode.HOURS: ("required_hours",),
     ClauseMode.PERCENT: ("required_percent", "worked_hours_total"),

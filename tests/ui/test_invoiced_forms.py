@@ -34,7 +34,14 @@ def test_lot_form_writes_the_clause_on_the_amount_invoiced(
     form = new_form(qtbot, app_context, Kind.LOT, contract_uuid=contract)
     type_into(qtbot, form, "number", "2")
     type_into(qtbot, form, "title", "Propreté")
+    lot_figures = ("required_hours", "required_percent", "tranche_hours", "tranche_amount")
+
+    def asked() -> list[str]:
+        return [n for n in lot_figures if form.fields[n].field.widget.isVisibleTo(form)]
+
+    assert asked() == ["required_hours"]  # a new lot's clause is in hours
     pick(form, "clause_mode", "Heures par tranche de montant facturé (accord-cadre)")
+    assert asked() == ["tranche_hours", "tranche_amount"]
     type_into(qtbot, form, "tranche_hours", "1")
     save(qtbot, form)
     assert form.result() != form.DialogCode.Accepted  # the tranche is missing

@@ -196,6 +196,13 @@ class RecordForm(QDialog):
         self._body, self._heading = body, heading
         self.fit_height()
 
+    def _filled(self, name: str) -> bool:
+        """Whether a field holds a value (or text that is not one yet: being typed)."""
+        try:
+            return self.fields[name].field.value() is not None
+        except FieldError:
+            return True
+
     def show_field(self, name: str, shown: bool) -> bool:
         """Show or hide a field's row (its label with it); whether that changed anything."""
         label, cell = self._rows[name]
@@ -208,6 +215,9 @@ class RecordForm(QDialog):
         """As tall as the content (within the screen): at first, and when a form shows or
         hides part of itself."""
         screen = self.screen().availableGeometry().height() if self.screen() else 768
+        layout = self._body.layout()
+        if layout is not None:  # rows just shown or hidden count in its size hint
+            layout.activate()
         wanted = self._body.sizeHint().height() + self._heading.sizeHint().height() + 110
         self.resize(self.width() if self.isVisible() else 700,
                     max(360, min(wanted, int(screen * 0.92))))  # fmt: skip

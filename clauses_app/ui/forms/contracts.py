@@ -27,7 +27,12 @@ from clauses_app.services.compliance import (
     judge_values,
 )
 from clauses_app.services.contract_figures import ContractFigures, load_contract_figures
-from clauses_app.services.invoices import AWARD_FIGURES_USED, invoiced_clause, lot_clause_mode
+from clauses_app.services.invoices import (
+    AWARD_FIGURES_USED,
+    LOT_FIGURES_USED,
+    invoiced_clause,
+    lot_clause_mode,
+)
 from clauses_app.services.records import Kind
 from clauses_app.services.reference import labels, trade_labour_shares
 from clauses_app.services.sizing import SizingError, size_clause, size_invoiced
@@ -240,6 +245,12 @@ class ContractForm(RecordForm):
         field.set_choices(options)
 
 
+# The figures of a lot and of an award: which of them the clause mode reads decides which
+# their forms show.
+LOT_FIGURE_FIELDS = ("required_hours", "required_percent", "tranche_hours", "tranche_amount")
+AWARD_FIGURE_FIELDS = ("required_hours", "required_percent", "worked_hours_total")
+
+
 class LotForm(RecordForm):
     kind = Kind.LOT
     title_new = "Nouveau lot"
@@ -269,6 +280,18 @@ class LotForm(RecordForm):
 
     def load_values(self, values: dict[str, Any]) -> None:
         super().load_values({"clause_mode": ClauseMode.HOURS, "number": "1", **values})
+        self._follow_clause_mode()
+
+    def _follow_clause_mode(self) -> None:
+        """The figures the clause mode reads (services.invoices.LOT_FIGURES_USED: the hours,
+        the percentage, or the tranche), and any other already filled in."""
+        mode = self.fields["clause_mode"].field.value()
+        changed = False
+        for name in LOT_FIGURE_FIELDS:
+            shown = mode not in LOT_FIGURES_USED or name in LOT_FIGURES_USED[mode]
+            changed |= self.show_field(name, shown or self._filled(name))
+        if changed:
+            self.fit_height()
 
     def build_extra(self, layout: QVBoxLayout) -> None:
         row = QHBoxLayout()
@@ -286,6 +309,8 @@ class LotForm(RecordForm):
         layout.addLayout(row)
 
     def field_changed(self, name: str) -> None:
+        if name == "clause_mode" and not self._loading:
+            self._follow_clause_mode()
         if name == "trade_code":
             share_field = self.fields["labour_share"].field
             code = self.fields["trade_code"].field.value() if not self._loading else None
@@ -335,13 +360,12 @@ class LotForm(RecordForm):
                          "tranche_amount", "tranche_hours"):  # fmt: skip
                 self.fields[name].field.set_value(saved[name])
             self._loading = False
+            self._follow_clause_mode()
             self.base = saved  # the sizing saved the lot: its new version
             self._snapshot = self.snapshot()
             self.refresh_errors()
 
 
-# The award's own figures: which of them a lot's clause mode reads decides which show.
-AWARD_FIGURE_FIELDS = ("required_hours", "required_percent", "worked_hours_total")
 
 
 class AwardForm(RecordForm):
@@ -365,12 +389,6 @@ class AwardForm(RecordForm):
     def load_values(self, values: dict[str, Any]) -> None:
         super().load_values({"role": AwardRole.HOLDER, **values})
         self._show_invoiced()
-
-    def _filled(self, name: str) -> bool:
-        try:
-            return self.fields[name].field.value() is not None
-        except FieldError:  # text that is not a number yet: the user is typing it
-            return True
 
     def build_extra(self, layout: QVBoxLayout) -> None:
         # Shown for a lot sized on the amount invoiced (or an award that has amounts): an
