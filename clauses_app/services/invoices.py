@@ -127,22 +127,6 @@ def invoiced_amounts(
     ]
 
 
-# The figures of a lot and of its awards that the lot's clause mode reads to work out the
-# hours owed (figures.awards.award_required, invoiced_required; tests/core/
-# test_award_figures_used.py checks each against the figures): the lot's and the award's
-# forms ask for these.
-LOT_FIGURES_USED: dict[str, tuple[str, ...]] = {
-    ClauseMode.HOURS: ("required_hours",),
-    ClauseMode.PERCENT: ("required_percent",),
-    ClauseMode.INVOICED: ("tranche_hours", "tranche_amount"),
-}
-AWARD_FIGURES_USED: dict[str, tuple[str, ...]] = {
-    ClauseMode.HOURS: ("required_hours",),
-    ClauseMode.PERCENT: ("required_percent", "worked_hours_total"),
-    ClauseMode.INVOICED: (),
-}
-
-
 def lot_clause_mode(session: Session, lot_uuid: uuid.UUID) -> str | None:
     """How the lot's clause is written (models.ClauseMode), None for an unknown lot."""
     lot = session.get(Lot, lot_uuid)

@@ -1,4 +1,4 @@
-"""Which figures of a lot and of its awards each clause mode reads (services.invoices.
+"""Which figures of a lot and of its awards each clause mode reads (services.figures.awards.
 LOT_FIGURES_USED and AWARD_FIGURES_USED: what the lot's and the award's forms ask for) is what
 the figures engine reads: for each mode, each figure is set or left out alone and the award's
 required hours move exactly when the mapping names it."""
@@ -13,7 +13,7 @@ import pytest
 
 from clauses_app.models import ClauseMode
 from clauses_app.services.figures import compute_figures
-from clauses_app.services.invoices import AWARD_FIGURES_USED, LOT_FIGURES_USED
+from clauses_app.services.figures.awards import AWARD_FIGURES_USED, LOT_FIGURES_USED
 from clauses_app.services.periods import Period
 from tests import builders as b
 

@@ -467,6 +467,22 @@ def _load_lots(
     return lots
 
 
+# The figures of a lot and of its awards that the lot's clause mode reads to work out the
+# hours owed (award_required and invoiced_required below; tests/core/
+# test_award_figures_used.py checks each against the figures): the lot's and the award's
+# forms ask for these.
+LOT_FIGURES_USED: dict[str, tuple[str, ...]] = {
+    ClauseMode.HOURS: ("required_hours",),
+    ClauseMode.PERCENT: ("required_percent",),
+    ClauseMode.INVOICED: ("tranche_hours", "tranche_amount"),
+}
+AWARD_FIGURES_USED: dict[str, tuple[str, ...]] = {
+    ClauseMode.HOURS: ("required_hours",),
+    ClauseMode.PERCENT: ("required_percent", "worked_hours_total"),
+    ClauseMode.INVOICED: (),
+}
+
+
 def award_required(
     lot: LotTerms, award_hours: Any, award_percent: Any, award_worked: Any, settings: AppSettings
 ) -> tuple[int, int]:

@@ -9,6 +9,7 @@ to save an invalid form, and asks before closing with unsaved changes.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,20 +197,24 @@ class RecordForm(QDialog):
         self._body, self._heading = body, heading
         self.fit_height()
 
+    def ask_for(self, names: Sequence[str], used: Sequence[str] | None) -> bool:
+        """Show the rows of the fields ``names`` that are ``used`` (every one when None) or
+        already hold something (a value, or text being typed), so that it can be seen and
+        emptied; hide the others. Whether a row came or went."""
+        changed = False
+        for name in names:
+            label, cell = self._rows[name]
+            shown = used is None or name in used or self._filled(name)
+            changed |= shown == cell.isHidden()
+            label.setVisible(shown)
+            cell.setVisible(shown)
+        return changed
+
     def _filled(self, name: str) -> bool:
-        """Whether a field holds a value (or text that is not one yet: being typed)."""
         try:
             return self.fields[name].field.value() is not None
-        except FieldError:
+        except FieldError:  # not a value yet: being typed
             return True
-
-    def show_field(self, name: str, shown: bool) -> bool:
-        """Show or hide a field's row (its label with it); whether that changed anything."""
-        label, cell = self._rows[name]
-        changed = shown == cell.isHidden()
-        label.setVisible(shown)
-        cell.setVisible(shown)
-        return changed
 
     def fit_height(self) -> None:
         """As tall as the content (within the screen): at first, and when a form shows or

@@ -27,12 +27,8 @@ from clauses_app.services.compliance import (
     judge_values,
 )
 from clauses_app.services.contract_figures import ContractFigures, load_contract_figures
-from clauses_app.services.invoices import (
-    AWARD_FIGURES_USED,
-    LOT_FIGURES_USED,
-    invoiced_clause,
-    lot_clause_mode,
-)
+from clauses_app.services.figures.awards import AWARD_FIGURES_USED, LOT_FIGURES_USED
+from clauses_app.services.invoices import invoiced_clause, lot_clause_mode
 from clauses_app.services.records import Kind
 from clauses_app.services.reference import labels, trade_labour_shares
 from clauses_app.services.sizing import SizingError, size_clause, size_invoiced
@@ -283,14 +279,10 @@ class LotForm(RecordForm):
         self._follow_clause_mode()
 
     def _follow_clause_mode(self) -> None:
-        """The figures the clause mode reads (services.invoices.LOT_FIGURES_USED: the hours,
+        """The figures the clause mode reads (figures.awards.LOT_FIGURES_USED: the hours,
         the percentage, or the tranche), and any other already filled in."""
         mode = self.fields["clause_mode"].field.value()
-        changed = False
-        for name in LOT_FIGURE_FIELDS:
-            shown = mode not in LOT_FIGURES_USED or name in LOT_FIGURES_USED[mode]
-            changed |= self.show_field(name, shown or self._filled(name))
-        if changed:
+        if self.ask_for(LOT_FIGURE_FIELDS, LOT_FIGURES_USED.get(mode)):
             self.fit_height()
 
     def build_extra(self, layout: QVBoxLayout) -> None:
@@ -366,8 +358,6 @@ class LotForm(RecordForm):
             self.refresh_errors()
 
 
-
-
 class AwardForm(RecordForm):
     kind = Kind.AWARD
     title_new = "Nouvelle attribution"
@@ -388,7 +378,7 @@ class AwardForm(RecordForm):
 
     def load_values(self, values: dict[str, Any]) -> None:
         super().load_values({"role": AwardRole.HOLDER, **values})
-        self._show_invoiced()
+        self._follow_lot()
 
     def build_extra(self, layout: QVBoxLayout) -> None:
         # Shown for a lot sized on the amount invoiced (or an award that has amounts): an
@@ -431,10 +421,10 @@ class AwardForm(RecordForm):
 
     def field_changed(self, name: str) -> None:
         if name in ("invoices", "lot_uuid") and not self._loading:
-            self._show_invoiced()
+            self._follow_lot()
 
-    def _show_invoiced(self) -> None:
-        """The figures the lot's clause reads (services.invoices.AWARD_FIGURES_USED: the hours
+    def _follow_lot(self) -> None:
+        """The figures the lot's clause reads (figures.awards.AWARD_FIGURES_USED: the hours
         owed, or the percentage and hours worked, or the amounts invoiced), and any other
         already filled in; then the amounts' total and the hours it calls for, under the
         lot's clause (every amount: a period's hours are the figures', rounded on that
@@ -450,10 +440,7 @@ class AwardForm(RecordForm):
                 mode = lot_clause_mode(session, lot_uuid)
         rows, _unreadable = self.invoices.rows()
         amounts = [row["amount_ht"] for row in rows if row.get("amount_ht") is not None]
-        changed = False
-        for name in AWARD_FIGURE_FIELDS:
-            shown = mode is None or name in AWARD_FIGURES_USED[mode] or self._filled(name)
-            changed |= self.show_field(name, shown)
+        changed = self.ask_for(AWARD_FIGURE_FIELDS, AWARD_FIGURES_USED.get(mode or ""))
         shown = terms is not None or bool(rows)
         if shown == self.invoiced_section.isHidden():
             self.invoiced_section.setVisible(shown)
