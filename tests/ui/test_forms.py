@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
@@ -230,3 +231,15 @@ def test_unsaved_changes_are_confirmed(
     assert not form.isVisible()
     with app_context.database.session() as s:
         assert s.scalars(select(ContractingAuthority.name)).all() == ["Ville de Bron"]
+
+
+@pytest.mark.parametrize("kind", [Kind.CONTRACT, Kind.PARTICIPANT, Kind.LOT, Kind.AWARD])
+def test_a_form_never_scrolls_sideways(qtbot: Any, app_context: AppContext, kind: str) -> None:
+    """The contract form's long check box (« Passé en tant qu'entité adjudicatrice … ») once
+    made its rows wider than the form: a scroll bar at the bottom and the fields cut at the
+    right edge."""
+    form = new_form(qtbot, app_context, kind)
+    qtbot.waitExposed(form)
+    form.scroll.widget().layout().activate()
+    assert form.scroll.horizontalScrollBar().maximum() == 0
+    assert form.scroll.viewport().width() >= form.scroll.widget().minimumSizeHint().width()

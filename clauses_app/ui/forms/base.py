@@ -34,6 +34,8 @@ from clauses_app.ui.widgets.dialogs import Button, ask_unsaved, warn
 from clauses_app.ui.widgets.fields import Field, FieldError
 
 ERROR_STYLE = "color: #b3261e;"
+# A form's width when it opens, unless its rows need more (RecordForm.fit_height).
+FORM_WIDTH = 700
 
 
 @dataclass
@@ -174,6 +176,7 @@ class RecordForm(QDialog):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+        self.scroll = scroll
         hint = QLabel("* champ obligatoire")
         hint.setStyleSheet("color: #555;")
         outer.addWidget(hint)
@@ -217,15 +220,25 @@ class RecordForm(QDialog):
             return True
 
     def fit_height(self) -> None:
-        """As tall as the content (within the screen): at first, and when a form shows or
-        hides part of itself."""
-        screen = self.screen().availableGeometry().height() if self.screen() else 768
+        """As tall as the content (within the screen), and wide enough that no row needs
+        scrolling sideways (a long check box, a wide table): at first, and when a form shows
+        or hides part of itself. A form the user widened keeps its width."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        screen_width, screen_height = (screen.width(), screen.height()) if screen else (1366, 768)
         layout = self._body.layout()
         if layout is not None:  # rows just shown or hidden count in its size hint
             layout.activate()
         wanted = self._body.sizeHint().height() + self._heading.sizeHint().height() + 110
-        self.resize(self.width() if self.isVisible() else 700,
-                    max(360, min(wanted, int(screen * 0.92))))  # fmt: skip
+        # The body's narrowest width, the scroll bar beside it, and the dialog's margins.
+        margins = self.layout().contentsMargins() if self.layout() is not None else None
+        needed = (
+            self._body.minimumSizeHint().width()
+            + self.scroll.verticalScrollBar().sizeHint().width()
+            + (margins.left() + margins.right() if margins is not None else 0)
+        )
+        width = max(self.width() if self.isVisible() else FORM_WIDTH, needed)
+        self.resize(min(width, int(screen_width * 0.92)),
+                    max(360, min(wanted, int(screen_height * 0.92))))  # fmt: skip
 
     def show_history(self) -> None:
         """« Historique… »: who changed this record, when, which field."""
