@@ -93,3 +93,10 @@ MONTH_NAMES = (
 def format_month(year: int, month: int, short: bool = False) -> str:
     """``mars 2025`` (or ``03/2025`` when ``short``)."""
     return f"{month:02d}/{year}" if short else f"{MONTH_NAMES[month - 1]} {year}"
+
+
+def of_month(year: int, month: int) -> str:
+    """``de mars 2025``, ``d'avril 2025``: « de » elided before a month that starts with a
+    vowel (avril, août, octobre), as in « Heures d'octobre 2026 »."""
+    name = format_month(year, month)
+    return f"d'{name}" if name[0] in "aeiouéè" else f"de {name}"

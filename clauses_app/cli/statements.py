@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from clauses_app.cli.common import CliError, opened_database, parse_uuid
-from clauses_app.formatting import format_month, format_number
+from clauses_app.formatting import format_month, format_number, of_month
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -53,7 +53,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
         print(f"Aucun contrat de travail actif en {label} sur un marché avec clause.")
         return 0
     print(
-        f"Relevés de {label} : {format_number(len(result.files), 0)} classeur(s), "
+        f"Relevés {of_month(*month)} : {format_number(len(result.files), 0)} classeur(s), "
         f"{format_number(result.rows, 0)} ligne(s), dans {result.folder}"
     )
     for prepared in result.files:

@@ -234,7 +234,9 @@ def test_workbook_of_another_month_is_refused(
     fill(files["Bâti Ouest"], {6: (150,)})
     errors = _refused(database, [files["Bâti Ouest"]], month=(2025, 4))
     assert [(e.sheet, e.row, e.column) for e in errors] == [(ID_SHEET, 4, "Mois")]
-    assert "mars 2025" in errors[0].message and "avril 2025" in errors[0].message
+    assert "relevé de mars 2025, alors que les relevés importés sont ceux d'avril 2025" in (
+        errors[0].message
+    )
 
 
 def test_workbooks_of_two_months_in_one_batch(
@@ -246,6 +248,8 @@ def test_workbooks_of_two_months_in_one_batch(
     fill(april.files[0].path, {6: (150,)})
     errors = _refused(database, [files["Bâti Ouest"], april.files[0].path])
     assert [(e.file, e.column) for e in errors] == [("releve-2025-04-etti-relais.xlsx", "Mois")]
+    may = prepare_statements(database, (2025, 5), tmp_path / "may", employer=case.etti)
+    assert rows_of(may.files[0].path)[HEADER_ROW - 1][6] == "Heures d'avril 2025 (pour mémoire)"
 
 
 def test_workbook_of_another_database_is_refused(

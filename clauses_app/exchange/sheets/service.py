@@ -45,7 +45,7 @@ from clauses_app.exchange.sheets.statements_read import (
     read_statement,
 )
 from clauses_app.exchange.sheets.tracker import TrackerImport
-from clauses_app.formatting import format_month
+from clauses_app.formatting import of_month
 from clauses_app.models import Company
 from clauses_app.services.database_identity import database_identity
 from clauses_app.services.periods import Month
@@ -412,7 +412,7 @@ def _same_hours_twice(rows: list[Any], months: dict[tuple[uuid.UUID, Month], str
         key = (row.employment.uuid, row.month)
         if key in months and months[key] != item.path.name:
             item.sink.error(
-                f"heures de {format_month(*row.month)} déjà données pour ce contrat de travail "
+                f"heures {of_month(*row.month)} déjà données pour ce contrat de travail "
                 f"dans « {months[key]} »",
                 file=item.path.name, sheet=item.report.sheet, row=row.number,
             )  # fmt: skip

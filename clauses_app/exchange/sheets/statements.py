@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from clauses_app import paths
 from clauses_app.exchange.sheets.safety import neutralise_cell
 from clauses_app.exchange.sheets.values import normalise
-from clauses_app.formatting import format_hours, format_month
+from clauses_app.formatting import format_hours, format_month, of_month
 from clauses_app.models import HoursKind, HoursRecord
 from clauses_app.services.database_identity import DatabaseIdentity, database_identity
 from clauses_app.services.hours_entry import MAX_MONTH_HOURS
@@ -400,7 +400,7 @@ def _fill_table(sheet, month: Month, statement: EmployerStatement,  # type: igno
         "formation » (cellules jaunes), puis renvoyez ce fichier. Voir l'onglet « Mode d'emploi »."
     )
     headers = list(HEADERS)
-    headers[PREVIOUS - 1] = f"Heures de {format_month(*previous)} (pour mémoire)"
+    headers[PREVIOUS - 1] = f"Heures {of_month(*previous)} (pour mémoire)"
     for column, text in enumerate(headers, start=1):
         cell = sheet.cell(HEADER_ROW, column, text)
         cell.font = Font(bold=True)

@@ -40,7 +40,7 @@ from clauses_app.exchange.sheets.statements import (
     signed_text,
 )
 from clauses_app.exchange.sheets.values import BadCell, cell_text, normalise
-from clauses_app.formatting import format_month
+from clauses_app.formatting import format_month, of_month
 from clauses_app.models import Award, Company, Employment, HoursRecord, Participant
 from clauses_app.services.database_identity import DatabaseIdentity
 from clauses_app.services.hours_entry import MAX_MONTH_HOURS
@@ -238,8 +238,8 @@ class StatementImport(HoursImport):
             return False
         if st.month != expected_month:
             self.sink.error(
-                f"relevé de {format_month(*st.month)}, alors que les relevés importés sont ceux "
-                f"de {format_month(*expected_month)} : importez-le à part",
+                f"relevé {of_month(*st.month)}, alors que les relevés importés sont ceux "
+                f"{of_month(*expected_month)} : importez-le à part",
                 row=4, column="Mois", **where,
             )  # fmt: skip
             return False

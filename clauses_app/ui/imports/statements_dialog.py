@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from clauses_app.exchange.sheets.statements import PreparedStatements, prepare_statements
-from clauses_app.formatting import format_month, format_number
+from clauses_app.formatting import format_month, format_number, of_month
 from clauses_app.services.month_entry import employers_in_month, previous_month
 from clauses_app.services.periods import Month
 from clauses_app.services.progress import CancelFlag
@@ -146,7 +146,8 @@ class PrepareStatementsDialog(TaskDialog):
             return
         show_status(
             self.status,
-            f"Relevés de {label} : {format_number(len(result.files), 0)} classeur(s), "
+            f"Relevés {of_month(*result.month)} : "
+            f"{format_number(len(result.files), 0)} classeur(s), "
             f"{format_number(result.rows, 0)} ligne(s), dans {result.folder}.",
             success=True,
         )

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clauses_app.formatting import format_hours, format_month, format_number
+from clauses_app.formatting import format_hours, format_month, format_number, of_month
 from clauses_app.services.hours_entry import (
     HoursColumn,
     HoursEntryError,
@@ -93,8 +93,8 @@ class MonthGridModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Role.DisplayRole:
             return None
-        before = format_month(*previous_month(self.grid.month))
-        return ("Participant", "Marché et lot", "Type de contrat", f"Heures de {before}",
+        before = of_month(*previous_month(self.grid.month))
+        return ("Participant", "Marché et lot", "Type de contrat", f"Heures {before}",
                 "Heures travaillées", "Heures de formation")[section]  # fmt: skip
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
