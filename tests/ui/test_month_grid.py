@@ -64,6 +64,10 @@ def test_the_grid_shows_the_employers_month(dialog: MonthGridDialog, tmp_path: P
                        "Heures de février 2025", "Heures travaillées",
                        "Heures de formation"]  # fmt: skip
     assert dialog.month_combo.currentText() == "Mars 2025"
+    header = dialog.table.horizontalHeader()
+    for month in ("février", "septembre"):  # the heading is not cut, whatever the month
+        text = f"Heures de {month} 2025"
+        assert dialog.table.columnWidth(3) > header.fontMetrics().horizontalAdvance(text)
     assert dialog.employer_combo.currentText() == "Bâti Ouest (2 contrats)"
     assert [_text(dialog, r, 0) for r in range(3)] == ["MARTIN Léa", "ROUX Max", "Total"]
     assert _text(dialog, 0, 3) == "120" and _text(dialog, 1, 3) == ""

@@ -278,7 +278,9 @@ class MonthGridDialog(QDialog):
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in ((NAME, 220), (PLACE, 200), (TYPE, 200), (PREVIOUS, 130),
+        # The previous month's column fits its longest heading, « Heures de septembre … ».
+        previous = header.fontMetrics().horizontalAdvance(f"Heures {of_month(2000, 9)}") + 24
+        for column, width in ((NAME, 200), (PLACE, 180), (TYPE, 200), (PREVIOUS, previous),
                               (WORKED, 130), (TRAINING, 140)):  # fmt: skip
             self.table.setColumnWidth(column, width)
         header.setStretchLastSection(True)
