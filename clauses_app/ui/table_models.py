@@ -162,8 +162,8 @@ class RecordTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].label
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.columns[section].label  # the whole heading, when the column is narrow
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

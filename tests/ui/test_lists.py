@@ -224,3 +224,10 @@ def test_a_list_wider_than_its_window_shrinks_its_text_columns(
     used = sum(header.sectionSize(i) for i in range(panel.model.columnCount()))
     assert used <= panel.view.viewport().width()
     assert not panel.view.horizontalScrollBar().isVisible()
+    # A shrunk column's heading may be cut: hovering it shows it whole.
+    tips = [
+        panel.model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        for i in range(panel.model.columnCount())
+    ]
+    assert tips == [column.label for column in panel.model.columns]
+    assert "Participant" in tips
