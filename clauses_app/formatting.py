@@ -100,3 +100,8 @@ def of_month(year: int, month: int) -> str:
     vowel (avril, août, octobre), as in « Heures d'octobre 2026 »."""
     name = format_month(year, month)
     return f"d'{name}" if name[0] in "aeiouéè" else f"de {name}"
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """``1 contrat``, ``2 contrats``, ``1 234 contrats`` (French: 0 and 1 are singular)."""
+    return f"{format_number(count, 0)} {singular if count <= 1 else plural_form}"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from clauses_app.cli.common import CliError, opened_database, parse_date, parse_uuid, print_json
-from clauses_app.formatting import format_date
+from clauses_app.formatting import format_date, plural
 from clauses_app.reports import access
 from clauses_app.reports.errors import ReportError
 from clauses_app.services import erasure, privacy
@@ -180,7 +180,8 @@ def _summary(result: privacy.PurgeResult, retention_years: int, dry_run: bool) -
 def _print_summary(summary: dict[str, Any]) -> None:
     cutoff = format_date(date.fromisoformat(summary["cutoff"]))
     print(
-        f"Conservation : {summary['retention_years']} an(s) après la dernière activité ; "
+        f"Conservation : {plural(summary['retention_years'], 'an', 'ans')} après la dernière "
+        "activité ; "
         f"expirés : dossiers sans activité depuis avant le {cutoff}."
     )
     print(
@@ -260,7 +261,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         why = (
             "demande de la personne"
             if entry.get("reason") == "REQUEST"
-            else f"conservation {entry['retention_years']} an(s)"
+            else f"conservation {plural(entry['retention_years'], 'an', 'ans')}"
         )
         run_at = datetime.fromisoformat(entry["run_at"])
         today = format_date(date.fromisoformat(entry["today"]))

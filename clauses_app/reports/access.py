@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from clauses_app.formatting import format_date, format_hours, format_money
+from clauses_app.formatting import format_date, format_hours, format_money, plural
 from clauses_app.reports import document as d
 from clauses_app.reports.atomic import write_atomically
 from clauses_app.reports.errors import ReportError
@@ -240,7 +240,8 @@ def _retention(document: d.Document, retention: dict[str, Any]) -> None:
         document.add(d.Paragraph("Ce dossier a été anonymisé : votre identité a été effacée."))
         return
     text = (
-        f"Votre dossier est conservé {retention['retention_years']} an(s) après votre dernière "
+        f"Votre dossier est conservé {plural(retention['retention_years'], 'an', 'ans')} après "
+        "votre dernière "
         f"activité ({_day(retention['last_activity'])}), soit jusqu'au "
         f"{_day(retention['kept_until'])} inclus ; il est ensuite anonymisé : votre nom, votre "
         "adresse et vos notes sont effacés, seuls restent des chiffres sans identité."

@@ -16,6 +16,7 @@ from clauses_app.formatting import (
     format_hours,
     format_number,
     format_percent,
+    plural,
 )
 from clauses_app.reports import document as d
 from clauses_app.reports.balance_compliance_section import compliance_blocks
@@ -43,11 +44,6 @@ PERSONAL_NOTICE = (
     "À ne transmettre qu'aux personnes habilitées et à ne pas conserver au-delà du besoin."
 )
 R: d.Align = "right"
-
-
-def plural(count: int, singular: str, plural_form: str) -> str:
-    """``1 contrat``, ``2 contrats``, ``1 234 contrats`` (French: 0 and 1 are singular)."""
-    return f"{format_number(count, 0)} {singular if count <= 1 else plural_form}"
 
 
 def build_balance_document(data: BalanceData, narrative: str = "") -> d.Document:

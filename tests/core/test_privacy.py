@@ -419,7 +419,7 @@ def test_cli_purge_dry_run_then_purge(
     assert [e["purged"] for e in json.loads(capsys.readouterr().out)] == [2]
     assert main(["--db", db, "privacy", "log"]) == 0
     line = capsys.readouterr().out
-    assert "date de référence 01/07/2025  conservation 2 an(s)  dossiers anonymisés : 2" in line
+    assert "date de référence 01/07/2025  conservation 2 ans  dossiers anonymisés : 2" in line
 
 
 def test_cli_archive_and_hold(

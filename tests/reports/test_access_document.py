@@ -38,7 +38,7 @@ def test_the_pdf_reads_in_french_and_holds_everything(
         "Critères d'éligibilité", "Attestation CAF 01/2022", "validé",
         "Contrats et missions", "Manœuvre", "Ville de Pornic", "BTP Ouest",
         "du 01/03/2022 au 31/03/2022", "151,67 h", "7 h", "releve_DUPONT_2022.xlsx",
-        "Durée de conservation", "jusqu'au 30/06/2025 inclus",
+        "Durée de conservation", "conservé 2 ans après", "jusqu'au 30/06/2025 inclus",
     ):  # fmt: skip
         assert expected in text, expected
     for english in ("last_name", "worked_hours", "employments", "MONTH", "True", "None"):

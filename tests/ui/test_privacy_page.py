@@ -91,7 +91,7 @@ def test_purge_assistant_previews_then_erases(qtbot: Any, page: Any, database: D
     ]
     assert [r[0] for r in rows] == ["MARTIN Paul (01/02/1973)", "DUPONT Jeanne (20/06/1997)"]
     assert rows[0][2] == "archivé" and rows[1][1] == "30/06/2023"
-    assert rows[1][3] == "plus de 2 an(s) sans activité"
+    assert rows[1][3] == "plus de 2 ans sans activité"
     assert page.purge_summary.text() == (
         "À anonymiser au 01/07/2025 : 2 dossier(s), sans activité depuis avant le 01/07/2023 ;"
         " déjà anonymisés : 0 ; conservés au-delà par une prolongation : 0."

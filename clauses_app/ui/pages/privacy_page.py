@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clauses_app.formatting import format_date
+from clauses_app.formatting import format_date, plural
 from clauses_app.services import erasure, privacy
 from clauses_app.services.settings import load_settings
 from clauses_app.storage import Database
@@ -212,7 +212,8 @@ class PrivacyPage(QWidget):
             settings = load_settings(session)
             log = privacy.purge_log(session)
         self.retention_label.setText(
-            f"Les dossiers sont conservés {settings.retention_years} an(s) après la dernière "
+            f"Les dossiers sont conservés {plural(settings.retention_years, 'an', 'ans')} après "
+            "la dernière "
             f"activité, puis anonymisés ; {settings.backup_keep} sauvegardes au plus sont "
             "gardées, aucune plus ancienne que cette durée (réglages dans Paramètres)."
         )
@@ -360,7 +361,7 @@ class PrivacyPage(QWidget):
         self.preview = result
         todo = [e for e in result.expired if not e.anonymised]
         self.purge_table.setRowCount(len(todo))
-        why = f"plus de {settings.retention_years} an(s) sans activité"
+        why = f"plus de {plural(settings.retention_years, 'an', 'ans')} sans activité"
         for row, expired in enumerate(todo):
             values = (
                 names.get(expired.uuid, str(expired.uuid)),
