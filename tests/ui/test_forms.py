@@ -240,6 +240,7 @@ def test_a_form_never_scrolls_sideways(qtbot: Any, app_context: AppContext, kind
     right edge."""
     form = new_form(qtbot, app_context, kind)
     qtbot.waitExposed(form)
-    form.scroll.widget().layout().activate()
-    assert form.scroll.horizontalScrollBar().maximum() == 0
-    assert form.scroll.viewport().width() >= form.scroll.widget().minimumSizeHint().width()
+    scroll = form.body_scroll
+    scroll.widget().layout().activate()
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert scroll.viewport().width() >= scroll.widget().minimumSizeHint().width()

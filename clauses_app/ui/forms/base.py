@@ -176,7 +176,7 @@ class RecordForm(QDialog):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
-        self.scroll = scroll
+        self.body_scroll = scroll  # not `scroll`: QWidget.scroll is a method
         hint = QLabel("* champ obligatoire")
         hint.setStyleSheet("color: #555;")
         outer.addWidget(hint)
@@ -230,10 +230,11 @@ class RecordForm(QDialog):
             layout.activate()
         wanted = self._body.sizeHint().height() + self._heading.sizeHint().height() + 110
         # The body's narrowest width, the scroll bar beside it, and the dialog's margins.
-        margins = self.layout().contentsMargins() if self.layout() is not None else None
+        outer = self.layout()
+        margins = outer.contentsMargins() if outer is not None else None
         needed = (
             self._body.minimumSizeHint().width()
-            + self.scroll.verticalScrollBar().sizeHint().width()
+            + self.body_scroll.verticalScrollBar().sizeHint().width()
             + (margins.left() + margins.right() if margins is not None else 0)
         )
         width = max(self.width() if self.isVisible() else FORM_WIDTH, needed)
