@@ -1,22 +1,27 @@
 """``clauses progress``: the lists' progress (services.list_progress) from the command line,
-the same figures as the window's contracts, lots and awards, companies and employments."""
+the same figures as the window's contracts, lots and awards, companies and employments.
+``clauses export-list``: a list written to XLSX or CSV, as its « Exporter… » button does."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from clauses_app.cli.common import CliError, opened_database, parse_uuid, print_json
-from clauses_app.formatting import format_hours, format_month, format_percent
+from clauses_app.exchange.list_export import export_list, list_export_columns
+from clauses_app.formatting import format_hours, format_month, format_percent, plural
+from clauses_app.models import ContractingAuthority
+from clauses_app.reports.errors import ReportError
 from clauses_app.services.list_progress import (
     HUNDRED,
     figure_columns,
     list_figures,
     rows_with_figures,
 )
-from clauses_app.services.records import Kind, ListQuery, ListRow
+from clauses_app.services.records import Kind, ListQuery, ListRow, list_filters
 
 # --by: the list, and the columns that name each row.
 LISTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
@@ -27,6 +32,15 @@ LISTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         Kind.EMPLOYMENT,
         (("participant", "Participant"), ("company", "Entreprise"), ("contract", "Marché")),
     ),
+}
+# export-list: the list, as the window names it (the sheet's title).
+EXPORTS: dict[str, tuple[str, str]] = {
+    "authorities": (Kind.AUTHORITY, "Donneurs d'ordre"),
+    "operations": (Kind.OPERATION, "Opérations"),
+    "contracts": (Kind.CONTRACT, "Marchés"),
+    "companies": (Kind.COMPANY, "Entreprises"),
+    "participants": (Kind.PARTICIPANT, "Participants"),
+    "employments": (Kind.EMPLOYMENT, "Contrats et heures"),
 }
 SORTS = {
     "required": "hours_required",
@@ -53,6 +67,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     progress.add_argument("--limit", type=int, help="nombre de lignes au plus")
     progress.add_argument("--json", action="store_true", help="sortie JSON")
     progress.set_defaults(handler=cmd_progress)
+    export = subparsers.add_parser(
+        "export-list",
+        help="écrire une liste (comme son bouton « Exporter… ») dans un classeur XLSX ou CSV",
+    )
+    export.add_argument("list", choices=tuple(EXPORTS), help="la liste")
+    export.add_argument("file", metavar="FICHIER", help="fichier .xlsx ou .csv à écrire")
+    export.add_argument("--search", default="", help="mots cherchés, comme dans la liste")
+    export.add_argument("--year", type=int, help="année (AAAA ; défaut : toutes)")
+    export.add_argument("--authority", help="UUID du donneur d'ordre")
+    export.set_defaults(handler=cmd_export_list)
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
@@ -135,3 +159,36 @@ def _print_table(headers: list[str], table: list[list[str]], numbers: int) -> No
     print(line(headers))
     for row in table:
         print(line(row))
+
+
+def cmd_export_list(args: argparse.Namespace) -> int:
+    kind, title = EXPORTS[args.list]
+    path = Path(args.file)
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        raise CliError(f"« {path.name} » : choisissez un fichier .xlsx ou .csv.")
+    filters: dict[str, Any] = {}
+    spec_filters = list_filters(kind)
+    if args.year is not None:
+        if not 1900 <= args.year <= 2200:
+            raise CliError(f"Année invalide : {args.year}.")
+        if "year" not in spec_filters:
+            raise CliError(f"--year ne s'applique pas à la liste {args.list}.")
+        filters["year"] = args.year
+    if args.authority:
+        if "authority_uuid" not in spec_filters:
+            raise CliError(f"--authority ne s'applique pas à la liste {args.list}.")
+        filters["authority_uuid"] = parse_uuid(args.authority, "--authority")
+    with opened_database(args) as database:
+        if "authority_uuid" in filters:
+            with database.session() as session:
+                if session.get(ContractingAuthority, filters["authority_uuid"]) is None:
+                    raise CliError(f"Donneur d'ordre inconnu : {args.authority}.")
+        try:
+            written = export_list(
+                database, kind, ListQuery(args.search, filters), list_export_columns(kind),
+                path, title,
+            )  # fmt: skip
+        except ReportError as exc:
+            raise CliError(str(exc)) from None
+    print(f"{plural(written, 'ligne écrite', 'lignes écrites')} dans {path}")
+    return 0

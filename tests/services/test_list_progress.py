@@ -5,20 +5,26 @@ runs until the data change."""
 
 from __future__ import annotations
 
+import csv
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import openpyxl
 import pytest
+from sqlalchemy import select
 
 from clauses_app.cli import main
-from clauses_app.models import Employment
+from clauses_app.exchange.list_export import export_list, list_export_columns
+from clauses_app.models import ContractingAuthority, Employment
 from clauses_app.services import list_progress
 from clauses_app.services.figures import compute_figures
 from clauses_app.services.list_progress import FigureOrder, list_figures, load_list_figures
 from clauses_app.services.periods import Period
+from clauses_app.services.progress import Cancelled
 from clauses_app.services.records import Kind, ListQuery, fetch_rows
 from clauses_app.storage import Database
 from tests import builders as b
@@ -211,3 +217,69 @@ def test_the_command_line_prints_the_same_progress(
     assert "2 lignes ; heures : toutes années" in text
     assert main([*args, "--by", "company", "--sort", "last"]) == 2
     assert "ne s'applique pas" in capsys.readouterr().err
+
+
+def test_export_list_writes_the_list_as_its_export_button_does(
+    database: Database, db_path: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build(database)
+    with database.session() as s:
+        authority = str(s.scalars(select(ContractingAuthority.uuid)).one())
+    database.dispose()
+    args = ["--db", str(db_path), "export-list"]
+    out = tmp_path / "marches.xlsx"
+    assert main([*args, "contracts", str(out)]) == 0
+    assert capsys.readouterr().out == f"2 lignes écrites dans {out}\n"
+    sheet = openpyxl.load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    labels = [c.label for c in list_export_columns(Kind.CONTRACT)]
+    assert sheet.title == "Marchés" and list(rows[0]) == labels
+    by_reference = {row[0]: dict(zip(labels, row, strict=True)) for row in rows[1:]}
+    required, done = "Heures\nexigées", "Heures\nréalisées"
+    assert [(r, by_reference[r][required], by_reference[r][done]) for r in ("C1", "C2")] == [
+        ("C1", 150, 75.5), ("C2", 200, 40),  # C1: 100 + 50 h; 30 + 20 + 10 + 15.50 h
+    ]  # fmt: skip
+    csv_out = tmp_path / "contrats.csv"
+    command = [*args, "employments", str(csv_out), "--year", "2025", "--authority", authority]
+    assert main([*command, "--search", "Petit"]) == 0
+    with csv_out.open(encoding="utf-8-sig", newline="") as handle:
+        header, *lines = list(csv.reader(handle, delimiter=";"))
+    assert header == [c.label for c in list_export_columns(Kind.EMPLOYMENT)]
+    assert [(line[0], line[-2]) for line in lines] == [("PETIT Léa", "40\u00a0h")]
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["contracts", "marches.txt"], "choisissez un fichier .xlsx ou .csv"),
+        (["authorities", "d.xlsx", "--year", "2025"], "--year ne s'applique pas"),
+        (["contracts", "m.xlsx", "--authority", str(uuid.uuid4())], "Donneur d'ordre inconnu"),
+    ],
+)
+def test_export_list_refuses_in_french_and_writes_nothing(
+    database: Database, db_path: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str],
+    command: list[str], message: str,
+) -> None:  # fmt: skip
+    database.dispose()
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    command[1] = str(folder / command[1])
+    assert main(["--db", str(db_path), "export-list", *command]) == 2
+    assert message in capsys.readouterr().err
+    assert list(folder.iterdir()) == []
+
+
+def test_a_cancelled_export_leaves_no_half_file(database: Database, tmp_path: Any) -> None:
+    build(database)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    out = folder / "contrats.csv"
+
+    def cancel_after_the_first_rows(done: int, total: int, message: str = "") -> None:
+        if done:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        export_list(database, Kind.EMPLOYMENT, ListQuery(), list_export_columns(Kind.EMPLOYMENT),
+                    out, "Contrats et heures", cancel_after_the_first_rows)  # fmt: skip
+    assert list(folder.iterdir()) == []

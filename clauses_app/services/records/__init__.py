@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         fetch_rows,
         filter_specs,
         list_columns,
+        list_filters,
     )
     from clauses_app.services.records.validation import performance_period, siret_message, validate
     from clauses_app.services.records.versions import merge_values
@@ -65,6 +66,7 @@ _MODULES = {
     "fetch_rows": "lists",
     "filter_specs": "lists",
     "list_columns": "lists",
+    "list_filters": "lists",
     "performance_period": "validation",
     "siret_message": "validation",
     "validate": "validation",
@@ -96,6 +98,7 @@ __all__ = [
     "filter_specs",
     "label_of",
     "list_columns",
+    "list_filters",
     "load_record",
     "merge_values",
     "performance_period",

@@ -76,6 +76,12 @@ def list_columns(kind: str) -> tuple[Column, ...]:
     return tuple(Column(c.key, c.label, c.kind) for c in SPECS[kind].columns if c.label)
 
 
+def list_filters(kind: str) -> frozenset[str]:
+    """The keys of ``ListQuery.filters`` the list of ``kind`` understands."""
+    spec = SPECS[kind]
+    return frozenset(spec.filters) | frozenset(spec.session_filters)
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 

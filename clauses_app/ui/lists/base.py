@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clauses_app.exchange.list_export import export_list
 from clauses_app.formatting import format_number
 from clauses_app.services import records
 from clauses_app.services.list_progress import (
@@ -36,7 +37,6 @@ from clauses_app.services.list_progress import (
 from clauses_app.services.records import Kind, ListQuery, ListRow
 from clauses_app.services.records.lists import first_page
 from clauses_app.ui.context import AppContext
-from clauses_app.ui.export_rows import export_list
 from clauses_app.ui.forms import open_form
 from clauses_app.ui.forms.base import RecordForm
 from clauses_app.ui.table_models import RecordTableModel

@@ -1,8 +1,10 @@
-"""Export of a list's rows (the current search, filters and order) to XLSX or CSV.
+"""Export of a list's rows (the current search, filters and order) to XLSX or CSV: the
+lists' « Exporter… » and ``clauses export-list``.
 
-Qt-free, so that it runs in a background task. A cell whose text starts with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return would be read as a formula by a spreadsheet
-(CSV/formula injection): such text is written with a leading apostrophe.
+Qt-free, so that it runs in a background task. The file is written whole or not at all
+(reports.atomic): a cancelled export leaves no half file. A cell whose text starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a formula by a
+spreadsheet (CSV/formula injection): such text is written with a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from clauses_app import paths
+from clauses_app.reports.atomic import write_atomically
 from clauses_app.services.list_progress import (
     figure_columns,
     list_year,
@@ -22,7 +25,7 @@ from clauses_app.services.list_progress import (
     rows_with_figures,
 )
 from clauses_app.services.progress import Progress, report
-from clauses_app.services.records import Column, ListQuery, ListRow, count_rows
+from clauses_app.services.records import Column, ListQuery, ListRow, count_rows, list_columns
 from clauses_app.services.records.lists import all_rows
 from clauses_app.storage import Database
 
@@ -83,10 +86,19 @@ def query_rows(
 
 
 def write_rows(path: Path, title: str, columns: Sequence[Column], rows: Iterator[ListRow]) -> int:
-    """Write ``rows`` to ``path`` (``.xlsx`` or ``.csv``); the number of rows written."""
-    if path.suffix.lower() == ".csv":
-        return _write_csv(path, columns, rows)
-    return _write_xlsx(path, title, columns, rows)
+    """Write ``rows`` to ``path`` (``.csv``, else ``.xlsx``), whole or not at all; the number
+    of rows written."""
+    written = 0
+
+    def write(temporary: Path) -> None:
+        nonlocal written
+        if path.suffix.lower() == ".csv":
+            written = _write_csv(temporary, columns, rows)
+        else:
+            written = _write_xlsx(temporary, title, columns, rows)
+
+    write_atomically(path, write)
+    return written
 
 
 def _write_csv(path: Path, columns: Sequence[Column], rows: Iterator[ListRow]) -> int:
@@ -129,6 +141,12 @@ def _write_xlsx(path: Path, title: str, columns: Sequence[Column], rows: Iterato
     paths.private_file(path)
     workbook.save(path)
     return count
+
+
+def list_export_columns(kind: str) -> tuple[Column, ...]:
+    """The columns of the list of ``kind`` as the window shows them: its own, then its
+    figures (services.list_progress)."""
+    return list_columns(kind) + figure_columns(kind)
 
 
 def export_list(
