@@ -93,8 +93,21 @@ def make_private(path: Path) -> None:
 
 def _chmod(path: Path, mode: int) -> None:
     with contextlib.suppress(FileNotFoundError, PermissionError):
-        if stat.S_IMODE(os.stat(path).st_mode) != mode:
+        status = os.stat(path)
+        if not (stat.S_ISREG(status.st_mode) or stat.S_ISDIR(status.st_mode)):
+            return  # a device or a pipe (``--db /dev/null``): never the system's to change
+        if stat.S_IMODE(status.st_mode) != mode:
             os.chmod(path, mode)
+
+
+def is_special_file(path: Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a folder (a device such as
+    /dev/null, a pipe, a socket): a writer must not rename a file over it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def tighten(folders: Iterable[Path]) -> int:

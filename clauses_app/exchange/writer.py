@@ -12,6 +12,7 @@ first). Memory holds one member's lines at a time.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -27,7 +28,7 @@ from typing import IO, Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from clauses_app import __version__
+from clauses_app import __version__, paths
 from clauses_app.exchange.anonymize import (
     ANONYMIZED_PARTICIPANT_COLUMNS,
     FREE_TEXT_LEFT_OUT,
@@ -94,6 +95,8 @@ def export_clause_file(
     cancelled or failed export never leaves half a file.
     """
     path = Path(path)
+    if paths.is_special_file(path):  # renaming the file over /dev/null would replace it
+        raise OSError(errno.EINVAL, "ce n'est pas un fichier ordinaire", str(path))
     scope = scope or Scope()
     steps = len(SPECS) + 1
     report(progress, 0, steps, "Lecture de la base")

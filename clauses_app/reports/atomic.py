@@ -47,6 +47,10 @@ def write_atomically(out_path: Path, write: Callable[[Path], None]) -> Path:
     folder = out_path.parent if str(out_path.parent) else Path(".")
     if out_path.is_dir():
         raise ReportError(f"« {out_path} » est un dossier : indiquez un nom de fichier.")
+    if paths.is_special_file(out_path):
+        raise ReportError(
+            f"« {out_path} » n'est pas un fichier ordinaire : indiquez un nom de fichier."
+        )
     if not folder.is_dir():
         raise ReportError(f"Le dossier « {folder} » n'existe pas.")
     for stale in stale_temporaries(out_path):

@@ -17,6 +17,7 @@ from clauses_app import paths
 from clauses_app.cli import main
 from clauses_app.exchange import export_clause_file
 from clauses_app.reports.atomic import write_atomically
+from clauses_app.reports.errors import ReportError
 from clauses_app.services.bootstrap import open_app_database
 from clauses_app.storage import Database
 from clauses_app.storage.backup import take_backup
@@ -149,3 +150,26 @@ def test_statement_workbooks_are_owner_only(database: Database, tmp_path: Path) 
     prepare_statements(database, MARCH, tmp_path / "releves")
     written = list((tmp_path / "releves").glob("*.xlsx"))
     assert written and all(_mode(p) == 0o600 for p in written)
+
+
+def test_a_device_or_a_pipe_is_never_made_private_nor_replaced(
+    database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``clauses --db /dev/null init``, run as root, once left /dev/null readable by root
+    only, and every other user's programs failed. A pipe stands for the device here."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe, 0o666)
+    os.chmod(pipe, 0o666)  # whatever the umask
+    paths.make_private(pipe)
+    assert stat.S_IMODE(pipe.stat().st_mode) == 0o666
+    assert main(["--db", str(pipe), "init"]) != 0
+    assert stat.S_IMODE(pipe.stat().st_mode) == 0o666
+    for write in (
+        lambda: write_atomically(pipe, lambda temporary: temporary.write_text("x")),
+        lambda: export_clause_file(database, pipe),
+    ):
+        with pytest.raises((ReportError, OSError)) as refused:
+            write()
+        assert "n'est pas un fichier ordinaire" in str(refused.value)
+        assert stat.S_ISFIFO(pipe.stat().st_mode)  # still the pipe, not a file renamed over it
+    capsys.readouterr()
