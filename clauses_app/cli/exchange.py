@@ -72,6 +72,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "(l'en-tête tel qu'écrit dans le fichier ; répétable ; enregistré avec --save-mapping)",
     )
     sheet.add_argument(
+        "--column",
+        metavar="CHAMP=EN-TÊTE",
+        action="append",
+        default=[],
+        help="la colonne d'une information que la correspondance n'a pas trouvée (ou a mal "
+        "choisie), ex. « Heures réalisées=H. réalisées » (répétable ; enregistrée avec "
+        "--save-mapping)",
+    )
+    sheet.add_argument(
         "--month",
         metavar="AAAA-MM",
         help="mois attendu des relevés préparés (sinon celui du premier)",
@@ -140,6 +149,29 @@ def parse_map_values(texts: list[str]) -> dict[str, dict[str, str]]:
     return result
 
 
+def parse_columns(texts: list[str], kind: str) -> dict[str, str]:
+    """``["Heures réalisées=H. réalisées", …]`` → ``{field: header}``: the field by its name
+    (``hours_done``) or as the mapping step labels it (accents and case ignored)."""
+    from clauses_app.exchange.sheets.mapping import field_labels
+    from clauses_app.exchange.sheets.values import normalise
+
+    labels = field_labels(kind)
+    by_text = {normalise(label): name for name, label in labels.items()}
+    by_text.update({normalise(name): name for name in labels})
+    result: dict[str, str] = {}
+    for text in texts:
+        field, sep, header = text.partition("=")
+        if not (sep and field.strip() and header.strip()):
+            raise CliError(f"--column : « {text} » n'a pas la forme « Information=En-tête ».")
+        name = by_text.get(normalise(field))
+        if name is None:
+            known = ", ".join(f"« {label} »" for label in labels.values())
+            raise CliError(f"--column : information inconnue « {field.strip()} » ; "
+                           f"au choix : {known}.")  # fmt: skip
+        result[name] = header.strip()
+    return result
+
+
 def cmd_import_sheet(args: argparse.Namespace) -> int:
     from clauses_app.exchange.sheets.service import field_values, import_sheets
     from clauses_app.exchange.sheets.statements import parse_month_key
@@ -148,6 +180,7 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
         if not Path(name).exists():
             raise CliError(f"Fichier introuvable : « {name} ».")
     header_values = parse_map_values(args.map_value)
+    columns = parse_columns(args.column, args.kind)
     try:
         month = parse_month_key(args.month) if args.month else None
     except ValueError as exc:
@@ -156,11 +189,12 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
         batch = import_sheets(
             database, args.file, args.kind, profile=args.mapping, apply=not args.dry_run,
             only_valid=args.only_valid, month=month, header_values=header_values,
+            columns=columns,
         )  # fmt: skip
         if not batch.files:
             raise CliError("Aucun fichier .xlsx ou .csv dans les dossiers donnés.")
         first = batch.files[0]
-        if args.save_mapping and first.mapping and not args.dry_run:
+        if args.save_mapping and first.mapping and batch.applied:  # not for a refused import
             values = field_values(first.mapping, None, header_values)
             try:
                 with database.transaction() as session:
@@ -186,7 +220,7 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
 
 
 def _print_batch(batch: BatchReport, dry_run: bool, single: bool) -> None:
-    if batch.companies:
+    if batch.companies and (batch.applied or dry_run):  # nothing to sum up when refused
         month = f" ({format_month(*batch.month)})" if batch.month else ""
         print(f"Par entreprise{month} :")
         for company in batch.companies:

@@ -27,10 +27,22 @@ class Field:
     name: str
     label: str  # French, for the mapping step
     aliases: tuple[str, ...]  # normalised header texts
+    # Normalised words that rule the field out: « Heures d'insertion réalisées » holds the
+    # words of « Heures d'insertion » (hours required), but « réalisées » says hours done.
+    excluded: frozenset[str] = frozenset()
 
 
-def _f(name: str, label: str, *aliases: str) -> Field:
-    return Field(name, label, tuple(normalise(a) for a in aliases))
+def _f(name: str, label: str, *aliases: str, excluded: str = "") -> Field:
+    return Field(name, label, tuple(normalise(a) for a in aliases),
+                 frozenset(normalise(excluded).split()))  # fmt: skip
+
+
+# Words of hours done, and of hours owed: a heading with one cannot be the other.
+DONE_WORDS = "réalisées réalisés réalisé effectuées effectués travaillées"
+OWED_WORDS = (
+    "prescrites prescrit requises prévues prévisionnelles objectif réaliser effectuer "
+    "exigées dues engagement"
+)
 
 
 _COMMON = {
@@ -70,7 +82,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("required_hours", "Heures prescrites (lot)", "Heures d'insertion prescrites",
            "Heures prescrites", "Heures requises", "Nombre d'heures prescrites",
            "Objectif d'heures", "Objectif heures", "Heures d'insertion", "Volume d'heures",
-           "Heures à réaliser", "Engagement d'heures", "Heures clause"),
+           "Heures à réaliser", "Engagement d'heures", "Heures clause", "Heures prévues",
+           "Heures à effectuer", "Heures exigées", "Heures dues",
+           "Heures d'insertion à réaliser", "Heures d'insertion prévues", excluded=DONE_WORDS),
         _COMMON["company"],
         _COMMON["siret"],
         _COMMON["external_id"],
@@ -90,7 +104,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            "Date fin", "Fin contrat"),
         _f("hours_done", "Heures réalisées", "Heures réalisées", "Heures effectuées",
            "Total heures", "Heures travaillées", "Nombre d'heures réalisées", "Heures",
-           "Total des heures"),
+           "Total des heures", "Heures d'insertion réalisées", "Heures d'insertion effectuées",
+           "H. réalisées", "H réalisées", "Hrs réalisées", "Réalisé", "Heures réalisées à ce jour",
+           excluded=OWED_WORDS),
         _f("qpv", "Résident QPV", "QPV", "Résident QPV", "Résidant QPV", "Quartier prioritaire"),
         _f("qualification", "Niveau de qualification", "Niveau de qualification", "Niveau",
            "Qualification", "Niveau de formation", "Diplôme"),
@@ -136,7 +152,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("month", "Mois", "Mois", "Période", "Mois de référence", "Mois concerné",
            "Mois travaillé"),
         _f("worked_hours", "Heures travaillées", "Heures travaillées", "Heures réalisées",
-           "Heures effectuées", "Heures", "Nombre d'heures", "Nb heures", "Heures du mois"),
+           "Heures effectuées", "Heures", "Nombre d'heures", "Nb heures", "Heures du mois",
+           "H. travaillées", "H travaillées", excluded=f"{OWED_WORDS} formation"),
         _f("training_hours", "Heures de formation", "Heures de formation", "Formation",
            "Heures formation"),
     ),
@@ -160,6 +177,8 @@ def _score(header: str, field: Field) -> int:
     if header in field.aliases:
         return 100
     words = set(header.split())
+    if words & field.excluded:
+        return 0
     best = 0
     for alias in field.aliases:
         alias_words = set(alias.split())
@@ -172,6 +191,15 @@ def _score(header: str, field: Field) -> int:
 
 def guess_mapping(headers: list[Any], kind: str) -> dict[str, str]:
     """Best field for each header (each used once); ``{field: header as written}``."""
+    return guess_mapping_and_doubts(headers, kind)[0]
+
+
+def guess_mapping_and_doubts(
+    headers: list[Any], kind: str
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """:func:`guess_mapping`, and the fields for which another header fitted as well as the
+    one taken (``{field: [header taken, other headers…]}``): « Heures réalisées 2024 » and
+    « Heures réalisées 2025 », say. The first is taken; the user should check."""
     if kind not in FIELDS:
         raise ValueError(f"unknown import kind {kind!r}")
     candidates = []
@@ -182,13 +210,20 @@ def guess_mapping(headers: list[Any], kind: str) -> dict[str, str]:
             if score:
                 candidates.append((score, -position, field.name, position))
     mapping: dict[str, str] = {}
+    taken_score: dict[str, int] = {}
     used: set[int] = set()
-    for _score_value, _order, name, position in sorted(candidates, reverse=True):
+    for score, _order, name, position in sorted(candidates, reverse=True):
         if name in mapping or position in used:
             continue
         mapping[name] = str(headers[position]).strip()
+        taken_score[name] = score
         used.add(position)
-    return {f.name: mapping[f.name] for f in FIELDS[kind] if f.name in mapping}
+    doubts: dict[str, list[str]] = {}
+    for score, _order, name, position in sorted(candidates, reverse=True):
+        if position not in used and taken_score.get(name) == score:  # as good, left aside
+            doubts.setdefault(name, [mapping[name]]).append(str(headers[position]).strip())
+    ordered = {f.name: mapping[f.name] for f in FIELDS[kind] if f.name in mapping}
+    return ordered, doubts
 
 
 @dataclass

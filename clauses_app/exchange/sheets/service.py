@@ -31,7 +31,7 @@ from clauses_app.exchange.sheets.mapping import (
     ValueMap,
     field_labels,
     find_table,
-    guess_mapping,
+    guess_mapping_and_doubts,
     load_profile_values,
     value_key,
 )
@@ -202,8 +202,12 @@ def import_sheets(
     progress: Progress | None = None,
     limits: ImportLimits | None = None,
     header_values: dict[str, dict[str, str]] | None = None,
+    columns: dict[str, str] | None = None,
 ) -> BatchReport:
     """Import several spreadsheets of one kind in one transaction (``apply=False``: preview).
+
+    ``columns`` (``{field: header}``, ``--column``) overrides the mapping guessed or loaded
+    for each file, field by field.
 
     Statement workbooks must all be of ``month`` (default: the first one's) and of different
     employers. ``values`` maps coded values not understood to codes (``{field: {text: code}}``),
@@ -228,7 +232,7 @@ def import_sheets(
         mapping, profile_values = loaded
         values = {**profile_values, **(values or {})}
     steps = 2 * len(files) + 1
-    read = [_read(path, kind, mapping, limits, progress, index, steps)
+    read = [_read(path, kind, mapping, limits, progress, index, steps, columns)
             for index, path in enumerate(files)]  # fmt: skip
     batch.files = [f.report for f in read]
     statements = [f.statement for f in read if f.statement is not None]
@@ -285,7 +289,7 @@ def _issue(message: str, file: str) -> Any:
 
 def _read(
     path: Path, kind: str, mapping: dict[str, str] | None, limits: ImportLimits,
-    progress: Progress | None, index: int, count: int,
+    progress: Progress | None, index: int, count: int, columns: dict[str, str] | None = None,
 ) -> _File:  # fmt: skip
     result = SheetReport(source=str(path), kind=kind)
     item = _File(path, result, ErrorSink(result, limits.max_errors))
@@ -327,11 +331,59 @@ def _read(
     result.sheet, result.header_row, result.headers = table.sheet, table.header_row, table.headers
     for number, reason in table.skipped:
         item.sink.warning(reason, file=path.name, sheet=table.sheet, row=number)
-    result.mapping = dict(mapping) if mapping is not None else guess_mapping(table.headers, kind)
+    if mapping is not None:
+        result.mapping = dict(mapping)
+    else:
+        result.mapping, doubts = guess_mapping_and_doubts(table.headers, kind)
+        for name, headers in doubts.items():
+            if name not in (columns or {}):
+                _warn_doubt(item, table, name, headers)
+    result.mapping.update(columns or {})
+    _warn_unread(item, table, result.mapping)
     result.sample_rows = [cells for _n, cells in table.rows[:SAMPLE_ROWS]]
     if _mapping_usable(result, table, item.sink, path.name):
         item.table = table
     return item
+
+
+# Columns a tracker may lack, and what is then not imported.
+WITHOUT: dict[str, dict[str, str]] = {
+    TRACKER: {
+        "hours_done": "aucune heure réalisée ne sera importée",
+        "required_hours": "aucune heure prescrite ne sera importée",
+    },
+    HOURS: {},
+}
+
+
+def _warn_doubt(item: _File, table: Table, name: str, headers: list[str]) -> None:
+    taken, *others = headers
+    left = ", ".join(f"« {h} »" for h in others)
+    item.sink.warning(
+        f"plusieurs colonnes peuvent être « {field_labels(item.report.kind)[name]} » : "
+        f"« {taken} » est lue, {left} ne l'est pas ; vérifiez la correspondance des colonnes",
+        file=item.path.name, sheet=table.sheet, row=table.header_row,
+    )  # fmt: skip
+
+
+def _warn_unread(item: _File, table: Table, mapping: dict[str, str]) -> None:
+    """Say which headings are not read, and what a missing hours column leaves out: a column
+    the guesser did not recognise must not go unnoticed."""
+    kind, where = item.report.kind, {"file": item.path.name, "sheet": table.sheet,
+                                     "row": table.header_row}  # fmt: skip
+    labels = field_labels(kind)
+    for name, consequence in WITHOUT[kind].items():
+        if name not in mapping:
+            item.sink.warning(
+                f"aucune colonne « {labels[name]} » reconnue : {consequence} (choisissez-la "
+                "dans la correspondance des colonnes)", **where,
+            )  # fmt: skip
+    read = set(mapping.values())
+    unread = [h for h in table.headers if h and h not in read]
+    if unread:
+        item.sink.warning(
+            "colonnes non lues : " + ", ".join(f"« {h} »" for h in unread), **where
+        )
 
 
 def _statement_mapping(table: Table) -> dict[str, str]:
