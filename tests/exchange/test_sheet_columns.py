@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from clauses_app.cli import main
@@ -122,3 +123,36 @@ def test_a_refused_import_saves_no_mapping_and_sums_up_nothing(
     assert fingerprint(database) == before
     with database.session() as session:
         assert list_profiles(session, "hours") == []
+
+
+def test_every_sheet_with_the_same_headings_is_read(database: Database, tmp_path: Path) -> None:
+    """A tracker kept one sheet per authority: only the first sheet was read and the import
+    said « effectué » (the other authority's 8 rows lost)."""
+    headers, rows = sample_table(TRACKER)
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "Pornichet"
+    for title, authority in (("Pornichet", "Ville de Pornichet"),
+                             ("Rezé", "Agglomération de Rezé")):  # fmt: skip
+        sheet = first if title == "Pornichet" else workbook.create_sheet(title)
+        sheet.append([f"Suivi 2025 — {authority}"])
+        sheet.append([h.upper() if title == "Rezé" else h for h in headers])  # same headings
+        for row in rows:
+            if row[0] == authority:
+                sheet.append(row)
+    summary = workbook.create_sheet("Synthèse")
+    summary.append(["Donneur d'ordre", "Heures réalisées"])
+    summary.append(["Ville de Pornichet", 3984.22])
+    path = tmp_path / "par-donneur.xlsx"
+    workbook.save(path)
+    result = import_sheet(database, path, "tracker")
+    assert result.ok, result.errors
+    assert figures_2025(database) == EXPECTED
+    assert {k: v.new for k, v in result.counts.items()} == {  # as from one sheet
+        "contracting_authority": 2, "public_contract": 4, "lot": 10, "company": 3, "award": 10,
+        "participant": 7, "participant_criterion": 7, "employment": 15, "hours_record": 15,
+    }  # fmt: skip
+    assert (
+        "feuille « Synthèse » non lue : ses en-têtes ne sont pas ceux de la feuille "
+        "« Pornichet » (importez-la à part si elle doit l'être)"
+    ) in [w.message for w in result.warnings]

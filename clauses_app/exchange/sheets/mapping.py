@@ -251,17 +251,64 @@ def find_table(
 ) -> Table | None:
     """The sheet and header row (among rows 1 to ``scan``) with the most recognised headers
     (at least 2): the headers of ``mapping`` when given, else those the guesser knows."""
-    best: tuple[int, int, Sheet] | None = None
-    for sheet in sheets:
-        for index, (number, row) in enumerate(sheet.rows):
-            if number > scan:
-                break
-            score = _header_score(row, kind, mapping)
-            if score >= 2 and (best is None or score > best[0]):
-                best = (score, index, sheet)
-    if best is None:
-        return None
-    _score_value, index, sheet = best
+    tables, _aside = find_tables(sheets, kind, mapping, scan)
+    return tables[0] if tables else None
+
+
+def find_tables(
+    sheets: list[Sheet], kind: str, mapping: dict[str, str] | None = None, scan: int = 30
+) -> tuple[list[Table], list[str]]:
+    """The tables of a workbook to import, and the sheets left aside.
+
+    The first table is :func:`find_table`'s. Another sheet whose header row has the same
+    headings (accents, case and punctuation aside), one sheet per month or per contract say,
+    is read too, in the workbook's order. A sheet with recognised headings of its own (a
+    summary) is left aside: its name is returned so that the user is told."""
+    found = [(sheet, _header_of(sheet, kind, mapping, scan)) for sheet in sheets]
+    scored = [(best[0], sheet, best[1]) for sheet, best in found if best is not None]
+    if not scored:
+        return [], []
+    _score_value, first_sheet, first_index = max(scored, key=lambda item: item[0])
+    first = _table(first_sheet, first_index)
+    wanted = _heading_key(first.headers)
+    tables, aside = [], []
+    for _score_value, sheet, index in scored:
+        if sheet is first_sheet:
+            tables.append(first)
+            continue
+        other = _table(sheet, index)
+        if _heading_key(other.headers) == wanted:
+            other.headers = list(first.headers)  # as written in the first: the mapping's
+            tables.append(other)
+        elif other.rows:
+            aside.append(str(sheet.name))
+    return tables, aside
+
+
+def _heading_key(headers: list[str]) -> tuple[str, ...]:
+    """The headings in their places, as compared (trailing empty cells aside)."""
+    key = [normalise(h) for h in headers]
+    while key and not key[-1]:
+        key.pop()
+    return tuple(key)
+
+
+def _header_of(
+    sheet: Sheet, kind: str, mapping: dict[str, str] | None, scan: int
+) -> tuple[int, int] | None:
+    """(score, row index) of ``sheet``'s best header row among its first ``scan`` rows."""
+    best: tuple[int, int] | None = None
+    for index, (number, row) in enumerate(sheet.rows):
+        if number > scan:
+            break
+        score = _header_score(row, kind, mapping)
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, index)
+    return best
+
+
+def _table(sheet: Sheet, index: int) -> Table:
+    """The rows of ``sheet`` under its header row ``index`` (blank and sums rows aside)."""
     header_row, header_cells = sheet.rows[index]
     headers = ["" if c is None else str(c).strip() for c in header_cells]
     title = " ".join(str(c) for _n, row in sheet.rows[:index] for c in row if c is not None)

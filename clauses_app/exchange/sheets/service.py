@@ -30,7 +30,7 @@ from clauses_app.exchange.sheets.mapping import (
     Table,
     ValueMap,
     field_labels,
-    find_table,
+    find_tables,
     guess_mapping_and_doubts,
     load_profile_values,
     value_key,
@@ -185,7 +185,7 @@ class _File:
     path: Path
     report: SheetReport
     sink: ErrorSink
-    table: Table | None = None
+    tables: list[Table] = field(default_factory=list)  # one per sheet of the same headings
     statement: StatementWorkbook | None = None
 
 
@@ -257,14 +257,16 @@ def import_sheets(
                         importer.run(session)
                         _add_company(companies, importer.company_hours(session))
                     rows = importer.rows_read
-                elif item.table is not None:
-                    generic = _generic_import(item, values, header_values)
-                    if generic is None:
-                        continue
-                    generic.run(session)
-                    rows = getattr(generic, "rows_read", [])
-                    if isinstance(generic, HoursImport):
-                        _add_rows(session, companies, rows, item.path.name, generic.awards)
+                elif item.tables:
+                    rows = []
+                    for table in item.tables:  # one sheet after another, as files are
+                        generic = _generic_import(item, table, values, header_values)
+                        generic.run(session)
+                        read_here = getattr(generic, "rows_read", [])
+                        if isinstance(generic, HoursImport):
+                            _add_rows(session, companies, read_here, item.path.name,
+                                      generic.awards)  # fmt: skip
+                        rows.extend(read_here)
                 else:
                     continue
                 _same_hours_twice(rows, months, item)
@@ -321,16 +323,23 @@ def _read(
             result.sample_rows = [cells for _n, cells in own.rows[:SAMPLE_ROWS]]
             result.statement_month = month_key(item.statement.month)
         return item
-    table = find_table(sheets, kind, mapping)
-    del sheets  # the table holds the rows it needs; the rest of the file is let go
-    if table is None:
+    tables, aside = find_tables(sheets, kind, mapping)
+    del sheets  # the tables hold the rows they need; the rest of the file is let go
+    if not tables:
         item.sink.error(
             "aucune ligne d'en-tête reconnue dans les 30 premières lignes", file=path.name
         )
         return item
+    table = tables[0]
     result.sheet, result.header_row, result.headers = table.sheet, table.header_row, table.headers
-    for number, reason in table.skipped:
-        item.sink.warning(reason, file=path.name, sheet=table.sheet, row=number)
+    for name in aside:
+        item.sink.warning(
+            f"feuille « {name} » non lue : ses en-têtes ne sont pas ceux de la feuille "
+            f"« {table.sheet} » (importez-la à part si elle doit l'être)", file=path.name,
+        )  # fmt: skip
+    for each in tables:
+        for number, reason in each.skipped:
+            item.sink.warning(reason, file=path.name, sheet=each.sheet, row=number)
     if mapping is not None:
         result.mapping = dict(mapping)
     else:
@@ -342,7 +351,7 @@ def _read(
     _warn_unread(item, table, result.mapping)
     result.sample_rows = [cells for _n, cells in table.rows[:SAMPLE_ROWS]]
     if _mapping_usable(result, table, item.sink, path.name):
-        item.table = table
+        item.tables = tables
     return item
 
 
@@ -393,12 +402,14 @@ def _statement_mapping(table: Table) -> dict[str, str]:
 
 
 def _generic_import(
-    item: _File, values: ValueMap | None, header_values: dict[str, dict[str, str]] | None
-) -> TrackerImport | HoursImport | None:
-    assert item.table is not None
+    item: _File,
+    table: Table,
+    values: ValueMap | None,
+    header_values: dict[str, dict[str, str]] | None,
+) -> TrackerImport | HoursImport:
     report_ = item.report
     importer_class = TrackerImport if report_.kind == TRACKER else HoursImport
-    importer = importer_class(item.table, report_.mapping, report_, item.sink, item.path.name)
+    importer = importer_class(table, report_.mapping, report_, item.sink, item.path.name)
     importer.values = field_values(report_.mapping, values, header_values)
     return importer
 
