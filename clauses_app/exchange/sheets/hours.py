@@ -25,7 +25,7 @@ from clauses_app.exchange.sheets.mapping import HOURS
 from clauses_app.exchange.sheets.matching import PeopleIndex
 from clauses_app.exchange.sheets.values import (
     normalise,
-    parse_date,
+    parse_birth_date,
     parse_decimal,
     parse_month,
 )
@@ -116,7 +116,7 @@ class HoursImport(SheetImport):
         month = self.parsed(ctx, "month", parse_month, required=True)
         worked = self.parsed(ctx, "worked_hours", _hours, required=True)
         training = self.parsed(ctx, "training_hours", _hours) or Decimal(0)
-        birth = self.parsed(ctx, "birth_date", parse_date)
+        birth = self.parsed(ctx, "birth_date", parse_birth_date)
         for name, value in (("worked_hours", worked), ("training_hours", training)):
             if value is not None and value < 0:
                 self.error(ctx, name, f"nombre d'heures négatif ({value})")

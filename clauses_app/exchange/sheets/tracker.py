@@ -52,6 +52,7 @@ from clauses_app.exchange.sheets.matching import PeopleIndex, Person
 from clauses_app.exchange.sheets.values import (
     BadCell,
     normalise,
+    parse_birth_date,
     parse_date,
     parse_decimal,
     parse_flag,
@@ -204,7 +205,7 @@ class TrackerImport(SheetImport):
             external_id=self.text(ctx, "external_id") or None,
             last_name=last,
             first_name=first,
-            birth_date=self.parsed(ctx, "birth_date", parse_date),
+            birth_date=self.parsed(ctx, "birth_date", parse_birth_date),
             sex=sex,
             criteria=codes,
             unknown_criteria=unknown,

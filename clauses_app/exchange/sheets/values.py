@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -54,12 +54,30 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+_DURATION = re.compile(r"^(\d+)\s*(?:h|:)\s*(\d{1,2})\s*(?:min|mn|m)?$", re.IGNORECASE)
+CENT = Decimal("0.01")
+
+
+def _hours_of(seconds: Decimal) -> Decimal:
+    return (seconds / 3600).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def parse_decimal(value: Any) -> Decimal:
-    """``1 234,5``, ``151.67``, ``1.234,50 €``, ``35 h`` or a number cell."""
+    """``1 234,5``, ``151.67``, ``1.234,50 €``, ``35 h`` or a number cell; a duration in hours
+    and minutes (``7h30``, ``7:30``, a cell formatted ``[h]:mm``) as hours to the cent."""
     if isinstance(value, bool):
         raise BadCell(f"« {value} » n'est pas un nombre")
     if isinstance(value, int | float):
         return Decimal(str(value))
+    if isinstance(value, timedelta):  # a duration cell ([h]:mm): days and hours
+        return _hours_of(Decimal(round(value.total_seconds())))
+    if isinstance(value, time):  # a time cell (h:mm), under 24 hours
+        return _hours_of(Decimal(value.hour * 3600 + value.minute * 60 + value.second))
+    if match := _DURATION.match(str(value).strip()):
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        if minutes >= 60:
+            raise BadCell(f"« {value} » : {minutes} minutes, il en faut moins de 60")
+        return _hours_of(Decimal(hours * 3600 + minutes * 60))
     text = _UNITS.sub("", _SPACES.sub("", str(value)).strip())
     if "," in text and "." in text:  # the last separator is the decimal one
         if text.rfind(",") > text.rfind("."):
@@ -75,6 +93,23 @@ def parse_decimal(value: Any) -> Decimal:
     if not number.is_finite():
         raise BadCell(f"« {value} » n'est pas un nombre")
     return number
+
+
+def parse_birth_date(value: Any, today: date | None = None) -> date:
+    """A birth date (:func:`parse_date`): a two-digit year that would put it in the future is
+    of the previous century (``07/07/69`` is 1969); still in the future, or before 1900, it
+    is refused."""
+    day = parse_date(value)
+    today = today or date.today()
+    if day > today and isinstance(value, str) and _DMY.match(value.strip()) and (
+        len(_DMY.match(value.strip()).group(3)) == 2  # type: ignore[union-attr]
+    ):
+        day = day.replace(year=day.year - 100)
+    if day > today:
+        raise BadCell(f"date de naissance dans le futur ({day:%d/%m/%Y})")
+    if day.year < 1900:
+        raise BadCell(f"date de naissance avant 1900 ({day:%d/%m/%Y})")
+    return day
 
 
 def _serial_date(number: float) -> date:
@@ -110,6 +145,8 @@ def parse_date(value: Any) -> date:
     raise BadCell(f"« {text} » n'est pas une date (JJ/MM/AAAA attendu)")
 
 
+# A month given as a number is an Excel day number from 1 January 1990 on.
+FIRST_SERIAL = (date(1990, 1, 1) - EXCEL_EPOCH).days
 _MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
 _YM = re.compile(r"^(\d{4})[/.\-](\d{1,2})$")
 _NAMED = {n: i + 1 for i, n in enumerate(normalise(m) for m in MONTH_NAMES)}
@@ -119,6 +156,9 @@ _NAMED.update({"nov": 11, "dec": 12})
 
 def parse_month(value: Any) -> tuple[int, int]:
     """``03/2025``, ``2025-03``, ``mars 2025``, or any date (its month)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value < FIRST_SERIAL:
+        # « 3 » beside a year column: not a date (as a day number it is January 1900)
+        raise BadCell(f"« {cell_text(value)} » n'est pas un mois (MM/AAAA attendu, année comprise)")
     if isinstance(value, datetime | date) or (
         isinstance(value, int | float) and not isinstance(value, bool)
     ):
