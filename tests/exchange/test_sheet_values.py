@@ -110,3 +110,30 @@ def test_a_tracker_with_two_digit_birth_years(database: Database, tmp_path: Path
     assert import_sheet(database, write_xlsx(tmp_path / "yy.xlsx", headers, rows), "tracker").ok
     with database.session() as s:
         assert all(p.birth_date.year < 2010 for p in s.scalars(select(Participant)))
+
+
+def test_a_work_contract_on_two_tracker_rows(database: Database, tmp_path: Path) -> None:
+    """A row copied with other hours replaced the first one's hours in silence (561,34 h
+    became 100 h); a plain copy was merged without a word."""
+    headers, rows = sample_table(TRACKER)
+    done = headers.index("Heures réalisées")
+    copy = list(rows[0])
+    path = write_xlsx(tmp_path / "copie.xlsx", headers, [*rows, copy])
+    same = import_sheet(database, path, "tracker")
+    assert same.ok
+    last = len(rows) + 4  # the title, a blank row, the headings, then the rows
+    assert [(w.row, w.message) for w in same.warnings if "même contrat" in w.message] == [
+        (last, "même contrat de travail que la ligne 4 (même personne, attribution et début) "
+               ": compté une fois")
+    ]  # fmt: skip
+    copy[done] = 100
+    before = fingerprint(database)
+    path = write_xlsx(tmp_path / "autres.xlsx", headers, [*rows, copy])
+    refused = import_sheet(database, path, "tracker")
+    assert not refused.ok and fingerprint(database) == before
+    assert [(e.row, e.column, e.message) for e in refused.errors] == [
+        (last, "Heures réalisées",
+         "même contrat de travail que la ligne 4 (même personne, attribution et début) avec "
+         f"d'autres heures réalisées (100\u00a0h au lieu de {rows[0][done]}\u00a0h) : gardez "
+         "une seule ligne, ou corrigez la date de début".replace(".", ","))
+    ]  # fmt: skip

@@ -57,6 +57,7 @@ from clauses_app.exchange.sheets.values import (
     parse_decimal,
     parse_flag,
 )
+from clauses_app.formatting import format_hours
 from clauses_app.models import (
     Award,
     Company,
@@ -117,6 +118,10 @@ class TrackerRow:
 SOCIAL_FIELDS = ("nature", "utilities", "estimated_value", "launch_date",
                  "social_consideration", "social_exception", "social_exception_reason")  # fmt: skip
 ESTIMATED_MARK = "Date de notification estimée"
+
+
+def _hours_text(hours: Decimal | None) -> str:
+    return "aucune heure" if hours is None else format_hours(hours)
 
 
 def _hours(value: Any) -> Decimal:
@@ -396,6 +401,7 @@ class TrackerImport(SheetImport):
         }  # fmt: skip
         # Records counted so far, per entity (one set each: no (entity, key) tuple per record).
         self.seen: defaultdict[str, set[Any]] = defaultdict(set)
+        self.employment_rows: dict[uuid.UUID, TrackerRow] = {}  # the first row of each
 
     def _count(self, entity: str, key: Any, outcome: str) -> None:
         """Count each record once, however many rows mention it."""
@@ -426,7 +432,27 @@ class TrackerImport(SheetImport):
         person = self._participant(row)
         self._criteria(row, person)
         employment = self._employment(row, person, award)
-        self._total_hours(row, employment)
+        if self._first_row_of(row, employment):
+            self._total_hours(row, employment)
+
+    def _first_row_of(self, row: TrackerRow, employment: uuid.UUID) -> bool:
+        """Whether ``row`` is the first of the file for its work contract (same person, award
+        and start). Another row with the same hours is counted once, with a warning; with
+        other hours it is refused: one of the two would otherwise be lost in silence."""
+        first = self.employment_rows.setdefault(employment, row)
+        if first is row:
+            return True
+        same = "même contrat de travail que la ligne {} (même personne, attribution et début)"
+        if row.hours_done == first.hours_done:
+            self.warning(row.number, None, same.format(first.number) + " : compté une fois")
+        else:
+            self.sink.error(
+                same.format(first.number) + f" avec d'autres heures réalisées "
+                f"({_hours_text(row.hours_done)} au lieu de {_hours_text(first.hours_done)}) : "
+                "gardez une seule ligne, ou corrigez la date de début",
+                **self.where(row.number, "hours_done"),
+            )
+        return False
 
     def _authority(self, row: TrackerRow) -> ContractingAuthority:
         key = normalise(row.authority)
@@ -538,8 +564,9 @@ class TrackerImport(SheetImport):
                 self.warning(
                     row.number,
                     "required_hours",
-                    f"heures prescrites différentes sur le même lot ({row.required_hours} h ≠ "
-                    f"{kept} h) : la première valeur est gardée",
+                    "heures prescrites différentes sur le même lot ("
+                    f"{_hours_text(row.required_hours)} ≠ {_hours_text(kept)}) : la première "
+                    "valeur est gardée",
                 )
             return lot
         record = self.inserts.record(Lot, lot)
