@@ -3,10 +3,14 @@
 The UI, the reports and the command line all go through these functions, so that a figure
 reads the same everywhere: ``1 607 h``, ``12,5 %``, ``1 234 567,50 €``, ``14/02/2025``.
 Babel separates thousands with a narrow no-break space (U+202F).
+
+Text written into a DOCX or XLSX file goes through :func:`xml_text` first: XML 1.0 cannot hold
+most control characters, and a name typed or imported with one must not stop a report.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -105,3 +109,19 @@ def of_month(year: int, month: int) -> str:
 def plural(count: int, singular: str, plural_form: str) -> str:
     """``1 contrat``, ``2 contrats``, ``1 234 contrats`` (French: 0 and 1 are singular)."""
     return f"{format_number(count, 0)} {singular if count <= 1 else plural_form}"
+
+
+# What XML 1.0 cannot hold (its Char production): the C0 controls but tab, line feed and
+# carriage return; U+FFFE and U+FFFF; surrogates, which a str holds only alone.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Those that separate words (str.isspace): Word's manual line break is U+000B.
+_SEPARATORS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (what DOCX and XLSX files are made
+    of): a control character that separates words becomes a space, the others are dropped;
+    tab, line feed and carriage return stay."""
+    if _NOT_XML.search(text) is None:
+        return text
+    return _NOT_XML.sub(lambda m: " " if m.group() in _SEPARATORS else "", text)

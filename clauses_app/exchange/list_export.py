@@ -4,7 +4,8 @@ lists' « Exporter… » and ``clauses export-list``.
 Qt-free, so that it runs in a background task. The file is written whole or not at all
 (reports.atomic): a cancelled export leaves no half file. A cell whose text starts with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a formula by a
-spreadsheet (CSV/formula injection): such text is written with a leading apostrophe.
+spreadsheet (CSV/formula injection): such text is written with a leading apostrophe; control
+characters, which an XLSX file cannot hold, are left out (exchange.sheets.safety).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from clauses_app import paths
+from clauses_app.exchange.sheets.safety import neutralise_cell
 from clauses_app.reports.atomic import write_atomically
 from clauses_app.services.list_progress import (
     figure_columns,
@@ -29,14 +31,13 @@ from clauses_app.services.records import Column, ListQuery, ListRow, count_rows,
 from clauses_app.services.records.lists import all_rows
 from clauses_app.storage import Database
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PAGE = 1000
 NUMBER_FORMATS = {"money": "#,##0.00 €", "hours": "#,##0.00", "percent": "0.0", "int": "0"}
 
 
 def neutralise(text: str) -> str:
-    """Text a spreadsheet will show as text, never run as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Text a spreadsheet will show as text, never run as a formula, and that XML can hold."""
+    return str(neutralise_cell(text))
 
 
 def _cell(column: Column, value: Any) -> Any:

@@ -26,6 +26,7 @@ from clauses_app.formatting import (
     format_hours,
     format_money,
     format_number,
+    xml_text,
 )
 from clauses_app.models import (
     ClauseMode,
@@ -353,7 +354,7 @@ def _heading_block(
     if logo is not None and logo.is_file():
         with contextlib.suppress(Exception):  # a bad logo must not stop the document
             doc.add_picture(str(logo), height=Cm(2))
-    doc.add_paragraph(style="Title").add_run(title)
+    doc.add_paragraph(style="Title").add_run(xml_text(title))
     add_paragraph(doc, f"Donneur d'ordre : {scope.authority.name}\nPérimètre : {scope.description}")
     add_paragraph(
         doc,
@@ -365,16 +366,17 @@ def _heading_block(
 
 def _render(doc: DocxDocument, rendered: Rendered) -> None:
     for line in rendered.lines:
+        text = xml_text(line.text)  # XML cannot hold a control character (docx_writer)
         if line.kind == "h1":
-            doc.add_heading(line.text, level=1)
+            doc.add_heading(text, level=1)
         elif line.kind == "h2":
-            doc.add_heading(line.text, level=2)
+            doc.add_heading(text, level=2)
         elif line.kind == "bullet":
-            doc.add_paragraph(line.text, style="List Bullet")
+            doc.add_paragraph(text, style="List Bullet")
         elif line.kind == "table" and line.table is not None:
             _table(doc, line.table)
         else:
-            paragraph = doc.add_paragraph(line.text)
+            paragraph = doc.add_paragraph(text)
             paragraph.paragraph_format.space_after = Pt(6)
 
 
@@ -384,7 +386,7 @@ def _table(doc: DocxDocument, value: TableValue) -> None:
     table.style = doc.styles["Table Grid"]
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):
-            run = table.cell(r, c).paragraphs[0].add_run(text)
+            run = table.cell(r, c).paragraphs[0].add_run(xml_text(text))
             run.font.size = Pt(9)
             run.bold = r == 0 or (value.total is not None and r == len(rows) - 1)
     doc.add_paragraph()

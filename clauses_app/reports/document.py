@@ -1,16 +1,20 @@
 """A small document model that one builder fills and two writers render (PDF and DOCX).
 
 The balance report is written once as a list of blocks, so that its PDF and DOCX versions
-always say the same thing; each writer only decides how a block looks.
+always say the same thing; each writer only decides how a block looks. Both render
+:func:`xml_safe` of the document: a name stored with a control character (typed, imported,
+or in an older database) prints without it, and never stops the DOCX (XML 1.0 cannot hold it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from reportlab.graphics.shapes import Drawing
+
+from clauses_app.formatting import xml_text
 
 Align = Literal["left", "right", "center"]
 
@@ -84,6 +88,37 @@ class Document:
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
+
+
+def xml_safe(document: Document) -> Document:
+    """``document`` with every text through :func:`formatting.xml_text` (the charts are
+    drawings, not text)."""
+
+    def texts(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(map(xml_text, values))
+
+    def safe(block: Block) -> Block:
+        if isinstance(block, Cover):
+            return replace(block, title=xml_text(block.title), subtitle=xml_text(block.subtitle),
+                           lines=texts(block.lines), notice=xml_text(block.notice))  # fmt: skip
+        if isinstance(block, Heading | Paragraph):
+            return replace(block, text=xml_text(block.text))
+        if isinstance(block, KeyFigures):
+            return KeyFigures(tuple((xml_text(k), xml_text(v)) for k, v in block.items))
+        if isinstance(block, Table):
+            return replace(
+                block,
+                columns=tuple(replace(c, title=xml_text(c.title)) for c in block.columns),
+                rows=tuple(map(texts, block.rows)),
+                total=None if block.total is None else texts(block.total),
+                note=xml_text(block.note),
+            )
+        if isinstance(block, Chart):
+            return replace(block, title=xml_text(block.title))
+        return block
+
+    return Document(xml_text(document.title), xml_text(document.footer),
+                    [safe(b) for b in document.blocks], xml_text(document.author))  # fmt: skip
 
 
 def unbreakable_pieces(text: str, wraps: bool) -> list[str]:

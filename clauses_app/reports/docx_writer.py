@@ -1,4 +1,9 @@
-"""Render a :class:`Document` to DOCX with python-docx (editable in Word and LibreOffice)."""
+"""Render a :class:`Document` to DOCX with python-docx (editable in Word and LibreOffice).
+
+XML 1.0 cannot hold most control characters, and python-docx refuses them: every text goes in
+through formatting.xml_text (the document model's :func:`document.xml_safe`; the texts given
+to :func:`new_document` and :func:`add_paragraph`, which the clause wording uses too).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from clauses_app.formatting import xml_text
 from clauses_app.reports import document as d
 from clauses_app.reports.charts import chart_png
 from clauses_app.reports.resources import FONT as PDF_FONT
@@ -57,9 +63,9 @@ def new_document(title: str, author: str, footer: str, *, cover: bool = True) ->
         style = doc.styles[name]
         style.font.name = FONT
         style.font.color.rgb = ACCENT
-    _footer(section.footer.paragraphs[0], footer)
-    doc.core_properties.title = title
-    doc.core_properties.author = author
+    _footer(section.footer.paragraphs[0], xml_text(footer))
+    doc.core_properties.title = xml_text(title)
+    doc.core_properties.author = xml_text(author)
     doc.core_properties.language = "fr-FR"
     return doc
 
@@ -104,6 +110,7 @@ def _field(paragraph: object, instruction: str) -> None:
 
 def write_docx(document: d.Document, path: Path) -> None:
     """Render ``document`` to a DOCX file at ``path``."""
+    document = d.xml_safe(document)
     doc = new_document(document.title, document.author, document.footer)
     for block in document.blocks:
         _add(doc, block)
@@ -133,7 +140,7 @@ def _add(doc: DocxDocument, block: d.Block) -> None:
 def add_paragraph(doc: DocxDocument, text: str, style: str = "body") -> None:
     """A paragraph; ``warning`` is framed and shaded, ``small`` is grey and smaller."""
     paragraph = doc.add_paragraph()
-    lines = text.split("\n")
+    lines = xml_text(text).split("\n")
     for i, line in enumerate(lines):
         run = paragraph.add_run(line)
         if style == "small":

@@ -183,6 +183,7 @@ class _NumberedCanvas(Canvas):
 
 def write_pdf(document: d.Document, path: Path) -> None:
     """Render ``document`` to a PDF file at ``path``."""
+    document = d.xml_safe(document)  # a control character would print as a missing glyph
     register_fonts()
     _keep_narrow_no_break_space()
     styles = _styles()

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from clauses_app.formatting import MONTH_NAMES
+from clauses_app.formatting import MONTH_NAMES, xml_text
 
 EXCEL_EPOCH = date(1899, 12, 30)
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
@@ -38,20 +38,21 @@ def _normalise_text(text: str) -> str:
 
 
 def _normalise(text: Any) -> str:
-    raw = unicodedata.normalize("NFKD", str(text or ""))
+    raw = unicodedata.normalize("NFKD", xml_text(str(text or "")))
     plain = "".join(ch for ch in raw if not unicodedata.combining(ch)).lower()
     return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
 
 
 def cell_text(value: Any) -> str:
-    """A cell as trimmed text; integral floats lose their ``.0`` (a SIRET typed as a number)."""
+    """A cell as trimmed text, without control characters (formatting.xml_text); integral
+    floats lose their ``.0`` (a SIRET typed as a number)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    return str(value).strip()
+    return xml_text(str(value)).strip()
 
 
 _DURATION = re.compile(r"^(\d+)\s*(?:h|:)\s*(\d{1,2})\s*(?:min|mn|m)?$", re.IGNORECASE)
