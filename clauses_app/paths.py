@@ -100,6 +100,21 @@ def _chmod(path: Path, mode: int) -> None:
             os.chmod(path, mode)
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_sqlite_database(path: Path) -> bool:
+    """Whether ``path`` is an existing SQLite database file (by its first bytes): a document
+    or an export written in its place would destroy it (« clauses export base.sqlite3 »)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False  # a pipe would wait for a writer: only a regular file is read
+        with open(path, "rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def is_special_file(path: Path) -> bool:
     """Whether ``path`` exists and is neither a regular file nor a folder (a device such as
     /dev/null, a pipe, a socket): a writer must not rename a file over it."""

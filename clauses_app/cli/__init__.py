@@ -7,7 +7,9 @@ mistakes end in one French sentence on stderr and a non-zero exit, never a trace
 from __future__ import annotations
 
 import argparse
+import io
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -89,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("clauses: interrompu.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # « clauses stats | head -2 »: the reader left, nothing is wrong
+        _silence_stdout()
+        return 1
     except Exception as exc:  # a database error: one French sentence, never a traceback
         message = database_error_message(exc, getattr(args, "db", None))
         if message is None:
@@ -97,6 +102,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"clauses: {message}", file=sys.stderr)
         return CliDatabaseError.exit_code
     return int(result or 0)
+
+
+def _silence_stdout() -> None:
+    """Send what is left of stdout nowhere, so that Python's own flush at exit does not
+    report the broken pipe again (as the documentation of signal/SIGPIPE advises)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # stdout is not a file (tests capture it): nothing to flush later
 
 
 __all__ = ["CliError", "build_parser", "main"]

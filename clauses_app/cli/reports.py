@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from clauses_app.cli.common import (
@@ -13,8 +14,13 @@ from clauses_app.cli.common import (
     parse_uuid,
     period_from_args,
 )
+from clauses_app.cli.outputs import output_format
+from clauses_app.formatting import format_money
 
 BASES = ("L2112-2", "L2152-7", "L2113-12", "L2113-13", "R2123-1")
+
+# The highest penalty per missing hour a clause may state (a mistyped figure, not a policy).
+MAX_PENALTY = Decimal(100_000)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     balance.add_argument("--year", type=int, help="année (AAAA)")
     balance.add_argument("--from", dest="date_from", help="début de période (AAAA-MM-JJ)")
     balance.add_argument("--to", dest="date_to", help="fin de période (AAAA-MM-JJ)")
-    balance.add_argument("--format", choices=("pdf", "docx"), default="pdf", help="défaut : pdf")
+    balance.add_argument(
+        "--format", choices=("pdf", "docx"), help="défaut : l'extension du fichier, sinon pdf"
+    )
     balance.add_argument("--out", required=True, help="fichier (ou dossier avec --all)")
     balance.add_argument(
         "--nominative",
@@ -66,12 +74,16 @@ def cmd_balance(args: argparse.Namespace) -> int:
     )
 
     period = period_from_args(args)
+    if args.all:  # a folder: the format asked, else PDF
+        fmt = args.format or "pdf"
+    else:
+        fmt = output_format(args.out, args.format, ("pdf", "docx"), "pdf")
     with opened_database(args) as database:
         try:
             if args.all:
                 if args.nominative:
                     raise CliError("L'annexe nominative se demande pour un seul donneur d'ordre.")
-                paths = write_all_balance_reports(database, period, args.format, Path(args.out))
+                paths = write_all_balance_reports(database, period, fmt, Path(args.out))
                 for path in paths:
                     print(path)
                 print(f"{len(paths)} bilan(s) écrit(s) dans {args.out}")
@@ -84,7 +96,7 @@ def cmd_balance(args: argparse.Namespace) -> int:
             else:
                 authority = parse_uuid(args.authority, "--authority")
             path = write_balance_report(
-                database, authority, period, args.format, Path(args.out),
+                database, authority, period, fmt, Path(args.out),
                 nominative=args.nominative,
             )  # fmt: skip
         except ReportError as exc:
@@ -108,6 +120,14 @@ def cmd_clause(args: argparse.Namespace) -> int:
     from clauses_app.reports.clause_wording import write_clause_wording
 
     penalty = parse_decimal(args.penalty, "La pénalité") if args.penalty else None
+    if penalty is not None and not 0 <= penalty <= MAX_PENALTY:
+        raise CliError(
+            f"La pénalité doit être comprise entre 0 et {format_money(MAX_PENALTY)} par heure : "
+            f"« {args.penalty} »."
+        )
+    if Path(args.out).suffix.lower() != ".docx":
+        raise CliError("La clause s'écrit en DOCX, à compléter dans Word : donnez un nom de "
+                       f"fichier .docx, pas « {Path(args.out).name} ».")  # fmt: skip
     scope = {
         "lot_uuid": parse_uuid(args.lot, "--lot") if args.lot else None,
         "contract_uuid": parse_uuid(args.contract, "--contract") if args.contract else None,

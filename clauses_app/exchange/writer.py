@@ -97,6 +97,9 @@ def export_clause_file(
     path = Path(path)
     if paths.is_special_file(path):  # renaming the file over /dev/null would replace it
         raise OSError(errno.EINVAL, "ce n'est pas un fichier ordinaire", str(path))
+    if paths.is_sqlite_database(path):  # « clauses export base.sqlite3 » replaced the base
+        raise OSError(errno.EEXIST, "c'est une base de données, que l'export remplacerait",
+                      str(path))  # fmt: skip
     scope = scope or Scope()
     steps = len(SPECS) + 1
     report(progress, 0, steps, "Lecture de la base")

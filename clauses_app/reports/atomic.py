@@ -47,6 +47,11 @@ def write_atomically(out_path: Path, write: Callable[[Path], None]) -> Path:
     folder = out_path.parent if str(out_path.parent) else Path(".")
     if out_path.is_dir():
         raise ReportError(f"« {out_path} » est un dossier : indiquez un nom de fichier.")
+    if paths.is_sqlite_database(out_path):
+        raise ReportError(
+            f"« {out_path} » est une base de données : le document la remplacerait. "
+            "Choisissez un autre nom de fichier."
+        )
     if paths.is_special_file(out_path):
         raise ReportError(
             f"« {out_path} » n'est pas un fichier ordinaire : indiquez un nom de fichier."
