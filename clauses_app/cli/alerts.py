@@ -17,6 +17,7 @@ from clauses_app.cli.common import (
     CliError,
     opened_database,
     parse_date,
+    parse_today,
     parse_uuid,
     print_json,
 )
@@ -122,7 +123,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def _today(args: argparse.Namespace) -> date:
-    return parse_date(args.today, "--today") if args.today else date.today()
+    return parse_today(args.today)
 
 
 def cmd_mark(args: argparse.Namespace) -> int:

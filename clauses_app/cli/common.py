@@ -8,10 +8,13 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from clauses_app.formatting import format_date, format_hours, format_money
+from clauses_app.services.bounds import FIRST_DAY, LAST_DAY, MAX_HOURS, MAX_MONEY, beyond
 from clauses_app.services.periods import Period
 from clauses_app.storage import Database, DatabaseError
 from clauses_app.storage.presence import announced, is_network_path, network_warning
@@ -72,13 +75,33 @@ def database_error_message(error: BaseException, db: str | None) -> str | None:
     return describe_database_error(error, path)
 
 
-def parse_decimal(text: str, name: str) -> Decimal:
+@dataclass(frozen=True)
+class Bound:
+    """How large a number option may be (services/bounds.py): ``noun`` names what it holds
+    and ``limit`` says the range in a refusal. Only the size is checked: whether a value may
+    be negative or zero is the service's rule, in its own words."""
+
+    noun: str
+    maximum: Decimal
+    limit: str
+
+
+MONEY = Bound("montant", MAX_MONEY, f"au plus {format_money(MAX_MONEY)}")
+HOURS = Bound("nombre d'heures", MAX_HOURS, f"au plus {format_hours(MAX_HOURS)}")
+PERCENT = Bound("pourcentage", Decimal(100), "entre 0 et 100 %")
+
+
+def parse_decimal(text: str, name: str, bound: Bound = MONEY) -> Decimal:
+    """The number typed for option ``name`` (``1234,5``, ``1 234.5``), refused in French when
+    it is no number or larger than ``bound`` allows (an amount in euros by default)."""
     try:
         value = Decimal(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
     except (InvalidOperation, AttributeError):
         raise CliError(f"{name} n'est pas un nombre : « {text} ».") from None
     if not value.is_finite():
         raise CliError(f"{name} n'est pas un nombre fini : « {text} ».")
+    if beyond(value, bound.maximum):
+        raise CliError(f"{name} : {bound.noun} invalide « {text} » ({bound.limit}).")
     return value
 
 
@@ -98,6 +121,19 @@ def parse_date(text: str, name: str = "La date") -> date:
     raise CliError(f"{name} n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA) : « {text} ».")
 
 
+def parse_today(text: str | None, name: str = "--today") -> date:
+    """The day a computation is made on (alerts, purge, thresholds): ``text``, else today.
+    Refused outside the years the computations can count back and forth from
+    (services/bounds.py: FIRST_DAY to LAST_DAY)."""
+    day = parse_date(text, name) if text else date.today()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise CliError(
+            f"{name} : date invalide « {text} » (entre le {format_date(FIRST_DAY)} et le "
+            f"{format_date(LAST_DAY)})."
+        )
+    return day
+
+
 def _french_date(text: str) -> date:
     day, month, year = text.split("/")
     return date(int(year), int(month), int(day))
@@ -113,7 +149,7 @@ def period_from_args(args: argparse.Namespace) -> Period:
     if args.year is not None and (args.date_from or args.date_to):
         raise CliError("Choisissez --year ou --from/--to, pas les deux.")
     if args.year is not None:
-        if not 1900 <= args.year <= 2200:
+        if not FIRST_DAY.year <= args.year <= LAST_DAY.year:
             raise CliError(f"Année invalide : {args.year}.")
         return Period.year(args.year)
     start = parse_date(args.date_from, "--from") if args.date_from else None

@@ -8,6 +8,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from clauses_app.cli.common import (
+    HOURS,
+    PERCENT,
     CliError,
     opened_database,
     parse_decimal,
@@ -94,17 +96,17 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     try:
         if invoiced:
             sizing = size_invoiced(
-                parse_decimal(args.invoiced, "Le montant facturé"),
-                parse_decimal(args.euros_per_hour, "Le montant facturé par heure"),
-                parse_decimal(args.hours, "Le nombre d'heures") if args.hours else Decimal(1),
+                parse_decimal(args.invoiced, "--invoiced"),
+                parse_decimal(args.euros_per_hour, "--euros-per-hour"),
+                parse_decimal(args.hours, "--hours", HOURS) if args.hours else Decimal(1),
                 settings,
             )
         else:
             sizing = size_clause(
-                parse_decimal(args.amount, "Le montant"),
-                parse_decimal(args.labour_share, "La part de main-d'œuvre"),
-                parse_decimal(args.rate, "Le taux d'insertion"),
-                parse_decimal(args.hourly_cost, "Le coût horaire") if args.hourly_cost else None,
+                parse_decimal(args.amount, "--amount"),
+                parse_decimal(args.labour_share, "--labour-share", PERCENT),
+                parse_decimal(args.rate, "--rate", PERCENT),
+                parse_decimal(args.hourly_cost, "--hourly-cost") if args.hourly_cost else None,
                 settings,
             )
     except SizingError as exc:

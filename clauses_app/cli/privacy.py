@@ -17,7 +17,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from clauses_app.cli.common import CliError, opened_database, parse_date, parse_uuid, print_json
+from clauses_app.cli.common import (
+    CliError,
+    opened_database,
+    parse_date,
+    parse_today,
+    parse_uuid,
+    print_json,
+)
+from clauses_app.cli.outputs import output_format
 from clauses_app.formatting import format_date, plural
 from clauses_app.reports import access
 from clauses_app.reports.errors import ReportError
@@ -82,9 +90,9 @@ def _unknown(exc: privacy.UnknownParticipantError) -> CliError:
 
 def cmd_export(args: argparse.Namespace) -> int:
     person = parse_uuid(args.participant, "--participant")
-    fmt = args.format or (Path(args.out).suffix.lower().lstrip(".") if args.out else "json")
-    if fmt not in access.FORMATS:
-        fmt = "json"
+    fmt = output_format(args.out, args.format, access.FORMATS, "json") if args.out else (
+        args.format or "json"
+    )
     if not args.out:
         if fmt != "json":
             raise CliError(f"Indiquez --out FICHIER pour écrire le document {fmt.upper()}.")
@@ -108,7 +116,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    today = parse_date(args.today, "--today") if args.today else date.today()
+    today = parse_today(args.today)
     with opened_database(args) as database:
         if args.dry_run:
             with database.session() as session:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
-from datetime import date
 
-from clauses_app.cli.common import CliError, opened_database, parse_date, parse_decimal, print_json
+from clauses_app.cli.common import (
+    CliError,
+    opened_database,
+    parse_date,
+    parse_decimal,
+    parse_today,
+    print_json,
+)
 from clauses_app.formatting import format_date, format_money
 from clauses_app.services.thresholds import (
     ThresholdError,
@@ -48,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    today = parse_date(args.today, "--today") if args.today else date.today()
+    today = parse_today(args.today)
     with opened_database(args) as database, database.session() as session:
         table = load_thresholds(session)
     revision = next_revision(table)
@@ -73,8 +79,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     amounts = {
-        name: parse_decimal(getattr(args, option[2:]), f"Le seuil {label}")
-        for name, option, label in AMOUNTS
+        name: parse_decimal(getattr(args, option[2:]), option) for name, option, _ in AMOUNTS
     }
     period = ThresholdPeriod(
         parse_date(args.start, "--from"), parse_date(args.end, "--to"), **amounts,

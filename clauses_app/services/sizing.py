@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,12 +11,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clauses_app.formatting import format_hours, format_money
 from clauses_app.models import Award, ClauseMode, Invoice, Lot
+from clauses_app.services.bounds import MAX_HOURS, MAX_MONEY, beyond
 from clauses_app.services.periods import Period
 from clauses_app.services.settings import AppSettings
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+# The smallest hourly cost and tranche amount a clause is sized with, as the lot's form has
+# it (records.validation: « supérieur à 0 € » is at least a cent): a smaller divisor makes
+# hours no Decimal can round.
+CENT = Decimal("0.01")
 
 
 class SizingError(ValueError):
@@ -32,6 +38,13 @@ class Sizing:
 def _check_percent(name: str, value: Decimal) -> None:
     if value < 0 or value > HUNDRED:
         raise SizingError(f"{name} doit être compris entre 0 et 100 %.")
+
+
+def _check_size(
+    name: str, value: Decimal, maximum: Decimal, shown: Callable[[Decimal], str]
+) -> None:
+    if beyond(value, maximum):
+        raise SizingError(f"{name} est trop grand (au plus {shown(maximum)}).")
 
 
 def size_clause(
@@ -50,9 +63,10 @@ def size_clause(
     cost = settings.hourly_cost if hourly_cost is None else hourly_cost
     if amount_ht < 0:
         raise SizingError("Le montant HT ne peut pas être négatif.")
+    _check_size("Le montant HT", amount_ht, MAX_MONEY, format_money)
     _check_percent("La part de main-d'œuvre", labour_share_percent)
     _check_percent("Le taux d'insertion", insertion_rate_percent)
-    if cost <= 0:
+    if cost < CENT:
         raise SizingError("Le coût horaire doit être supérieur à 0 €.")
     raw = amount_ht * (labour_share_percent / HUNDRED) * (insertion_rate_percent / HUNDRED) / cost
     hours = settings.round_hours(raw)
@@ -72,10 +86,12 @@ def size_invoiced(
     settings = settings or AppSettings()
     if invoiced_ht < 0:
         raise SizingError("Le montant facturé ne peut pas être négatif.")
-    if euros_per_hour <= 0:
+    _check_size("Le montant facturé", invoiced_ht, MAX_MONEY, format_money)
+    if euros_per_hour < CENT:
         raise SizingError("Le montant facturé par heure d'insertion doit être supérieur à 0 €.")
     if hours <= 0:
         raise SizingError("Le nombre d'heures par tranche facturée doit être supérieur à 0.")
+    _check_size("Le nombre d'heures par tranche", hours, MAX_HOURS, format_hours)
     required = settings.round_hours(invoiced_ht * hours / euros_per_hour)
     return Sizing(required_hours=required, etp=etp(required, settings))
 

@@ -18,7 +18,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from clauses_app.formatting import format_money
 from clauses_app.models import BuyerType, ContractNature, Setting
+from clauses_app.services.bounds import FIRST_DAY, LAST_DAY, MAX_MONEY, beyond
 
 THRESHOLDS_KEY = "procurement_thresholds"
 # Legifrance dates the code's version created by art. 35 of loi n° 2021-1104 « 22 août 2026 »
@@ -114,8 +116,9 @@ def needs_update(table: ThresholdTable, today: date) -> bool:
 
 
 def check_table(table: ThresholdTable) -> None:
-    """Refuse a table with no period, an empty or reversed period, a negative or missing
-    amount, or periods that overlap (raises :class:`ThresholdError`)."""
+    """Refuse a table with no period, an empty or reversed period, one starting outside
+    1900-2200, a negative, missing or too large amount (services/bounds.py), or periods that
+    overlap (raises :class:`ThresholdError`)."""
     if not table.periods:
         raise ThresholdError("La table des seuils doit compter au moins une période.")
     ordered = sorted(table.periods, key=lambda p: p.start)
@@ -124,7 +127,17 @@ def check_table(table: ThresholdTable) -> None:
             raise ThresholdError(
                 f"La période commençant le {period.start:%d/%m/%Y} finit avant de commencer."
             )
+        if not FIRST_DAY <= period.start <= LAST_DAY:  # next_revision counts years from it
+            raise ThresholdError(
+                f"Une période commence entre le {FIRST_DAY:%d/%m/%Y} et le "
+                f"{LAST_DAY:%d/%m/%Y} (pas le {period.start:%d/%m/%Y})."
+            )
         for amount in _amounts(period):
+            if beyond(amount, MAX_MONEY):
+                raise ThresholdError(
+                    f"Un seuil ne peut pas dépasser {format_money(MAX_MONEY)} HT "
+                    f"(période commençant le {period.start:%d/%m/%Y})."
+                )
             if amount <= 0:
                 raise ThresholdError("Un seuil est un montant positif.")
     for before, after in pairwise(ordered):

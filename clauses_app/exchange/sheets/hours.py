@@ -12,8 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +25,7 @@ from clauses_app.exchange.sheets.matching import PeopleIndex
 from clauses_app.exchange.sheets.values import (
     normalise,
     parse_birth_date,
-    parse_decimal,
+    parse_hours,
     parse_month,
 )
 from clauses_app.formatting import format_hours
@@ -41,12 +40,6 @@ from clauses_app.models import (
 )
 from clauses_app.services.periods import first_day, last_day
 from clauses_app.services.settings import load_settings
-
-CENT = Decimal("0.01")
-
-
-def _hours(value: Any) -> Decimal:
-    return parse_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -114,8 +107,8 @@ class HoursImport(SheetImport):
         last = self.text(ctx, "last_name", required=True)
         first = self.text(ctx, "first_name", required=True)
         month = self.parsed(ctx, "month", parse_month, required=True)
-        worked = self.parsed(ctx, "worked_hours", _hours, required=True)
-        training = self.parsed(ctx, "training_hours", _hours) or Decimal(0)
+        worked = self.parsed(ctx, "worked_hours", parse_hours, required=True)
+        training = self.parsed(ctx, "training_hours", parse_hours) or Decimal(0)
         birth = self.parsed(ctx, "birth_date", parse_birth_date)
         for name, value in (("worked_hours", worked), ("training_hours", training)):
             if value is not None and value < 0:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from clauses_app.exchange.report import ErrorSink, ImportReport
 from clauses_app.exchange.sheets.base import RowContext
 from clauses_app.exchange.sheets.grid import Sheet
-from clauses_app.exchange.sheets.hours import HoursImport, StatementRow, _hours
+from clauses_app.exchange.sheets.hours import HoursImport, StatementRow
 from clauses_app.exchange.sheets.mapping import Table
 from clauses_app.exchange.sheets.statements import (
     COMMENT,
@@ -39,7 +39,7 @@ from clauses_app.exchange.sheets.statements import (
     parse_month_key,
     signed_text,
 )
-from clauses_app.exchange.sheets.values import BadCell, cell_text, normalise
+from clauses_app.exchange.sheets.values import BadCell, cell_text, normalise, parse_hours
 from clauses_app.formatting import format_month, of_month
 from clauses_app.models import Award, Company, Employment, HoursRecord, Participant
 from clauses_app.services.database_identity import DatabaseIdentity
@@ -341,9 +341,9 @@ class StatementImport(HoursImport):
         if value is None:
             return None
         try:
-            hours = _hours(value)
-        except BadCell:
-            self.error(ctx, field_name, f"{label} : « {value} » n'est pas un nombre d'heures")
+            hours = parse_hours(value)
+        except BadCell as exc:
+            self.error(ctx, field_name, f"{label} : {exc}")
             return None
         if hours < 0:
             self.error(ctx, field_name, f"{label} : nombre d'heures négatif ({hours})")

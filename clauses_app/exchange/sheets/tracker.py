@@ -16,7 +16,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -52,10 +52,11 @@ from clauses_app.exchange.sheets.matching import PeopleIndex, Person
 from clauses_app.exchange.sheets.values import (
     BadCell,
     normalise,
+    parse_amount,
     parse_birth_date,
     parse_date,
-    parse_decimal,
     parse_flag,
+    parse_hours,
 )
 from clauses_app.formatting import format_hours
 from clauses_app.models import (
@@ -76,7 +77,6 @@ from clauses_app.services.identifiers import is_valid_siret
 from clauses_app.services.records.validation import social_consideration_errors
 from clauses_app.services.reference import labels as reference_labels
 
-CENT = Decimal("0.01")
 ESTIMATED_NOTE = "Date de notification estimée à l'import du tableau de suivi (année {year})."
 
 
@@ -122,10 +122,6 @@ ESTIMATED_MARK = "Date de notification estimée"
 
 def _hours_text(hours: Decimal | None) -> str:
     return "aucune heure" if hours is None else format_hours(hours)
-
-
-def _hours(value: Any) -> Decimal:
-    return parse_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class TrackerImport(SheetImport):
@@ -180,9 +176,9 @@ class TrackerImport(SheetImport):
         end = self.parsed(ctx, "end_date", parse_date)
         if start and end and end < start:
             self.error(ctx, "end_date", "la date de fin précède la date de début")
-        hours_done = self.parsed(ctx, "hours_done", _hours)
-        required = self.parsed(ctx, "required_hours", _hours)
-        amount = self.parsed(ctx, "lot_amount", _hours)
+        hours_done = self.parsed(ctx, "hours_done", parse_hours)
+        required = self.parsed(ctx, "required_hours", parse_hours)
+        amount = self.parsed(ctx, "lot_amount", parse_amount)
         for name, value in (("hours_done", hours_done), ("required_hours", required),
                             ("lot_amount", amount)):  # fmt: skip
             if value is not None and value < 0:
@@ -238,7 +234,7 @@ class TrackerImport(SheetImport):
             "nature": self._code(ctx, "nature", NATURE_PATTERNS,
                                  f"nature du marché inconnue {unknown}", error=True),
             "utilities": self.parsed(ctx, "utilities", parse_flag),
-            "estimated_value": self.parsed(ctx, "estimated_value", parse_decimal),
+            "estimated_value": self.parsed(ctx, "estimated_value", parse_amount),
             "launch_date": self.parsed(ctx, "launch_date", parse_date),
             "social_consideration": self._code(
                 ctx, "social_consideration", CONSIDERATION_PATTERNS,

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from clauses_app.formatting import MONTH_NAMES, xml_text
+from clauses_app.formatting import MONTH_NAMES, format_hours, format_money, xml_text
+from clauses_app.services.bounds import MAX_HOURS, MAX_MONEY, beyond
 
 EXCEL_EPOCH = date(1899, 12, 30)
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
@@ -69,7 +71,10 @@ def parse_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise BadCell(f"« {value} » n'est pas un nombre")
     if isinstance(value, int | float):
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        if not number.is_finite():  # a number cell too large for a float: inf
+            raise BadCell(f"« {value} » n'est pas un nombre")
+        return number
     if isinstance(value, timedelta):  # a duration cell ([h]:mm): days and hours
         return _hours_of(Decimal(round(value.total_seconds())))
     if isinstance(value, time):  # a time cell (h:mm), under 24 hours
@@ -94,6 +99,26 @@ def parse_decimal(value: Any) -> Decimal:
     if not number.is_finite():
         raise BadCell(f"« {value} » n'est pas un nombre")
     return number
+
+
+def parse_hours(value: Any) -> Decimal:
+    """Hours (:func:`parse_decimal`) to the cent, no more than the Clause import takes
+    (services/bounds.py)."""
+    return _to_the_cent(value, MAX_HOURS, format_hours)
+
+
+def parse_amount(value: Any) -> Decimal:
+    """Euros (:func:`parse_decimal`) to the cent, no more than the Clause import takes
+    (services/bounds.py)."""
+    return _to_the_cent(value, MAX_MONEY, format_money)
+
+
+def _to_the_cent(value: Any, maximum: Decimal, shown: Callable[[Decimal], str]) -> Decimal:
+    number = parse_decimal(value)
+    if beyond(abs(number), maximum):  # either way: no Decimal rounds it to the cent
+        size = "trop grand" if number > 0 else "hors limites"
+        raise BadCell(f"« {cell_text(value)} » est {size} (au plus {shown(maximum)})")
+    return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def parse_birth_date(value: Any, today: date | None = None) -> date:

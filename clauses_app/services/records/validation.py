@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from clauses_app.formatting import format_money
 from clauses_app.models import (
     Award,
     AwardRole,
@@ -34,6 +35,7 @@ from clauses_app.models import (
     SocialConsideration,
     SocialException,
 )
+from clauses_app.services.bounds import MAX_MONEY, beyond
 from clauses_app.services.identifiers import is_valid_siret
 from clauses_app.services.records.kinds import Kind
 
@@ -49,6 +51,7 @@ NOT_INVOICED = (
     "Ce lot n'est pas dimensionné sur le montant facturé : choisissez « Heures par tranche "
     "de montant facturé » dans le lot pour y saisir des montants."
 )
+INVOICE_TOO_LARGE = f"Un montant facturé ne peut pas dépasser {format_money(MAX_MONEY)} HT."
 LAUNCH_AFTER_NOTIFICATION = "La consultation doit être lancée avant la notification."
 LAUNCH_AFTER_START = "La consultation doit être lancée avant le début d'exécution."
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -102,6 +105,12 @@ class _Checker:
     def at_least(self, name: str, minimum: Decimal, message: str) -> None:
         value = self.get(name)
         if value is not None and value < minimum:
+            self.fail(name, message)
+
+    def at_most(self, name: str, maximum: Decimal, message: str) -> None:
+        """A finite number no larger than ``maximum`` (services/bounds.py)."""
+        value = self.get(name)
+        if value is not None and beyond(value, maximum):
             self.fail(name, message)
 
     def non_negative(self, *names: str) -> None:
@@ -270,6 +279,7 @@ def invoice_errors(values: Values) -> Errors:
     check.non_negative("amount_ht")
     if "amount_ht" in check.errors and check.get("amount_ht") is not None:
         check.errors["amount_ht"] = "Un montant facturé ne peut pas être négatif."
+    check.at_most("amount_ht", MAX_MONEY, INVOICE_TOO_LARGE)
     return check.errors
 
 
