@@ -7,10 +7,11 @@ file, which is never listed and is removed the next time a backup is taken or li
 are the owner's only (0600, folder 0700): they hold personal data.
 
 Backups are taken before a migration, an import, a purge, a restore and at the first start
-of each day; each new one rotates the others (the ``backup_keep`` newest are kept, none older
-than ``retention_years``, both read from the database's settings). A restore never brings
-back a participant purged since the backup: the purges recorded in the current database are
-applied again to the restored copy before it replaces the file (docs/privacy.md).
+of each day; each new one rotates the others (``backup_keep`` are kept, the newest of each
+reason first, none older than ``retention_years``, both read from the database's settings).
+A restore never brings back a participant purged since the backup: the purges recorded in
+the current database are applied again to the restored copy before it replaces the file
+(docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -229,12 +230,22 @@ def daily_backup(db_path: Path, *, now: datetime | None = None) -> Path | None:
 def rotate_backups(
     db_path: Path, policy: BackupPolicy, *, now: datetime | None = None
 ) -> list[Path]:
-    """Delete the backups beyond the ``keep`` newest and those older than ``max_age_years``."""
+    """Keep ``keep`` backups at most, none older than ``max_age_years``: the newest of each
+    reason first, then the newest of the others. Ten tries of a refused import, each backed up
+    before, once left only « avant un import » copies: the day's and the user's own were gone."""
     now = now or datetime.now()
     oldest = _years_before(now, policy.max_age_years)
+    backups = list_backups(db_path)  # the newest first
+    fresh = [b for b in backups if b.taken_at >= oldest]
+    newest_of_reason: dict[str, Backup] = {}
+    for backup in fresh:
+        newest_of_reason.setdefault(backup.reason, backup)
+    room = max(policy.keep, 1)
+    kept = list(newest_of_reason.values())[:room]
+    kept += [b for b in fresh if b not in kept][: room - len(kept)]
     removed = []
-    for index, backup in enumerate(list_backups(db_path)):
-        if index >= max(policy.keep, 1) or backup.taken_at < oldest:
+    for backup in backups:
+        if backup not in kept:
             _remove(backup.path)
             removed.append(backup.path)
     return removed

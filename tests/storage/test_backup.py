@@ -105,6 +105,23 @@ def test_rotation_keeps_the_newest_and_drops_the_too_old(
     assert len(bk.list_backups(db_path)) == 2
 
 
+def test_refused_imports_never_push_out_the_other_backups(
+    database: Database, data: Dataset, db_path: Path
+) -> None:
+    """Each try of a refused import takes a backup before it: ten tries once rotated out the
+    day's backup and the user's own, leaving ten copies « avant un import »."""
+    now = datetime(2026, 12, 4, 9, 0, 0)
+    policy = bk.BackupPolicy(keep=3, max_age_years=2)
+    bk.take_backup(db_path, "manuelle", policy=policy, now=now)
+    bk.take_backup(db_path, "quotidienne", policy=policy, now=now + timedelta(minutes=1))
+    for minutes in range(2, 12):
+        bk.take_backup(db_path, "import", policy=policy, now=now + timedelta(minutes=minutes))
+    kept = bk.list_backups(db_path)
+    assert [(b.reason, b.taken_at.minute) for b in kept] == [
+        ("import", 11), ("quotidienne", 1), ("manuelle", 0)
+    ]
+
+
 def test_daily_backup_once_a_day_and_never_for_a_new_file(tmp_path: Path) -> None:
     path = tmp_path / "jour.sqlite3"
     open_app_database(str(path)).dispose()
