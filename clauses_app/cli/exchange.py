@@ -19,6 +19,7 @@ from clauses_app.exchange import (
 )
 from clauses_app.exchange.labels import entity_label
 from clauses_app.exchange.sheets import KINDS, field_labels, save_profile
+from clauses_app.exchange.sheets.mapping import profile_key
 from clauses_app.exchange.sheets.service import BatchReport, SheetReport
 from clauses_app.formatting import format_hours, format_month, format_number
 from clauses_app.models import ContractingAuthority, Operation
@@ -181,6 +182,11 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
             raise CliError(f"Fichier introuvable : « {name} ».")
     header_values = parse_map_values(args.map_value)
     columns = parse_columns(args.column, args.kind)
+    if args.save_mapping:  # a bad name is said before the import, not after it
+        try:
+            profile_key(args.kind, args.save_mapping)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     try:
         month = parse_month_key(args.month) if args.month else None
     except ValueError as exc:

@@ -156,3 +156,16 @@ def test_every_sheet_with_the_same_headings_is_read(database: Database, tmp_path
         "feuille « Synthèse » non lue : ses en-têtes ne sont pas ceux de la feuille "
         "« Pornichet » (importez-la à part si elle doit l'être)"
     ) in [w.message for w in result.warnings]
+
+
+def test_a_bad_profile_name_is_said_before_anything_is_imported(
+    database: Database, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The name was checked after the import: « Nom de profil invalide » (rc 2), yet the
+    tracker's rows were in."""
+    before = fingerprint(database)
+    database.dispose()
+    command = ["--db", str(db_path), "import-sheet", str(TRACKER), "--kind", "tracker"]
+    assert main([*command, "--save-mapping", "x" * 300]) == 2
+    assert "Nom de profil invalide" in capsys.readouterr().err
+    assert fingerprint(database) == before

@@ -15,6 +15,7 @@ from clauses_app.exchange import import_sheet
 from clauses_app.exchange.sheets.values import (
     BadCell,
     parse_birth_date,
+    parse_date,
     parse_decimal,
     parse_month,
 )
@@ -61,8 +62,10 @@ def test_two_digit_birth_years_are_never_in_the_future(cell: str, born: date) ->
     assert parse_birth_date(cell, today=date(2026, 12, 6)) == born
 
 
-@pytest.mark.parametrize(("cell", "message"), [("01/01/2030", "dans le futur"),
-                                               ("01/01/1850", "avant 1900")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [("01/01/2030", "dans le futur"), ("01/01/1850", "hors des années 1900 à 2200")],
+)
 def test_impossible_birth_dates_are_refused(cell: str, message: str) -> None:
     with pytest.raises(BadCell, match=message):
         parse_birth_date(cell, today=date(2026, 12, 6))
@@ -137,3 +140,10 @@ def test_a_work_contract_on_two_tracker_rows(database: Database, tmp_path: Path)
          f"d'autres heures réalisées (100\u00a0h au lieu de {rows[0][done]}\u00a0h) : gardez "
          "une seule ligne, ou corrigez la date de début".replace(".", ","))
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("cell", ["12/03/0000", "12/03/0025", "31/12/2201"])
+def test_years_out_of_1900_to_2200_are_typing_mistakes(cell: str) -> None:
+    """« 12/03/0000 » became 12 March 2000 (any year under 100 was taken for two digits)."""
+    with pytest.raises(BadCell):
+        parse_date(cell)

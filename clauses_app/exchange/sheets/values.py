@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from clauses_app.formatting import MONTH_NAMES, format_hours, format_money, xml_text
-from clauses_app.services.bounds import MAX_HOURS, MAX_MONEY, beyond
+from clauses_app.services.bounds import FIRST_DAY, LAST_DAY, MAX_HOURS, MAX_MONEY, beyond
 
 EXCEL_EPOCH = date(1899, 12, 30)
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
@@ -149,7 +149,17 @@ _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 
 
 def parse_date(value: Any) -> date:
-    """``31/12/2025``, ``31-12-25``, ``2025-12-31``, an Excel date cell or serial number."""
+    """``31/12/2025``, ``31-12-25``, ``2025-12-31``, an Excel date cell or serial number,
+    between 1900 and 2200 (services/bounds.py): « 12/03/0025 » is a typing mistake."""
+    day = _any_date(value)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadCell(
+            f"« {cell_text(value)} » : date hors des années {FIRST_DAY.year} à {LAST_DAY.year}"
+        )
+    return day
+
+
+def _any_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -160,7 +170,7 @@ def parse_date(value: Any) -> date:
     try:
         if match := _DMY.match(text):
             day, month, year = (int(g) for g in match.groups())
-            if year < 100:
+            if len(match.group(3)) == 2:  # « 31/12/25 »; « 31/12/0025 » is no year
                 year += 2000 if year < 70 else 1900
             return date(year, month, day)
         if match := _YMD.match(text):
