@@ -147,3 +147,19 @@ def test_years_out_of_1900_to_2200_are_typing_mistakes(cell: str) -> None:
     """« 12/03/0000 » became 12 March 2000 (any year under 100 was taken for two digits)."""
     with pytest.raises(BadCell):
         parse_date(cell)
+
+
+def test_lot_01_is_lot_1_and_an_empty_table_is_said(database: Database, tmp_path: Path) -> None:
+    """« Lot 01 » in a statement matched no lot (« lot « 01 » introuvable », 22 errors); a
+    file with headings and no row ended with « Import effectué » and nothing else."""
+    assert import_sheet(database, TRACKER, "tracker").ok
+    headers, rows = sample_table(STATEMENTS[0])
+    lot = headers.index("Lot")
+    zeros = [[*row[:lot], f"Lot 0{row[lot].split()[1]}", *row[lot + 1 :]] for row in rows]
+    assert zeros[0][lot].startswith("Lot 0")
+    result = import_sheet(database, write_xlsx(tmp_path / "lot01.xlsx", headers, zeros), "hours")
+    assert result.ok, [str(e) for e in result.errors][:3]
+    empty = import_sheet(database, write_xlsx(tmp_path / "vide.xlsx", headers, []), "hours")
+    assert "aucune ligne sous l'en-tête : rien à importer dans ce fichier" in [
+        w.message for w in empty.warnings
+    ]

@@ -214,6 +214,12 @@ def split_lot(text: str) -> tuple[str, str]:
     return text[:20], text
 
 
+def lot_key(number: str) -> str:
+    """A lot's number as lots are matched: ``01`` and ``1`` are one lot, ``2a`` and ``2A``
+    too (the number is kept as typed)."""
+    return re.sub(r"^0+(?=\d)", "", (number or "").strip()).upper()
+
+
 def trade_for(title: str, trades: dict[str, str]) -> str | None:
     """The trade of a lot from its title: a label (or code) of the list, else the patterns."""
     words = plain(title)

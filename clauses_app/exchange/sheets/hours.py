@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from clauses_app.exchange.report import UncertainMatch
 from clauses_app.exchange.sheets.base import RowContext, SheetImport
-from clauses_app.exchange.sheets.codes import split_lot
+from clauses_app.exchange.sheets.codes import lot_key, split_lot
 from clauses_app.exchange.sheets.mapping import HOURS
 from clauses_app.exchange.sheets.matching import PeopleIndex
 from clauses_app.exchange.sheets.values import (
@@ -148,7 +148,7 @@ class HoursImport(SheetImport):
         number, _title = split_lot(self.text(ctx, "lot"))
         lots = [lt for c in contracts for lt in self.lots[c.uuid]]
         if number:
-            lots = [lt for lt in lots if lt.number.upper() == number.upper()]
+            lots = [lt for lt in lots if lot_key(lt.number) == lot_key(number)]
         lots = self._by_company(ctx, lots)
         if len(lots) == 1:
             return lots[0]

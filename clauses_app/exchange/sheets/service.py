@@ -340,6 +340,11 @@ def _read(
     for each in tables:
         for number, reason in each.skipped:
             item.sink.warning(reason, file=path.name, sheet=each.sheet, row=number)
+    if not any(each.rows for each in tables):
+        item.sink.warning(
+            "aucune ligne sous l'en-tête : rien à importer dans ce fichier",
+            file=path.name, sheet=table.sheet, row=table.header_row,
+        )  # fmt: skip
     if mapping is not None:
         result.mapping = dict(mapping)
     else:

@@ -41,6 +41,7 @@ from clauses_app.exchange.sheets.codes import (
     Patterns,
     coded,
     criteria_codes,
+    lot_key,
     modality_for,
     plain,
     social_labels,
@@ -354,7 +355,7 @@ class TrackerImport(SheetImport):
         }
         # Lots and awards are many in a national tracker (one lot per few people): keys too.
         self.lots: dict[tuple[Any, str], uuid.UUID] = {
-            (contract, number.upper()): key
+            (contract, lot_key(number)): key
             for key, contract, number in s.execute(select(Lot.uuid, Lot.contract_uuid, Lot.number))
         }
         self.lot_hours: dict[uuid.UUID, Decimal | None] = {}  # required hours of lots seen
@@ -538,7 +539,7 @@ class TrackerImport(SheetImport):
         return changed
 
     def _lot(self, row: TrackerRow, contract: PublicContract) -> uuid.UUID:
-        key = (contract.uuid, row.lot_number.upper())
+        key = (contract.uuid, lot_key(row.lot_number))
         lot = self.lots.get(key)
         if lot is None:
             lot = self.inserts.add(
