@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from clauses_app import paths
 from clauses_app.cli.common import (
     HOURS,
     PERCENT,
@@ -86,7 +88,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     if not invoiced and None in (args.amount, args.labour_share, args.rate):
         raise CliError("Indiquez --amount, --labour-share et --rate (ou --invoiced et "
                        "--euros-per-hour pour un accord-cadre).")  # fmt: skip
-    if args.db:
+    # The settings of the database the command would open, when there is one: a sizing
+    # needs no database, but « défaut : réglage » means the facilitator's own.
+    if args.db or os.environ.get(paths.DB_ENV) or paths.default_database_path().exists():
         from clauses_app.services.settings import load_settings
 
         with opened_database(args) as database, database.session() as session:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from clauses_app import paths
 from clauses_app.cli import main
 from clauses_app.services.bootstrap import open_app_database
 from tests import builders as b
@@ -208,3 +209,18 @@ def test_help_and_errors_of_the_command_line_are_french(
             main(list(argv))
         assert stopped.value.code == 2
         assert capsys.readouterr().err.splitlines()[-1] == sentence
+
+
+def test_estimate_uses_the_default_database_s_hourly_cost(
+    clauses_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """« --hourly-cost (défaut : réglage) », but without --db the setting was never read:
+    30 €/h whatever the facilitator had set."""
+    sizing = ["estimate", "--amount", "1000000", "--labour-share", "50", "--rate", "5", "--json"]
+    assert main(sizing) == 0  # no database yet: the default settings, none created
+    assert json.loads(capsys.readouterr().out)["required_hours"] == 833
+    assert not paths.default_database_path().exists()
+    assert main(["init"]) == 0 and main(["settings", "set", "hourly_cost", "60"]) == 0
+    capsys.readouterr()
+    assert main(sizing) == 0
+    assert json.loads(capsys.readouterr().out)["required_hours"] == 417  # 25,000 € / 60 €/h
