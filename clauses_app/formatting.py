@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -97,6 +98,27 @@ MONTH_NAMES = (
 def format_month(year: int, month: int, short: bool = False) -> str:
     """``mars 2025`` (or ``03/2025`` when ``short``)."""
     return f"{month:02d}/{year}" if short else f"{MONTH_NAMES[month - 1]} {year}"
+
+
+def display_text(kind: str, value: Any) -> str:
+    """A value as a person reads it, in French (``1 607 h``, ``12,5 %``, ``14/02/2025``)."""
+    if value is None or value == "":
+        return ""
+    if kind == "date" and isinstance(value, date):
+        return format_date(value)
+    if kind == "money":
+        return format_money(Decimal(value))
+    if kind == "hours":
+        return format_hours(Decimal(value))
+    if kind == "month" and isinstance(value, date):
+        return format_month(value.year, value.month, short=True)
+    if kind == "percent":
+        return f"{format_number(Decimal(value), 1)}\u00a0%"
+    if kind == "int":
+        return format_number(int(value), 0)
+    if kind == "bool":
+        return "oui" if value else ""
+    return str(value)
 
 
 def of_month(year: int, month: int) -> str:

@@ -1,11 +1,12 @@
 """Export of a list's rows (the current search, filters and order) to XLSX or CSV: the
 lists' « Exporter… » and ``clauses export-list``.
 
-Qt-free, so that it runs in a background task. The file is written whole or not at all
-(reports.atomic): a cancelled export leaves no half file. A cell whose text starts with
-``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a formula by a
-spreadsheet (CSV/formula injection): such text is written with a leading apostrophe; control
-characters, which an XLSX file cannot hold, are left out (exchange.sheets.safety).
+Qt-free, so that it runs in a background task. The file is written whole or not at all and
+owner-only (reports.atomic; a list of participants is personal data): a cancelled export
+leaves no half file. A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return would be read as a formula by a spreadsheet (CSV/formula injection): such
+text is written with a leading apostrophe; control characters, which an XLSX file cannot
+hold, are left out (exchange.sheets.safety).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from clauses_app import paths
 from clauses_app.exchange.sheets.safety import neutralise_cell
+from clauses_app.formatting import display_text
 from clauses_app.reports.atomic import write_atomically
 from clauses_app.services.list_progress import (
     figure_columns,
@@ -54,8 +55,6 @@ def _cell(column: Column, value: Any) -> Any:
 
 
 def _csv_text(column: Column, value: Any) -> str:
-    from clauses_app.ui.table_models import display_text
-
     text = display_text(column.kind, value)
     # Only typed-in text can carry a formula; numbers and dates come from typed columns.
     return neutralise(text) if column.kind == "text" else text
@@ -105,7 +104,6 @@ def write_rows(path: Path, title: str, columns: Sequence[Column], rows: Iterator
 def _write_csv(path: Path, columns: Sequence[Column], rows: Iterator[ListRow]) -> int:
     # Semicolons and a BOM: what a French spreadsheet opens correctly by double-click.
     count = 0
-    paths.private_file(path)  # a list of participants is personal data: owner only
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow([neutralise(c.label) for c in columns])
@@ -139,7 +137,6 @@ def _write_xlsx(path: Path, title: str, columns: Sequence[Column], rows: Iterato
                 cell.number_format = "DD/MM/YYYY"
         sheet.column_dimensions[letter].width = max(12, min(40, len(column.label) + 4))
     sheet.freeze_panes = "A2"
-    paths.private_file(path)
     workbook.save(path)
     return count
 

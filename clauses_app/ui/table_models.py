@@ -14,13 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from clauses_app.formatting import (
-    format_date,
-    format_hours,
-    format_money,
-    format_month,
-    format_number,
-)
+from clauses_app.formatting import display_text
 from clauses_app.services.records import Column, ListRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -30,27 +24,6 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 UUID_ROLE = Qt.ItemDataRole.UserRole + 3
 NUMERIC_KINDS = frozenset({"money", "hours", "percent", "int"})
-
-
-def display_text(kind: str, value: Any) -> str:
-    """A value as a person reads it, in French (``1 607 h``, ``12,5 %``, ``14/02/2025``)."""
-    if value is None or value == "":
-        return ""
-    if kind == "date" and isinstance(value, date):
-        return format_date(value)
-    if kind == "money":
-        return format_money(Decimal(value))
-    if kind == "hours":
-        return format_hours(Decimal(value))
-    if kind == "month" and isinstance(value, date):
-        return format_month(value.year, value.month, short=True)
-    if kind == "percent":
-        return f"{format_number(Decimal(value), 1)}\u00a0%"
-    if kind == "int":
-        return format_number(int(value), 0)
-    if kind == "bool":
-        return "oui" if value else ""
-    return str(value)
 
 
 class RecordTableModel(QAbstractTableModel):

@@ -55,3 +55,25 @@ def test_the_ui_asks_services_and_never_queries_itself() -> None:
         if forbidden.search(line)
     ]
     assert offenders == []
+
+
+def test_no_core_module_imports_the_ui_even_late() -> None:
+    """A core module importing the window's modules inside a function escapes the check
+    above until that function runs: the list export once took its CSV texts from
+    ui.table_models, so ``clauses export-list x.csv`` loaded Qt."""
+    import ast
+    from pathlib import Path
+
+    root = Path(clauses_app.__file__).parent
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if path.relative_to(root).parts[0] == "ui":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""] if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            )  # fmt: skip
+            if any(n == "clauses_app.ui" or n.startswith("clauses_app.ui.") for n in names):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []
