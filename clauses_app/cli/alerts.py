@@ -15,6 +15,7 @@ from typing import Any
 
 from clauses_app.cli.common import (
     CliError,
+    check_year,
     opened_database,
     parse_date,
     parse_today,
@@ -102,8 +103,7 @@ def _line(alert: Alert) -> str:
 def cmd_alerts(args: argparse.Namespace) -> int:
     authority = parse_uuid(args.authority, "--authority") if args.authority else None
     today = _today(args)
-    if args.year is not None and not 1900 <= args.year <= 2200:
-        raise CliError(f"Année invalide : {args.year}.")
+    check_year(args.year)
     period = Period.year(args.year) if args.year is not None else Period()
     with opened_database(args) as database, database.session() as session:
         if authority is not None and session.get(ContractingAuthority, authority) is None:

@@ -121,6 +121,12 @@ def parse_date(text: str, name: str = "La date") -> date:
     raise CliError(f"{name} n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA) : « {text} ».")
 
 
+def check_year(year: int | None) -> None:
+    """Refuse a ``--year`` outside the years the application counts (services/bounds.py)."""
+    if year is not None and not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise CliError(f"Année invalide : {year}.")
+
+
 def parse_today(text: str | None, name: str = "--today") -> date:
     """The day a computation is made on (alerts, purge, thresholds): ``text``, else today.
     Refused outside the years the computations can count back and forth from
@@ -149,8 +155,7 @@ def period_from_args(args: argparse.Namespace) -> Period:
     if args.year is not None and (args.date_from or args.date_to):
         raise CliError("Choisissez --year ou --from/--to, pas les deux.")
     if args.year is not None:
-        if not FIRST_DAY.year <= args.year <= LAST_DAY.year:
-            raise CliError(f"Année invalide : {args.year}.")
+        check_year(args.year)
         return Period.year(args.year)
     start = parse_date(args.date_from, "--from") if args.date_from else None
     end = parse_date(args.date_to, "--to") if args.date_to else None

@@ -10,7 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from clauses_app.cli.common import CliError, opened_database, parse_uuid, print_json
+from clauses_app.cli.common import (
+    CliError,
+    check_year,
+    opened_database,
+    parse_uuid,
+    print_json,
+)
 from clauses_app.exchange.list_export import export_list, list_export_columns
 from clauses_app.formatting import format_hours, format_month, format_percent, plural
 from clauses_app.models import ContractingAuthority
@@ -85,8 +91,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     sort_key = SORTS[args.sort] if args.sort else None
     if sort_key is not None and sort_key not in keys:
         raise CliError(f"--sort {args.sort} ne s'applique pas à --by {args.by}.")
-    if args.year is not None and not 1900 <= args.year <= 2200:
-        raise CliError(f"Année invalide : {args.year}.")
+    check_year(args.year)
     filters: dict[str, Any] = {"year": args.year} if args.year is not None else {}
     if args.contract:
         if kind not in (Kind.LOT, Kind.EMPLOYMENT):
@@ -168,9 +173,8 @@ def cmd_export_list(args: argparse.Namespace) -> int:
         raise CliError(f"« {path.name} » : choisissez un fichier .xlsx ou .csv.")
     filters: dict[str, Any] = {}
     spec_filters = list_filters(kind)
+    check_year(args.year)
     if args.year is not None:
-        if not 1900 <= args.year <= 2200:
-            raise CliError(f"Année invalide : {args.year}.")
         if "year" not in spec_filters:
             raise CliError(f"--year ne s'applique pas à la liste {args.list}.")
         filters["year"] = args.year

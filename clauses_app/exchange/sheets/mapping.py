@@ -246,24 +246,17 @@ def _header_score(row: list[Any], kind: str, mapping: dict[str, str] | None) -> 
     return len(guess_mapping(cells, kind))
 
 
-def find_table(
-    sheets: list[Sheet], kind: str, mapping: dict[str, str] | None = None, scan: int = 30
-) -> Table | None:
-    """The sheet and header row (among rows 1 to ``scan``) with the most recognised headers
-    (at least 2): the headers of ``mapping`` when given, else those the guesser knows."""
-    tables, _aside = find_tables(sheets, kind, mapping, scan)
-    return tables[0] if tables else None
-
-
 def find_tables(
     sheets: list[Sheet], kind: str, mapping: dict[str, str] | None = None, scan: int = 30
 ) -> tuple[list[Table], list[str]]:
-    """The tables of a workbook to import, and the sheets left aside.
+    """The tables of a workbook to import, in the workbook's order, and the sheets left aside.
 
-    The first table is :func:`find_table`'s. Another sheet whose header row has the same
-    headings (accents, case and punctuation aside), one sheet per month or per contract say,
-    is read too, in the workbook's order. A sheet with recognised headings of its own (a
-    summary) is left aside: its name is returned so that the user is told."""
+    The best table is the sheet and header row (among rows 1 to ``scan``) with the most
+    recognised headers (at least 2): the headers of ``mapping`` when given, else those the
+    guesser knows. Every other sheet whose header row has the same headings (accents, case
+    and punctuation aside), one sheet per month or per contract say, is read too. A sheet
+    with recognised headings of its own (a summary) is left aside: its name is returned so
+    that the user is told."""
     found = [(sheet, _header_of(sheet, kind, mapping, scan)) for sheet in sheets]
     scored = [(best[0], sheet, best[1]) for sheet, best in found if best is not None]
     if not scored:

@@ -398,7 +398,8 @@ class TrackerImport(SheetImport):
         }  # fmt: skip
         # Records counted so far, per entity (one set each: no (entity, key) tuple per record).
         self.seen: defaultdict[str, set[Any]] = defaultdict(set)
-        self.employment_rows: dict[uuid.UUID, TrackerRow] = {}  # the first row of each
+        # The first row of each work contract in the file: its number and hours done.
+        self.first_rows: dict[uuid.UUID, tuple[int, Decimal | None]] = {}
 
     def _count(self, entity: str, key: Any, outcome: str) -> None:
         """Count each record once, however many rows mention it."""
@@ -436,16 +437,21 @@ class TrackerImport(SheetImport):
         """Whether ``row`` is the first of the file for its work contract (same person, award
         and start). Another row with the same hours is counted once, with a warning; with
         other hours it is refused: one of the two would otherwise be lost in silence."""
-        first = self.employment_rows.setdefault(employment, row)
-        if first is row:
+        first = self.first_rows.get(employment)
+        if first is None:
+            self.first_rows[employment] = (row.number, row.hours_done)
             return True
-        same = "même contrat de travail que la ligne {} (même personne, attribution et début)"
-        if row.hours_done == first.hours_done:
-            self.warning(row.number, None, same.format(first.number) + " : compté une fois")
+        number, hours = first
+        same = (
+            f"même contrat de travail que la ligne {number} (même personne, attribution et "
+            "début)"
+        )
+        if row.hours_done == hours:
+            self.warning(row.number, None, same + " : compté une fois")
         else:
             self.sink.error(
-                same.format(first.number) + f" avec d'autres heures réalisées "
-                f"({_hours_text(row.hours_done)} au lieu de {_hours_text(first.hours_done)}) : "
+                same + f" avec d'autres heures réalisées "
+                f"({_hours_text(row.hours_done)} au lieu de {_hours_text(hours)}) : "
                 "gardez une seule ligne, ou corrigez la date de début",
                 **self.where(row.number, "hours_done"),
             )

@@ -123,18 +123,14 @@ def _to_the_cent(value: Any, maximum: Decimal, shown: Callable[[Decimal], str]) 
 
 def parse_birth_date(value: Any, today: date | None = None) -> date:
     """A birth date (:func:`parse_date`): a two-digit year that would put it in the future is
-    of the previous century (``07/07/69`` is 1969); still in the future, or before 1900, it
-    is refused."""
+    of the previous century (``07/07/69`` is 1969); still in the future, it is refused."""
     day = parse_date(value)
     today = today or date.today()
-    if day > today and isinstance(value, str) and _DMY.match(value.strip()) and (
-        len(_DMY.match(value.strip()).group(3)) == 2  # type: ignore[union-attr]
-    ):
+    typed = _DMY.match(value.strip()) if isinstance(value, str) else None
+    if day > today and typed is not None and len(typed.group(3)) == 2:
         day = day.replace(year=day.year - 100)
     if day > today:
         raise BadCell(f"date de naissance dans le futur ({day:%d/%m/%Y})")
-    if day.year < 1900:
-        raise BadCell(f"date de naissance avant 1900 ({day:%d/%m/%Y})")
     return day
 
 
@@ -216,7 +212,10 @@ def parse_month(value: Any) -> tuple[int, int]:
                 return day.year, day.month
             except BadCell:
                 pass
-    if month is None or year is None or not 1 <= month <= 12 or not 1900 <= year <= 2200:
+    if (
+        month is None or year is None or not 1 <= month <= 12
+        or not FIRST_DAY.year <= year <= LAST_DAY.year
+    ):  # fmt: skip
         raise BadCell(f"« {text} » n'est pas un mois (MM/AAAA attendu)")
     return year, month
 
