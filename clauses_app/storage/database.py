@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clauses_app import paths
-from clauses_app.storage import migrate
+from clauses_app.storage import lengths, migrate
 from clauses_app.storage.backup import BackupError, take_backup
 from clauses_app.storage.engine import WRITES, create_app_engine
 from clauses_app.storage.errors import DatabaseReadOnlyError, is_permission_denied
@@ -109,6 +109,7 @@ class Database:
 
     def __post_init__(self) -> None:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        lengths.install(self.session_factory)  # both databases refuse an overlong text alike
         if self.engine.dialect.name == "postgresql":
             from clauses_app.storage.changes import track_backends
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from clauses_app.storage.lengths import TextTooLongError
 from clauses_app.storage.presence import other_presence
 
 OTHERS = "un autre programme (une autre fenêtre de Clauses, une sauvegarde ou une synchronisation)"
@@ -94,6 +95,9 @@ def describe_database_error(error: BaseException, database_file: Path | None = N
     not one. ``database_file``: the SQLite file, to name who has it open when it is busy."""
     if any(isinstance(item, DatabaseReadOnlyError) for item in _chain(error)):
         return str(DatabaseReadOnlyError())
+    too_long = next((i for i in _chain(error) if isinstance(i, TextTooLongError)), None)
+    if too_long is not None:
+        return str(too_long)
     if any(isinstance(item, StaleDataError) for item in _chain(error)):
         return (
             "Un enregistrement a été modifié ou supprimé par quelqu'un d'autre entre-temps : "
