@@ -38,7 +38,7 @@ from clauses_app.cli.common import (
     UserFacingError,
     database_error_message,
 )
-from clauses_app.cli.french import FrenchArgumentParser
+from clauses_app.cli.french import FrenchArgumentParser, french_errors, os_error_message
 from clauses_app.runtime import collector_paused
 from clauses_app.storage.backup import BackupError
 
@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         metavar="URL|CHEMIN",
         help="base de données (URL SQLAlchemy ou fichier SQLite) ; "
-        "sinon $CLAUSES_DB, sinon la base locale de l'utilisateur",
+        "sinon $CLAUSES_DB, sinon la base locale de l'utilisateur ; un fichier nommé doit "
+        "exister (seuls init et demo le créent, ou « clauses new-db FICHIER »)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="journal détaillé")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
@@ -83,10 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with collector_paused():
             result = args.handler(args)
     except UserFacingError as exc:
-        print(f"clauses: {exc}", file=sys.stderr)
+        _say(str(exc), exc)
         return exc.exit_code
     except BackupError as exc:  # a backup before an import or a purge could not be taken
-        print(f"clauses: {exc}", file=sys.stderr)
+        _say(str(exc), exc)
         return 3
     except KeyboardInterrupt:
         print("clauses: interrompu.", file=sys.stderr)
@@ -94,14 +95,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # « clauses stats | head -2 »: the reader left, nothing is wrong
         _silence_stdout()
         return 1
+    except OSError as exc:  # a file the command met and no sentence explained
+        logging.getLogger(__name__).info("System error", exc_info=True)
+        _say(os_error_message(exc), exc)
+        return CliError.exit_code
     except Exception as exc:  # a database error: one French sentence, never a traceback
         message = database_error_message(exc, getattr(args, "db", None))
         if message is None:
             raise
         logging.getLogger(__name__).info("Database error", exc_info=True)
-        print(f"clauses: {message}", file=sys.stderr)
+        _say(message, exc)
         return CliDatabaseError.exit_code
     return int(result or 0)
+
+
+def _say(message: str, error: BaseException) -> None:
+    """The one sentence of a failed command on stderr, the system's reasons in French."""
+    print(f"clauses: {french_errors(message, error)}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:

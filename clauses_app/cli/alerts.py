@@ -17,9 +17,9 @@ from clauses_app.cli.common import (
     CliError,
     check_year,
     opened_database,
+    optional_uuid,
     parse_date,
     parse_today,
-    parse_uuid,
     print_json,
 )
 from clauses_app.formatting import format_date
@@ -101,7 +101,7 @@ def _line(alert: Alert) -> str:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    authority = parse_uuid(args.authority, "--authority") if args.authority else None
+    authority = optional_uuid(args.authority, "--authority")
     today = _today(args)
     check_year(args.year)
     period = Period.year(args.year) if args.year is not None else Period()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from clauses_app import paths
 from clauses_app.formatting import format_date, format_hours, format_money
 from clauses_app.services.bounds import FIRST_DAY, LAST_DAY, MAX_HOURS, MAX_MONEY, beyond
 from clauses_app.services.periods import Period
@@ -35,8 +37,10 @@ class CliDatabaseError(UserFacingError):
 
 
 @contextmanager
-def opened_database(args: argparse.Namespace) -> Iterator[Database]:
-    """Open (create or upgrade) the database named by ``--db`` for one command.
+def opened_database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Database]:
+    """Open (upgrade, or create when ``create``) the database named by ``--db`` for one
+    command. Only ``init`` and ``demo`` create a file named by ``--db`` or $CLAUSES_DB
+    (:func:`refuse_missing_database`); the user's own default database is made on first use.
 
     The command announces itself in the lock file beside an SQLite file for its whole run,
     opening included (which may migrate): a window opened meanwhile is told who is writing.
@@ -44,6 +48,8 @@ def opened_database(args: argparse.Namespace) -> Iterator[Database]:
     from clauses_app.services import bootstrap
     from clauses_app.storage.database import resolve_url, sqlite_path
 
+    if not create:
+        refuse_missing_database(args.db)
     with announced(sqlite_path(resolve_url(args.db))) as holder:
         if holder is not None:
             print(f"clauses: la base est ouverte par {holder.describe()} ; les écritures "
@@ -59,6 +65,27 @@ def opened_database(args: argparse.Namespace) -> Iterator[Database]:
             yield database
         finally:
             database.dispose()
+
+
+def refuse_missing_database(db: str | None) -> None:
+    """Refuse an SQLite file named by ``--db`` (or $CLAUSES_DB) that does not exist: opening
+    it would make a new, empty database, and a mistyped name would show no data at all."""
+    from clauses_app.storage.database import resolve_url, sqlite_path
+
+    if db:
+        source = "--db"
+    elif os.environ.get(paths.DB_ENV):
+        source = f"variable {paths.DB_ENV}"
+    else:
+        return  # the user's own database, made on first use
+    path = sqlite_path(resolve_url(db))
+    if path is None or path.exists():  # a server's database, or a file that is there
+        return
+    command = f'"{path}"' if any(c.isspace() for c in str(path)) else str(path)
+    raise CliDatabaseError(
+        f"La base « {path} » ({source}) n'existe pas : vérifiez son nom, ou créez une base vide "
+        f"avec « clauses new-db {command} »."
+    )
 
 
 def database_error_message(error: BaseException, db: str | None) -> str | None:
@@ -106,10 +133,17 @@ def parse_decimal(text: str, name: str, bound: Bound = MONEY) -> Decimal:
 
 
 def parse_uuid(text: str, name: str = "L'identifiant") -> uuid.UUID:
+    if not text.strip():  # « --authority "" » names nothing: it is not « every authority »
+        raise CliError(f"{name} est vide : indiquez un UUID, ou retirez cette option.")
     try:
         return uuid.UUID(text)
     except ValueError:
         raise CliError(f"{name} n'est pas un UUID valide : « {text} ».") from None
+
+
+def optional_uuid(text: str | None, name: str) -> uuid.UUID | None:
+    """The UUID typed for option ``name``; None only when the option was not given."""
+    return None if text is None else parse_uuid(text, name)
 
 
 def parse_date(text: str, name: str = "La date") -> date:
@@ -152,13 +186,13 @@ def print_json(value: Any) -> None:
 
 def period_from_args(args: argparse.Namespace) -> Period:
     """The period of ``--year`` or ``--from``/``--to`` (all time when none is given)."""
-    if args.year is not None and (args.date_from or args.date_to):
+    if args.year is not None and (args.date_from is not None or args.date_to is not None):
         raise CliError("Choisissez --year ou --from/--to, pas les deux.")
     if args.year is not None:
         check_year(args.year)
         return Period.year(args.year)
-    start = parse_date(args.date_from, "--from") if args.date_from else None
-    end = parse_date(args.date_to, "--to") if args.date_to else None
+    start = parse_date(args.date_from, "--from") if args.date_from is not None else None
+    end = parse_date(args.date_to, "--to") if args.date_to is not None else None
     try:
         return Period(start, end)
     except ValueError as exc:

@@ -14,8 +14,8 @@ from clauses_app.cli.common import (
     PERCENT,
     CliError,
     opened_database,
+    optional_uuid,
     parse_decimal,
-    parse_uuid,
     period_from_args,
     print_json,
 )
@@ -67,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    with opened_database(args) as database:
+    with opened_database(args, create=True) as database:
         message = f"Base prête : {database.display_name}"
         if database.backup_path:
             message += f" (sauvegarde avant mise à jour : {database.backup_path})"
@@ -130,7 +130,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    authority = parse_uuid(args.authority, "--authority") if args.authority else None
+    authority = optional_uuid(args.authority, "--authority")
     period = period_from_args(args)
     with opened_database(args) as database, database.session() as session:
         scope = "tous les donneurs d'ordre"

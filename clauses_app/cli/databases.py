@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from clauses_app.cli.common import CliDatabaseError, CliError, opened_database
+from clauses_app.cli.french import french_os_error
 from clauses_app.services.profile import (
     ProfileError,
     load_profile,
@@ -30,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "copy-db", help="enregistrer une copie de la base (--db) dans un autre fichier"
     )
     copy.add_argument("target", type=Path, metavar="COPIE", help="fichier de la copie")
+    copy.add_argument(
+        "--replace", action="store_true", help="remplacer le fichier COPIE s'il existe déjà"
+    )
     copy.set_defaults(handler=cmd_copy_db)
 
     organisation = subparsers.add_parser(
@@ -63,11 +67,24 @@ def cmd_new_db(args: argparse.Namespace) -> int:
 def cmd_copy_db(args: argparse.Namespace) -> int:
     from clauses_app.services.databases import save_copy
 
+    target = args.target.expanduser().absolute()
     with opened_database(args) as database:
+        # The database's own file and a folder: save_copy refuses them in its own words.
+        source = database.file_path
+        own = source is not None and target.resolve() == source.resolve()
+        if target.is_file() and not (own or args.replace):
+            raise CliError(
+                f"Le fichier « {target} » existe déjà : choisissez un autre nom, ou ajoutez "
+                "--replace pour le remplacer."
+            )
         try:
-            written = save_copy(database, args.target)
+            written = save_copy(database, target)
         except DatabaseError as exc:
             raise CliDatabaseError(str(exc)) from exc
+        except OSError as exc:  # its temporary file could not be made beside the copy
+            raise CliError(
+                f"Impossible d'enregistrer la copie « {target} » : {french_os_error(exc)}."
+            ) from exc
     print(f"Copie enregistrée : {written}")
     return 0
 

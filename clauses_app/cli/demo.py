@@ -1,4 +1,7 @@
-"""``clauses demo``: fill a database with deterministic synthetic data in French."""
+"""``clauses demo``: fill a database with deterministic synthetic data in French.
+
+It may create the file named by ``--db``. A structure the user already named in the database
+(``clauses organisation``, the window's first run) stays (services/demo)."""
 
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.seed < 0:
         raise CliError(f"La graine doit être un entier positif ou nul : {args.seed}.")
-    with opened_database(args) as database:
+    with opened_database(args, create=True) as database:
         try:
             summary = generate_demo(database, args.size, args.seed, force=args.force)
         except DemoError as exc:

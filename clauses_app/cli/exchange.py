@@ -9,7 +9,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from clauses_app.cli.common import CliError, opened_database, parse_date, parse_uuid, print_json
+from clauses_app.cli.common import (
+    CliError,
+    opened_database,
+    optional_uuid,
+    parse_date,
+    print_json,
+)
+from clauses_app.cli.french import french_os_error
 from clauses_app.exchange import (
     ImportReport,
     Scope,
@@ -95,13 +102,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _scope(args: argparse.Namespace) -> Scope:
-    start = parse_date(args.date_from, "--from") if args.date_from else None
-    end = parse_date(args.date_to, "--to") if args.date_to else None
+    start = parse_date(args.date_from, "--from") if args.date_from is not None else None
+    end = parse_date(args.date_to, "--to") if args.date_to is not None else None
     if start and end and end < start:
         raise CliError("La date de fin (--to) précède la date de début (--from).")
     return Scope(
-        authority=parse_uuid(args.authority, "--authority") if args.authority else None,
-        operation=parse_uuid(args.operation, "--operation") if args.operation else None,
+        authority=optional_uuid(args.authority, "--authority"),
+        operation=optional_uuid(args.operation, "--operation"),
         date_from=start,
         date_to=end,
     )
@@ -118,7 +125,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             result = export_clause_file(database, args.file, scope, anonymize=args.anonymize)
         except OSError as exc:
-            raise CliError(f"Impossible d'écrire « {args.file} » : {exc.strerror}.") from None
+            raise CliError(
+                f"Impossible d'écrire « {args.file} » : {french_os_error(exc)}."
+            ) from None
     total = sum(result.rows.values())
     print(f"Export : {_count(total)} lignes dans {result.path}")
     for entity, rows in result.rows.items():
@@ -192,11 +201,16 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(f"--month : {exc}") from None
     with opened_database(args) as database:
-        batch = import_sheets(
-            database, args.file, args.kind, profile=args.mapping, apply=not args.dry_run,
-            only_valid=args.only_valid, month=month, header_values=header_values,
-            columns=columns,
-        )  # fmt: skip
+        try:
+            batch = import_sheets(
+                database, args.file, args.kind, profile=args.mapping, apply=not args.dry_run,
+                only_valid=args.only_valid, month=month, header_values=header_values,
+                columns=columns,
+            )  # fmt: skip
+        except OSError as exc:  # a file that cannot be read (a key pulled out, a network share)
+            name = exc.filename or (args.file[0] if len(args.file) == 1 else None)
+            where = f"« {name} »" if name else "un des fichiers donnés"
+            raise CliError(f"Impossible de lire {where} : {french_os_error(exc)}.") from exc
         if not batch.files:
             raise CliError("Aucun fichier .xlsx ou .csv dans les dossiers donnés.")
         first = batch.files[0]

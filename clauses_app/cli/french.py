@@ -1,16 +1,24 @@
-"""argparse in French: its headings, the help of ``-h``, and the errors a user can meet.
+"""The command line's own words in French: argparse's, and the operating system's.
 
-argparse words these in English (``usage:``, ``options``, ``the following arguments are
-required``) through the process-wide gettext, which a command line should not reconfigure:
-the parser class below words them itself, for the ``clauses`` parser and every subcommand's
-(``add_subparsers`` makes them of the parent's class).
+argparse words its headings, the help of ``-h`` and its errors in English (``usage:``,
+``options``, ``the following arguments are required``) through the process-wide gettext,
+which a command line should not reconfigure: the parser class below words them itself, for
+the ``clauses`` parser and every subcommand's (``add_subparsers`` makes them of the parent's
+class).
+
+The system's errors (``OSError``) carry an English ``strerror`` (« No such file or
+directory »): :func:`french_os_error` words one by its ``errno``, and :func:`french_errors`
+puts that wording in place of the English one in a sentence written deeper down.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import re
 import sys
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 HELP = "afficher cette aide et quitter"
@@ -68,3 +76,80 @@ class FrenchArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog} : erreur : {french_error(message)}\n")
+
+
+# The system errors a facilitator can meet (a missing folder, a read-only key, a full disk,
+# a file on a network share that went away), by errno name: not every system has each one.
+OS_ERRORS: dict[int, str] = {
+    getattr(errno, name): french
+    for name, french in (
+        ("ENOENT", "fichier ou dossier introuvable"),
+        ("ENOTDIR", "un élément du chemin n'est pas un dossier"),
+        ("EISDIR", "c'est un dossier"),
+        ("EEXIST", "le fichier existe déjà"),
+        ("EACCES", "accès refusé"),
+        ("EPERM", "opération non permise"),
+        ("EROFS", "le support est en lecture seule"),
+        ("ENOSPC", "le disque est plein"),
+        ("EDQUOT", "le quota de disque est atteint"),
+        ("EFBIG", "le fichier est trop volumineux"),
+        ("ENAMETOOLONG", "le nom du fichier est trop long"),
+        ("EIO", "erreur de lecture ou d'écriture sur le support"),
+        ("EBUSY", "le fichier est utilisé par un autre programme"),
+        ("ETXTBSY", "le fichier est utilisé par un autre programme"),
+        ("EMFILE", "trop de fichiers ouverts"),
+        ("ENODEV", "support introuvable"),
+        ("ENXIO", "support introuvable"),
+        ("EINVAL", "nom de fichier ou opération invalide"),
+        ("ETIMEDOUT", "le support ou le dossier réseau ne répond pas"),
+        ("ESTALE", "le dossier réseau n'est plus accessible"),
+    )
+    if hasattr(errno, name)
+}
+
+
+def french_os_error(error: OSError) -> str:
+    """What went wrong, in French, from the error's number: the system's English text is
+    never shown. A text of the application's own (``OSError(errno.EEXIST, "c'est une base
+    de données…")``, exchange/writer.py) is kept."""
+    if error.errno is None:
+        return error.strerror or str(error)
+    if error.strerror and not _worded_by_the_system(error):
+        return error.strerror
+    return OS_ERRORS.get(error.errno, f"erreur du système n° {error.errno}")
+
+
+def _worded_by_the_system(error: OSError) -> bool:
+    return getattr(error, "winerror", None) is not None or error.strerror == os.strerror(
+        error.errno or 0
+    )
+
+
+def os_error_message(error: OSError) -> str:
+    """One French sentence for a system error no command caught, naming its file."""
+    if error.filename is None:
+        return f"Erreur du système : {french_os_error(error)}."
+    return f"Impossible d'utiliser « {error.filename} » : {french_os_error(error)}."
+
+
+def _system_errors(error: BaseException) -> Iterator[OSError]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno is not None:
+            yield current
+        # A message re-raised « from None » still keeps what it was raised from.
+        current = current.__cause__ or current.__context__
+
+
+def french_errors(message: str, error: BaseException) -> str:
+    """``message`` with the English wording of the system errors behind ``error`` (its
+    ``strerror``, or the whole « [Errno 2] … » text) replaced by :func:`french_os_error`:
+    services and reports word their sentence, the system its reason."""
+    for system in _system_errors(error):
+        french = french_os_error(system)
+        for english in (str(system), system.strerror):
+            if english and english != french:
+                message = message.replace(english, french)
+    return message

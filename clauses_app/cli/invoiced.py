@@ -13,6 +13,7 @@ from decimal import Decimal
 from clauses_app.cli.common import (
     CliError,
     opened_database,
+    optional_uuid,
     parse_date,
     parse_decimal,
     parse_uuid,
@@ -85,8 +86,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    award = parse_uuid(args.award, "--award") if args.award else None
-    contract = parse_uuid(args.contract, "--contract") if args.contract else None
+    award = optional_uuid(args.award, "--award")
+    contract = optional_uuid(args.contract, "--contract")
     period = period_from_args(args)
     with opened_database(args) as database, database.session() as session:
         rows = invoiced_amounts(session, period, award, contract)

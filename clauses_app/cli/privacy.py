@@ -74,8 +74,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "hold", help="conserver un participant au-delà de la durée (contrôle FSE…), ou --undo"
     )
     hold.add_argument("--participant", required=True, metavar="UUID")
-    hold.add_argument("--until", metavar="DATE", help="conserver jusqu'à cette date incluse")
-    hold.add_argument("--reason", default="", help="motif (ex. : contrôle FSE 2021-2027)")
+    hold.add_argument(
+        "--until", metavar="DATE",
+        help="conserver jusqu'à cette date incluse (aujourd'hui ou plus tard)",
+    )  # fmt: skip
+    hold.add_argument(
+        "--reason", default="",
+        help="motif, obligatoire avec --until (ex. : contrôle FSE 2021-2027)",
+    )  # fmt: skip
     hold.add_argument("--undo", action="store_true", help="lever la conservation prolongée")
     hold.set_defaults(handler=cmd_hold)
 
@@ -250,6 +256,8 @@ def cmd_hold(args: argparse.Namespace) -> int:
                 privacy.set_retention_hold(session, person, until, args.reason)
         except privacy.UnknownParticipantError as exc:
             raise _unknown(exc) from None
+        except privacy.RetentionHoldError as exc:
+            raise CliError(str(exc)) from None
     if until is None:
         print(f"Participant {person} : conservation prolongée levée.")
     else:

@@ -70,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="trier sur un chiffre : heures exigées, réalisées, taux, dernier mois",
     )  # fmt: skip
     progress.add_argument("--desc", action="store_true", help="tri décroissant")
-    progress.add_argument("--limit", type=int, help="nombre de lignes au plus")
+    progress.add_argument("--limit", type=int, help="nombre de lignes au plus (1 ou plus)")
     progress.add_argument("--json", action="store_true", help="sortie JSON")
     progress.set_defaults(handler=cmd_progress)
     export = subparsers.add_parser(
@@ -92,8 +92,12 @@ def cmd_progress(args: argparse.Namespace) -> int:
     if sort_key is not None and sort_key not in keys:
         raise CliError(f"--sort {args.sort} ne s'applique pas à --by {args.by}.")
     check_year(args.year)
+    if args.limit is not None and args.limit < 1:
+        raise CliError(
+            f"--limit compte les lignes à montrer : un entier d'au moins 1, pas {args.limit}."
+        )
     filters: dict[str, Any] = {"year": args.year} if args.year is not None else {}
-    if args.contract:
+    if args.contract is not None:
         if kind not in (Kind.LOT, Kind.EMPLOYMENT):
             raise CliError("--contract s'applique à --by lot ou --by employment.")
         filters["contract_uuid"] = parse_uuid(args.contract, "--contract")
@@ -106,7 +110,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
             if args.limit is not None and len(rows) >= args.limit:
                 break
     if args.limit is not None:
-        rows = rows[: max(args.limit, 0)]
+        rows = rows[: args.limit]
     if args.json:
         print_json([_json_row(row, names, keys) for row in rows])
         return 0
@@ -178,7 +182,7 @@ def cmd_export_list(args: argparse.Namespace) -> int:
         if "year" not in spec_filters:
             raise CliError(f"--year ne s'applique pas à la liste {args.list}.")
         filters["year"] = args.year
-    if args.authority:
+    if args.authority is not None:
         if "authority_uuid" not in spec_filters:
             raise CliError(f"--authority ne s'applique pas à la liste {args.list}.")
         filters["authority_uuid"] = parse_uuid(args.authority, "--authority")

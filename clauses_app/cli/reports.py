@@ -10,8 +10,8 @@ from pathlib import Path
 from clauses_app.cli.common import (
     CliError,
     opened_database,
+    optional_uuid,
     parse_decimal,
-    parse_uuid,
     period_from_args,
 )
 from clauses_app.cli.outputs import output_format
@@ -74,6 +74,7 @@ def cmd_balance(args: argparse.Namespace) -> int:
     )
 
     period = period_from_args(args)
+    chosen = optional_uuid(args.authority, "--authority")  # said before the base is opened
     if args.all:  # a folder: the format asked, else PDF
         fmt = args.format or "pdf"
     else:
@@ -94,7 +95,8 @@ def cmd_balance(args: argparse.Namespace) -> int:
                     raise CliError("Aucun donneur d'ordre avec des marchés dans la base.")
                 authority = candidates[0][0]
             else:
-                authority = parse_uuid(args.authority, "--authority")
+                assert chosen is not None  # argparse: --authority, --all or --first
+                authority = chosen
             path = write_balance_report(
                 database, authority, period, fmt, Path(args.out),
                 nominative=args.nominative,
@@ -115,6 +117,18 @@ def _values(pairs: list[str]) -> dict[str, str]:
     return values
 
 
+def _template_folder(text: str | None) -> Path | None:
+    """The folder of ``--template-dir``, refused when it is not one: a mistyped folder would
+    otherwise give the default wording without a word."""
+    if text is None:
+        return None
+    folder = Path(text).expanduser()
+    if not folder.is_dir():
+        what = "n'est pas un dossier" if folder.exists() else "n'existe pas"
+        raise CliError(f"--template-dir : le dossier « {folder} » {what}.")
+    return folder
+
+
 def cmd_clause(args: argparse.Namespace) -> int:
     from clauses_app.reports import ReportError
     from clauses_app.reports.clause_wording import write_clause_wording
@@ -129,15 +143,16 @@ def cmd_clause(args: argparse.Namespace) -> int:
         raise CliError("La clause s'écrit en DOCX, à compléter dans Word : donnez un nom de "
                        f"fichier .docx, pas « {Path(args.out).name} ».")  # fmt: skip
     scope = {
-        "lot_uuid": parse_uuid(args.lot, "--lot") if args.lot else None,
-        "contract_uuid": parse_uuid(args.contract, "--contract") if args.contract else None,
-        "operation_uuid": parse_uuid(args.operation, "--operation") if args.operation else None,
+        "lot_uuid": optional_uuid(args.lot, "--lot"),
+        "contract_uuid": optional_uuid(args.contract, "--contract"),
+        "operation_uuid": optional_uuid(args.operation, "--operation"),
     }
+    template_dir = _template_folder(args.template_dir)
     with opened_database(args) as database:
         try:
             result = write_clause_wording(
                 database, **scope, basis=args.basis, out_path=Path(args.out),
-                template_dir=Path(args.template_dir) if args.template_dir else None,
+                template_dir=template_dir,
                 penalty_per_hour=penalty, values=_values(args.set),
             )  # fmt: skip
         except ReportError as exc:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-from clauses_app.cli.common import CliError, opened_database, parse_uuid
+from clauses_app.cli.common import CliError, opened_database, optional_uuid
+from clauses_app.cli.french import french_os_error
 from clauses_app.formatting import format_month, format_number, of_month
 
 
@@ -38,7 +39,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
         month = parse_month_key(args.month)
     except ValueError as exc:
         raise CliError(f"--month : {exc}") from None
-    company = parse_uuid(args.company, "--company") if args.company else None
+    company = optional_uuid(args.company, "--company")
     with opened_database(args) as database:
         if company is not None:
             with database.session() as session:
@@ -47,7 +48,9 @@ def cmd_prepare(args: argparse.Namespace) -> int:
         try:
             result = prepare_statements(database, month, args.out, employer=company)
         except OSError as exc:
-            raise CliError(f"Impossible d'écrire dans « {args.out} » : {exc.strerror}.") from None
+            raise CliError(
+                f"Impossible d'écrire dans « {args.out} » : {french_os_error(exc)}."
+            ) from None
     label = format_month(*month)
     if not result.files:
         print(f"Aucun contrat de travail actif en {label} sur un marché avec clause.")

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from clauses_app.formatting import format_date
 from clauses_app.models import (
     AlertMark,
     Award,
@@ -57,6 +58,10 @@ class UnknownParticipantError(LookupError):
 
     def __init__(self, participant_uuid: uuid.UUID) -> None:
         super().__init__(f"Participant inconnu : {participant_uuid}.")
+
+
+class RetentionHoldError(ValueError):
+    """A retention hold that cannot be set (message in French, for a person)."""
 
 
 @dataclass(frozen=True)
@@ -192,10 +197,18 @@ def retention_holds(session: Session) -> dict[uuid.UUID, dict[str, str]]:
 
 
 def set_retention_hold(
-    session: Session, participant_uuid: uuid.UUID, until: date | None, reason: str = ""
+    session: Session,
+    participant_uuid: uuid.UUID,
+    until: date | None,
+    reason: str = "",
+    today: date | None = None,
 ) -> None:
-    """Keep a participant's data until ``until`` inclusive (None lifts the hold)."""
+    """Keep a participant's data until ``until`` inclusive (None lifts the hold). A hold
+    ends ``today`` (by default the real day) or later and gives its reason (an audit must be
+    explained): else :class:`RetentionHoldError`, and nothing is written."""
     _participant(session, participant_uuid)
+    if until is not None:
+        check_retention_hold(until, reason, today or date.today())
     hold = session.scalars(
         select(RetentionHold).where(RetentionHold.participant_uuid == participant_uuid)
     ).one_or_none()
@@ -206,6 +219,19 @@ def set_retention_hold(
         session.add(RetentionHold(participant_uuid=participant_uuid, until=until, reason=reason))
     else:
         hold.until, hold.reason = until, reason
+
+
+def check_retention_hold(until: date, reason: str, today: date) -> None:
+    """Refuse, in French, a hold that ends before ``today`` or has no reason."""
+    if until < today:
+        raise RetentionHoldError(
+            f"La date de fin de conservation ({format_date(until)}) est passée : choisissez "
+            f"le {format_date(today)} ou une date plus lointaine."
+        )
+    if not reason.strip():
+        raise RetentionHoldError(
+            "Indiquez le motif de la conservation prolongée (ex. : contrôle FSE 2021-2027)."
+        )
 
 
 def _held(session: Session, today: date) -> set[uuid.UUID]:
@@ -603,9 +629,11 @@ __all__ = [
     "PersonChoice",
     "PersonStatus",
     "PurgeResult",
+    "RetentionHoldError",
     "UnknownParticipantError",
     "anonymize",
     "archive",
+    "check_retention_hold",
     "expired_names",
     "expired_participants",
     "find_people",

@@ -93,6 +93,7 @@ def test_entry_point_user_mistakes_give_one_line_and_no_traceback(tmp_path: Path
 
 def test_unknown_authority(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "x.sqlite3")
+    assert main(["--db", db, "init"]) == 0
     code = main(["--db", db, "stats", "--authority", "00000000-0000-0000-0000-000000000001"])
     assert code == 2
     assert "Donneur d'ordre inconnu" in capsys.readouterr().err

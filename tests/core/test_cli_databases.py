@@ -55,6 +55,8 @@ def test_organisation_in_the_database_and_profile_in_the_users_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "suivi.sqlite3"
+    assert main(["--db", str(path), "init"]) == 0
+    capsys.readouterr()
     assert main(["--db", str(path), "organisation", "--name", "PLIE d'Albi"]) == 0
     assert capsys.readouterr().out == "Structure : PLIE d'Albi\nAdresse : (non renseignée)\n"
     assert main(["--db", str(path), "organisation", "--address", "1 rue Croix-Verte"]) == 0

@@ -179,7 +179,9 @@ def test_leap_day_today(database: Database) -> None:
 
 def test_a_hold_keeps_a_participant_until_its_date(database: Database, data: Dataset) -> None:
     with database.transaction() as s:
-        privacy.set_retention_hold(s, data.dupont, date(2025, 12, 31), "Contrôle FSE 2021-2027")
+        privacy.set_retention_hold(
+            s, data.dupont, date(2025, 12, 31), "Contrôle FSE 2021-2027", today=TODAY
+        )
     with database.session() as s:
         assert privacy.preview_purge(s, TODAY, SETTINGS).held == 1
         assert privacy.person_export(s, data.dupont)["retention"]["hold"] == {
@@ -429,8 +431,8 @@ def test_cli_archive_and_hold(
     assert main(["--db", db, "privacy", "archive", "--participant", str(data.durand)]) == 0
     assert "archivé" in capsys.readouterr().out
     hold = ["--db", db, "privacy", "hold", "--participant", str(data.dupont)]
-    assert main([*hold, "--until", "31/12/2025", "--reason", "Contrôle FSE"]) == 0
-    assert "31/12/2025" in capsys.readouterr().out
+    assert main([*hold, "--until", "31/12/2099", "--reason", "Contrôle FSE"]) == 0
+    assert "31/12/2099" in capsys.readouterr().out
     assert main(["--db", db, "privacy", "purge", "--today", "2025-07-01", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["purged"], summary["held"]) == (1, 1)

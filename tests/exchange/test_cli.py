@@ -30,6 +30,7 @@ def test_export_then_import_json(
     status, out = run(capsys, "--db", str(db_path), "export", str(file))
     assert status == 0 and "Export : 87 lignes" in out and zipfile.is_zipfile(file)
     other = tmp_path / "other.sqlite3"
+    assert run(capsys, "new-db", str(other))[0] == 0
     status, out = run(capsys, "--db", str(other), "import", str(file), "--dry-run", "--json")
     report = json.loads(out)
     assert status == 0 and report["ok"] is True and report["applied"] is False

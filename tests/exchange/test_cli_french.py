@@ -30,6 +30,8 @@ def test_export_and_import_summaries_say_french_entity_names(
     assert "Contrats et missions" in out and "Relevés d'heures" in out
     assert english_names_in(out) == []
     other = tmp_path / "other.sqlite3"
+    assert main(["new-db", str(other)]) == 0
+    capsys.readouterr()
     assert main(["--db", str(other), "import", str(file)]) == 0
     out = capsys.readouterr().out
     rows = [line.split() for line in out.splitlines() if line.startswith("Participants ")]

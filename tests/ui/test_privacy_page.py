@@ -63,6 +63,18 @@ def test_right_of_access_pdf_from_the_window(qtbot: Any, page: Any, data: Datase
     assert page.written.isVisible()
 
 
+def test_a_hold_without_a_reason_is_refused_on_the_page(
+    page: Any, database: Database, data: Dataset
+) -> None:
+    _choose(page, data.durand)
+    page.hold_until.setDate(qdate(date(2031, 12, 31)))
+    page.hold_reason.setText("  ")
+    page.hold_button.click()
+    assert "Indiquez le motif de la conservation prolongée" in page.status_label.text()
+    with database.session() as s:
+        assert data.durand not in privacy.retention_holds(s)
+
+
 def test_hold_and_archive(page: Any, database: Database, data: Dataset) -> None:
     _choose(page, data.durand)
     page.hold_until.setDate(qdate(date(2031, 12, 31)))

@@ -8,17 +8,18 @@ also be counted without a database (:func:`count_demo`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
 from clauses_app.models import Base, Company, ContractingAuthority, Participant
+from clauses_app.services.databases import first_run_state
 from clauses_app.services.demo.generator import DemoGenerator
 from clauses_app.services.demo.plan import PLANS, SIZES, SizePlan
 from clauses_app.services.progress import Progress, report
-from clauses_app.services.settings import save_settings
+from clauses_app.services.settings import load_settings, save_settings
 from clauses_app.storage import Database
 from clauses_app.storage.connections import BULK_INSERT_CACHE_KIB, sqlite_page_cache
 
@@ -111,7 +112,9 @@ def generate_demo(
     """Fill ``database`` with demo data of ``size``, in one transaction.
 
     Refuses a database that already holds authorities, companies or participants unless
-    ``force`` (which deletes them first, in the same transaction). ``progress`` is called
+    ``force`` (which deletes them first, in the same transaction). A structure the user
+    already named (the window's first run, ``clauses organisation``) is kept; an unnamed one
+    takes the demo's invented name and address. ``progress`` is called
     between batches; raising :class:`~clauses_app.services.progress.Cancelled` from it rolls
     everything back.
     """
@@ -125,7 +128,10 @@ def generate_demo(
                 )
             clear_user_data(session)
         report(progress, 0, generator.steps, "Préparation")
-        save_settings(session, generator.settings)
+        settings = generator.settings
+        if first_run_state(session).organisation_named:  # the user's structure stays theirs
+            settings = replace(settings, organisation=load_settings(session).organisation)
+        save_settings(session, settings)
         session.flush()
         with sqlite_page_cache(session, BULK_INSERT_CACHE_KIB):
             for batch in generator.batches():

@@ -136,6 +136,7 @@ class PrivacyPage(QWidget):
         form = QFormLayout(hold)
         self.hold_until = date_edit(date(date.today().year + 5, 12, 31))
         self.hold_reason = QLineEdit()
+        self.hold_reason.setMaxLength(200)
         self.hold_reason.setPlaceholderText("ex. : contrôle FSE 2021-2027")
         form.addRow("Conserver jusqu'au", self.hold_until)
         form.addRow("Motif", self.hold_reason)
@@ -306,8 +307,12 @@ class PrivacyPage(QWidget):
         if person is None:
             return
         until = pydate(self.hold_until.date())
-        with self.database.transaction() as session:
-            privacy.set_retention_hold(session, person, until, self.hold_reason.text().strip())
+        try:
+            with self.database.transaction() as session:
+                privacy.set_retention_hold(session, person, until, self.hold_reason.text().strip())
+        except privacy.RetentionHoldError as refused:  # a past date, no reason
+            self._say(str(refused), error=True)
+            return
         self._say(f"Dossier conservé jusqu'au {format_date(until)} inclus.")
         notify_data_changed()
 
