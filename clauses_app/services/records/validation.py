@@ -14,10 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Numeric, func, inspect, select
 from sqlalchemy.orm import Session
 
-from clauses_app.formatting import format_money
+from clauses_app.formatting import format_hours, format_money
 from clauses_app.models import (
     Award,
     AwardRole,
@@ -35,9 +35,11 @@ from clauses_app.models import (
     SocialConsideration,
     SocialException,
 )
-from clauses_app.services.bounds import MAX_MONEY, beyond
+from clauses_app.models.base import Hours, Money
+from clauses_app.services.bounds import FIRST_DAY, LAST_DAY, MAX_HOURS, MAX_MONEY, beyond
 from clauses_app.services.identifiers import is_valid_siret
-from clauses_app.services.records.kinds import Kind
+from clauses_app.services.records.kinds import MODELS, Kind
+from clauses_app.services.records.versions import CHILD_LISTS
 
 Errors = dict[str, str]
 Values = Mapping[str, Any]
@@ -52,6 +54,9 @@ NOT_INVOICED = (
     "de montant facturé » dans le lot pour y saisir des montants."
 )
 INVOICE_TOO_LARGE = f"Un montant facturé ne peut pas dépasser {format_money(MAX_MONEY)} HT."
+MONEY_TOO_LARGE = f"Un montant ne peut pas dépasser {format_money(MAX_MONEY)}."
+HOURS_TOO_LARGE = f"Un nombre d'heures ne peut pas dépasser {format_hours(MAX_HOURS)}."
+DAY_OUT_OF_RANGE = f"Date hors des années {FIRST_DAY.year} à {LAST_DAY.year} : vérifiez l'année."
 LAUNCH_AFTER_NOTIFICATION = "La consultation doit être lancée avant la notification."
 LAUNCH_AFTER_START = "La consultation doit être lancée avant le début d'exécution."
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -155,7 +160,36 @@ def validate(
     """Messages for every invalid field of a record of ``kind`` (empty when valid)."""
     check = _Checker(values)
     VALIDATORS[kind](session, check, record_uuid)
+    _within_columns(check, MODELS[kind], values, "")
+    child = CHILD_LISTS.get(kind)
+    if child is not None:
+        child_model = inspect(MODELS[kind]).relationships[child[0]].mapper.class_
+        for index, row in enumerate(values.get(child[0]) or ()):
+            _within_columns(check, child_model, row, f"{child[0]}.{index}.")
     return check.errors
+
+
+def _within_columns(check: _Checker, model: type[Any], values: Values, prefix: str) -> None:
+    """Every amount, number of hours and date within what the application takes in
+    (services/bounds.py), read from the columns' types so that no field is left out: past
+    them SQLite keeps a rounded float, PostgreSQL refuses the row, and a date's month
+    arithmetic fails. A field's own message, when it has one, comes first."""
+    money, hours = Money(), Hours()
+    columns = inspect(model).columns
+    for name, value in values.items():
+        column = columns.get(name)
+        if column is None or value is None:
+            continue
+        kind = column.type
+        if isinstance(kind, Date) and isinstance(value, date):
+            if not FIRST_DAY <= value <= LAST_DAY:
+                check.fail(prefix + name, DAY_OUT_OF_RANGE)
+        elif isinstance(kind, Numeric) and isinstance(value, Decimal):
+            shape = (kind.precision, kind.scale)
+            if shape == (money.precision, money.scale) and beyond(value, MAX_MONEY):
+                check.fail(prefix + name, MONEY_TOO_LARGE)
+            elif shape == (hours.precision, hours.scale) and beyond(value, MAX_HOURS):
+                check.fail(prefix + name, HOURS_TOO_LARGE)
 
 
 def _authority(session: Session, check: _Checker, record_uuid: uuid.UUID | None) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from clauses_app.formatting import format_date, format_number
-from clauses_app.ui.widgets.fields import FieldError, parse_date, parse_decimal
+from clauses_app.ui.widgets.fields import FieldError, one_line, parse_date, parse_decimal
 
 
 def _money(text: str) -> Any:
@@ -144,7 +144,7 @@ class ChildTable(QWidget):
                     )
                     continue
                 item = self.table.item(row, index)
-                text = item.text().strip() if item is not None else ""
+                text = one_line(item.text()) if item is not None else ""
                 if column.kind in PARSERS:
                     try:
                         values[column.key] = PARSERS[column.kind](text)

@@ -64,10 +64,17 @@ class TextField(Field):
         self.edit.textChanged.connect(self.changed)
 
     def value(self) -> str | None:
-        return self.edit.text().strip() or None
+        return one_line(self.edit.text()) or None
 
     def set_value(self, value: Any) -> None:
         self.edit.setText("" if value is None else str(value))
+
+
+def one_line(text: str) -> str:
+    """A one-line field's text as stored: the tabs and line breaks a paste from a spreadsheet
+    or a letter brings become spaces (a name, a SIRET, a reference holds none), and the spaces
+    around it go."""
+    return re.sub(r"\s*[\t\r\n\v\f]+\s*", " ", text).strip()
 
 
 class MultilineField(Field):
@@ -85,17 +92,34 @@ class MultilineField(Field):
         self.edit.setPlainText("" if value is None else str(value))
 
 
-def parse_date(text: str) -> date | None:
-    """``14/02/2025``, ``14/2/25``, ``14022025`` or ``2025-02-14``; None when empty."""
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d%m%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y")
+# How far ahead a two-digit year may fall: « 12/05/65 » is a person born in 1965, « 31/12/40 »
+# the end of a long contract in 2040.
+TWO_DIGIT_YEARS_AHEAD = 20
+
+
+def parse_date(text: str, today: date | None = None) -> date | None:
+    """``14/02/2025``, ``14/2/25``, ``14022025`` or ``2025-02-14``; None when empty.
+
+    A two-digit year is the latest year ending so that is at most
+    :data:`TWO_DIGIT_YEARS_AHEAD` years after ``today`` (Python's own rule puts 00–68 in the
+    2000s, so that a birth date « 12/05/65 » became 2065)."""
     text = text.strip()
     if not text:
         return None
-    formats = ("%d/%m/%Y", "%d/%m/%y", "%d%m%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y")
-    for fmt in formats:
+    for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            parsed = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if "%y" in fmt:
+            latest = (today or date.today()).year + TWO_DIGIT_YEARS_AHEAD
+            year = latest - (latest - parsed.year) % 100
+            try:
+                parsed = parsed.replace(year=year)
+            except ValueError:  # 29 February of a year that has none
+                break
+        return parsed
     raise FieldError("Date invalide : tapez-la sous la forme JJ/MM/AAAA.")
 
 
@@ -124,18 +148,27 @@ class DateField(Field):
             self.edit.setText(text)
 
 
+INVALID_NUMBER = "Nombre invalide : tapez-le sous la forme 1 234,50."
+# A number as a person types it: digits grouped by threes with spaces or not, a decimal comma
+# or point, and the field's unit after it. Anything else (« 1.234,5 », « 1h30 », two cells
+# pasted with a tab between them, « 1e3 ») is refused rather than guessed at.
+NUMBER = re.compile(r"([+-]?)(\d{1,3}(?: \d{3})+|\d*)(?:[.,](\d+))?")
+UNIT = re.compile(r"\s*(?:€(?:\s*HT)?(?:\s*/\s*h)?|%|h)$", re.IGNORECASE)
+
+
 def parse_decimal(text: str) -> Decimal | None:
-    """French or plain decimal text (``1 234,5``, ``1234.5``); None when empty."""
-    cleaned = re.sub(r"[\s\u202f\u00a0€%h]", "", text).replace(",", ".")
+    """French or plain decimal text (``1 234,5``, ``1234.5``, ``12,5 h``); None when empty."""
+    cleaned = UNIT.sub("", re.sub(r"[ \u00a0\u202f]+", " ", text.strip()))
     if not cleaned:
         return None
+    match = NUMBER.fullmatch(cleaned)
+    if match is None or not (match[2] or match[3]):
+        raise FieldError(INVALID_NUMBER)
+    sign, whole, fraction = match[1], match[2].replace(" ", ""), match[3]
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise FieldError("Nombre invalide.") from None
-    if not value.is_finite():
-        raise FieldError("Nombre invalide.")
-    return value
+        return Decimal(f"{sign}{whole or 0}" + (f".{fraction}" if fraction else ""))
+    except InvalidOperation:  # cannot happen for the digits matched; kept for safety
+        raise FieldError(INVALID_NUMBER) from None
 
 
 class DecimalField(Field):
