@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import re
 import uuid
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from clauses_app.formatting import format_hours, format_moment
+from clauses_app.formatting import format_hours, format_moment, format_month, format_number
 from clauses_app.models import (
     Award,
     Company,
@@ -57,28 +58,48 @@ class HoursColumn:
     ALL = (WORKED, TRAINING)
 
 
-def parse_hours(text: str) -> Decimal | None:
-    """Hours typed or pasted: ``151,67``, ``151.67``, ``1 234,5``; empty means no statement.
+# Hours as a person types them: digits, grouped by threes with spaces or not, a decimal comma
+# or point, and « h » after them. Anything else (« 12 5 », two cells pasted as one, « 1e3 »)
+# is refused rather than guessed at.
+HOURS_TEXT = re.compile(r"(-?)(\d{1,3}(?: \d{3})+|\d*)(?:([.,])(\d+))?(?: ?h)?", re.IGNORECASE)
 
-    Raises :class:`HoursInputError` for text that is not a number, a negative number or more
-    hours than a month has. Rounded half-up to the cent.
+
+def parse_hours(text: str, month: Month | None = None) -> Decimal | None:
+    """Hours typed or pasted: ``151,67``, ``151.67``, ``1 234,5``, ``12 h``; empty means no
+    statement.
+
+    Raises :class:`HoursInputError` for text that is not a number, a negative number, a dot
+    before three digits (« 1.234 »: a thousand or one hour?) or more hours than the month has
+    (``month``; else than any month). Rounded half-up to the cent.
     """
-    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text or "").removesuffix("h")
-    if not cleaned:
+    typed = re.sub(r"[\s\u00a0\u202f]+", " ", text or "").strip()
+    if not typed:
         return None
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise HoursInputError(f"« {text.strip()} » n'est pas un nombre d'heures.") from None
-    if not value.is_finite():
-        raise HoursInputError(f"« {text.strip()} » n'est pas un nombre d'heures.")
-    if value < 0:
+    match = HOURS_TEXT.fullmatch(typed)
+    if match is None or not (match[2] or match[4]):
+        raise HoursInputError(f"« {typed} » n'est pas un nombre d'heures.")
+    sign, whole, separator, fraction = match[1], match[2].replace(" ", ""), match[3], match[4]
+    if separator == "." and len(fraction) == 3:
+        raise HoursInputError(
+            f"« {typed} » : mille heures ou une heure ? Écrivez {whole}{fraction} ou "
+            f"{whole},{fraction}."
+        )
+    if sign:
         raise HoursInputError("Les heures ne peuvent pas être négatives.")
-    if value > MAX_MONTH_HOURS:
-        raise HoursInputError("Un mois ne compte pas plus de 744 heures.")
+    value = Decimal(f"{whole or 0}.{fraction or 0}")
+    limit = month_hours(month)
+    if value > limit:
+        where = f"{format_month(*month).capitalize()} ne compte" if month else "Un mois ne compte"
+        raise HoursInputError(f"{where} pas plus de {format_number(limit, 0)} heures.")
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def month_hours(month: Month | None) -> Decimal:
+    """The hours of a month, day and night (744 for a month of 31 days, and for any month
+    when none is given): more is a typing mistake."""
+    if month is None:
+        return MAX_MONTH_HOURS
+    return Decimal(monthrange(*month)[1] * 24)
 
 
 @dataclass(frozen=True)

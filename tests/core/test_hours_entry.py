@@ -56,6 +56,34 @@ def test_parse_hours_refuses_negative_and_non_numeric(text: str, message: str) -
     assert str(error.value) == message
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("12 5", "« 12 5 » n'est pas un nombre d'heures."),  # two numbers, not 125
+        ("1.234", "« 1.234 » : mille heures ou une heure ? Écrivez 1234 ou 1,234."),
+        ("1e3", "« 1e3 » n'est pas un nombre d'heures."),
+        ("12 h 30", "« 12 h 30 » n'est pas un nombre d'heures."),
+    ],
+)
+def test_parse_hours_refuses_what_it_would_have_to_guess(text: str, message: str) -> None:
+    with pytest.raises(HoursInputError) as error:
+        parse_hours(text)
+    assert str(error.value) == message
+
+
+def test_a_month_holds_no_more_hours_than_its_days() -> None:
+    assert parse_hours("672", (2025, 2)) == D("672.00")  # 28 × 24
+    assert parse_hours("696", (2024, 2)) == D("696.00")  # a leap year
+    assert parse_hours("720", (2025, 4)) == D("720.00")
+    for text, month, message in (
+        ("700", (2025, 2), "Février 2025 ne compte pas plus de 672 heures."),
+        ("720,01", (2025, 4), "Avril 2025 ne compte pas plus de 720 heures."),
+    ):
+        with pytest.raises(HoursInputError) as error:
+            parse_hours(text, month)
+        assert str(error.value) == message
+
+
 @pytest.fixture
 def award_case(session):  # type: ignore[no-untyped-def]
     """An award of 600 h over Mar–Aug 2025 with two employments:

@@ -184,6 +184,19 @@ def test_a_block_with_a_bad_cell_is_refused_whole(qtbot, dialog) -> None:  # typ
     )
 
 
+def test_a_pasted_block_holds_no_more_hours_than_each_month(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    # 730 h fit in March (744) but not in April (720): the whole block is refused.
+    QGuiApplication.clipboard().setText("730\t730\n")
+    dialog.table.setCurrentIndex(dialog.model.index(MARTIN, MARCH))
+    qtbot.keyClick(dialog.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert (_text(dialog, MARTIN, MARCH), _text(dialog, MARTIN, APRIL)) == ("100", "")
+    assert dialog.message_label.text() == (
+        "Valeur refusée : Collage refusé (ligne 1, colonne 2) : Avril 2025 ne compte pas plus "
+        "de 720 heures."
+    )
+    assert not dialog.grid.is_dirty
+
+
 def test_training_hours_mode_and_delete_key(qtbot, database, dialog, case) -> None:  # type: ignore[no-untyped-def]
     dialog.kind_combo.setCurrentIndex(1)  # Heures de formation
     _type_into(qtbot, dialog, MARTIN, MARCH, "7")

@@ -212,7 +212,7 @@ class HoursGridModel(QAbstractTableModel):
         if not self.editable(index.row(), index.column()):
             return False
         try:
-            hours = parse_hours("" if value is None else str(value))
+            hours = parse_hours("" if value is None else str(value), self.month(index.column()))
         except HoursInputError as error:
             self.input_refused.emit(str(error))
             return False
@@ -246,7 +246,7 @@ class HoursGridModel(QAbstractTableModel):
             planned = planned_paste(
                 text, top, left, self.editable,
                 "la cellule n'est pas modifiable (total, hors grille ou hors des dates du "
-                "contrat).",
+                "contrat).", self.month,
             )  # fmt: skip
         except PasteRefused as refused:
             self.input_refused.emit(str(refused))

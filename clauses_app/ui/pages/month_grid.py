@@ -162,7 +162,7 @@ class MonthGridModel(QAbstractTableModel):
         if role != Role.EditRole or not self.editable(index.row(), index.column()):
             return False
         try:
-            hours = parse_hours("" if value is None else str(value))
+            hours = parse_hours("" if value is None else str(value), self.grid.month)
         except HoursInputError as error:
             self.input_refused.emit(str(error))
             return False
@@ -181,6 +181,7 @@ class MonthGridModel(QAbstractTableModel):
             planned = planned_paste(
                 text, top, left, self.editable,
                 "seules les colonnes d'heures des contrats se modifient.",
+                lambda column: self.grid.month,
             )  # fmt: skip
         except PasteRefused as refused:
             self.input_refused.emit(str(refused))

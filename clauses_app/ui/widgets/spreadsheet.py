@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from clauses_app.services.hours_entry import HoursInputError, parse_hours
+from clauses_app.services.periods import Month
 
 
 class SpreadsheetModel(Protocol):
@@ -41,12 +42,18 @@ class PasteRefused(Exception):
 
 
 def planned_paste(
-    text: str, top: int, left: int, editable: Callable[[int, int], bool], not_editable: str
+    text: str,
+    top: int,
+    left: int,
+    editable: Callable[[int, int], bool],
+    not_editable: str,
+    month_of: Callable[[int], Month | None] = lambda column: None,
 ) -> list[tuple[int, int, Any]]:
     """The (row, column, hours) a block of tab-separated ``text`` pasted at (top, left)
     writes. Blank cells outside the editable ones are passed over; any other cell there
-    (``not_editable`` says why, in French) or a value ``parse_hours`` refuses refuses the
-    whole block (:class:`PasteRefused`, naming the block's line and column)."""
+    (``not_editable`` says why, in French) or a value ``parse_hours`` refuses (in the month
+    of its column, ``month_of``) refuses the whole block (:class:`PasteRefused`, naming the
+    block's line and column)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
     planned: list[tuple[int, int, Any]] = []
     for i, line in enumerate(lines):
@@ -58,7 +65,7 @@ def planned_paste(
                     continue
                 raise PasteRefused(f"Collage refusé ({where}) : {not_editable}")
             try:
-                planned.append((row, column, parse_hours(cell)))
+                planned.append((row, column, parse_hours(cell, month_of(column))))
             except HoursInputError as error:
                 raise PasteRefused(f"Collage refusé ({where}) : {error}") from None
     return planned
