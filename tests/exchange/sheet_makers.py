@@ -43,6 +43,9 @@ def tracker_line(n: int, rng: random.Random) -> list[str]:
     lot = (n // 8) % 5 + 1
     company = n // 8 % 3000
     start_month = rng.randint(1, 11)
+    end_month = min(12, start_month + rng.randint(0, 6))
+    # At most 150 hours a month of the contract: a month holds no more than 744.
+    hours = min(rng.randint(35, 1200), 150 * (end_month - start_month + 1))
     return [
         f"Commune n° {authority} de l'Estuaire",
         f"2025-{contract:06d}",
@@ -59,8 +62,8 @@ def tracker_line(n: int, rng: random.Random) -> list[str]:
         _CRITERIA[n % len(_CRITERIA)],
         _TYPES[n % len(_TYPES)],
         f"01/{start_month:02d}/2025",
-        f"28/{min(12, start_month + rng.randint(0, 6)):02d}/2025",
-        f"{rng.randint(35, 1200)},{rng.randint(0, 99):02d}",
+        f"28/{end_month:02d}/2025",
+        f"{hours},{rng.randint(0, 99):02d}",
     ]
 
 

@@ -142,3 +142,13 @@ def test_a_control_character_is_left_out_as_in_the_openpyxl_one(tmp_path: Path) 
     assert described(written) == described(reference)
     table = openpyxl.load_workbook(written)["Relevé"]
     assert (table["A2"].value, table["A6"].value) == ("Employeur : Bâ ti", "MARTIN")
+
+
+def test_the_hours_cells_take_no_more_than_the_month_holds(tmp_path: Path) -> None:
+    """The workbook's validation stops at the month's days × 24 h, as the import does."""
+    for month, most in (((2025, 2), "672"), ((2024, 2), "696"), (MARCH, "744")):
+        path = tmp_path / f"{month[0]}-{month[1]}.xlsx"
+        StatementWriter(IDENTITY, month, WARNING).write(path, STATEMENTS["one row"])
+        validations = openpyxl.load_workbook(path)["Relevé"].data_validations.dataValidation
+        assert {v.formula2 for v in validations} == {most}
+        assert all(f"au plus {most} h" in v.error for v in validations)

@@ -5,10 +5,12 @@ XLSX: the ZIP is checked first (exchange.safety: entries, sizes, ratio, names), 
 part is refused if it declares a DOCTYPE (exchange.safety.refuse_doctypes); openpyxl reads the
 sheets in read-only (streaming) mode through defusedxml. A sheet's declared dimension is never
 trusted: only the rows and cells that exist are read, and rows that are not in the file are
-not made up.
+not made up. A merged range's value is read in every cell of the range (sheet_xml.py). A
+damaged workbook (truncated, XML cut or malformed, a part missing) is refused in French,
+naming the file, never with the parser's own text.
 CSV: one encoding for the whole file (UTF-8 with or without BOM, else Windows-1252; a file
-mixing them is refused with its lines named), separator ``;``, ``,`` or tab, guessed; read as
-a stream.
+mixing them is refused with its lines named; UTF-16 when it starts with its byte order mark,
+as Excel's « Texte Unicode » does), separator ``;``, ``,`` or tab, guessed; read as a stream.
 
 Cells kept are counted per sheet and per file (``ImportLimits.max_sheet_cells``,
 ``max_file_cells``): past a cap the file is refused at once, so a hostile or oversized file
@@ -21,11 +23,13 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from sys import intern
-from typing import Any
+from typing import Any, BinaryIO
 
 from clauses_app.exchange.limits import ImportLimits
 from clauses_app.exchange.safety import (
@@ -34,33 +38,58 @@ from clauses_app.exchange.safety import (
     open_zip,
     refuse_doctypes,
 )
+from clauses_app.exchange.sheets.sheet_xml import (
+    MergedRange,
+    SheetRows,
+    fill_merged,
+    heading_ranges,
+)
 from clauses_app.exchange.sheets.values import BadCell, normalise, parse_decimal
 
 
 @dataclass
 class Sheet:
-    """One sheet's rows that hold something: ``(row number from 1, cells)``."""
+    """One sheet's rows that hold something: ``(row number from 1, cells)``, a merged range's
+    value in each of its cells; and the merged ranges that may hold headings (the first rows'
+    ones), for the heading row to be read as shown (mapping.py)."""
 
     name: str | None  # None for a CSV file
     rows: list[tuple[int, list[Any]]]
+    merged: list[MergedRange] = field(default_factory=list)
 
 
 def read_sheets(path: Path, limits: ImportLimits) -> list[Sheet]:
     """Every sheet of ``path``; raises UnsafeFileError with a French message."""
     check_file_size(path, limits)
     with path.open("rb") as handle:
-        head = handle.read(8)
+        head = handle.read(_HEAD)
     if head.startswith(b"PK"):
         return _read_xlsx(path, limits)
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        raise UnsafeFileError(
-            "Ce fichier .xlsx n'est pas un classeur valide (tronqué ou d'un autre type)."
-        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnsafeFileError(
             "Classeur Excel 97-2003 (.xls) : enregistrez-le au format .xlsx ou .csv."
         )
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        raise _damaged(path, _not_a_workbook(head))
     return [Sheet(None, _read_csv(path, limits))]
+
+
+_HEAD = 512
+
+
+def _not_a_workbook(head: bytes) -> str:
+    """What a file named .xlsx that is no ZIP is, as far as its first bytes tell."""
+    if head and all(byte >= 0x20 or byte in b"\t\r\n" for byte in head):
+        return "c'est un fichier texte, pas un classeur (un CSV s'importe en .csv)"
+    return "ce n'est pas un classeur XLSX valide (fichier d'un autre type)"
+
+
+def _damaged(path: Path, reason: str) -> UnsafeFileError:
+    """The refusal of a workbook that cannot be read as it is, with what to do about it."""
+    return UnsafeFileError(
+        f"Le classeur « {path.name} » est illisible ou endommagé : {reason}. Enregistrez-le "
+        "de nouveau depuis Excel ou LibreOffice (format .xlsx), puis importez-le."
+    )
 
 
 def _number(value: int) -> str:
@@ -95,13 +124,19 @@ class _Cells:
                 f"de la limite (au plus {limits.max_sheet_columns} colonnes) : fichier refusé."
             )
         self.rows += 1
-        self.sheet += width
-        self.file += width
         if self.rows > limits.max_sheet_rows:
             raise UnsafeFileError(
                 f"{where} : trop de lignes (plus de {_number(limits.max_sheet_rows)}) : "
                 "fichier refusé."
             )
+        self.add(where, number, width)
+        return list(values[:width])
+
+    def add(self, where: str, number: int, count: int) -> None:
+        """Count ``count`` more cells kept for row ``number``; refuse past the caps."""
+        limits = self.limits
+        self.sheet += count
+        self.file += count
         if self.sheet > limits.max_sheet_cells:
             raise UnsafeFileError(
                 f"{where} : trop de cellules (plus de {_number(limits.max_sheet_cells)}, "
@@ -113,7 +148,6 @@ class _Cells:
                 f"Fichier trop grand : plus de {_number(limits.max_file_cells)} cellules en "
                 f"tout (atteint à la ligne {number}) : fichier refusé."
             )
-        return list(values[:width])
 
 
 # ------------------------------------------------------------------ XLSX
@@ -129,90 +163,102 @@ def _defused() -> None:
 
 def _read_xlsx(path: Path, limits: ImportLimits) -> list[Sheet]:
     _defused()
-    with open_zip(path, limits, "un classeur XLSX") as archive:
-        refuse_doctypes(archive, limits, "classeur")
-    import openpyxl
-
+    if not zipfile.is_zipfile(path):
+        raise _damaged(path, "ce n'est pas un classeur XLSX valide (fichier tronqué ou incomplet)")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with open_zip(path, limits, "un classeur XLSX") as archive:
+            refuse_doctypes(archive, limits, "classeur")
+    except UnsafeFileError as exc:  # a bomb is refused as such; a part that cannot be
+        if not any(isinstance(c, _ZIP_ERRORS) for c in _causes(exc)):  # inflated is damage
+            raise
+        raise _unreadable(path, exc, "une de ses parties") from None
+    with path.open("rb") as handle:  # read as what it holds, whatever its name ends with
+        return _read_workbook(path, handle, limits)
+
+
+def _read_workbook(path: Path, handle: BinaryIO, limits: ImportLimits) -> list[Sheet]:
+    from openpyxl.reader.excel import ExcelReader
+
+    structure = "sa structure (liste des feuilles, styles ou textes)"
+    try:
+        reader = ExcelReader(handle, read_only=True, data_only=True)
+        reader.read()
+        missing = [sheet.name for sheet, rel in reader.parser.find_sheets()
+                   if rel.target not in reader.valid_files]  # fmt: skip
     except Exception as exc:  # openpyxl raises many kinds on damaged or hostile files
-        raise _refusal(exc) from None
+        raise _unreadable(path, exc, structure) from None
+    workbook = reader.wb
     sheets = []
     cells = _Cells(limits)
     try:
+        if missing:  # openpyxl leaves such a sheet out without a word
+            raise _damaged(path, f"la feuille « {missing[0]} » manque dans le fichier")
+        if not workbook.worksheets:
+            raise _damaged(path, "il ne contient aucune feuille de calcul")
         for worksheet in workbook.worksheets:
             cells.new_sheet()
-            where = f"Feuille « {worksheet.title} »"
-            rows: list[tuple[int, list[Any]]] = []
-            for number, values in _existing_rows(workbook, worksheet, limits, where):
-                kept = cells.keep(where, number, values)
-                if kept:
-                    rows.append((number, kept))
-            sheets.append(Sheet(worksheet.title, rows))
-    except UnsafeFileError:
-        raise
-    except Exception as exc:
-        raise _refusal(exc) from None
+            try:
+                sheets.append(_read_sheet(workbook, worksheet, cells))
+            except UnsafeFileError:
+                raise
+            except Exception as exc:
+                raise _unreadable(path, exc, f"la feuille « {worksheet.title} »") from None
     finally:
         workbook.close()
     return sheets
 
 
-def _existing_rows(
-    workbook: Any, worksheet: Any, limits: ImportLimits, where: str
-) -> Iterator[tuple[int, list[Any]]]:
-    """The rows a sheet's XML holds, with their numbers, as a stream.
-
-    openpyxl's own row iterator trusts the declared ``<dimension>`` and makes up every row
-    and cell missing below and left of it (one far cell: a million padded rows). Its sheet
-    parser, used here, yields only the rows and cells written in the file.
-    """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
+def _read_sheet(workbook: Any, worksheet: Any, cells: _Cells) -> Sheet:
+    """One sheet's rows as kept, a merged range's value in each of its cells."""
+    where = f"Feuille « {worksheet.title} »"
+    rows: list[tuple[int, list[Any]]] = []
     with workbook._archive.open(worksheet._worksheet_path) as source:
-        parser = WorkSheetParser(
-            source,
-            worksheet._shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        for number, cells in parser.parse():
-            width = 0
-            for cell in cells:
-                column, value = cell["column"], cell["value"]
-                if value is None or value == "":
-                    continue
-                if column > limits.max_sheet_columns:
-                    raise UnsafeFileError(
-                        f"{where}, ligne {number} : une cellule remplie en colonne {column}, "
-                        f"au-delà de la limite (au plus {limits.max_sheet_columns} colonnes) : "
-                        "fichier refusé."
-                    )
-                width = max(width, column)
-            if not width:
-                continue
-            values: list[Any] = [None] * width
-            for cell in cells:
-                if cell["column"] <= width:
-                    values[cell["column"] - 1] = cell["value"]
-            yield number, values
+        stream = SheetRows(source, worksheet, workbook, where)
+        for number, values in stream.rows(cells.limits):
+            kept = cells.keep(where, number, values)
+            if kept:
+                rows.append((number, kept))
+
+    def widen(number: int, count: int) -> None:
+        cells.add(where, number, count)
+
+    fill_merged(rows, stream.merged, cells.limits, widen, where)
+    return Sheet(worksheet.title, rows, heading_ranges(stream.merged))
 
 
-def _refusal(exc: BaseException) -> UnsafeFileError:
-    """A French reason for a workbook openpyxl could not read, naming XML bombs."""
-    from defusedxml import DefusedXmlException
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
 
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
     cause: BaseException | None = exc
     while cause is not None:
-        if isinstance(cause, DefusedXmlException):
-            return UnsafeFileError(
-                "Classeur refusé : il déclare des entités XML (protection contre les bombes XML "
-                "et l'accès à des fichiers externes)."
-            )
+        yield cause
         cause = cause.__cause__ or cause.__context__
-    return UnsafeFileError(f"Classeur illisible ou refusé : {type(exc).__name__} {exc}".strip())
+
+
+def _unreadable(path: Path, exc: BaseException, part: str) -> UnsafeFileError:
+    """A French reason for a workbook openpyxl could not read: an XML bomb, or damage to
+    ``part`` (the parser's own words, in English, are no help to a facilitator)."""
+    from xml.parsers.expat import ExpatError
+
+    from defusedxml import DefusedXmlException
+
+    causes = list(_causes(exc))
+    if any(isinstance(c, DefusedXmlException) for c in causes):
+        return UnsafeFileError(
+            "Classeur refusé : il déclare des entités XML (protection contre les bombes XML "
+            "et l'accès à des fichiers externes)."
+        )
+    if any(isinstance(c, _ZIP_ERRORS) for c in causes):
+        return _damaged(path, f"{part} : données compressées illisibles (fichier tronqué ou abîmé)")
+    # ElementTree's and lxml's parse errors are SyntaxErrors; expat's is not.
+    if any(isinstance(c, SyntaxError | ExpatError) for c in causes):
+        return _damaged(path, f"le contenu de {part} est incomplet ou mal formé")
+    for cause in causes:
+        if isinstance(cause, KeyError):  # zipfile: "There is no item named 'x' in the archive"
+            name = re.search(r"'([^']+)'", str(cause))
+            return _damaged(path, f"l'élément « {name.group(1) if name else '?'} » manque")
+    return _damaged(path, f"{part} n'a pas la forme attendue d'un classeur .xlsx")
 
 
 # ------------------------------------------------------------------ CSV
@@ -232,7 +278,8 @@ def _lines(numbers: list[int], count: int) -> str:
 
 
 def csv_encoding(path: Path) -> str:
-    """The one encoding of the whole file: ``utf-8-sig`` (BOM or not) or ``cp1252``.
+    """The one encoding of the whole file: ``utf-16`` (its byte order mark first), else
+    ``utf-8-sig`` (BOM or not) or ``cp1252``.
 
     A file that is UTF-8 on some lines and not on others (two exports glued together, a
     header in plain ASCII) is refused with those lines named: decoded either way, some of its
@@ -240,6 +287,11 @@ def csv_encoding(path: Path) -> str:
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
+        if handle.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            handle.seek(0)
+            _check_utf16(handle)
+            return "utf-16"
+        handle.seek(0)
         try:
             while chunk := handle.read(_CHUNK):
                 if b"\x00" in chunk:
@@ -284,6 +336,25 @@ def csv_encoding(path: Path) -> str:
             "(« CSV UTF-8 » de préférence) puis importez-le."
         )
     return "cp1252"
+
+
+def _check_utf16(handle: BinaryIO) -> None:
+    """Excel's « Texte Unicode » (UTF-16, tab-separated) is read as such; a file that does
+    not decode whole, or holds NUL characters, is refused."""
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    line = 1
+    try:
+        while chunk := handle.read(_CHUNK):
+            text = decoder.decode(chunk)
+            if "\x00" in text:
+                raise UnsafeFileError("Ce fichier n'est pas un CSV texte (caractères nuls).")
+            line += text.count("\n")
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise UnsafeFileError(
+            f"Fichier texte Unicode (UTF-16) illisible vers la ligne {line} : caractères "
+            "tronqués ou invalides. Enregistrez-le au format « CSV UTF-8 » puis importez-le."
+        ) from None
 
 
 def guess_delimiter(text: str) -> str:
@@ -353,13 +424,16 @@ def sums_row_reason(cells: list[Any]) -> str | None:
 
     A total line has no identity (no name, no reference: no text at all), only sums: numbers
     (or ``=SUM(…)``/``=SOMME(…)`` formulas), optionally after a label like ``TOTAL`` or
-    ``Sous-total lot 2``. An authority called « Total Habitat » has names beside it: data.
+    ``Sous-total lot 2`` (in one cell or merged over several). An authority called « Total
+    Habitat » has names beside it: data.
     """
     label = None
     numbers = 0
     for cell in cells:
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             continue
+        if label is not None and not numbers and isinstance(cell, str) and cell.strip() == label:
+            continue  # the label merged over several cells: read in each of them
         if label is None and not numbers and isinstance(cell, str) and _TOTAL.match(
             normalise(cell)
         ):

@@ -23,12 +23,14 @@ from clauses_app.exchange.sheets.codes import lot_key, split_lot
 from clauses_app.exchange.sheets.mapping import HOURS
 from clauses_app.exchange.sheets.matching import PeopleIndex
 from clauses_app.exchange.sheets.values import (
+    days_in,
+    impossible_hours,
     normalise,
     parse_birth_date,
     parse_hours,
     parse_month,
 )
-from clauses_app.formatting import format_hours
+from clauses_app.formatting import format_hours, format_month
 from clauses_app.models import (
     Award,
     Company,
@@ -113,6 +115,8 @@ class HoursImport(SheetImport):
         for name, value in (("worked_hours", worked), ("training_hours", training)):
             if value is not None and value < 0:
                 self.error(ctx, name, f"nombre d'heures négatif ({value})")
+            elif value is not None and (impossible := impossible_hours(value, days_in(month))):
+                self.error(ctx, name, f"{self.labels[name]} : {impossible}")
         if ctx.failed or month is None or worked is None:
             return None
         lot = self._lot(ctx, reference)
@@ -202,16 +206,24 @@ class HoursImport(SheetImport):
         return None
 
     def _check_monthly_load(self, rows: list[StatementRow]) -> None:
+        """A person's hours of a month, all rows together: impossible (above 744 h) is an
+        error, unlikely (above the settings' monthly warning) a warning."""
         per_person: dict[tuple[uuid.UUID, tuple[int, int]], Decimal] = defaultdict(Decimal)
-        first_row: dict[tuple[uuid.UUID, tuple[int, int]], int] = {}
+        first_row: dict[tuple[uuid.UUID, tuple[int, int]], StatementRow] = {}
         for row in rows:
             key = (row.employment.participant_uuid, row.month)
             per_person[key] += row.worked
-            first_row.setdefault(key, row.number)
+            first_row.setdefault(key, row)
         for key, total in per_person.items():
-            if total > self.monthly_warning:
+            first = first_row[key]
+            if impossible := impossible_hours(total, days_in(first.month)):
+                self.sink.error(
+                    f"{first.person}, {format_month(*first.month)}, toutes ses lignes ensemble : "
+                    f"{impossible}", **self.where(first.number, "worked_hours"),
+                )  # fmt: skip
+            elif total > self.monthly_warning:
                 self.warning(
-                    first_row[key],
+                    first.number,
                     "worked_hours",
                     f"{format_hours(total)} en un mois pour une même personne : à vérifier",
                 )

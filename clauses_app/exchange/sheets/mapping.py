@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clauses_app.exchange.sheets.grid import Sheet, sums_row_reason
+from clauses_app.exchange.sheets.sheet_xml import MergedRange
 from clauses_app.exchange.sheets.values import normalise
 from clauses_app.models import Setting
 
@@ -240,10 +241,25 @@ class Table:
 
 
 def _header_score(row: list[Any], kind: str, mapping: dict[str, str] | None) -> int:
-    cells = ["" if c is None else str(c).strip() for c in row]
+    # Each text once: a title merged over ten cells is read in each of them.
+    cells = list(dict.fromkeys("" if c is None else str(c).strip() for c in row))
     if mapping:
-        return len(set(mapping.values()) & set(cells))
+        return len({normalise(h) for h in mapping.values()} & {normalise(c) for c in cells})
     return len(guess_mapping(cells, kind))
+
+
+def headings_as_written(mapping: dict[str, str], headers: list[str]) -> dict[str, str]:
+    """``mapping`` with each heading as the file writes it. A saved profile or a mapping given
+    matches headings as the guesser does (:func:`normalise`: case, accents, punctuation and
+    spaces aside): « Prénom » reads « PRENOM ». A heading not found is kept as given (and
+    reported missing)."""
+    written: dict[str, str] = {}
+    for header in headers:
+        written.setdefault(normalise(header), header)
+    return {
+        name: header if header in headers else written.get(normalise(header), header)
+        for name, header in mapping.items()
+    }
 
 
 def find_tables(
@@ -301,12 +317,21 @@ def _header_of(
 
 
 def _table(sheet: Sheet, index: int) -> Table:
-    """The rows of ``sheet`` under its header row ``index`` (blank and sums rows aside)."""
-    header_row, header_cells = sheet.rows[index]
-    headers = ["" if c is None else str(c).strip() for c in header_cells]
-    title = " ".join(str(c) for _n, row in sheet.rows[:index] for c in row if c is not None)
+    """The rows of ``sheet`` under its header row ``index`` (blank and sums rows aside), and
+    under the rows its headings are merged down over, if any (:func:`_headings`)."""
+    header_row = sheet.rows[index][0]
+    down = [b for b in sheet.merged if b.covers_row(header_row)
+            and b.last_row - header_row < MAX_HEADING_ROWS]  # fmt: skip
+    last = max((b.last_row for b in down), default=header_row)
+    end = index
+    while end < len(sheet.rows) and sheet.rows[end][0] <= last:
+        end += 1
+    across = [b for b in sheet.merged if b.first_row <= last and b.last_row >= header_row]
+    headers = _headings([cells for _n, cells in sheet.rows[index:end]], across)
+    texts = (str(c) for _n, row in sheet.rows[:index] for c in row if c is not None)
+    title = " ".join(dict.fromkeys(texts))  # a title merged over ten cells, once
     table = Table(sheet.name, header_row, headers, title, [])
-    for number, cells in sheet.rows[index + 1 :]:
+    for number, cells in sheet.rows[end:]:
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
         reason = sums_row_reason(cells)
@@ -316,6 +341,38 @@ def _table(sheet: Sheet, index: int) -> Table:
         cells.extend([None] * (len(headers) - len(cells)))  # in place: no second copy
         table.rows.append((number, cells))
     return table
+
+
+# Rows a heading may be merged down over (« Heures » over « prescrites » and « réalisées »).
+MAX_HEADING_ROWS = 3
+
+
+def _headings(rows: list[list[Any]], merged: list[MergedRange]) -> list[str]:
+    """The heading of each column, as shown.
+
+    A merged cell's value is read in each of its cells (grid.py). A heading merged down over
+    the rows below it makes them heading rows: each column's heading is its texts top to
+    bottom, each once (« Heures » over « réalisées »: « Heures réalisées »). A heading merged
+    across several columns names the first; the others, still under the same text, are
+    numbered (« Nom », « Nom (2) »): distinct, said unread when no field takes them, and
+    offered to the mapping, since a second column under one heading usually holds something
+    else (the first names under « Nom »)."""
+    width = max(len(cells) for cells in rows)
+    headers = []
+    for column in range(width):
+        parts: list[str] = []
+        for cells in rows:
+            value = cells[column] if column < len(cells) else None
+            text = "" if value is None else str(value).strip()
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        headers.append(" ".join(parts))
+    for block in merged:
+        first = block.first_column - 1
+        for column in range(first + 1, min(block.last_column, width)):
+            if headers[column] and headers[column] == headers[first]:
+                headers[column] = f"{headers[first]} ({column - first + 1})"
+    return headers
 
 
 # ---------------------------------------------------------------- profiles

@@ -32,6 +32,7 @@ from clauses_app.exchange.sheets.mapping import (
     field_labels,
     find_tables,
     guess_mapping_and_doubts,
+    headings_as_written,
     load_profile_values,
     value_key,
 )
@@ -353,6 +354,7 @@ def _read(
             if name not in (columns or {}):
                 _warn_doubt(item, table, name, headers)
     result.mapping.update(columns or {})
+    result.mapping = headings_as_written(result.mapping, table.headers)
     _warn_unread(item, table, result.mapping)
     result.sample_rows = [cells for _n, cells in table.rows[:SAMPLE_ROWS]]
     if _mapping_usable(result, table, item.sink, path.name):

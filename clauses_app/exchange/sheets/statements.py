@@ -33,7 +33,7 @@ from clauses_app.exchange.sheets.values import normalise
 from clauses_app.formatting import format_hours, format_month, of_month
 from clauses_app.models import HoursKind, HoursRecord
 from clauses_app.services.database_identity import DatabaseIdentity, database_identity
-from clauses_app.services.hours_entry import MAX_MONTH_HOURS
+from clauses_app.services.hours_entry import month_hours
 from clauses_app.services.month_entry import employer_rows
 from clauses_app.services.periods import Month, first_day, month_from_index, month_index
 from clauses_app.services.progress import Progress, report
@@ -421,16 +421,17 @@ def _fill_table(sheet, month: Month, statement: EmployerStatement,  # type: igno
             sheet.cell(row, column).number_format = "0.00"
     last_row = HEADER_ROW + max(len(statement.lines), 1)
     first_data = HEADER_ROW + 1
+    most = month_hours(month)  # the month's days, 24 hours a day
     for column in (WORKED, TRAINING):
         letter = get_column_letter(column)
         cells = f"{letter}{first_data}:{letter}{last_row}"
         # Excel keeps one validation per cell: this one refuses text and negatives (and more
         # than a month holds); going past the monthly warning is shown, never refused.
         validation = DataValidation(
-            type="decimal", operator="between", formula1="0", formula2=str(MAX_MONTH_HOURS),
+            type="decimal", operator="between", formula1="0", formula2=str(most),
             allow_blank=True, showErrorMessage=True, showInputMessage=True, errorStyle="stop",
             errorTitle="Nombre d'heures", promptTitle="Heures du mois",
-            error=f"Saisissez un nombre d'heures positif (au plus {MAX_MONTH_HOURS} h).",
+            error=f"Saisissez un nombre d'heures positif (au plus {most} h).",
             prompt=f"Au-delà de {format_hours(monthly_warning)} dans le mois, la cellule "
                    "s'affiche en orange : vérifiez le chiffre.",
         )  # fmt: skip

@@ -39,11 +39,17 @@ from clauses_app.exchange.sheets.statements import (
     parse_month_key,
     signed_text,
 )
-from clauses_app.exchange.sheets.values import BadCell, cell_text, normalise, parse_hours
+from clauses_app.exchange.sheets.values import (
+    BadCell,
+    cell_text,
+    days_in,
+    impossible_hours,
+    normalise,
+    parse_hours,
+)
 from clauses_app.formatting import format_month, of_month
 from clauses_app.models import Award, Company, Employment, HoursRecord, Participant
 from clauses_app.services.database_identity import DatabaseIdentity
-from clauses_app.services.hours_entry import MAX_MONTH_HOURS
 from clauses_app.services.periods import Month
 from clauses_app.services.settings import load_settings
 
@@ -348,8 +354,8 @@ class StatementImport(HoursImport):
         if hours < 0:
             self.error(ctx, field_name, f"{label} : nombre d'heures négatif ({hours})")
             return None
-        if hours > MAX_MONTH_HOURS:
-            self.error(ctx, field_name, f"{label} : plus de {MAX_MONTH_HOURS} h dans un mois")
+        if impossible := impossible_hours(hours, days_in(self.statement.month)):
+            self.error(ctx, field_name, f"{label} : {impossible}")
             return None
         return hours
 

@@ -51,7 +51,9 @@ from clauses_app.exchange.sheets.codes import (
 from clauses_app.exchange.sheets.mapping import TRACKER
 from clauses_app.exchange.sheets.matching import PeopleIndex, Person
 from clauses_app.exchange.sheets.values import (
+    MONTH_WORDS,
     BadCell,
+    impossible_hours,
     normalise,
     parse_amount,
     parse_birth_date,
@@ -78,6 +80,14 @@ from clauses_app.services.identifiers import is_valid_siret
 from clauses_app.services.records.validation import social_consideration_errors
 from clauses_app.services.reference import labels as reference_labels
 
+# When a tracker was last edited, in its normalised title: « Mis à jour le 12/03/2026 »,
+# « MAJ : 12 mars 2026 », « mise à jour du 1er mars 2026 », « actualisé en mars 2026 »,
+# « mise à jour 2026 ».
+_MONTH = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
+UPDATED_ON = re.compile(
+    r"\b(?:mise?s? a jour|maj|actualisee?s?)(?: (?:le|du|au|en|en date du))?"
+    rf"(?: (?:\d{{1,2}}(?:er)? )?(?:\d{{1,2}}|{_MONTH}))? (?:\d{{4}}|\d{{2}})\b"
+)
 ESTIMATED_NOTE = "Date de notification estimée à l'import du tableau de suivi (année {year})."
 
 
@@ -146,6 +156,7 @@ class TrackerImport(SheetImport):
             **social_labels(),
         }
         self.year = self._tracker_year()
+        self.today = date.today()
         self.sirets: dict[str, bool] = {}
         # A coded column holds a few distinct wordings over thousands of rows: each read once.
         self.codes_read: dict[tuple[str, str], str | None] = {}
@@ -178,6 +189,8 @@ class TrackerImport(SheetImport):
         if start and end and end < start:
             self.error(ctx, "end_date", "la date de fin précède la date de début")
         hours_done = self.parsed(ctx, "hours_done", parse_hours)
+        if hours_done is not None and start is not None and (end is None or end >= start):
+            self._check_hours_done(ctx, hours_done, start, end)
         required = self.parsed(ctx, "required_hours", parse_hours)
         amount = self.parsed(ctx, "lot_amount", parse_amount)
         for name, value in (("hours_done", hours_done), ("required_hours", required),
@@ -226,6 +239,19 @@ class TrackerImport(SheetImport):
             buyer_type=buyer_type,
             social=social,
         )
+
+    def _check_hours_done(
+        self, ctx: RowContext, hours: Decimal, start: date, end: date | None
+    ) -> None:
+        """More hours done than the work contract's days hold, 24 hours a day (from its start
+        to its end, or to today when it has none), are refused."""
+        last = end or self.today
+        impossible = impossible_hours(hours, max(1, (last - start).days + 1))
+        if impossible:
+            dates = f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}" if end else (
+                f"du {start:%d/%m/%Y} à aujourd'hui, sans date de fin")  # fmt: skip
+            self.error(ctx, "hours_done", f"{self.labels['hours_done']} : {impossible} "
+                       f"({dates}) ; vérifiez le total et les dates")  # fmt: skip
 
     def _social(self, ctx: RowContext) -> dict[str, Any]:
         """The contract's 2026 columns that the row fills, checked as the contract form
@@ -330,8 +356,10 @@ class TrackerImport(SheetImport):
         return text
 
     def _tracker_year(self) -> int | None:
-        """A year written in the title rows, else that of the earliest start date."""
-        found = re.search(r"\b(19[5-9]\d|20\d\d)\b", self.table.title_text)
+        """A year written in the title rows, else that of the earliest start date. The date
+        the file was updated (« mis à jour le 12/03/2026 ») is not the year it follows."""
+        title = UPDATED_ON.sub(" ", normalise(self.table.title_text))
+        found = re.search(r"\b(19[5-9]\d|20\d\d)\b", title)
         if found:
             return int(found.group(1))
         position = self.positions.get("start_date")

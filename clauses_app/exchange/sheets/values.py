@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from calendar import monthrange
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -16,8 +17,10 @@ from typing import Any
 
 from clauses_app.formatting import MONTH_NAMES, format_hours, format_money, xml_text
 from clauses_app.services.bounds import FIRST_DAY, LAST_DAY, MAX_HOURS, MAX_MONEY, beyond
+from clauses_app.services.hours_entry import MAX_MONTH_HOURS
 
 EXCEL_EPOCH = date(1899, 12, 30)
+HOURS_A_DAY = 24
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
 _UNITS = re.compile(r"(€|eur|euros?|heures?|h)$", re.IGNORECASE)
 
@@ -121,6 +124,26 @@ def _to_the_cent(value: Any, maximum: Decimal, shown: Callable[[Decimal], str]) 
     return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def impossible_hours(hours: Decimal, days: int | None = None) -> str | None:
+    """Why one person cannot have worked ``hours`` in ``days`` days (None: in a month of
+    unknown length, taken as 31 days: services.hours_entry.MAX_MONTH_HOURS), 24 hours a day,
+    or None. Hours a person may have worked but rarely does are the monthly warning's
+    business (settings.monthly_hours_warning)."""
+    most = MAX_MONTH_HOURS if days is None else HOURS_A_DAY * days
+    if hours <= most:
+        return None
+    span = "d'un mois de 31 jours" if days is None else f"de {days} jour{'s' if days > 1 else ''}"
+    return (
+        f"{format_hours(hours)}, plus que les {format_hours(most)} {span} travaillés 24 h sur "
+        "24 : nombre d'heures impossible"
+    )
+
+
+def days_in(month: tuple[int, int] | None) -> int | None:
+    """The days of ``month`` (year, month), for :func:`impossible_hours`; None when unknown."""
+    return None if month is None else monthrange(*month)[1]
+
+
 def parse_birth_date(value: Any, today: date | None = None) -> date:
     """A birth date (:func:`parse_date`): a two-digit year that would put it in the future is
     of the previous century (``07/07/69`` is 1969); still in the future, it is refused."""
@@ -181,9 +204,10 @@ def _any_date(value: Any) -> date:
 FIRST_SERIAL = (date(1990, 1, 1) - EXCEL_EPOCH).days
 _MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
 _YM = re.compile(r"^(\d{4})[/.\-](\d{1,2})$")
-_NAMED = {n: i + 1 for i, n in enumerate(normalise(m) for m in MONTH_NAMES)}
-_NAMED.update({"janv": 1, "fevr": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10})
-_NAMED.update({"nov": 11, "dec": 12})
+# Month names and their usual abbreviations, normalised: {word: month number}.
+MONTH_WORDS = {n: i + 1 for i, n in enumerate(normalise(m) for m in MONTH_NAMES)}
+MONTH_WORDS.update({"janv": 1, "fevr": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10})
+MONTH_WORDS.update({"nov": 11, "dec": 12})
 
 
 def parse_month(value: Any) -> tuple[int, int]:
@@ -204,8 +228,8 @@ def parse_month(value: Any) -> tuple[int, int]:
         year, month = int(match.group(1)), int(match.group(2))
     else:
         words = normalise(text).split()
-        if len(words) == 2 and words[0] in _NAMED and words[1].isdigit():
-            month, year = _NAMED[words[0]], int(words[1])
+        if len(words) == 2 and words[0] in MONTH_WORDS and words[1].isdigit():
+            month, year = MONTH_WORDS[words[0]], int(words[1])
         else:
             try:
                 day = parse_date(text)
