@@ -126,8 +126,8 @@ def test_a_work_contract_on_two_tracker_rows(database: Database, tmp_path: Path)
     assert same.ok
     last = len(rows) + 4  # the title, a blank row, the headings, then the rows
     assert [(w.row, w.message) for w in same.warnings if "même contrat" in w.message] == [
-        (last, "même contrat de travail que la ligne 4 (même personne, attribution et début) "
-               ": compté une fois")
+        (last, "même contrat de travail qu'une ligne précédente (même personne, attribution et "
+               "début) : compté une fois")
     ]  # fmt: skip
     copy[done] = 100
     before = fingerprint(database)
@@ -136,9 +136,10 @@ def test_a_work_contract_on_two_tracker_rows(database: Database, tmp_path: Path)
     assert not refused.ok and fingerprint(database) == before
     assert [(e.row, e.column, e.message) for e in refused.errors] == [
         (last, "Heures réalisées",
-         "même contrat de travail que la ligne 4 (même personne, attribution et début) avec "
-         f"d'autres heures réalisées (100\u00a0h au lieu de {rows[0][done]}\u00a0h) : gardez "
-         "une seule ligne, ou corrigez la date de début".replace(".", ","))
+         "même contrat de travail qu'une ligne précédente (même personne, attribution et "
+         "début) avec d'autres heures réalisées "
+         f"(100\u00a0h au lieu de {rows[0][done]}\u00a0h) : gardez une seule ligne, ou "
+         "corrigez la date de début".replace(".", ","))
     ]  # fmt: skip
 
 

@@ -175,7 +175,6 @@ class TrackerImport(SheetImport):
                 self.inserts.maybe_flush()
         self.inserts.flush()
 
-
     # ------------------------------------------------------------ reading
 
     def _read(self, ctx: RowContext) -> TrackerRow | None:
@@ -225,11 +224,13 @@ class TrackerImport(SheetImport):
             criteria=codes,
             unknown_criteria=unknown,
             qpv=bool(self.parsed(ctx, "qpv", parse_flag)) or "QPV" in codes,
-            qualification=self._code(ctx, "qualification", QUALIFICATION_PATTERNS,
-                                      "niveau non reconnu"),
+            qualification=self._code(
+                ctx, "qualification", QUALIFICATION_PATTERNS, "niveau non reconnu"
+            ),
             trade=self._code(ctx, "trade", TRADE_PATTERNS, "corps d'état non reconnu"),
-            company_kind=self._code(ctx, "company_kind", COMPANY_KIND_PATTERNS,
-                                    "type de structure non reconnu"),
+            company_kind=self._code(
+                ctx, "company_kind", COMPANY_KIND_PATTERNS, "type de structure non reconnu"
+            ),
             outcome=self._code(ctx, "outcome", OUTCOME_PATTERNS, "situation non reconnue"),
             contract_type=contract_type or "CDD",
             modality=self._modality(ctx, contract_type or "CDD"),
@@ -426,8 +427,6 @@ class TrackerImport(SheetImport):
         }  # fmt: skip
         # Records counted so far, per entity (one set each: no (entity, key) tuple per record).
         self.seen: defaultdict[str, set[Any]] = defaultdict(set)
-        # The first row of each work contract in the file: its number and hours done.
-        self.first_rows: dict[uuid.UUID, tuple[int, Decimal | None]] = {}
 
     def _count(self, entity: str, key: Any, outcome: str) -> None:
         """Count each record once, however many rows mention it."""
@@ -457,23 +456,30 @@ class TrackerImport(SheetImport):
             self._count("award", award, "unchanged")
         person = self._participant(row)
         self._criteria(row, person)
+        # The work contracts of the rows read so far are those counted: no other note of
+        # them is kept (a national tracker has a hundred thousand rows).
+        repeated = self.employments.get((person, award, row.start)) in self.seen["employment"]
         employment = self._employment(row, person, award)
-        if self._first_row_of(row, employment):
+        if repeated:
+            self._repeated_row(row, employment)
+        else:
             self._total_hours(row, employment)
 
-    def _first_row_of(self, row: TrackerRow, employment: uuid.UUID) -> bool:
-        """Whether ``row`` is the first of the file for its work contract (same person, award
-        and start). Another row with the same hours is counted once, with a warning; with
-        other hours it is refused: one of the two would otherwise be lost in silence."""
-        first = self.first_rows.get(employment)
-        if first is None:
-            self.first_rows[employment] = (row.number, row.hours_done)
-            return True
-        number, hours = first
+    def _repeated_row(self, row: TrackerRow, employment: uuid.UUID) -> None:
+        """A row of a work contract (same person, award and start) that an earlier row of the
+        file gave already. With the hours done it has now (the total the earlier row wrote,
+        else the one already in the database) it is counted once, with a warning; with other
+        hours it is refused: one of the two would otherwise be lost in silence."""
         same = (
-            f"même contrat de travail que la ligne {number} (même personne, attribution et "
-            "début)"
+            "même contrat de travail qu'une ligne précédente (même personne, attribution et début)"
         )
+        total = self.totals.get((employment, row.start))
+        if employment in self.with_months or row.hours_done is None:
+            hours = row.hours_done  # monthly statements count, or no total given: nothing lost
+        elif total is None:
+            hours = None
+        else:
+            hours = self.inserts.record(HoursRecord, total)["worked_hours"]
         if row.hours_done == hours:
             self.warning(row.number, None, same + " : compté une fois")
         else:
@@ -483,7 +489,6 @@ class TrackerImport(SheetImport):
                 "gardez une seule ligne, ou corrigez la date de début",
                 **self.where(row.number, "hours_done"),
             )
-        return False
 
     def _authority(self, row: TrackerRow) -> ContractingAuthority:
         key = normalise(row.authority)
@@ -630,8 +635,10 @@ class TrackerImport(SheetImport):
             company.siret = row.siret
             self.companies_by_siret[row.siret] = company
             self._count("company", company.uuid, "updated")
-        if row.company_kind and company.kind in (None, "CLASSIQUE") and (
-            company.kind != row.company_kind
+        if (
+            row.company_kind
+            and company.kind in (None, "CLASSIQUE")
+            and (company.kind != row.company_kind)
         ):
             company.kind = row.company_kind
             self._count("company", company.uuid, "updated")
@@ -775,5 +782,7 @@ class TrackerImport(SheetImport):
             training_hours=Decimal(0),
             source=self.file_name[:60],
         )
-        self._count("hours_record", new, "new")
+        # Counted, not noted: no later row names this total (a row of the same work contract
+        # is a repeated row, _apply), and a national tracker makes a hundred thousand.
+        self.report.count("hours_record").new += 1
         self.totals[(employment, row.start)] = new
