@@ -15,7 +15,14 @@ meets the same walls as in the window:
 - :data:`TERRITORY_FUNCTION`, a ``SECURITY DEFINER`` function that exposes only counts, so
   that territory figures stay whole for every facilitator (services/portfolio.py);
 - :data:`READ_ONLY_VIEWS`, owned by the owner role and only read by the members, so that
-  pending hours are the same for everybody (the validation dates, not the criteria).
+  pending hours are the same for everybody (the validation dates, not the criteria);
+  ``security_barrier``, so that a reader's own condition never sees the rows it filters out;
+- alert marks about a person (:data:`PERSON_ALERT_KINDS`) follow their participant;
+- nobody but the team connects to the database, and no member creates objects (schema
+  ``public``, temporary functions) that a SECURITY DEFINER function, a leaky condition or a
+  colleague's session could pick up. Migration 0017's trigger ``clauses_links`` refuses a
+  work contract, award, lot or contract moved so as to bring someone else's people into a
+  portfolio.
 
 Everything here is idempotent: ``init_team`` may run again after a schema upgrade (it gives
 the new tables to the owner role and grants them).
@@ -44,6 +51,9 @@ PERSONAL_TABLES = ("participant", "participant_criterion", "retention_hold")
 # criterion's person, date and evidence flag, not the criterion, so that pending hours are
 # the same for everybody (figures/pending.py).
 READ_ONLY_VIEWS = ("criterion_validation",)
+# Alert kinds whose record is a participant (services/alerts, AlertRecord.PARTICIPANT): the
+# kind tells the person's eligibility and the mark's comment is free text (migration 0017).
+PERSON_ALERT_KINDS = ("eligibility_expiring", "eligibility_unvalidated")
 TERRITORY_FUNCTION = "clauses_territory_people"
 TRANSFER_FUNCTION = "clauses_transfer_participant"
 _ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
@@ -146,6 +156,12 @@ def _policies(roles: TeamRoles) -> dict[str, list[str]]:
     for table in PERSONAL_TABLES[1:]:
         rule = through_participant.format(table=table)
         policies[table] = [f"clauses_portfolio FOR ALL USING ({rule}) WITH CHECK ({rule})"]
+    kinds = ", ".join(f"'{kind}'" for kind in PERSON_ALERT_KINDS)
+    mark = (
+        f"kind NOT IN ({kinds}) "
+        "OR EXISTS (SELECT 1 FROM participant p WHERE p.uuid = alert_mark.record_uuid)"
+    )
+    policies["alert_mark"] = [f"clauses_portfolio FOR ALL USING ({mark}) WITH CHECK ({mark})"]
     return policies
 
 
@@ -204,9 +220,10 @@ def init_team(database: Database) -> TeamInitReport:
             connection.exec_driver_sql(f"GRANT {owner} TO {q(connection, me)}")
         database_name = q(connection, roles.database)
         run = connection.exec_driver_sql
-        run(f"GRANT CONNECT ON DATABASE {database_name} TO {facilitator}, {coordinator}")
+        run(f"GRANT CONNECT ON DATABASE {database_name} TO {owner}, {facilitator}, {coordinator}")
         run(f"GRANT USAGE, CREATE ON SCHEMA public TO {owner}")
         run(f"GRANT USAGE ON SCHEMA public TO {facilitator}, {coordinator}")
+        _close_public(connection, database_name)
         tables = inspect(connection).get_table_names()
         for table in tables:
             run(f"ALTER TABLE {q(connection, table)} OWNER TO {owner}")
@@ -221,6 +238,8 @@ def init_team(database: Database) -> TeamInitReport:
         for view in views:  # read with the owner's rights: a write would pass the policies
             run(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {q(connection, view)} "
                 f"FROM {facilitator}, {coordinator}")  # fmt: skip
+            # The view's own filter first: a reader's condition never sees the other rows.
+            run(f"ALTER VIEW {q(connection, view)} SET (security_barrier = true)")
         # The schema's version and who is in charge of what: read by all, changed by the
         # owner (migrations) and the coordinators (assignments) only.
         run(f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {facilitator}, {coordinator}")
@@ -247,6 +266,28 @@ def init_team(database: Database) -> TeamInitReport:
             run(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
             run(f"GRANT EXECUTE ON FUNCTION {function} TO {facilitator}, {coordinator}")
     return TeamInitReport(roles, tuple(created), tuple(protected))
+
+
+def _close_public(connection: Connection, database_name: str) -> None:
+    """Only the team connects (another territory's login roles on the same server do not),
+    and no member creates functions or operators: in schema ``public`` (PUBLIC may, before
+    PostgreSQL 15) one that a SECURITY DEFINER function or a colleague's session would pick
+    instead of PostgreSQL's; temporary ones to put in a leaky condition."""
+    run = connection.exec_driver_sql
+    run(f"REVOKE CONNECT, TEMPORARY ON DATABASE {database_name} FROM PUBLIC")
+    run("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    left = connection.execute(
+        text(
+            "SELECT count(*) FROM pg_namespace n, aclexplode(n.nspacl) a "
+            "WHERE n.nspname = 'public' AND a.grantee = 0 AND a.privilege_type = 'CREATE'"
+        )
+    ).scalar()
+    if left:  # granted by a superuser (PostgreSQL 13 and 14): only one may take it back
+        raise TeamError(
+            "Tout rôle du serveur peut créer des objets dans le schéma « public » de cette "
+            "base : demandez à un superutilisateur de lancer « REVOKE CREATE ON SCHEMA "
+            "public FROM PUBLIC; » dans la base, puis relancez « clauses team init »."
+        )
 
 
 def _secure_history(connection: Connection, roles: TeamRoles) -> None:
