@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -147,3 +147,36 @@ def xml_text(text: str) -> str:
     if _NOT_XML.search(text) is None:
         return text
     return _NOT_XML.sub(lambda m: " " if m.group() in _SEPARATORS else "", text)
+
+
+class TypedNumber(NamedTuple):
+    """A number as a person typed it (:func:`read_typed_number`)."""
+
+    negative: bool
+    whole: str  # its digits, the thousands' spaces taken out ("" for « ,5 »)
+    separator: str | None  # the decimal comma or point, when there is a fraction
+    fraction: str | None
+
+    @property
+    def value(self) -> Decimal:
+        sign = "-" if self.negative else ""
+        return Decimal(f"{sign}{self.whole or 0}" + (f".{self.fraction}" if self.fraction else ""))
+
+
+# Digits grouped by threes with spaces or not, then a decimal comma or point.
+_TYPED_NUMBER = re.compile(r"([+-]?)(\d{1,3}(?: \d{3})+|\d*)(?:([.,])(\d+))?")
+
+
+def read_typed_number(text: str, unit: re.Pattern[str] | None = None) -> TypedNumber | None:
+    """A number typed or pasted in a form or a grid (``1 234,50``, ``1234.5``), after which
+    ``unit`` may stand (« € », « h »); None when blank. Anything else (« 1.234,5 », « 1h30 »,
+    « 12 5 », two cells pasted with a tab between them, « 1e3 ») raises :class:`ValueError`
+    with the text as typed, spaces tidied: it is refused rather than guessed at."""
+    typed = re.sub(r"[ \u00a0\u202f]+", " ", text.strip())
+    number = unit.sub("", typed) if unit is not None else typed
+    if not number:
+        return None
+    match = _TYPED_NUMBER.fullmatch(number)
+    if match is None or not (match[2] or match[4]):
+        raise ValueError(typed)
+    return TypedNumber(match[1] == "-", match[2].replace(" ", ""), match[3], match[4])

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +22,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from clauses_app.formatting import format_hours, format_moment, format_month, format_number
+from clauses_app.formatting import (
+    format_hours,
+    format_moment,
+    format_month,
+    format_number,
+    read_typed_number,
+)
 from clauses_app.models import (
     Award,
     Company,
@@ -44,7 +49,8 @@ from clauses_app.services.settings import AppSettings, load_settings
 
 CENT = Decimal("0.01")
 # No month has more hours than 31 × 24: anything above is a typing mistake.
-MAX_MONTH_HOURS = Decimal(744)
+HOURS_A_DAY = 24
+MAX_MONTH_HOURS = Decimal(31 * HOURS_A_DAY)
 GRID_SOURCE = "saisie"
 
 
@@ -58,10 +64,8 @@ class HoursColumn:
     ALL = (WORKED, TRAINING)
 
 
-# Hours as a person types them: digits, grouped by threes with spaces or not, a decimal comma
-# or point, and « h » after them. Anything else (« 12 5 », two cells pasted as one, « 1e3 »)
-# is refused rather than guessed at.
-HOURS_TEXT = re.compile(r"(-?)(\d{1,3}(?: \d{3})+|\d*)(?:([.,])(\d+))?(?: ?h)?", re.IGNORECASE)
+# What may follow hours typed in a grid (formatting.read_typed_number).
+HOURS_UNIT = re.compile(r" ?h$", re.IGNORECASE)
 
 
 def parse_hours(text: str, month: Month | None = None) -> Decimal | None:
@@ -72,21 +76,21 @@ def parse_hours(text: str, month: Month | None = None) -> Decimal | None:
     before three digits (« 1.234 »: a thousand or one hour?) or more hours than the month has
     (``month``; else than any month). Rounded half-up to the cent.
     """
-    typed = re.sub(r"[\s\u00a0\u202f]+", " ", text or "").strip()
-    if not typed:
+    try:
+        number = read_typed_number(text or "", HOURS_UNIT)
+    except ValueError as refused:
+        raise HoursInputError(f"« {refused} » n'est pas un nombre d'heures.") from None
+    if number is None:
         return None
-    match = HOURS_TEXT.fullmatch(typed)
-    if match is None or not (match[2] or match[4]):
-        raise HoursInputError(f"« {typed} » n'est pas un nombre d'heures.")
-    sign, whole, separator, fraction = match[1], match[2].replace(" ", ""), match[3], match[4]
-    if separator == "." and len(fraction) == 3:
+    whole, fraction = number.whole, number.fraction
+    if number.separator == "." and fraction is not None and len(fraction) == 3:
         raise HoursInputError(
-            f"« {typed} » : mille heures ou une heure ? Écrivez {whole}{fraction} ou "
+            f"« {text.strip()} » : mille heures ou une heure ? Écrivez {whole}{fraction} ou "
             f"{whole},{fraction}."
         )
-    if sign:
+    if number.negative:
         raise HoursInputError("Les heures ne peuvent pas être négatives.")
-    value = Decimal(f"{whole or 0}.{fraction or 0}")
+    value = number.value
     limit = month_hours(month)
     if value > limit:
         where = f"{format_month(*month).capitalize()} ne compte" if month else "Un mois ne compte"
@@ -99,7 +103,7 @@ def month_hours(month: Month | None) -> Decimal:
     when none is given): more is a typing mistake."""
     if month is None:
         return MAX_MONTH_HOURS
-    return Decimal(monthrange(*month)[1] * 24)
+    return Decimal(last_day(month).day * HOURS_A_DAY)
 
 
 @dataclass(frozen=True)

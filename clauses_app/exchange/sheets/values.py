@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from calendar import monthrange
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -17,10 +16,10 @@ from typing import Any
 
 from clauses_app.formatting import MONTH_NAMES, format_hours, format_money, xml_text
 from clauses_app.services.bounds import FIRST_DAY, LAST_DAY, MAX_HOURS, MAX_MONEY, beyond
-from clauses_app.services.hours_entry import MAX_MONTH_HOURS
+from clauses_app.services.hours_entry import HOURS_A_DAY, MAX_MONTH_HOURS
+from clauses_app.services.periods import last_day
 
 EXCEL_EPOCH = date(1899, 12, 30)
-HOURS_A_DAY = 24
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
 _UNITS = re.compile(r"(€|eur|euros?|heures?|h)$", re.IGNORECASE)
 
@@ -141,7 +140,7 @@ def impossible_hours(hours: Decimal, days: int | None = None) -> str | None:
 
 def days_in(month: tuple[int, int] | None) -> int | None:
     """The days of ``month`` (year, month), for :func:`impossible_hours`; None when unknown."""
-    return None if month is None else monthrange(*month)[1]
+    return None if month is None else last_day(month).day
 
 
 def parse_birth_date(value: Any, today: date | None = None) -> date:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clauses_app.formatting import format_date, format_number
+from clauses_app.formatting import format_date, format_number, read_typed_number
 
 
 class FieldError(ValueError):
@@ -149,26 +149,17 @@ class DateField(Field):
 
 
 INVALID_NUMBER = "Nombre invalide : tapez-le sous la forme 1 234,50."
-# A number as a person types it: digits grouped by threes with spaces or not, a decimal comma
-# or point, and the field's unit after it. Anything else (« 1.234,5 », « 1h30 », two cells
-# pasted with a tab between them, « 1e3 ») is refused rather than guessed at.
-NUMBER = re.compile(r"([+-]?)(\d{1,3}(?: \d{3})+|\d*)(?:[.,](\d+))?")
+# What may follow a number in a field (formatting.read_typed_number).
 UNIT = re.compile(r"\s*(?:€(?:\s*HT)?(?:\s*/\s*h)?|%|h)$", re.IGNORECASE)
 
 
 def parse_decimal(text: str) -> Decimal | None:
     """French or plain decimal text (``1 234,5``, ``1234.5``, ``12,5 h``); None when empty."""
-    cleaned = UNIT.sub("", re.sub(r"[ \u00a0\u202f]+", " ", text.strip()))
-    if not cleaned:
-        return None
-    match = NUMBER.fullmatch(cleaned)
-    if match is None or not (match[2] or match[3]):
-        raise FieldError(INVALID_NUMBER)
-    sign, whole, fraction = match[1], match[2].replace(" ", ""), match[3]
     try:
-        return Decimal(f"{sign}{whole or 0}" + (f".{fraction}" if fraction else ""))
-    except InvalidOperation:  # cannot happen for the digits matched; kept for safety
+        number = read_typed_number(text, UNIT)
+    except ValueError:
         raise FieldError(INVALID_NUMBER) from None
+    return None if number is None else number.value
 
 
 class DecimalField(Field):
